@@ -1,0 +1,185 @@
+"""The input contract between the Terraform module's schedules and the check.
+
+The module writes this JSON object as each schedule's target input; EventBridge Scheduler
+replaces the ``<aws.scheduler.*>`` placeholders at invocation. Parsing is strict so that a
+malformed event becomes an explicit ERROR alert instead of a silent pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+CONTRACT_VERSION = 1
+MESSAGE_FORMATS = ("text", "json")
+
+# How far in the future a scheduled time may lie before it is taken for clock skew or a
+# forged event rather than a deadline: judging a window that has not happened yet would
+# report MISSING for runs that are still to come.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+_PLACEHOLDER = re.compile(r"^<aws\.scheduler\.[a-z-]+>$")
+_STATE_MACHINE_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"stateMachine:(?P<name>[A-Za-z0-9_-]{1,80})(?::(?P<qualifier>[A-Za-z0-9_-]{1,80}))?$"
+)
+_REQUIRED = {"version", "monitor", "state_machine_arn", "lookback_minutes"}
+_OPTIONAL = {
+    "timezone",
+    "notify_on_success",
+    "message_format",
+    "scheduled_time",
+    "scheduler_execution_id",
+    "attempt_number",
+}
+
+
+class InvalidEventError(ValueError):
+    """The event does not follow the contract; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """A validated check: what to examine and how to report it."""
+
+    monitor: str
+    state_machine_arn: str
+    lookback: timedelta
+    deadline: datetime
+    deadline_from_invocation_time: bool
+    timezone: str = "UTC"
+    notify_on_success: bool = False
+    message_format: str = "text"
+    scheduler_execution_id: str | None = None
+    attempt_number: int | None = None
+
+
+def is_placeholder(value: object) -> bool:
+    """True for a context attribute the Scheduler did not substitute (a direct invoke)."""
+    return isinstance(value, str) and bool(_PLACEHOLDER.match(value))
+
+
+def parse_state_machine_arn(arn: str) -> re.Match[str]:
+    """Match a state machine ARN, with or without a version or alias qualifier."""
+    match = _STATE_MACHINE_ARN.match(arn)
+    if match is None:
+        raise InvalidEventError(
+            f"state_machine_arn {arn!r} is not a state machine ARN; expected "
+            "arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]"
+        )
+    return match
+
+
+def base_state_machine_arn(arn: str) -> str:
+    """The state machine's own ARN, without a version or alias qualifier."""
+    match = parse_state_machine_arn(arn)
+    return arn if match["qualifier"] is None else arn.rsplit(":", 1)[0]
+
+
+def monitor_name_of(event: object) -> str:
+    """The monitor's name for an alert about an event that may itself be malformed."""
+    if isinstance(event, dict) and isinstance(event.get("monitor"), str) and event["monitor"]:
+        return event["monitor"]
+    return "unknown-monitor"
+
+
+def parse_event(event: Any, now: datetime) -> CheckRequest:
+    """Validate a schedule's input and work out the deadline.
+
+    The deadline is the scheduled time, so a retried invocation judges the same window
+    as the first attempt; only an absent or unsubstituted scheduled time falls back to
+    ``now``.
+    """
+    if not isinstance(event, dict):
+        raise InvalidEventError(f"the event must be a JSON object, got {type(event).__name__}")
+    missing = sorted(_REQUIRED - event.keys())
+    if missing:
+        raise InvalidEventError(f"the event lacks required field(s): {', '.join(missing)}")
+    unknown = sorted(event.keys() - _REQUIRED - _OPTIONAL)
+    if unknown:
+        raise InvalidEventError(f"the event has unknown field(s): {', '.join(unknown)}")
+    if event["version"] != CONTRACT_VERSION:
+        raise InvalidEventError(
+            f"version {event['version']!r} is not supported; this function reads version "
+            f"{CONTRACT_VERSION} (deploy the module and the function from the same release)"
+        )
+
+    monitor = event["monitor"]
+    if not isinstance(monitor, str) or not monitor:
+        raise InvalidEventError("monitor must be a non-empty string")
+    arn = event["state_machine_arn"]
+    if not isinstance(arn, str):
+        raise InvalidEventError("state_machine_arn must be a string")
+    parse_state_machine_arn(arn)
+
+    lookback = event["lookback_minutes"]
+    if isinstance(lookback, bool) or not isinstance(lookback, int) or lookback <= 0:
+        raise InvalidEventError(
+            f"lookback_minutes must be a whole number above 0, got {lookback!r}"
+        )
+
+    timezone = event.get("timezone", "UTC")
+    if not isinstance(timezone, str) or not timezone:
+        raise InvalidEventError("timezone must be an IANA time zone name such as 'Asia/Tokyo'")
+    notify_on_success = event.get("notify_on_success", False)
+    if not isinstance(notify_on_success, bool):
+        raise InvalidEventError("notify_on_success must be true or false")
+    message_format = event.get("message_format", "text")
+    if message_format not in MESSAGE_FORMATS:
+        raise InvalidEventError(
+            f"message_format {message_format!r} is not one of {', '.join(MESSAGE_FORMATS)}"
+        )
+
+    deadline, from_invocation_time = _deadline(event.get("scheduled_time"), now)
+    return CheckRequest(
+        monitor=monitor,
+        state_machine_arn=arn,
+        lookback=timedelta(minutes=lookback),
+        deadline=deadline,
+        deadline_from_invocation_time=from_invocation_time,
+        timezone=timezone,
+        notify_on_success=notify_on_success,
+        message_format=message_format,
+        scheduler_execution_id=_substituted(event.get("scheduler_execution_id")),
+        attempt_number=_attempt_number(event.get("attempt_number")),
+    )
+
+
+def _deadline(scheduled_time: object, now: datetime) -> tuple[datetime, bool]:
+    if scheduled_time in (None, "") or is_placeholder(scheduled_time):
+        return now, True
+    if not isinstance(scheduled_time, str):
+        raise InvalidEventError("scheduled_time must be an ISO 8601 string")
+    try:
+        deadline = datetime.fromisoformat(scheduled_time)
+    except ValueError:
+        raise InvalidEventError(
+            f"scheduled_time {scheduled_time!r} is not an ISO 8601 time such as "
+            "2026-11-28T02:00:00Z"
+        ) from None
+    if deadline.tzinfo is None:
+        raise InvalidEventError(f"scheduled_time {scheduled_time!r} has no UTC offset")
+    deadline = deadline.astimezone(UTC)
+    if deadline > now + MAX_CLOCK_SKEW:
+        raise InvalidEventError(
+            f"scheduled_time {scheduled_time} lies in the future (now {now.isoformat()}); "
+            "a window that has not happened yet cannot be judged"
+        )
+    return deadline, False
+
+
+def _substituted(value: object) -> str | None:
+    if isinstance(value, str) and value and not is_placeholder(value):
+        return value
+    return None
+
+
+def _attempt_number(value: object) -> int | None:
+    text = _substituted(value) if isinstance(value, str) else value
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    if isinstance(text, str) and text.isdigit():
+        return int(text)
+    return None

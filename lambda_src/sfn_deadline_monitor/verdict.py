@@ -1,0 +1,126 @@
+"""The verdict: pure functions that judge a window's executions against its deadline.
+
+Nothing here talks to AWS, so every rule is tested table-driven without an emulator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What a check concludes. Subscribers filter on these exact strings."""
+
+    OK = "OK"
+    FAILED = "FAILED"
+    LATE = "LATE"
+    MISSING = "MISSING"
+    ERROR = "ERROR"
+
+
+# Execution statuses that count as a failure. Anything not listed here and not
+# SUCCEEDED or RUNNING is treated as a failure too: an unknown status is never OK.
+FAILED_EXECUTION_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"})
+
+
+@dataclass(frozen=True)
+class Window:
+    """The look-back window ``[start, deadline)`` that one check examines.
+
+    Half-open on purpose: an execution that starts exactly at the deadline cannot have
+    finished by it, so it belongs to the next window rather than to this one.
+    """
+
+    start: datetime
+    deadline: datetime
+
+    @classmethod
+    def ending_at(cls, deadline: datetime, lookback: timedelta) -> Window:
+        return cls(start=deadline - lookback, deadline=deadline)
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.deadline
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One Step Functions execution, as ListExecutions and DescribeExecution report it."""
+
+    arn: str
+    name: str
+    status: str
+    start: datetime
+    stop: datetime | None = None
+    redrive_count: int = 0
+    error: str | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An execution in the window and what it means for the deadline."""
+
+    execution: Execution
+    status: Status
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check.
+
+    ``findings`` holds every execution examined, newest first. ``reason`` says why a
+    check reached ERROR (it could not be made) and is empty otherwise.
+    """
+
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""
+
+    @property
+    def problems(self) -> tuple[Finding, ...]:
+        """The findings someone on call has to look at."""
+        return tuple(f for f in self.findings if f.status is not Status.OK)
+
+
+def assess(execution: Execution, deadline: datetime) -> Status:
+    """Judge one execution: OK only if it SUCCEEDED and stopped by the deadline."""
+    if execution.status == "SUCCEEDED":
+        if execution.stop is not None and execution.stop > deadline:
+            return Status.LATE
+        return Status.OK
+    if execution.status == "RUNNING":
+        return Status.LATE
+    return Status.FAILED
+
+
+# FAILED outranks LATE, which outranks OK.
+_RANK = {Status.OK: 0, Status.LATE: 1, Status.FAILED: 2}
+
+
+def judge(executions: list[Execution], window: Window, *, complete: bool = True) -> Verdict:
+    """Judge the executions that started in ``window``.
+
+    ``executions`` may include executions outside the window; they are ignored, so the
+    caller can hand over whole pages. ``complete`` is False when the caller could not
+    read the whole window: such a check is never OK, because what was not read may
+    have failed.
+    """
+    findings = tuple(
+        Finding(execution, assess(execution, window.deadline))
+        for execution in executions
+        if window.contains(execution.start)
+    )
+    if not findings:
+        status = Status.MISSING
+    else:
+        status = max((f.status for f in findings), key=_RANK.__getitem__)
+    if status is Status.OK and not complete:
+        return Verdict(
+            Status.ERROR,
+            findings,
+            reason="the window holds more executions than one check reads; "
+            "the ones not read may have failed",
+        )
+    return Verdict(status, findings)

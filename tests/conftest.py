@@ -1,0 +1,157 @@
+"""Shared fixtures: an in-process moto account with a state machine and an alert topic
+whose messages land on an SQS queue, so tests read what was really published."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.stepfunctions.models import stepfunctions_backends
+
+from sfn_deadline_monitor import handler
+
+REGION = "us-east-1"
+PASS_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a region, so nothing can reach a real account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@dataclass
+class Account:
+    """Handles on the emulated account that the handler under test talks to."""
+
+    sfn: Any
+    sns: Any
+    sqs: Any
+    topic_arn: str
+    queue_url: str
+    role_arn: str
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def state_machine(self, name: str = "nightly-etl", machine_type: str = "STANDARD") -> str:
+        return self.sfn.create_state_machine(
+            name=name, definition=PASS_DEFINITION, roleArn=self.role_arn, type=machine_type
+        )["stateMachineArn"]
+
+    def execution(
+        self,
+        state_machine_arn: str,
+        *,
+        status: str,
+        start: datetime,
+        stop: datetime | None = None,
+        name: str | None = None,
+        error: str | None = None,
+        cause: str | None = None,
+    ) -> str:
+        """Start an execution, then set what the API cannot: its times and final status."""
+        kwargs = {"name": name} if name else {}
+        arn = self.sfn.start_execution(stateMachineArn=state_machine_arn, **kwargs)["executionArn"]
+        backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION]
+        machine = backend.describe_state_machine(state_machine_arn)
+        execution = next(e for e in machine.executions if e.execution_arn == arn)
+        execution.status = status
+        execution.start_date = start
+        execution.stop_date = stop
+        execution.error = error
+        execution.cause = cause
+        return arn
+
+    def published(self) -> list[dict[str, Any]]:
+        """Every SNS notification that reached the subscribed queue, decoded."""
+        messages = []
+        while True:
+            batch = self.sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+            ).get("Messages", [])
+            if not batch:
+                return messages
+            for message in batch:
+                messages.append(json.loads(message["Body"]))
+                self.sqs.delete_message(
+                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
+
+@pytest.fixture
+def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
+    with mock_aws():
+        handler._client.cache_clear()
+        sns = boto3.client("sns", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
+        iam = boto3.client("iam", region_name=REGION)
+        topic_arn = sns.create_topic(Name="alerts")["TopicArn"]
+        queue_url = sqs.create_queue(QueueName="alerts-subscriber")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        role_arn = iam.create_role(
+            RoleName="sfn", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17"})
+        )["Role"]["Arn"]
+        monkeypatch.setenv(handler.TOPIC_ENV, topic_arn)
+        account = Account(
+            sfn=boto3.client("stepfunctions", region_name=REGION),
+            sns=sns,
+            sqs=sqs,
+            topic_arn=topic_arn,
+            queue_url=queue_url,
+            role_arn=role_arn,
+        )
+
+        def count(event_name: str, **_: Any) -> None:
+            operation = event_name.rsplit(".", 1)[-1]
+            account.calls[operation] = account.calls.get(operation, 0) + 1
+
+        # The handler's own clients, so the count is of the calls the check really made.
+        for service in ("stepfunctions", "sns"):
+            handler._client(service).meta.events.register("before-call.*.*", count)
+        yield account
+        handler._client.cache_clear()
+
+
+def at(text: str) -> datetime:
+    """A UTC datetime from ``2026-11-28T02:00`` shorthand."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def event(state_machine_arn: str, deadline: datetime | str, **overrides: Any) -> dict[str, Any]:
+    """A schedule input as the module writes it, with the Scheduler's substitutions made."""
+    scheduled = deadline if isinstance(deadline, str) else deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+    base = {
+        "version": 1,
+        "monitor": "nightly-etl",
+        "state_machine_arn": state_machine_arn,
+        "lookback_minutes": 180,
+        "timezone": "Asia/Tokyo",
+        "notify_on_success": False,
+        "message_format": "text",
+        "scheduled_time": scheduled,
+        "scheduler_execution_id": "d6a1e0f4-7c1b-4f9e-9a51-3c2f1b0e8a77",
+        "attempt_number": "1",
+    }
+    return {**base, **overrides}
+
+
+def recent(hours: float = 0) -> datetime:
+    """A moment ``hours`` ago, truncated to the second as the Scheduler's times are."""
+    return (datetime.now(UTC) - timedelta(hours=hours)).replace(microsecond=0)

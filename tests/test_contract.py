@@ -1,0 +1,122 @@
+"""The schedule input contract: what is accepted, what becomes a clear error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sfn_deadline_monitor.contract import (
+    InvalidEventError,
+    base_state_machine_arn,
+    monitor_name_of,
+    parse_event,
+)
+from tests.conftest import at, event
+
+ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:nightly-etl"
+NOW = at("2026-03-10T17:20")
+
+
+def test_scheduled_time_is_the_deadline_even_when_the_check_runs_late() -> None:
+    request = parse_event(event(ARN, "2026-03-10T17:00:00Z", attempt_number="3"), NOW)
+    assert request.deadline == at("2026-03-10T17:00")
+    assert not request.deadline_from_invocation_time
+    assert request.lookback == timedelta(minutes=180)
+    assert request.attempt_number == 3
+    assert request.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("scheduled", ["<aws.scheduler.scheduled-time>", "", None])
+def test_unsubstituted_scheduled_time_falls_back_to_now(scheduled: str | None) -> None:
+    payload = event(ARN, "2026-03-10T17:00:00Z", scheduled_time=scheduled)
+    request = parse_event(payload, NOW)
+    assert request.deadline == NOW
+    assert request.deadline_from_invocation_time
+
+
+def test_placeholders_are_not_taken_for_ids() -> None:
+    payload = event(
+        ARN,
+        "2026-03-10T17:00:00Z",
+        scheduler_execution_id="<aws.scheduler.execution-id>",
+        attempt_number="<aws.scheduler.attempt-number>",
+    )
+    request = parse_event(payload, NOW)
+    assert request.scheduler_execution_id is None
+    assert request.attempt_number is None
+
+
+def test_defaults_apply_to_optional_fields() -> None:
+    payload = {
+        "version": 1,
+        "monitor": "m",
+        "state_machine_arn": ARN,
+        "lookback_minutes": 60,
+    }
+    request = parse_event(payload, NOW)
+    assert (request.timezone, request.notify_on_success, request.message_format) == (
+        "UTC",
+        False,
+        "text",
+    )
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        ARN,
+        f"{ARN}:7",
+        f"{ARN}:prod",
+        "arn:aws-us-gov:states:us-gov-west-1:000000000000:stateMachine:x",
+    ],
+)
+def test_accepted_state_machine_arns(arn: str) -> None:
+    assert parse_event(event(arn, "2026-03-10T17:00:00Z"), NOW).state_machine_arn == arn
+
+
+def test_base_arn_drops_version_or_alias() -> None:
+    assert base_state_machine_arn(f"{ARN}:prod") == ARN
+    assert base_state_machine_arn(ARN) == ARN
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (["not", "an", "object"], "must be a JSON object"),
+        ({"monitor": "m"}, "lacks required field(s): lookback_minutes, state_machine_arn, version"),
+        (event(ARN, "2026-03-10T17:00:00Z", extra=1), "unknown field(s): extra"),
+        (event(ARN, "2026-03-10T17:00:00Z", version=2), "version 2 is not supported"),
+        (event(ARN, "2026-03-10T17:00:00Z", monitor=""), "monitor must be a non-empty string"),
+        (
+            event("arn:aws:lambda:us-east-1:000000000000:function:f", "2026-03-10T17:00:00Z"),
+            "is not a state machine ARN",
+        ),
+        (event(ARN, "2026-03-10T17:00:00Z", lookback_minutes=0), "whole number above 0"),
+        (event(ARN, "2026-03-10T17:00:00Z", lookback_minutes="60"), "whole number above 0"),
+        (event(ARN, "2026-03-10T17:00:00Z", lookback_minutes=True), "whole number above 0"),
+        (event(ARN, "2026-03-10T17:00:00Z", notify_on_success="yes"), "true or false"),
+        (event(ARN, "2026-03-10T17:00:00Z", message_format="xml"), "not one of text, json"),
+        (event(ARN, "2026-03-10T17:00:00Z", timezone=""), "IANA time zone"),
+        (event(ARN, "yesterday at two"), "is not an ISO 8601 time"),
+        (event(ARN, "2026-03-10T17:00:00"), "has no UTC offset"),
+        (event(ARN, "2026-03-10T18:00:00Z"), "lies in the future"),
+        (event(ARN, "2026-03-10T17:00:00Z", scheduled_time=1700000000), "ISO 8601 string"),
+    ],
+)
+def test_malformed_events_are_rejected_with_a_clear_message(payload: object, message: str) -> None:
+    with pytest.raises(InvalidEventError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_event(payload, NOW)
+
+
+def test_small_clock_skew_is_tolerated() -> None:
+    request = parse_event(event(ARN, "2026-03-10T17:24:00Z"), NOW)
+    assert request.deadline == at("2026-03-10T17:24")
+
+
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [({"monitor": "etl"}, "etl"), ({"monitor": 3}, "unknown-monitor"), ("x", "unknown-monitor")],
+)
+def test_monitor_name_for_alerts_about_bad_events(payload: object, name: str) -> None:
+    assert monitor_name_of(payload) == name

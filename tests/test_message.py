@@ -1,0 +1,164 @@
+"""The alert's wording: subject limits, both formats, console links per partition."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from sfn_deadline_monitor.message import (
+    MAX_LISTED_EXECUTIONS,
+    CheckContext,
+    compose,
+    console_url,
+    format_duration,
+)
+from sfn_deadline_monitor.verdict import Execution, Status, Verdict, Window, judge
+from tests.conftest import at
+
+SM = "arn:aws:states:us-east-1:000000000000:stateMachine:nightly-etl"
+WINDOW = Window.ending_at(at("2026-03-10T17:00"), timedelta(hours=3))
+
+
+def context(monitor: str = "nightly-etl", timezone: str = "Asia/Tokyo") -> CheckContext:
+    return CheckContext(
+        monitor=monitor,
+        state_machine_arn=SM,
+        window=WINDOW,
+        timezone=timezone,
+        checked_at=at("2026-03-10T17:00:02"),
+        scheduler_execution_id="abc",
+        attempt_number=1,
+    )
+
+
+def failed_run(name: str = "run-1") -> Execution:
+    return Execution(
+        arn=f"arn:aws:states:us-east-1:000000000000:execution:nightly-etl:{name}",
+        name=name,
+        status="FAILED",
+        start=at("2026-03-10T15:00"),
+        stop=at("2026-03-10T15:12:37"),
+        redrive_count=1,
+        error="States.TaskFailed",
+        cause="Load step: table locked",
+    )
+
+
+@pytest.mark.parametrize(
+    ("verdict", "subject"),
+    [
+        (
+            judge([failed_run()], WINDOW),
+            "[FAILED] nightly-etl: 1 of 1 run(s) failed, deadline 2026-03-11 02:00 JST",
+        ),
+        (
+            judge([], WINDOW),
+            "[MISSING] nightly-etl: no run started in the 3h before 2026-03-11 02:00 JST",
+        ),
+        (
+            Verdict(Status.ERROR, reason="boom"),
+            "[ERROR] nightly-etl: check could not be made: boom",
+        ),
+    ],
+)
+def test_subject_starts_with_status_and_monitor(verdict: Verdict, subject: str) -> None:
+    assert compose(context(), verdict).subject == subject
+
+
+def test_subject_is_clipped_below_the_sns_limit() -> None:
+    alert = compose(context(monitor="m" * 64), Verdict(Status.ERROR, reason="x " * 200))
+    assert len(alert.subject) == 99
+    assert alert.subject.startswith("[ERROR] " + "m" * 64)
+    assert alert.subject.endswith("...")
+    assert "\n" not in alert.subject
+
+
+def test_text_message_has_what_on_call_needs() -> None:
+    body = compose(context(), judge([failed_run()], WINDOW)).body
+    for expected in [
+        "Monitor:        nightly-etl",
+        f"State machine:  {SM}",
+        "2026-03-10 23:00:00 JST (2026-03-10 14:00:00 UTC)",  # window start, both zones
+        "2026-03-11 02:00:00 JST (2026-03-10 17:00:00 UTC)",  # deadline, both zones
+        "1. FAILED  run-1  (FAILED)",
+        "Duration: 12m 37s",
+        "Error:    States.TaskFailed",
+        "Cause:    Load step: table locked",
+        "Redrives: 1",
+        "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1"
+        "#/v2/executions/details/arn%3Aaws%3Astates%3Aus-east-1%3A000000000000%3Aexecution"
+        "%3Anightly-etl%3Arun-1",
+        "redrive-execution",
+    ]:
+        assert expected in body
+
+
+def test_json_message_carries_the_same_facts() -> None:
+    alert = compose(context(), judge([failed_run()], WINDOW), "json")
+    report = json.loads(alert.body)
+    assert report["status"] == "FAILED"
+    assert report["monitor"] == "nightly-etl"
+    assert report["window"] == {
+        "start": "2026-03-10T14:00:00Z",
+        "deadline": "2026-03-10T17:00:00Z",
+        "timezone": "Asia/Tokyo",
+    }
+    (entry,) = report["executions"]
+    assert entry["duration_seconds"] == 757
+    assert entry["error"] == "States.TaskFailed"
+    assert entry["redrive_count"] == 1
+    assert entry["console_url"].startswith("https://us-east-1.console.aws.amazon.com/")
+    assert alert.attributes == {"status": "FAILED", "monitor": "nightly-etl"}
+
+
+def test_list_is_capped_and_says_how_many_more() -> None:
+    runs = [failed_run(f"run-{n}") for n in range(MAX_LISTED_EXECUTIONS + 4)]
+    alert = compose(context(), judge(runs, WINDOW))
+    assert f"{MAX_LISTED_EXECUTIONS}. FAILED" in alert.body
+    assert f"{MAX_LISTED_EXECUTIONS + 1}. FAILED" not in alert.body
+    assert "... and 4 more not listed." in alert.body
+
+
+def test_failures_are_listed_before_late_runs() -> None:
+    late = Execution(
+        arn=f"{SM.replace('stateMachine', 'execution')}:slow",
+        name="slow",
+        status="RUNNING",
+        start=at("2026-03-10T16:00"),
+    )
+    report = json.loads(compose(context(), judge([late, failed_run()], WINDOW), "json").body)
+    assert [e["name"] for e in report["executions"]] == ["run-1", "slow"]
+    assert report["executions"][1]["still_running"] is True
+
+
+def test_unknown_time_zone_falls_back_to_utc_and_says_so() -> None:
+    body = compose(context(timezone="Mars/Olympus"), judge([], WINDOW)).body
+    assert "UTC (time zone 'Mars/Olympus' is unknown to this runtime)" in body
+
+
+@pytest.mark.parametrize(
+    ("arn", "prefix"),
+    [
+        ("arn:aws:states:eu-west-1:000000000000:execution:a:b", "https://eu-west-1.console.aws"),
+        ("arn:aws-cn:states:cn-north-1:000000000000:execution:a:b", "https://console.amazonaws.cn"),
+        (
+            "arn:aws-us-gov:states:us-gov-west-1:000000000000:stateMachine:a",
+            "https://console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#/statemachines",
+        ),
+    ],
+)
+def test_console_url_is_partition_aware(arn: str, prefix: str) -> None:
+    assert console_url(arn).startswith(prefix)
+
+
+def test_console_url_is_absent_for_partitions_without_a_public_console() -> None:
+    assert console_url("arn:aws-iso:states:us-iso-east-1:000000000000:execution:a:b") is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0, "0s"), (59, "59s"), (61, "1m 01s"), (7510, "2h 05m 10s")]
+)
+def test_format_duration(seconds: int, text: str) -> None:
+    assert format_duration(seconds) == text

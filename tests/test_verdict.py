@@ -1,0 +1,149 @@
+"""Table-driven tests of the pure verdict: every status, the window's edges, overlaps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sfn_deadline_monitor.verdict import Execution, Status, Window, assess, judge
+from tests.conftest import at
+
+DEADLINE = at("2026-03-10T17:00")
+WINDOW = Window.ending_at(DEADLINE, timedelta(hours=3))  # 14:00 to 17:00 UTC
+
+
+def run(status: str, start: str, stop: str | None = None, name: str = "run") -> Execution:
+    return Execution(
+        arn=f"arn:aws:states:us-east-1:000000000000:execution:etl:{name}",
+        name=name,
+        status=status,
+        start=at(start),
+        stop=at(stop) if stop else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("execution", "expected"),
+    [
+        (run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T16:00"), Status.OK),
+        (run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T17:00"), Status.OK),  # at deadline
+        (run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T17:00:01"), Status.LATE),
+        (run("RUNNING", "2026-03-10T15:00"), Status.LATE),
+        (run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10"), Status.FAILED),
+        (run("TIMED_OUT", "2026-03-10T15:00", "2026-03-10T16:00"), Status.FAILED),
+        (run("ABORTED", "2026-03-10T15:00", "2026-03-10T15:05"), Status.FAILED),
+        (run("PENDING_REDRIVE", "2026-03-10T15:00", "2026-03-10T15:05"), Status.FAILED),
+        (run("SOMETHING_NEW", "2026-03-10T15:00"), Status.FAILED),  # unknown is never OK
+        (run("SUCCEEDED", "2026-03-10T15:00"), Status.OK),  # no stop date reported
+    ],
+    ids=lambda value: getattr(value, "status", value),
+)
+def test_assess_one_execution(execution: Execution, expected: Status) -> None:
+    assert assess(execution, DEADLINE) is expected
+
+
+@pytest.mark.parametrize(
+    ("executions", "expected", "in_window"),
+    [
+        pytest.param([], Status.MISSING, 0, id="never-ran"),
+        pytest.param(
+            [run("SUCCEEDED", "2026-03-09T15:00", "2026-03-09T16:00")],
+            Status.MISSING,
+            0,
+            id="yesterdays-success-does-not-pass-today",
+        ),
+        pytest.param(
+            [run("SUCCEEDED", "2026-03-10T13:59:59", "2026-03-10T14:30")],
+            Status.MISSING,
+            0,
+            id="started-one-second-before-window",
+        ),
+        pytest.param(
+            [run("SUCCEEDED", "2026-03-10T14:00", "2026-03-10T14:30")],
+            Status.OK,
+            1,
+            id="started-at-window-start",
+        ),
+        pytest.param(
+            [run("RUNNING", "2026-03-10T17:00")],
+            Status.MISSING,
+            0,
+            id="started-at-deadline-belongs-to-next-window",
+        ),
+        pytest.param(
+            [
+                run("RUNNING", "2026-03-10T17:05", name="next"),
+                run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T16:00", name="today"),
+            ],
+            Status.OK,
+            1,
+            id="run-after-deadline-ignored-on-late-check",
+        ),
+        pytest.param(
+            [
+                run("SUCCEEDED", "2026-03-10T16:00", "2026-03-10T16:30", name="b"),
+                run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10", name="a"),
+            ],
+            Status.FAILED,
+            2,
+            id="overlap-one-failed-one-succeeded",
+        ),
+        pytest.param(
+            [
+                run("RUNNING", "2026-03-10T16:00", name="b"),
+                run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10", name="a"),
+            ],
+            Status.FAILED,
+            2,
+            id="failed-outranks-late",
+        ),
+        pytest.param(
+            [
+                run("RUNNING", "2026-03-10T16:00", name="b"),
+                run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T15:10", name="a"),
+            ],
+            Status.LATE,
+            2,
+            id="late-outranks-ok",
+        ),
+        pytest.param(
+            [
+                run("SUCCEEDED", "2026-03-10T16:00", "2026-03-10T16:10", name="b"),
+                run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T15:10", name="a"),
+            ],
+            Status.OK,
+            2,
+            id="every-run-succeeded",
+        ),
+    ],
+)
+def test_judge_window(executions: list[Execution], expected: Status, in_window: int) -> None:
+    verdict = judge(executions, WINDOW)
+    assert verdict.status is expected
+    assert len(verdict.findings) == in_window
+
+
+def test_problems_are_the_findings_that_are_not_ok() -> None:
+    verdict = judge(
+        [
+            run("RUNNING", "2026-03-10T16:00", name="late"),
+            run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T15:10", name="fine"),
+            run("ABORTED", "2026-03-10T14:30", "2026-03-10T14:31", name="aborted"),
+        ],
+        WINDOW,
+    )
+    assert [f.execution.name for f in verdict.problems] == ["late", "aborted"]
+
+
+def test_incomplete_window_is_never_ok() -> None:
+    verdict = judge(
+        [run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T15:10")], WINDOW, complete=False
+    )
+    assert verdict.status is Status.ERROR
+    assert "not read" in verdict.reason
+
+
+def test_incomplete_window_keeps_a_failure() -> None:
+    verdict = judge([run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10")], WINDOW, complete=False)
+    assert verdict.status is Status.FAILED
