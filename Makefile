@@ -6,13 +6,19 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+BUILD  := .build
+EXAMPLES := $(wildcard examples/*)
 
-.PHONY: help venv zip lint test
+ifneq ($(TF_PROVIDER_MIRROR),)
+export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
+endif
+
+.PHONY: help venv zip lint tf-config tf-validate tf-test pytest test
 
 help:
 	@echo "make test   lint, check the committed Lambda zip, run every test"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
-	@echo "make lint   ruff (lint and format check)"
+	@echo "make lint   ruff, terraform fmt and validate"
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -25,10 +31,33 @@ venv: $(STAMP)
 zip: $(STAMP)
 	$(PY) scripts/build_lambda_zip.py
 
-lint: $(STAMP)
+# Terraform reads the provider from the mirror when TF_PROVIDER_MIRROR is set.
+tf-config:
+ifneq ($(TF_PROVIDER_MIRROR),)
+	@mkdir -p $(BUILD)
+	@printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' \
+	  "$(TF_PROVIDER_MIRROR)" > $(TF_CLI_CONFIG_FILE)
+endif
+
+tf-validate: tf-config
+	terraform fmt -check -recursive
+	@for dir in . $(EXAMPLES); do \
+	  echo "terraform validate $$dir"; \
+	  terraform -chdir=$$dir init -backend=false -input=false >/dev/null && \
+	  terraform -chdir=$$dir validate -no-color || exit 1; \
+	done
+
+lint: $(STAMP) tf-validate
 	$(PY) -m ruff check lambda_src scripts tests
 	$(PY) -m ruff format --check lambda_src scripts tests
 
-test: lint
+tf-test: tf-config
+	terraform test -no-color
+
+# Unit tests run in-process with moto; tests/apply applies Terraform against a moto
+# server that scripts/moto_server.py runs for the duration of the suite.
+pytest: $(STAMP) tf-config
 	$(PY) scripts/build_lambda_zip.py --check
-	$(PY) -m pytest
+	$(PY) scripts/moto_server.py -- $(PY) -m pytest
+
+test: lint tf-test pytest

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from scripts import build_lambda_zip
+from tests.iam_actions import unknown_actions
 
 
 def test_committed_zip_matches_the_sources() -> None:
@@ -50,3 +51,10 @@ def test_check_mode_fails_on_a_stale_zip(tmp_path: Path, monkeypatch, capsys) ->
     monkeypatch.setattr(build_lambda_zip, "ROOT", tmp_path)
     assert build_lambda_zip.main(["--check"]) == 1
     assert "is stale" in capsys.readouterr().err
+
+
+def test_iam_action_check_catches_the_seed_templates_mistake() -> None:
+    assert unknown_actions(["lambda:InvokeLambda", "lambda:InvokeFunction"]) == [
+        "lambda:InvokeLambda"
+    ]
+    assert unknown_actions(["kms:GenerateDataKey*", "states:ListExecutions"]) == []

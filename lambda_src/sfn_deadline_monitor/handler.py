@@ -214,9 +214,10 @@ def _is_express(sfn: Any, state_machine_arn: str) -> bool:
 
 
 def _execution(item: dict[str, Any]) -> Execution:
+    """An execution from a ListExecutions item; the name is also the ARN's last part."""
     return Execution(
         arn=item["executionArn"],
-        name=item["name"],
+        name=item.get("name") or item["executionArn"].rsplit(":", 1)[-1],
         status=item["status"],
         start=item["startDate"],
         stop=item.get("stopDate"),

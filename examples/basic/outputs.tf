@@ -1,0 +1,19 @@
+output "lambda_function_name" {
+  description = "Name of the check function."
+  value       = module.sfn_deadlines.lambda_function_name
+}
+
+output "schedule_arns" {
+  description = "The deadline schedule of each monitor."
+  value       = module.sfn_deadlines.schedule_arns
+}
+
+output "schedule_group_name" {
+  description = "The schedule group that holds the monitors' schedules."
+  value       = module.sfn_deadlines.schedule_group_name
+}
+
+output "dead_letter_queue_url" {
+  description = "Where checks the Scheduler could not deliver are kept."
+  value       = module.sfn_deadlines.dead_letter_queue_url
+}

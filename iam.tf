@@ -1,0 +1,114 @@
+# The check function's role: read the monitored executions, publish to the one topic,
+# write its own log group. Nothing else.
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  name                 = "${var.name}-sfn-deadline-check"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    sid       = "ReadMonitoredStateMachines"
+    actions   = ["states:ListExecutions", "states:DescribeStateMachine"]
+    resources = local.state_machine_arns
+  }
+
+  statement {
+    sid       = "ReadMonitoredExecutions"
+    actions   = ["states:DescribeExecution"]
+    resources = local.execution_arns
+  }
+
+  statement {
+    sid       = "PublishAlerts"
+    actions   = ["sns:Publish"]
+    resources = [local.topic_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.sns_topic_kms_key_arn == null ? [] : [var.sns_topic_kms_key_arn]
+    content {
+      sid       = "UseAlertTopicKey"
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  name   = "sfn-deadline-check"
+  role   = aws_iam_role.lambda.id
+  policy = data.aws_iam_policy_document.lambda.json
+}
+
+# The Scheduler's role: invoke this function only, and dead-letter what it cannot deliver.
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    # Only schedules of this account may use the role (confused-deputy protection).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name                 = "${var.name}-sfn-deadline-scheduler"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume.json
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeCheck"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.this.arn]
+  }
+
+  statement {
+    sid       = "DeadLetter"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.dead_letter_queue_kms_key_arn == null ? [] : [var.dead_letter_queue_kms_key_arn]
+    content {
+      sid       = "UseDeadLetterKey"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "sfn-deadline-scheduler"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

@@ -1,0 +1,123 @@
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  function_name = "${var.name}-sfn-deadline-check"
+  zip_path      = "${path.module}/dist/lambda.zip"
+  topic_arn     = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn
+
+  # IAM authorizes calls on a version or alias through the state machine's own ARN, and
+  # execution ARNs carry the state machine's name without the qualifier.
+  state_machine_arns = toset([for m in values(var.monitors) : join(":", slice(split(":", m.state_machine_arn), 0, 7))])
+  execution_arns     = toset([for arn in local.state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"])
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${local.function_name}"
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  function_name    = local.function_name
+  description      = "Checks at each deadline that the monitored Step Functions runs succeeded; alerts to SNS."
+  role             = aws_iam_role.lambda.arn
+  filename         = local.zip_path
+  source_code_hash = filebase64sha256(local.zip_path)
+  handler          = "sfn_deadline_monitor.handler.lambda_handler"
+  runtime          = var.lambda_runtime
+  architectures    = [var.lambda_architecture]
+  memory_size      = var.lambda_memory_size
+  timeout          = var.lambda_timeout
+
+  environment {
+    variables = {
+      ALERT_TOPIC_ARN = local.topic_arn
+    }
+  }
+
+  tags = var.tags
+
+  # The log group must exist first, or Lambda creates one without retention or encryption.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.lambda]
+}
+
+resource "aws_scheduler_schedule_group" "this" {
+  name = var.name
+  tags = var.tags
+}
+
+resource "aws_scheduler_schedule" "deadline" {
+  for_each = var.monitors
+
+  name        = each.key
+  group_name  = aws_scheduler_schedule_group.this.name
+  description = coalesce(each.value.description, "Deadline check of ${each.value.state_machine_arn}")
+  state       = each.value.enabled ? "ENABLED" : "DISABLED"
+
+  schedule_expression          = each.value.schedule_expression
+  schedule_expression_timezone = each.value.timezone
+  start_date                   = each.value.start_date
+  end_date                     = each.value.end_date
+
+  # A deadline is a moment, not a range: the check must fire exactly on time.
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.this.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    # The check's input contract (README: "Input contract"). The Scheduler substitutes
+    # the <aws.scheduler.*> attributes at each invocation.
+    input = jsonencode({
+      version                = 1
+      monitor                = each.key
+      state_machine_arn      = each.value.state_machine_arn
+      lookback_minutes       = each.value.lookback_minutes
+      timezone               = each.value.timezone
+      notify_on_success      = each.value.notify_on_success
+      message_format         = each.value.message_format
+      scheduled_time         = "<aws.scheduler.scheduled-time>"
+      scheduler_execution_id = "<aws.scheduler.execution-id>"
+      attempt_number         = "<aws.scheduler.attempt-number>"
+    })
+
+    retry_policy {
+      maximum_event_age_in_seconds = var.schedule_retry_policy.maximum_event_age_in_seconds
+      maximum_retry_attempts       = var.schedule_retry_policy.maximum_retry_attempts
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.scheduler_dead_letter.arn
+    }
+  }
+}
+
+# Checks the Scheduler could not deliver to the function, kept for 14 days.
+resource "aws_sqs_queue" "scheduler_dead_letter" {
+  name                      = "${var.name}-sfn-deadline-scheduler-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.dead_letter_queue_kms_key_arn == null ? true : null
+  kms_master_key_id         = var.dead_letter_queue_kms_key_arn
+  tags                      = var.tags
+}
+
+resource "aws_sns_topic" "this" {
+  count = var.create_sns_topic ? 1 : 0
+
+  name              = "${var.name}-sfn-deadline-alerts"
+  kms_master_key_id = var.sns_topic_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = var.create_sns_topic ? var.sns_email_subscriptions : toset([])
+
+  topic_arn = aws_sns_topic.this[0].arn
+  protocol  = "email"
+  endpoint  = each.value
+}

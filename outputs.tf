@@ -1,0 +1,54 @@
+output "lambda_function_arn" {
+  description = "ARN of the check function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "lambda_function_name" {
+  description = "Name of the check function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "lambda_role_arn" {
+  description = "ARN of the check function's IAM role."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the check function (one JSON line per check)."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the IAM role EventBridge Scheduler uses to invoke the check."
+  value       = aws_iam_role.scheduler.arn
+}
+
+output "schedule_group_name" {
+  description = "Name of the schedule group that holds one schedule per monitor."
+  value       = aws_scheduler_schedule_group.this.name
+}
+
+output "schedule_group_arn" {
+  description = "ARN of the schedule group."
+  value       = aws_scheduler_schedule_group.this.arn
+}
+
+output "schedule_arns" {
+  description = "ARN of each monitor's deadline schedule, keyed by monitor."
+  value       = { for key, schedule in aws_scheduler_schedule.deadline : key => schedule.arn }
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the topic alerts are published to (created or brought)."
+  value       = local.topic_arn
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of the queue that keeps checks the Scheduler could not deliver."
+  value       = aws_sqs_queue.scheduler_dead_letter.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the queue that keeps checks the Scheduler could not deliver."
+  value       = aws_sqs_queue.scheduler_dead_letter.url
+}

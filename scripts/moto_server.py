@@ -1,0 +1,198 @@
+"""Run a local moto server that the Terraform AWS provider can apply this module against.
+
+moto 5.2.x does not implement two Step Functions actions that the Terraform AWS provider
+(5.x) calls whenever it creates or reads an ``aws_sfn_state_machine``:
+
+* ``ValidateStateMachineDefinition`` (called before create/update), and
+* ``ListStateMachineVersions`` (called on every read).
+
+Without them moto answers HTTP 500 "not implemented" and the apply fails. This launcher adds
+both actions to moto's ``StepFunctionResponse`` (only if moto does not already provide them),
+then serves moto on a loopback address.
+
+It also turns on moto's execution of state machines, so a ``Fail`` state really ends an
+execution FAILED with its error and cause, and a long ``Wait`` keeps one RUNNING.
+
+Command line::
+
+    python scripts/moto_server.py [--host 127.0.0.1] [--port 5000]
+    python scripts/moto_server.py -- COMMAND [ARG ...]
+
+The first form prints one line, ``ready http://HOST:PORT``, once the server answers HTTP, and
+stops cleanly on SIGTERM or SIGINT. ``--port 0`` picks a free port (read it from the ready
+line). The second form serves on a free port for as long as COMMAND runs, passes the
+address to it in ``MOTO_ENDPOINT``, and exits with COMMAND's exit code.
+
+From pytest, in-process::
+
+    server = start("127.0.0.1", 0)
+    host, port = server.get_host_and_port()
+    ...
+    server.stop()
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING
+
+from moto.core.config import default_user_config
+from moto.core.responses import ActionResult
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.stepfunctions.responses import StepFunctionResponse
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
+    """Accept every definition, as AWS does for a well-formed one."""
+    return ActionResult({"result": "OK", "diagnostics": []})
+
+
+def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+    """List the published versions of a state machine, newest first (usually none)."""
+    arn = self._get_param("stateMachineArn")
+    state_machine = self.stepfunction_backend.describe_state_machine(arn)
+    versions = sorted(
+        getattr(state_machine, "versions", {}).values(), key=lambda v: v.version, reverse=True
+    )
+    return ActionResult(
+        {
+            "stateMachineVersions": [
+                {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions
+            ]
+        }
+    )
+
+
+def patch_stepfunctions() -> None:
+    """Add the missing Step Functions actions to moto; moto's own versions take precedence."""
+    for name, handler in (
+        ("validate_state_machine_definition", _validate_state_machine_definition),
+        ("list_state_machine_versions", _list_state_machine_versions),
+    ):
+        if not hasattr(StepFunctionResponse, name):
+            setattr(StepFunctionResponse, name, handler)
+
+
+def configure_moto() -> None:
+    """Patch the missing actions in and let moto run state machines as AWS would."""
+    patch_stepfunctions()
+    default_user_config["stepfunctions"]["execute_state_machine"] = True
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_host(host: str) -> str:
+    """argparse type: the server must never listen beyond this machine."""
+    if not _is_loopback(host):
+        msg = f"{host!r} is not a loopback IP address"
+        raise argparse.ArgumentTypeError(msg)
+    return host
+
+
+def wait_until_answering(host: str, port: int, timeout: float = 10.0) -> None:
+    """Block until the server answers an HTTP request (any status), or raise TimeoutError."""
+    url = f"http://{host}:{port}/moto-api/"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                msg = f"moto server on {host}:{port} did not answer"
+                raise TimeoutError(msg) from None
+            time.sleep(0.05)
+
+
+def start(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> ThreadedMotoServer:
+    """Patch moto, start a ThreadedMotoServer on host:port and return it once it answers.
+
+    Pass ``port=0`` for a free port; call ``server.get_host_and_port()`` to learn it and
+    ``server.stop()`` when done.
+    """
+    if not _is_loopback(host):
+        msg = f"refusing to serve moto on non-loopback address {host!r}"
+        raise ValueError(msg)
+    configure_moto()
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    wait_until_answering(*server.get_host_and_port())
+    return server
+
+
+def run_with_server(command: list[str], host: str) -> int:
+    """Serve moto on a free port while ``command`` runs; return its exit code."""
+    server = start(host, 0)
+    try:
+        bound_host, port = server.get_host_and_port()
+        environment = {**os.environ, "MOTO_ENDPOINT": f"http://{bound_host}:{port}"}
+        return subprocess.run(command, env=environment, check=False).returncode
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run moto (Step Functions patched) on loopback.")
+    parser.add_argument(
+        "--host",
+        type=_loopback_host,
+        default=DEFAULT_HOST,
+        help=f"loopback address to listen on (default {DEFAULT_HOST})",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"TCP port, 0 picks a free one (default {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "command", nargs=argparse.REMAINDER, help="after --: a command to run with the server"
+    )
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if command:
+        return run_with_server(command, args.host)
+
+    stop_requested = threading.Event()
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    server = start(args.host, args.port)
+    try:
+        host, port = server.get_host_and_port()
+        print(f"ready http://{host}:{port}", flush=True)
+        while not stop_requested.wait(timeout=1):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+# Test root module: what a user's estate holds (a state machine, an on-call topic with a
+# subscriber), plus examples/basic applied unchanged on top of it, all against moto.
+terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+# Endpoint and credentials come from the environment (AWS_ENDPOINT_URL points at moto).
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_iam_policy_document" "states_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "nightly-etl-state-machine"
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+}
+
+resource "aws_sfn_state_machine" "nightly" {
+  name     = "nightly-etl"
+  role_arn = aws_iam_role.state_machine.arn
+  # Fails when started with {"fail": true}: moto runs it, so tests get a real FAILED run.
+  definition = jsonencode({
+    StartAt = "Route"
+    States = {
+      Route = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.fail", IsPresent = true, Next = "Fail" }]
+        Default = "Load"
+      }
+      Load = { Type = "Pass", End = true }
+      Fail = { Type = "Fail", Error = "Etl.LoadFailed", Cause = "table orders is locked" }
+    }
+  })
+}
+
+resource "aws_sns_topic" "on_call" {
+  name = "on-call"
+}
+
+resource "aws_sqs_queue" "on_call_inbox" {
+  name                    = "on-call-inbox"
+  sqs_managed_sse_enabled = true
+}
+
+resource "aws_sns_topic_subscription" "on_call_inbox" {
+  topic_arn = aws_sns_topic.on_call.arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.on_call_inbox.arn
+}
+
+module "basic" {
+  source = "../../../../examples/basic"
+
+  state_machine_arn = aws_sfn_state_machine.nightly.arn
+  sns_topic_arn     = aws_sns_topic.on_call.arn
+}
+
+output "state_machine_arn" {
+  value = aws_sfn_state_machine.nightly.arn
+}
+
+output "topic_arn" {
+  value = aws_sns_topic.on_call.arn
+}
+
+output "inbox_url" {
+  value = aws_sqs_queue.on_call_inbox.url
+}
+
+output "lambda_function_name" {
+  value = module.basic.lambda_function_name
+}
+
+output "schedule_group_name" {
+  value = module.basic.schedule_group_name
+}
+
+output "schedule_arns" {
+  value = module.basic.schedule_arns
+}
+
+output "dead_letter_queue_url" {
+  value = module.basic.dead_letter_queue_url
+}

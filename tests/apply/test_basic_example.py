@@ -1,0 +1,249 @@
+"""examples/basic applied against moto: what AWS would hold, that a second plan is empty,
+that the deployed function really alerts, and that destroy leaves nothing behind.
+
+The tests share one apply (pytest-terraform, session scope) and run in file order; the
+last one destroys.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from pytest_terraform import terraform
+
+from scripts import build_lambda_zip
+from tests.apply.conftest import terraform_plan_exit_code
+from tests.iam_actions import unknown_actions
+
+# Registers the session fixture `basic_example`: tests/apply/terraform/basic_example applied.
+terraform("basic_example", scope="session")
+
+
+@pytest.fixture(scope="session")
+def basic(basic_example: Any) -> dict[str, Any]:
+    """The applied root module's outputs, by name."""
+    return {name: output["value"] for name, output in basic_example.outputs.items()}
+
+
+def schedule(aws: Any, basic: dict[str, Any]) -> dict[str, Any]:
+    return aws("scheduler").get_schedule(GroupName=basic["schedule_group_name"], Name="nightly-etl")
+
+
+def test_schedule_fires_on_time_in_the_monitor_time_zone(aws: Any, basic: dict[str, Any]) -> None:
+    held = schedule(aws, basic)
+    assert held["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert held["ScheduleExpression"] == "cron(0 2 * * ? *)"
+    assert held["ScheduleExpressionTimezone"] == "Asia/Tokyo"
+    assert held["State"] == "ENABLED"
+    function_arn = aws("lambda").get_function(FunctionName=basic["lambda_function_name"])[
+        "Configuration"
+    ]["FunctionArn"]
+    assert held["Target"]["Arn"] == function_arn
+    assert held["Target"]["DeadLetterConfig"]["Arn"].endswith("-sfn-deadline-scheduler-dlq")
+
+
+def test_schedule_input_is_the_contract(aws: Any, basic: dict[str, Any]) -> None:
+    payload = json.loads(schedule(aws, basic)["Target"]["Input"])
+    assert payload == {
+        "version": 1,
+        "monitor": "nightly-etl",
+        "state_machine_arn": basic["state_machine_arn"],
+        "lookback_minutes": 180,
+        "timezone": "Asia/Tokyo",
+        "notify_on_success": False,
+        "message_format": "text",
+        "scheduled_time": "<aws.scheduler.scheduled-time>",
+        "scheduler_execution_id": "<aws.scheduler.execution-id>",
+        "attempt_number": "<aws.scheduler.attempt-number>",
+    }
+
+
+def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
+    iam = aws("iam")
+    name = role_arn.rsplit("/", 1)[-1]
+    statements = []
+    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        statements += document["Statement"]
+    return statements
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[str, Any]) -> None:
+    role_arn = aws("lambda").get_function(FunctionName=basic["lambda_function_name"])[
+        "Configuration"
+    ]["Role"]
+    granted = {
+        action: sorted(as_list(s["Resource"]))
+        for s in role_policies(aws, role_arn)
+        for action in as_list(s["Action"])
+    }
+    state_machine = basic["state_machine_arn"]
+    executions = state_machine.replace(":stateMachine:", ":execution:") + ":*"
+    assert granted["states:ListExecutions"] == [state_machine]
+    assert granted["states:DescribeStateMachine"] == [state_machine]
+    assert granted["states:DescribeExecution"] == [executions]
+    assert granted["sns:Publish"] == [basic["topic_arn"]]
+    assert [r for resources in granted.values() for r in resources if r == "*"] == []
+    assert set(granted) == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "states:ListExecutions",
+        "states:DescribeStateMachine",
+        "states:DescribeExecution",
+        "sns:Publish",
+    }
+
+
+def test_scheduler_role_may_only_invoke_the_check(aws: Any, basic: dict[str, Any]) -> None:
+    held = schedule(aws, basic)
+    role_name = held["Target"]["RoleArn"].rsplit("/", 1)[-1]
+    trust = aws("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    (trusted,) = trust["Statement"]
+    assert trusted["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    account = aws("sts").get_caller_identity()["Account"]
+    assert trusted["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+    granted = {
+        action: as_list(s["Resource"])
+        for s in role_policies(aws, held["Target"]["RoleArn"])
+        for action in as_list(s["Action"])
+    }
+    assert granted == {
+        "lambda:InvokeFunction": [held["Target"]["Arn"]],
+        "sqs:SendMessage": [held["Target"]["DeadLetterConfig"]["Arn"]],
+    }
+
+
+def test_every_granted_action_exists(aws: Any, basic: dict[str, Any]) -> None:
+    """The template this project grew from granted `lambda:InvokeLambda`, which does not
+    exist, so its schedule could never invoke the function. Every action the module
+    grants must be a real API operation."""
+    held = schedule(aws, basic)
+    lambda_role = aws("lambda").get_function(FunctionName=basic["lambda_function_name"])[
+        "Configuration"
+    ]["Role"]
+    actions = [
+        action
+        for role in (lambda_role, held["Target"]["RoleArn"])
+        for statement in role_policies(aws, role)
+        for action in as_list(statement["Action"])
+    ]
+    assert actions
+    assert unknown_actions(actions) == []
+
+
+def test_log_group_and_dead_letter_queue_are_kept_safely(aws: Any, basic: dict[str, Any]) -> None:
+    name = "/aws/lambda/" + basic["lambda_function_name"]
+    (group,) = aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert group["retentionInDays"] == 90
+    attributes = aws("sqs").get_queue_attributes(
+        QueueUrl=basic["dead_letter_queue_url"], AttributeNames=["All"]
+    )["Attributes"]
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    assert attributes["MessageRetentionPeriod"] == "1209600"
+
+
+def test_second_plan_shows_no_changes(basic_example: Any) -> None:
+    code, output = terraform_plan_exit_code(basic_example)
+    assert code == 0, output
+
+
+def scheduler_invocation(template: str, scheduled_time: str) -> dict[str, Any]:
+    """Substitute the context attributes as EventBridge Scheduler does at invocation."""
+    for placeholder, value in {
+        "<aws.scheduler.scheduled-time>": scheduled_time,
+        "<aws.scheduler.execution-id>": "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+        "<aws.scheduler.attempt-number>": "1",
+    }.items():
+        template = template.replace(placeholder, value)
+    return json.loads(template)
+
+
+def test_deployed_function_alerts_on_a_failed_run(
+    aws: Any, basic: dict[str, Any], tmp_path: Path
+) -> None:
+    """End to end: the code Terraform deployed, with the configuration Terraform gave it,
+    invoked with the input the schedule holds, publishes an alert that a subscriber of
+    the topic receives."""
+    sfn = aws("stepfunctions")
+    execution_arn = sfn.start_execution(
+        stateMachineArn=basic["state_machine_arn"], input=json.dumps({"fail": True})
+    )["executionArn"]
+    for _ in range(50):
+        if sfn.describe_execution(executionArn=execution_arn)["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    assert sfn.describe_execution(executionArn=execution_arn)["status"] == "FAILED"
+
+    function = aws("lambda").get_function(FunctionName=basic["lambda_function_name"])
+    # moto keeps the uploaded zip but its Code.Location names an S3 host it does not
+    # serve; the code's sha256, which moto computes from the uploaded bytes, proves that
+    # the deployed code is the committed zip, byte for byte.
+    deployed = build_lambda_zip.ZIP_PATH.read_bytes()
+    code_sha256 = base64.b64encode(hashlib.sha256(deployed).digest()).decode()
+    assert function["Configuration"]["CodeSha256"] == code_sha256
+    zipfile.ZipFile(io.BytesIO(deployed)).extractall(tmp_path / "deployed")
+    scheduled = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    event = scheduler_invocation(schedule(aws, basic)["Target"]["Input"], scheduled)
+    environment = function["Configuration"]["Environment"]["Variables"]
+    handler = function["Configuration"]["Handler"]
+    module, function_name = handler.rsplit(".", 1)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import json, sys; from {module} import {function_name} as handler; "
+            "print(json.dumps(handler(json.load(sys.stdin), None)))",
+        ],
+        input=json.dumps(event),
+        cwd=tmp_path / "deployed",
+        env={**os.environ, **environment, "PYTHONPATH": str(tmp_path / "deployed")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["status"] == "FAILED"
+
+    sqs = aws("sqs")
+    messages = sqs.receive_message(
+        QueueUrl=basic["inbox_url"], MaxNumberOfMessages=10, WaitTimeSeconds=2
+    )["Messages"]
+    (notification,) = [json.loads(m["Body"]) for m in messages]
+    assert notification["Subject"].startswith("[FAILED] nightly-etl: 1 of 1 run(s) failed")
+    assert notification["MessageAttributes"]["status"]["Value"] == "FAILED"
+    assert "Etl.LoadFailed" in notification["Message"]
+    assert "table orders is locked" in notification["Message"]
+    assert execution_arn.rsplit(":", 1)[-1] in notification["Message"]
+
+
+def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:
+    basic_example.terraform.destroy()
+    assert aws("lambda").list_functions()["Functions"] == []
+    with pytest.raises(ClientError, match="ResourceNotFound"):
+        aws("scheduler").get_schedule_group(Name=basic["schedule_group_name"])
+    assert aws("scheduler").list_schedules()["Schedules"] == []
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []
+    assert aws("sns").list_topics()["Topics"] == []
+    roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"]]
+    assert [r for r in roles if "sfn-deadline" in r or r == "nightly-etl-state-machine"] == []
+    assert aws("logs").describe_log_groups()["logGroups"] == []
+    assert aws("stepfunctions").list_state_machines()["stateMachines"] == []

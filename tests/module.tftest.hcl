@@ -1,0 +1,210 @@
+# Plan-time assertions on the module's wiring, with a mocked AWS provider: no account,
+# no emulator. `terraform test` runs these; apply-time behaviour is tested against moto.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "000000000000"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  # Policy documents are JSON that IAM resources validate, so the mock must be JSON too.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:ops-sfn-deadline-check"
+    }
+  }
+}
+
+variables {
+  name          = "ops"
+  sns_topic_arn = "arn:aws:sns:us-east-1:000000000000:alerts"
+  monitors = {
+    nightly-etl = {
+      state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+    }
+    billing = {
+      state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
+      schedule_expression = "cron(30 6 ? * MON-FRI *)"
+      timezone            = "Europe/Berlin"
+      lookback_minutes    = 60
+      enabled             = false
+      notify_on_success   = true
+      message_format      = "json"
+      start_date          = "2026-01-01T00:00:00Z"
+    }
+  }
+}
+
+run "one_schedule_per_monitor_one_function" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_scheduler_schedule.deadline)) == toset(["nightly-etl", "billing"])
+    error_message = "There must be exactly one schedule per monitor, keyed by monitor name."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.function_name == "ops-sfn-deadline-check"
+    error_message = "One check function serves every monitor."
+  }
+}
+
+run "daily_job_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_scheduler_schedule.deadline["nightly-etl"].schedule_expression == "cron(0 2 * * ? *)"
+    error_message = "The default deadline is 02:00 every day."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.deadline["nightly-etl"].schedule_expression_timezone == "UTC"
+    error_message = "The default time zone is UTC."
+  }
+
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.deadline["nightly-etl"].target[0].input).lookback_minutes == 180
+    error_message = "The default look-back of 3 hours covers a run that starts at 00:00 for a 02:00 deadline."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.deadline["nightly-etl"].state == "ENABLED"
+    error_message = "Monitors are enabled by default."
+  }
+}
+
+run "schedules_fire_on_time_with_the_contract" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.flexible_time_window[0].mode == "OFF"])
+    error_message = "A deadline check must fire exactly on time: flexible time window OFF."
+  }
+
+  assert {
+    condition = jsondecode(aws_scheduler_schedule.deadline["billing"].target[0].input) == {
+      version                = 1
+      monitor                = "billing"
+      state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
+      lookback_minutes       = 60
+      timezone               = "Europe/Berlin"
+      notify_on_success      = true
+      message_format         = "json"
+      scheduled_time         = "<aws.scheduler.scheduled-time>"
+      scheduler_execution_id = "<aws.scheduler.execution-id>"
+      attempt_number         = "<aws.scheduler.attempt-number>"
+    }
+    error_message = "The schedule input must follow the check's input contract."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.deadline["billing"].state == "DISABLED"
+    error_message = "enabled = false pauses the monitor."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.deadline["billing"].start_date == "2026-01-01T00:00:00Z"
+    error_message = "start_date reaches the schedule."
+  }
+
+  assert {
+    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.group_name == "ops"])
+    error_message = "Every schedule lives in the module's own schedule group."
+  }
+}
+
+run "least_privilege" {
+  command = plan
+
+  assert {
+    condition = toset(data.aws_iam_policy_document.lambda.statement[1].resources) == toset([
+      "arn:aws:states:us-east-1:000000000000:stateMachine:etl",
+      "arn:aws:states:us-east-1:000000000000:stateMachine:billing",
+    ])
+    error_message = "ListExecutions is granted on the monitored state machines only (a version or alias is authorized through its state machine's ARN)."
+  }
+
+  assert {
+    condition = toset(data.aws_iam_policy_document.lambda.statement[2].resources) == toset([
+      "arn:aws:states:us-east-1:000000000000:execution:etl:*",
+      "arn:aws:states:us-east-1:000000000000:execution:billing:*",
+    ])
+    error_message = "DescribeExecution is granted on the monitored state machines' executions only."
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.lambda.statement[3].resources == toset(["arn:aws:sns:us-east-1:000000000000:alerts"])
+    error_message = "The function may publish to the alert topic only."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.lambda.statement) == 4
+    error_message = "Without an encrypted topic the function gets no KMS permission."
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.scheduler.statement[0].actions == toset(["lambda:InvokeFunction"])
+    error_message = "The Scheduler's role may only invoke the function (lambda:InvokeFunction, never the non-existent lambda:InvokeLambda)."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.scheduler_assume.statement[0].condition) == 1 && alltrue([for c in data.aws_iam_policy_document.scheduler_assume.statement[0].condition : c.test == "StringEquals" && c.variable == "aws:SourceAccount" && toset(c.values) == toset(["000000000000"])])
+    error_message = "The Scheduler's role trusts only schedules of this account."
+  }
+}
+
+run "created_encrypted_topic" {
+  command = plan
+
+  variables {
+    sns_topic_arn           = null
+    create_sns_topic        = true
+    sns_topic_kms_key_arn   = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    sns_email_subscriptions = ["ops@example.com"]
+    iam_role_path           = "/monitoring/"
+  }
+
+  assert {
+    condition     = aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The created topic is encrypted with the given key."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.email["ops@example.com"].protocol == "email"
+    error_message = "E-mail subscriptions are created for the module's topic."
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.lambda.statement[4].actions == toset(["kms:GenerateDataKey*", "kms:Decrypt"])
+    error_message = "The function may use the topic's key to publish."
+  }
+
+  assert {
+    condition     = aws_iam_role.lambda.path == "/monitoring/" && aws_iam_role.scheduler.path == "/monitoring/"
+    error_message = "iam_role_path reaches both roles."
+  }
+}
+
+run "dead_letter_queue_is_encrypted" {
+  command = plan
+
+  assert {
+    condition     = aws_sqs_queue.scheduler_dead_letter.sqs_managed_sse_enabled == true
+    error_message = "Without a key the dead-letter queue uses SSE-SQS."
+  }
+
+  assert {
+    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
+    error_message = "Undelivered checks are retried before they are dead-lettered."
+  }
+}
