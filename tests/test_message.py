@@ -88,8 +88,8 @@ def test_text_message_has_what_on_call_needs() -> None:
         "Cause:    Load step: table locked",
         "Redrives: 1",
         "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1"
-        "#/v2/executions/details/arn%3Aaws%3Astates%3Aus-east-1%3A000000000000%3Aexecution"
-        "%3Anightly-etl%3Arun-1",
+        "#/v2/executions/details/arn:aws:states:us-east-1:000000000000:execution:nightly-etl:run-1",
+        "In the window:  1 execution(s): 1 FAILED",
         "redrive-execution",
     ]:
         assert expected in body

@@ -1,4 +1,4 @@
-"""The committed deployment zip: fresh, reproducible, and only the function's sources."""
+"""Committed artefacts: the deployment zip and the README tables are fresh and reproducible."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from scripts import build_lambda_zip
+from scripts import build_lambda_zip, tfdocs
 from tests.iam_actions import unknown_actions
 
 
@@ -58,3 +58,9 @@ def test_iam_action_check_catches_the_seed_templates_mistake() -> None:
         "lambda:InvokeLambda"
     ]
     assert unknown_actions(["kms:GenerateDataKey*", "states:ListExecutions"]) == []
+
+
+def test_readme_tables_match_variables_and_outputs() -> None:
+    for directory in tfdocs.module_dirs():
+        readme, current, fresh = tfdocs.updated_readme(directory)
+        assert current == fresh, f"{readme} is stale: run `make docs`"

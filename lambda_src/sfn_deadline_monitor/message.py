@@ -72,7 +72,9 @@ def console_url(arn: str) -> str | None:
     if domain is None:
         return None
     page = "v2/executions/details" if resource == "execution" else "statemachines/view"
-    return f"{domain.format(region=region)}/states/home?region={region}#/{page}/{quote(arn)}"
+    return (
+        f"{domain.format(region=region)}/states/home?region={region}#/{page}/{quote(arn, safe=':')}"
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -236,7 +238,8 @@ def _text(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> st
     if verdict.status is not Status.ERROR:
         counts = report["execution_status_counts"]
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        lines.append(f"In the window:  {len(verdict.findings)} execution(s) {summary}".rstrip())
+        counted = f": {summary}" if summary else ""
+        lines.append(f"In the window:  {len(verdict.findings)} execution(s){counted}")
     if report["executions"]:
         heading = "Executions" if verdict.status is Status.OK else "Needs attention"
         lines += ["", f"{heading}:"]

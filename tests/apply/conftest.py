@@ -7,10 +7,10 @@ the examples are applied exactly as a user would apply them, with no provider ch
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -70,5 +70,23 @@ def terraform_plan_exit_code(state: Any) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
-def module_dir(state: Any) -> Path:
-    return Path(str(state.terraform.module_dir))
+def outputs_of(state: Any) -> dict[str, Any]:
+    """A pytest-terraform fixture's root module outputs, by name."""
+    return {name: output["value"] for name, output in state.outputs.items()}
+
+
+def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
+    """Every statement of a role's inline policies, as IAM (here moto) holds them."""
+    iam = aws("iam")
+    name = role_arn.rsplit("/", 1)[-1]
+    statements = []
+    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        statements += document["Statement"]
+    return statements
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    """An IAM Action or Resource, which may be one string or a list, as a list."""
+    return [value] if isinstance(value, str) else list(value)

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
 from scripts import build_lambda_zip
-from tests.apply.conftest import terraform_plan_exit_code
+from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
 from tests.iam_actions import unknown_actions
 
 # Registers the session fixture `basic_example`: tests/apply/terraform/basic_example applied.
@@ -34,8 +34,7 @@ terraform("basic_example", scope="session")
 
 @pytest.fixture(scope="session")
 def basic(basic_example: Any) -> dict[str, Any]:
-    """The applied root module's outputs, by name."""
-    return {name: output["value"] for name, output in basic_example.outputs.items()}
+    return outputs_of(basic_example)
 
 
 def schedule(aws: Any, basic: dict[str, Any]) -> dict[str, Any]:
@@ -69,21 +68,6 @@ def test_schedule_input_is_the_contract(aws: Any, basic: dict[str, Any]) -> None
         "scheduler_execution_id": "<aws.scheduler.execution-id>",
         "attempt_number": "<aws.scheduler.attempt-number>",
     }
-
-
-def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
-    iam = aws("iam")
-    name = role_arn.rsplit("/", 1)[-1]
-    statements = []
-    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-        document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-        document = json.loads(document) if isinstance(document, str) else document
-        statements += document["Statement"]
-    return statements
-
-
-def as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[str, Any]) -> None:

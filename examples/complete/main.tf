@@ -1,0 +1,140 @@
+provider "aws" {
+  region = var.region
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  tags = {
+    Team    = "data-platform"
+    Purpose = "sfn-deadline-monitor"
+  }
+}
+
+# One customer-managed key for the alert topic, the dead-letter queue and the logs.
+# Account principals get access through their IAM policies (the module grants its roles
+# exactly what they need); CloudWatch Logs must be named in the key policy.
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "AccountAdministersKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"] # in a key policy, "*" means this key
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchLogsEncryptsTheMonitorsLogs"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:/aws/lambda/${var.name}-*"]
+    }
+  }
+}
+
+resource "aws_kms_key" "monitor" {
+  description         = "Encrypts the ${var.name} deadline monitor's topic, queue and logs"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.key.json
+  tags                = local.tags
+}
+
+# The boundary an estate may require on every role it creates: at most what the
+# monitor's roles ever need.
+data "aws_iam_policy_document" "boundary" {
+  statement {
+    actions = [
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "states:ListExecutions",
+      "states:DescribeStateMachine",
+      "states:DescribeExecution",
+      "sns:Publish",
+      "kms:GenerateDataKey*",
+      "kms:Decrypt",
+      "lambda:InvokeFunction",
+      "sqs:SendMessage",
+    ]
+    resources = ["*"] # the roles' own policies scope every action to its resources
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name   = "${var.name}-monitor-boundary"
+  path   = "/monitoring/"
+  policy = data.aws_iam_policy_document.boundary.json
+  tags   = local.tags
+}
+
+module "sfn_deadlines" {
+  source = "../.."
+
+  name = var.name
+
+  monitors = {
+    # Tokyo's nightly load: starts 00:00, must have succeeded by 02:00 local time.
+    nightly-etl = {
+      state_machine_arn = var.nightly_etl_state_machine_arn
+      timezone          = "Asia/Tokyo"
+      description       = "Nightly ETL into the warehouse"
+    }
+    # Berlin's billing run, weekdays: starts 05:00 through the prod alias, due by 06:30.
+    billing = {
+      state_machine_arn   = var.billing_state_machine_arn
+      schedule_expression = "cron(30 6 ? * MON-FRI *)"
+      timezone            = "Europe/Berlin"
+      lookback_minutes    = 120
+      notify_on_success   = true
+      message_format      = "json"
+    }
+    # New York's hourly export: each run has 50 minutes; starts from January on.
+    hourly-export = {
+      state_machine_arn   = var.hourly_export_state_machine_arn
+      schedule_expression = "cron(50 * * * ? *)"
+      timezone            = "America/New_York"
+      lookback_minutes    = 50
+      start_date          = "2027-01-01T00:00:00Z"
+    }
+    # Paused during the migration; keeps its settings for when it returns.
+    legacy-report = {
+      state_machine_arn   = var.legacy_report_state_machine_arn
+      schedule_expression = "rate(1 day)"
+      enabled             = false
+      end_date            = "2027-12-31T23:59:59Z"
+    }
+  }
+
+  create_sns_topic        = true
+  sns_topic_kms_key_arn   = aws_kms_key.monitor.arn
+  sns_email_subscriptions = [var.alert_email]
+
+  lambda_runtime        = "python3.13"
+  lambda_architecture   = "arm64"
+  lambda_memory_size    = 256
+  lambda_timeout        = 120
+  log_retention_in_days = 365
+  log_kms_key_arn       = aws_kms_key.monitor.arn
+
+  schedule_retry_policy = {
+    maximum_event_age_in_seconds = 1800
+    maximum_retry_attempts       = 5
+  }
+  dead_letter_queue_kms_key_arn = aws_kms_key.monitor.arn
+
+  iam_role_path                = "/monitoring/"
+  iam_permissions_boundary_arn = aws_iam_policy.boundary.arn
+
+  tags = local.tags
+}

@@ -1,0 +1,44 @@
+output "sns_topic_arn" {
+  description = "The encrypted topic the alerts go to; subscribe chat or paging tools here."
+  value       = module.sfn_deadlines.sns_topic_arn
+}
+
+output "kms_key_arn" {
+  description = "The key that encrypts the topic, the dead-letter queue and the logs."
+  value       = aws_kms_key.monitor.arn
+}
+
+output "lambda_function_name" {
+  description = "Name of the check function."
+  value       = module.sfn_deadlines.lambda_function_name
+}
+
+output "lambda_role_arn" {
+  description = "The check function's role."
+  value       = module.sfn_deadlines.lambda_role_arn
+}
+
+output "scheduler_role_arn" {
+  description = "The role EventBridge Scheduler invokes the check with."
+  value       = module.sfn_deadlines.scheduler_role_arn
+}
+
+output "schedule_group_name" {
+  description = "The schedule group that holds the monitors' schedules."
+  value       = module.sfn_deadlines.schedule_group_name
+}
+
+output "schedule_arns" {
+  description = "The deadline schedule of each monitor."
+  value       = module.sfn_deadlines.schedule_arns
+}
+
+output "dead_letter_queue_url" {
+  description = "Where checks the Scheduler could not deliver are kept."
+  value       = module.sfn_deadlines.dead_letter_queue_url
+}
+
+output "log_group_name" {
+  description = "The check function's logs: one JSON line per check."
+  value       = module.sfn_deadlines.log_group_name
+}

@@ -1,0 +1,113 @@
+"""examples/complete applied against moto: every option reaches AWS, and a second plan
+is empty. The last test destroys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pytest_terraform import terraform
+
+from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
+
+# Registers the session fixture `complete_example`: tests/apply/terraform/complete_example.
+terraform("complete_example", scope="session")
+
+
+@pytest.fixture(scope="session")
+def complete(complete_example: Any) -> dict[str, Any]:
+    return outputs_of(complete_example)
+
+
+def schedules(aws: Any, complete: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    scheduler = aws("scheduler")
+    group = complete["schedule_group_name"]
+    names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
+    return {name: scheduler.get_schedule(GroupName=group, Name=name) for name in names}
+
+
+def test_one_schedule_per_monitor_each_in_its_time_zone(aws: Any, complete: dict) -> None:
+    held = schedules(aws, complete)
+    assert {name: s["ScheduleExpressionTimezone"] for name, s in held.items()} == {
+        "nightly-etl": "Asia/Tokyo",
+        "billing": "Europe/Berlin",
+        "hourly-export": "America/New_York",
+        "legacy-report": "UTC",
+    }
+    assert {name: s["State"] for name, s in held.items()}["legacy-report"] == "DISABLED"
+    assert all(s["FlexibleTimeWindow"] == {"Mode": "OFF"} for s in held.values())
+    assert held["hourly-export"]["StartDate"].year == 2027
+    assert held["legacy-report"]["EndDate"].year == 2027
+    assert held["billing"]["Target"]["RetryPolicy"] == {
+        "MaximumEventAgeInSeconds": 1800,
+        "MaximumRetryAttempts": 5,
+    }
+    billing = json.loads(held["billing"]["Target"]["Input"])
+    assert billing["state_machine_arn"].endswith(":stateMachine:billing:prod")
+    assert (billing["message_format"], billing["notify_on_success"]) == ("json", True)
+    assert (
+        aws("lambda").list_functions()["Functions"][0]["FunctionName"]
+        == (complete["lambda_function_name"])
+    )
+
+
+def test_created_topic_is_encrypted_with_an_email_subscription(aws: Any, complete: dict) -> None:
+    sns = aws("sns")
+    attributes = sns.get_topic_attributes(TopicArn=complete["sns_topic_arn"])["Attributes"]
+    assert attributes["KmsMasterKeyId"] == complete["kms_key_arn"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=complete["sns_topic_arn"])
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions["Subscriptions"]] == [
+        ("email", "on-call@example.com")
+    ]
+
+
+def test_queue_and_logs_use_the_customer_managed_key(aws: Any, complete: dict) -> None:
+    queue = aws("sqs").get_queue_attributes(
+        QueueUrl=complete["dead_letter_queue_url"], AttributeNames=["All"]
+    )["Attributes"]
+    assert queue["KmsMasterKeyId"] == complete["kms_key_arn"]
+    (group,) = aws("logs").describe_log_groups(logGroupNamePrefix=complete["log_group_name"])[
+        "logGroups"
+    ]
+    assert group["kmsKeyId"] == complete["kms_key_arn"]
+    assert group["retentionInDays"] == 365
+
+
+def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> None:
+    iam = aws("iam")
+    for role_arn in (complete["lambda_role_arn"], complete["scheduler_role_arn"]):
+        role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+        assert role["Path"] == "/monitoring/"
+        assert role["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(
+            ":policy/monitoring/data-platform-monitor-boundary"
+        )
+    check = {
+        action: as_list(s["Resource"])
+        for s in role_policies(aws, complete["lambda_role_arn"])
+        for action in as_list(s["Action"])
+    }
+    assert check["kms:GenerateDataKey*"] == [complete["kms_key_arn"]]
+    machines = complete["state_machine_arns"]
+    # The billing alias is authorized through its state machine's own ARN.
+    assert sorted(check["states:ListExecutions"]) == sorted(machines.values())
+    scheduler = {
+        action: as_list(s["Resource"])
+        for s in role_policies(aws, complete["scheduler_role_arn"])
+        for action in as_list(s["Action"])
+    }
+    assert scheduler["kms:GenerateDataKey"] == [complete["kms_key_arn"]]
+
+
+def test_second_plan_shows_no_changes(complete_example: Any) -> None:
+    code, output = terraform_plan_exit_code(complete_example)
+    assert code == 0, output
+
+
+def test_destroy_leaves_nothing_behind(aws: Any, complete_example: Any) -> None:
+    complete_example.terraform.destroy()
+    assert aws("lambda").list_functions()["Functions"] == []
+    assert aws("scheduler").list_schedules()["Schedules"] == []
+    assert aws("sns").list_topics()["Topics"] == []
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []
+    assert aws("iam").list_policies(Scope="Local")["Policies"] == []
