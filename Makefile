@@ -13,12 +13,14 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint tf-config tf-validate tf-test pytest test
+.PHONY: help venv zip docs lint tf-config tf-validate tf-test pytest test demo bench
 
 help:
+	@echo "make demo   the monitor end to end against emulated AWS (about a minute)"
 	@echo "make test   lint, check the committed Lambda zip, run every test"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
+	@echo "make bench  measure check cost, cold start and Terraform times into benchmarks/"
 	@echo "make lint   ruff, terraform fmt and validate"
 
 $(STAMP): requirements-dev.txt
@@ -64,3 +66,10 @@ pytest: $(STAMP) tf-config
 	$(PY) scripts/moto_server.py -- $(PY) -m pytest
 
 test: lint tf-test pytest
+
+demo: $(STAMP) tf-config
+	$(PY) -m scripts.demo
+
+# Writes benchmarks/README.md; ARGS="--sizes 1,10 --executions 1,100" narrows the run.
+bench: $(STAMP) tf-config
+	PYTHONPATH=lambda_src $(PY) -m scripts.bench $(ARGS)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import os
 import signal
 import subprocess
@@ -91,6 +92,10 @@ def patch_stepfunctions() -> None:
 def configure_moto() -> None:
     """Patch the missing actions in and let moto run state machines as AWS would."""
     patch_stepfunctions()
+    # One access-log line per request drowns the test and demo output, and moto logs a
+    # Fail state it ran as intended as an exception.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
     default_user_config["stepfunctions"]["execute_state_machine"] = True
 
 

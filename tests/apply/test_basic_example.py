@@ -7,24 +7,16 @@ last one destroys.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import json
-import os
-import subprocess
-import sys
 import time
-import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
-from scripts import build_lambda_zip
+from scripts.fire_check import invoke_deployed, scheduled_event
 from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
 from tests.iam_actions import unknown_actions
 
@@ -149,26 +141,15 @@ def test_second_plan_shows_no_changes(basic_example: Any) -> None:
     assert code == 0, output
 
 
-def scheduler_invocation(template: str, scheduled_time: str) -> dict[str, Any]:
-    """Substitute the context attributes as EventBridge Scheduler does at invocation."""
-    for placeholder, value in {
-        "<aws.scheduler.scheduled-time>": scheduled_time,
-        "<aws.scheduler.execution-id>": "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
-        "<aws.scheduler.attempt-number>": "1",
-    }.items():
-        template = template.replace(placeholder, value)
-    return json.loads(template)
-
-
-def test_deployed_function_alerts_on_a_failed_run(
-    aws: Any, basic: dict[str, Any], tmp_path: Path
-) -> None:
+def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any]) -> None:
     """End to end: the code Terraform deployed, with the configuration Terraform gave it,
     invoked with the input the schedule holds, publishes an alert that a subscriber of
     the topic receives."""
     sfn = aws("stepfunctions")
     execution_arn = sfn.start_execution(
-        stateMachineArn=basic["state_machine_arn"], input=json.dumps({"fail": True})
+        stateMachineArn=basic["state_machine_arn"],
+        name="nightly-2026-11-28",
+        input=json.dumps({"fail": True}),
     )["executionArn"]
     for _ in range(50):
         if sfn.describe_execution(executionArn=execution_arn)["status"] != "RUNNING":
@@ -176,35 +157,10 @@ def test_deployed_function_alerts_on_a_failed_run(
         time.sleep(0.1)
     assert sfn.describe_execution(executionArn=execution_arn)["status"] == "FAILED"
 
-    function = aws("lambda").get_function(FunctionName=basic["lambda_function_name"])
-    # moto keeps the uploaded zip but its Code.Location names an S3 host it does not
-    # serve; the code's sha256, which moto computes from the uploaded bytes, proves that
-    # the deployed code is the committed zip, byte for byte.
-    deployed = build_lambda_zip.ZIP_PATH.read_bytes()
-    code_sha256 = base64.b64encode(hashlib.sha256(deployed).digest()).decode()
-    assert function["Configuration"]["CodeSha256"] == code_sha256
-    zipfile.ZipFile(io.BytesIO(deployed)).extractall(tmp_path / "deployed")
-    scheduled = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    event = scheduler_invocation(schedule(aws, basic)["Target"]["Input"], scheduled)
-    environment = function["Configuration"]["Environment"]["Variables"]
-    handler = function["Configuration"]["Handler"]
-    module, function_name = handler.rsplit(".", 1)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"import json, sys; from {module} import {function_name} as handler; "
-            "print(json.dumps(handler(json.load(sys.stdin), None)))",
-        ],
-        input=json.dumps(event),
-        cwd=tmp_path / "deployed",
-        env={**os.environ, **environment, "PYTHONPATH": str(tmp_path / "deployed")},
-        capture_output=True,
-        text=True,
-        check=False,
+    event = scheduled_event(
+        aws("scheduler"), basic["schedule_group_name"], "nightly-etl", datetime.now(UTC)
     )
-    assert run.returncode == 0, run.stderr
-    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    summary = invoke_deployed(aws("lambda"), basic["lambda_function_name"], event)
     assert summary["status"] == "FAILED"
 
     sqs = aws("sqs")
@@ -216,7 +172,8 @@ def test_deployed_function_alerts_on_a_failed_run(
     assert notification["MessageAttributes"]["status"]["Value"] == "FAILED"
     assert "Etl.LoadFailed" in notification["Message"]
     assert "table orders is locked" in notification["Message"]
-    assert execution_arn.rsplit(":", 1)[-1] in notification["Message"]
+    assert "1. FAILED  nightly-2026-11-28  (FAILED)" in notification["Message"]
+    assert execution_arn in notification["Message"]
 
 
 def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:
