@@ -70,8 +70,10 @@ resource "aws_scheduler_schedule" "deadline" {
     role_arn = aws_iam_role.scheduler.arn
 
     # The check's input contract (README: "Input contract"). The Scheduler substitutes
-    # the <aws.scheduler.*> attributes at each invocation.
-    input = jsonencode({
+    # the <aws.scheduler.*> attributes in this text at each invocation; jsonencode writes
+    # < and > as \u003c and \u003e, which the Scheduler would not recognise, so they are
+    # restored (no other value of the contract can hold them).
+    input = replace(replace(jsonencode({
       version                = 1
       monitor                = each.key
       state_machine_arn      = each.value.state_machine_arn
@@ -82,7 +84,7 @@ resource "aws_scheduler_schedule" "deadline" {
       scheduled_time         = "<aws.scheduler.scheduled-time>"
       scheduler_execution_id = "<aws.scheduler.execution-id>"
       attempt_number         = "<aws.scheduler.attempt-number>"
-    })
+    }), "\\u003c", "<"), "\\u003e", ">")
 
     retry_policy {
       maximum_event_age_in_seconds = var.schedule_retry_policy.maximum_event_age_in_seconds

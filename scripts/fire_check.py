@@ -28,7 +28,9 @@ from scripts.build_lambda_zip import ZIP_PATH
 def scheduled_event(
     scheduler: Any, group: str, name: str, scheduled_time: datetime, attempt: int = 1
 ) -> dict[str, Any]:
-    """The schedule's target input with the context attributes substituted."""
+    """The schedule's target input with the context attributes substituted as the
+    Scheduler does: by replacing their literal text, so an input that hides them (for
+    example JSON-escaped as \\u003c...\\u003e) stays unsubstituted here as well."""
     template = scheduler.get_schedule(GroupName=group, Name=name)["Target"]["Input"]
     for placeholder, value in {
         "<aws.scheduler.scheduled-time>": scheduled_time.astimezone(UTC).strftime(

@@ -108,6 +108,11 @@ run "schedules_fire_on_time_with_the_contract" {
   }
 
   assert {
+    condition     = strcontains(aws_scheduler_schedule.deadline["billing"].target[0].input, "\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"")
+    error_message = "The context attributes must appear literally (not as \\u003c...\\u003e) for the Scheduler to substitute them."
+  }
+
+  assert {
     condition     = aws_scheduler_schedule.deadline["billing"].state == "DISABLED"
     error_message = "enabled = false pauses the monitor."
   }

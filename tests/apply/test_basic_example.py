@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -157,11 +157,12 @@ def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any
         time.sleep(0.1)
     assert sfn.describe_execution(executionArn=execution_arn)["status"] == "FAILED"
 
-    event = scheduled_event(
-        aws("scheduler"), basic["schedule_group_name"], "nightly-etl", datetime.now(UTC)
-    )
+    # Scheduled times are whole seconds; the next one is the first deadline after the run.
+    deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    event = scheduled_event(aws("scheduler"), basic["schedule_group_name"], "nightly-etl", deadline)
     summary = invoke_deployed(aws("lambda"), basic["lambda_function_name"], event)
     assert summary["status"] == "FAILED"
+    assert summary["deadline"] == deadline.isoformat()  # the substituted scheduled time
 
     sqs = aws("sqs")
     messages = sqs.receive_message(
@@ -174,6 +175,7 @@ def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any
     assert "table orders is locked" in notification["Message"]
     assert "1. FAILED  nightly-2026-11-28  (FAILED)" in notification["Message"]
     assert execution_arn in notification["Message"]
+    assert "no scheduled time" not in notification["Message"]
 
 
 def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:
