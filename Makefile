@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 BUILD  := .build
 EXAMPLES := $(wildcard examples/*)
 
@@ -13,7 +15,7 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint tf-config tf-validate tf-test pytest test demo bench
+.PHONY: help venv zip docs lint checkov tf-config tf-validate tf-test pytest test demo bench load-test
 
 help:
 	@echo "make demo   the monitor end to end against emulated AWS (about a minute)"
@@ -21,12 +23,18 @@ help:
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
 	@echo "make bench  measure check cost, cold start and Terraform times into benchmarks/"
+	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
 	@echo "make lint   ruff, terraform fmt and validate"
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
 venv: $(STAMP)
@@ -53,9 +61,14 @@ tf-validate: tf-config
 	  terraform -chdir=$$dir validate -no-color || exit 1; \
 	done
 
-lint: $(STAMP) tf-validate
+lint: $(STAMP) tf-validate checkov
 	$(PY) -m ruff check lambda_src scripts tests
 	$(PY) -m ruff format --check lambda_src scripts tests
+
+# The module as each example calls it; every skipped check carries its reason inline.
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --directory . --framework terraform --skip-download --compact \
+	  --quiet --skip-path tests --skip-path benchmarks --skip-path demo
 
 tf-test: tf-config
 	terraform test -no-color
@@ -73,3 +86,6 @@ demo: $(STAMP) tf-config
 # Writes benchmarks/README.md; ARGS="--sizes 1,10 --executions 1,100" narrows the run.
 bench: $(STAMP) tf-config
 	PYTHONPATH=lambda_src $(PY) -m scripts.bench $(ARGS)
+
+load-test: $(STAMP)
+	PYTHONPATH=lambda_src $(PY) -m scripts.load_test $(ARGS)

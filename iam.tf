@@ -43,10 +43,17 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.topic_arn]
   }
 
+  statement {
+    sid       = "KeepFailedChecks"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.check_failures.arn]
+  }
+
+  # Publishing to an encrypted topic and sending to an encrypted queue both need the key.
   dynamic "statement" {
-    for_each = var.sns_topic_kms_key_arn == null ? [] : [var.sns_topic_kms_key_arn]
+    for_each = local.lambda_kms_keys
     content {
-      sid       = "UseAlertTopicKey"
+      sid       = "UseKey${statement.key}"
       actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
       resources = [statement.value]
     }
@@ -97,11 +104,12 @@ data "aws_iam_policy_document" "scheduler" {
     resources = [aws_sqs_queue.scheduler_dead_letter.arn]
   }
 
+  # The key of an encrypted dead-letter queue, and the key of the schedules' input.
   dynamic "statement" {
-    for_each = var.dead_letter_queue_kms_key_arn == null ? [] : [var.dead_letter_queue_kms_key_arn]
+    for_each = local.scheduler_kms_keys
     content {
-      sid       = "UseDeadLetterKey"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      sid       = "UseKey${statement.key}"
+      actions   = statement.key == "DeadLetterQueue" ? ["kms:GenerateDataKey", "kms:Decrypt"] : ["kms:Decrypt"]
       resources = [statement.value]
     }
   }

@@ -52,3 +52,18 @@ output "dead_letter_queue_url" {
   description = "URL of the queue that keeps checks the Scheduler could not deliver."
   value       = aws_sqs_queue.scheduler_dead_letter.url
 }
+
+output "check_failures_queue_arn" {
+  description = "ARN of the queue that keeps checks that failed inside the function after Lambda's retries."
+  value       = aws_sqs_queue.check_failures.arn
+}
+
+output "check_failures_queue_url" {
+  description = "URL of the queue that keeps checks that failed inside the function after Lambda's retries."
+  value       = aws_sqs_queue.check_failures.url
+}
+
+output "alarm_arns" {
+  description = "ARN of each alarm on the monitor itself, keyed by alarm (empty when create_alarms is false)."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.monitor : key => alarm.arn }
+}

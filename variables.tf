@@ -174,9 +174,9 @@ variable "lambda_timeout" {
 }
 
 variable "log_retention_in_days" {
-  description = "How long the function's CloudWatch logs are kept."
+  description = "How long the function's CloudWatch logs are kept (one short line per check: a year costs next to nothing)."
   type        = number
-  default     = 90
+  default     = 365
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
@@ -192,6 +192,56 @@ variable "log_kms_key_arn" {
   validation {
     condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_kms_key_arn))
     error_message = "log_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
+  }
+}
+
+variable "lambda_reserved_concurrent_executions" {
+  description = "Concurrency reserved for the check function, so other functions cannot starve it (null: unreserved). A burst of checks beyond it is throttled and retried by Lambda."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1, false)
+    error_message = "lambda_reserved_concurrent_executions must be null (unreserved) or at least 1 (0 would stop every check)."
+  }
+}
+
+variable "lambda_async_retry_attempts" {
+  description = "How often Lambda retries a check that failed (for example, an alert it could not publish) before it goes to the failure queue."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = contains([0, 1, 2], var.lambda_async_retry_attempts)
+    error_message = "lambda_async_retry_attempts must be 0, 1 or 2 (Lambda's limits for asynchronous invocations)."
+  }
+}
+
+variable "lambda_async_max_event_age_seconds" {
+  description = "How long Lambda keeps retrying a failed check before it goes to the failure queue."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.lambda_async_max_event_age_seconds >= 60 && var.lambda_async_max_event_age_seconds <= 21600
+    error_message = "lambda_async_max_event_age_seconds must be between 60 and 21600 (6 hours)."
+  }
+}
+
+variable "create_alarms" {
+  description = "Create CloudWatch alarms on the monitor itself (function errors and throttles, messages in either failure queue), sending to the alert topic on ALARM and OK."
+  type        = bool
+  default     = true
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the per-check metrics (one count per status, dimension Monitor)."
+  type        = string
+  default     = "SfnDeadlineMonitor"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 letters, digits or . _ / # : - and must not start with AWS/ (reserved)."
   }
 }
 
@@ -214,8 +264,19 @@ variable "schedule_retry_policy" {
   }
 }
 
+variable "schedule_kms_key_arn" {
+  description = "KMS key that encrypts the schedules' input at rest. Null uses an AWS owned key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.schedule_kms_key_arn))
+    error_message = "schedule_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
+  }
+}
+
 variable "dead_letter_queue_kms_key_arn" {
-  description = "KMS key that encrypts the dead-letter queue. Null uses SQS-managed encryption (SSE-SQS)."
+  description = "KMS key that encrypts both failure queues (checks the Scheduler could not deliver, checks that failed in the function). Null uses SQS-managed encryption (SSE-SQS)."
   type        = string
   default     = null
 

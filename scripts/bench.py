@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,7 +77,7 @@ def check_cost(sizes: list[int]) -> list[dict[str, Any]]:
 
 
 def _check_cost(size: int) -> dict[str, Any]:
-    handler._client.cache_clear()
+    handler.reset_clients()
     sfn = boto3.client("stepfunctions", region_name=REGION)
     role = boto3.client("iam").create_role(RoleName="b", AssumeRolePolicyDocument="{}")
     arn = sfn.create_state_machine(
@@ -141,12 +142,19 @@ def import_times() -> dict[str, float]:
 
 
 def _terraform(directory: Path, *args: str) -> float:
+    """Run one terraform command and return its wall time in seconds."""
     started = time.perf_counter()
-    subprocess.run(
+    result = subprocess.run(
         ["terraform", f"-chdir={directory}", *args, "-input=false", "-no-color"],
-        check=True,
         capture_output=True,
+        text=True,
+        check=False,
     )
+    if result.returncode != 0:
+        output = result.stderr or result.stdout  # plan -detailed-exitcode: 2 means changes
+        raise SystemExit(
+            f"terraform {args[0]} in {directory} exited {result.returncode}:\n{output}"
+        )
     return time.perf_counter() - started
 
 
@@ -158,6 +166,10 @@ def terraform_costs(sizes: list[int]) -> list[dict[str, Any]]:
         for size in sizes:
             server = start("127.0.0.1", 0)
             host, port = server.get_host_and_port()
+            # Servers in one process share moto's state: start each run from nothing.
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+            ).close()
             data_dir = WORK / f"{layout}-{size}"
             shutil.rmtree(data_dir, ignore_errors=True)
             os.environ.update(

@@ -74,6 +74,32 @@ def _default(body: dict[str, Any]) -> str:
     return f"`{value}`"
 
 
+def _template(message: str) -> str:
+    """A validation message with each ${...} interpolation shown as <...>."""
+    out, index = [], 0
+    while (start := message.find("${", index)) != -1:
+        out.append(message[index:start])
+        depth, position = 0, start + 1
+        while True:
+            depth += {"{": 1, "}": -1}.get(message[position], 0)
+            position += 1
+            if depth == 0:
+                break
+        expression = message[start + 2 : position - 1]
+        out.append("<offending monitors>" if "var.monitors" in expression else "<value>")
+        index = position
+    out.append(message[index:])
+    return "".join(out)
+
+
+def _validations(variables: dict[str, dict[str, Any]]) -> list[str]:
+    rows = []
+    for name, body in variables.items():
+        for rule in body.get("validation", []):
+            rows.append(f"| `{name}` | {_cell(_template(_text(rule['error_message'])))} |")
+    return rows
+
+
 def render(directory: Path) -> str:
     """The inputs and outputs tables of the module in ``directory``."""
     lines = [BEGIN, "## Inputs", ""]
@@ -104,6 +130,18 @@ def render(directory: Path) -> str:
             )
     else:
         lines.append("No outputs.")
+    validations = _validations(variables)
+    if validations:
+        lines += [
+            "",
+            "## Input validation",
+            "",
+            "Every rule runs at `terraform plan`; this is the message each one gives.",
+            "",
+            "| Input | Message when the value is not accepted |",
+            "|-------|------|",
+            *validations,
+        ]
     lines.append(END)
     return "\n".join(lines)
 

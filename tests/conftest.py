@@ -95,7 +95,7 @@ class Account:
 @pytest.fixture
 def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
     with mock_aws():
-        handler._client.cache_clear()
+        handler.reset_clients()
         sns = boto3.client("sns", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
         iam = boto3.client("iam", region_name=REGION)
@@ -126,7 +126,7 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
         for service in ("stepfunctions", "sns"):
             handler._client(service).meta.events.register("before-call.*.*", count)
         yield account
-        handler._client.cache_clear()
+        handler.reset_clients()
 
 
 def at(text: str) -> datetime:

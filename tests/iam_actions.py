@@ -26,6 +26,27 @@ def _operations(prefix: str) -> frozenset[str]:
     return frozenset(model.operation_names)
 
 
+# Actions that AWS authorizes only on "*" and that the module may therefore grant so.
+# Every entry needs a comment saying why; none is needed so far: each action the module
+# grants names the resources it acts on.
+ACTIONS_AWS_CANNOT_SCOPE: frozenset[str] = frozenset()
+
+
+def wildcard_grants(statements: list[dict]) -> list[str]:
+    """Allowed actions granted on resource "*" that are not on the allow-list above."""
+    found = []
+    for statement in statements:
+        if statement.get("Effect", "Allow") != "Allow":
+            continue
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if "*" in resources:
+            found += [a for a in actions if a not in ACTIONS_AWS_CANNOT_SCOPE]
+    return found
+
+
 def unknown_actions(actions: list[str]) -> list[str]:
     """The actions, among ``actions``, that name no operation of their service."""
     unknown = []

@@ -132,7 +132,7 @@ run "least_privilege" {
   command = plan
 
   assert {
-    condition = toset(data.aws_iam_policy_document.lambda.statement[1].resources) == toset([
+    condition = toset(one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredStateMachines"]).resources) == toset([
       "arn:aws:states:us-east-1:000000000000:stateMachine:etl",
       "arn:aws:states:us-east-1:000000000000:stateMachine:billing",
     ])
@@ -140,7 +140,7 @@ run "least_privilege" {
   }
 
   assert {
-    condition = toset(data.aws_iam_policy_document.lambda.statement[2].resources) == toset([
+    condition = toset(one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredExecutions"]).resources) == toset([
       "arn:aws:states:us-east-1:000000000000:execution:etl:*",
       "arn:aws:states:us-east-1:000000000000:execution:billing:*",
     ])
@@ -148,13 +148,18 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.lambda.statement[3].resources == toset(["arn:aws:sns:us-east-1:000000000000:alerts"])
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "PublishAlerts"]).resources == toset(["arn:aws:sns:us-east-1:000000000000:alerts"])
     error_message = "The function may publish to the alert topic only."
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.lambda.statement) == 4
-    error_message = "Without an encrypted topic the function gets no KMS permission."
+    condition     = length([for s in data.aws_iam_policy_document.lambda.statement : s if anytrue([for a in s.actions : startswith(a, "kms:")])]) == 0
+    error_message = "Without customer-managed keys the function gets no KMS permission."
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.lambda.statement[*].sid) == toset(["WriteOwnLogs", "ReadMonitoredStateMachines", "ReadMonitoredExecutions", "PublishAlerts", "KeepFailedChecks"])
+    error_message = "The function's role holds exactly the statements it needs."
   }
 
   assert {
@@ -190,7 +195,7 @@ run "created_encrypted_topic" {
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.lambda.statement[4].actions == toset(["kms:GenerateDataKey*", "kms:Decrypt"])
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "UseKeyAlertTopic"]).actions == toset(["kms:GenerateDataKey*", "kms:Decrypt"])
     error_message = "The function may use the topic's key to publish."
   }
 
@@ -211,5 +216,62 @@ run "dead_letter_queue_is_encrypted" {
   assert {
     condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
     error_message = "Undelivered checks are retried before they are dead-lettered."
+  }
+}
+
+run "watch_the_watcher" {
+  command = plan
+
+  variables {
+    lambda_reserved_concurrent_executions = 20
+    lambda_async_retry_attempts           = 1
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 1 && aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 21600
+    error_message = "Lambda's asynchronous retries are set from the inputs."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 20
+    error_message = "Reserved concurrency reaches the function."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.monitor)) == toset(["check-errors", "check-throttles", "scheduler-dead-letters", "check-failures"])
+    error_message = "Alarms watch the function's errors and throttles and both failure queues."
+  }
+
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.monitor : a.treat_missing_data == "notBreaching" && a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:alerts"]) && a.ok_actions == a.alarm_actions])
+    error_message = "A quiet month reads OK, and alarms notify the alert topic on ALARM and on OK."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.check_failures.sqs_managed_sse_enabled == true
+    error_message = "The check-failures queue is encrypted at rest."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.METRICS_NAMESPACE == "SfnDeadlineMonitor"
+    error_message = "The function knows the namespace of its metrics."
+  }
+}
+
+run "alarms_can_be_switched_off" {
+  command = plan
+
+  variables {
+    create_alarms = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.monitor) == 0
+    error_message = "create_alarms = false creates no alarm."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
+    error_message = "Without reserved concurrency the function is unreserved."
   }
 }

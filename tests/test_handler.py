@@ -4,7 +4,7 @@ messages are read back from an SQS subscriber."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -222,7 +222,7 @@ def test_throttling_beyond_the_retries_is_an_error_not_ok(
     account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
-    handler._client.cache_clear()
+    handler.reset_clients()
     sm = account.state_machine()
     throttled = answer_once(
         "ListExecutions",
@@ -246,6 +246,34 @@ def test_deleted_state_machine_is_an_error(account: Account) -> None:
     assert attributes(alert)["status"] == "ERROR"
     assert "StateMachineDoesNotExist" in alert["Message"]
     assert "update or remove this monitor" in alert["Message"]
+
+
+def test_state_machine_deleted_between_two_checks(account: Account) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:40")
+    )
+    assert check(event(sm, DEADLINE))["status"] == "OK"
+    account.sfn.delete_state_machine(stateMachineArn=sm)
+    tomorrow = DEADLINE + timedelta(days=1)
+    assert check(event(sm, tomorrow))["status"] == "ERROR"
+    assert "StateMachineDoesNotExist" in only_alert(account)["Message"]
+
+
+def test_access_denied_is_an_error_that_names_the_fix(account: Account) -> None:
+    sm = account.state_machine()
+    answer_once(
+        "ListExecutions",
+        400,
+        {"__type": "AccessDeniedException", "message": "not authorized: states:ListExecutions"},
+        times=1,
+    )
+    result = check(event(sm, DEADLINE))
+    alert = only_alert(account)
+    assert result["status"] == "ERROR"
+    assert "AccessDeniedException" in alert["Message"]
+    assert "may not read this state machine" in alert["Message"]
+    assert account.calls["ListExecutions"] == 1  # access denied is not retried
 
 
 def test_express_state_machine_is_an_error_that_says_what_to_use(account: Account) -> None:
@@ -310,6 +338,29 @@ def test_one_json_log_line_per_check(account: Account, capsys: pytest.CaptureFix
     assert logged["monitor"] == "nightly-etl"
     assert logged["list_calls"] == 1
     assert logged["notified"] is True
+
+
+def test_log_line_carries_one_count_per_status_as_emf(
+    account: Account, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("METRICS_NAMESPACE", "Team/Deadlines")
+    sm = account.state_machine()
+    account.execution(sm, status="RUNNING", start=at("2026-03-10T15:00"))
+    check(event(sm, DEADLINE))
+    logged = json.loads(capsys.readouterr().out)
+    (directive,) = logged["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "Team/Deadlines"
+    assert directive["Dimensions"] == [["Monitor"]]
+    assert [m["Name"] for m in directive["Metrics"]] == ["OK", "FAILED", "LATE", "MISSING", "ERROR"]
+    assert logged["Monitor"] == "nightly-etl"
+    assert {name: logged[name] for name in ("OK", "FAILED", "LATE", "MISSING", "ERROR")} == {
+        "OK": 0,
+        "FAILED": 0,
+        "LATE": 1,
+        "MISSING": 0,
+        "ERROR": 0,
+    }
+    assert abs(logged["_aws"]["Timestamp"] / 1000 - datetime.now(UTC).timestamp()) < 60
 
 
 def _client_error(code: str, message: str = "denied") -> ClientError:

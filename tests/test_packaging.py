@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from scripts import build_lambda_zip, tfdocs
-from tests.iam_actions import unknown_actions
+from tests.iam_actions import unknown_actions, wildcard_grants
 
 
 def test_committed_zip_matches_the_sources() -> None:
@@ -64,3 +64,12 @@ def test_readme_tables_match_variables_and_outputs() -> None:
     for directory in tfdocs.module_dirs():
         readme, current, fresh = tfdocs.updated_readme(directory)
         assert current == fresh, f"{readme} is stale: run `make docs`"
+
+
+def test_wildcard_scan_flags_unscoped_grants() -> None:
+    statements = [
+        {"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["states:ListExecutions"], "Resource": ["arn:aws:x"]},
+        {"Effect": "Deny", "Action": "*", "Resource": "*"},
+    ]
+    assert wildcard_grants(statements) == ["sns:Publish"]

@@ -270,3 +270,27 @@ run "boundary_not_a_policy" {
   variables { iam_permissions_boundary_arn = "arn:aws:iam::000000000000:role/boundary" }
   expect_failures = [var.iam_permissions_boundary_arn]
 }
+
+run "reserved_concurrency_zero" {
+  command = plan
+  variables { lambda_reserved_concurrent_executions = 0 }
+  expect_failures = [var.lambda_reserved_concurrent_executions]
+}
+
+run "async_retries_beyond_lambda_limit" {
+  command = plan
+  variables { lambda_async_retry_attempts = 3 }
+  expect_failures = [var.lambda_async_retry_attempts]
+}
+
+run "async_event_age_too_long" {
+  command = plan
+  variables { lambda_async_max_event_age_seconds = 30000 }
+  expect_failures = [var.lambda_async_max_event_age_seconds]
+}
+
+run "metrics_namespace_reserved" {
+  command = plan
+  variables { metrics_namespace = "AWS/Lambda" }
+  expect_failures = [var.metrics_namespace]
+}

@@ -17,3 +17,13 @@ output "dead_letter_queue_url" {
   description = "Where checks the Scheduler could not deliver are kept."
   value       = module.sfn_deadlines.dead_letter_queue_url
 }
+
+output "check_failures_queue_arn" {
+  description = "ARN of the queue that keeps checks that failed inside the function."
+  value       = module.sfn_deadlines.check_failures_queue_arn
+}
+
+output "check_failures_queue_url" {
+  description = "Where checks that failed inside the function are kept."
+  value       = module.sfn_deadlines.check_failures_queue_url
+}

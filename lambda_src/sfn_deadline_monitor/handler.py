@@ -7,10 +7,10 @@ raises, so that the invocation fails and the retry and dead-letter path keeps th
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +27,11 @@ from .contract import (
     parse_event,
 )
 from .message import CheckContext, compose
+from .metrics import DEFAULT_NAMESPACE, metrics_document
 from .verdict import Execution, Status, Verdict, Window, judge
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
+NAMESPACE_ENV = "METRICS_NAMESPACE"
 # ListExecutions page size: one page covers a job that runs up to 100 times per window.
 PAGE_SIZE = 100
 # Pages one check reads at most, to finish well within the function's timeout.
@@ -45,22 +47,36 @@ _EXPRESS_ADVICE = (
 )
 
 
-@functools.cache
-def _client(service: str) -> Any:
-    """One client per service, created on first use to keep cold starts short.
+_clients = threading.local()
 
-    Throttling is retried with the standard mode unless AWS_RETRY_MODE says otherwise;
-    boto3 itself honours AWS_ENDPOINT_URL, which is how the same code runs against moto.
+
+def _client(service: str) -> Any:
+    """One client per service and thread, created on first use to keep cold starts short.
+
+    Per thread because Lambda runs one invocation per environment at a time: a check
+    run beside others in one process (a load test, a CLI) then has its own clients and
+    its own retry quota, as each concurrent check has in Lambda. Throttling is retried in
+    standard mode unless AWS_RETRY_MODE says otherwise; boto3 itself honours
+    AWS_ENDPOINT_URL, which is how the same code runs against moto.
     """
-    config = Config(
-        retries={
-            "mode": os.environ.get("AWS_RETRY_MODE", "standard"),
-            "total_max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "8")),
-        },
-        connect_timeout=5,
-        read_timeout=20,
-    )
-    return boto3.client(service, config=config)
+    clients = vars(_clients)
+    if service not in clients:
+        config = Config(
+            retries={
+                "mode": os.environ.get("AWS_RETRY_MODE", "standard"),
+                "total_max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "8")),
+            },
+            connect_timeout=5,
+            read_timeout=20,
+        )
+        # A session per thread: boto3's default session is not thread-safe.
+        clients[service] = boto3.session.Session().client(service, config=config)
+    return clients[service]
+
+
+def reset_clients() -> None:
+    """Forget this thread's clients, for callers that change endpoint or credentials."""
+    vars(_clients).clear()
 
 
 @dataclass(frozen=True)
@@ -266,11 +282,13 @@ def _report(
         "message_id": message_id,
         "reason": verdict.reason or None,
     }
-    _log(summary)
+    namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
+    metrics = metrics_document(check.monitor, verdict.status, check.checked_at, namespace)
+    _log({"event": "check", **summary, **metrics})
     return summary
 
 
-def _log(fields: dict[str, Any]) -> None:
-    """One structured JSON line per check, for CloudWatch Logs Insights."""
-    sys.stdout.write(json.dumps({"event": "check", **fields}, default=str) + "\n")
+def _log(line: dict[str, Any]) -> None:
+    """One structured JSON line per check: for Logs Insights, and metrics through EMF."""
+    sys.stdout.write(json.dumps(line, default=str) + "\n")
     sys.stdout.flush()

@@ -77,6 +77,7 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     assert granted["states:DescribeStateMachine"] == [state_machine]
     assert granted["states:DescribeExecution"] == [executions]
     assert granted["sns:Publish"] == [basic["topic_arn"]]
+    assert granted["sqs:SendMessage"] == [basic["check_failures_queue_arn"]]
     assert [r for resources in granted.values() for r in resources if r == "*"] == []
     assert set(granted) == {
         "logs:CreateLogStream",
@@ -85,6 +86,7 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
         "states:DescribeStateMachine",
         "states:DescribeExecution",
         "sns:Publish",
+        "sqs:SendMessage",
     }
 
 
@@ -128,12 +130,49 @@ def test_every_granted_action_exists(aws: Any, basic: dict[str, Any]) -> None:
 def test_log_group_and_dead_letter_queue_are_kept_safely(aws: Any, basic: dict[str, Any]) -> None:
     name = "/aws/lambda/" + basic["lambda_function_name"]
     (group,) = aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-    assert group["retentionInDays"] == 90
+    assert group["retentionInDays"] == 365
     attributes = aws("sqs").get_queue_attributes(
         QueueUrl=basic["dead_letter_queue_url"], AttributeNames=["All"]
     )["Attributes"]
     assert attributes["SqsManagedSseEnabled"] == "true"
     assert attributes["MessageRetentionPeriod"] == "1209600"
+
+
+def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) -> None:
+    """A check that raises (an alert it could not publish) is retried by Lambda, then kept
+    in the check-failures queue. moto cannot run the function asynchronously, so this
+    shows the wiring AWS would follow; the raise itself is tested in test_handler.py."""
+    config = aws("lambda").get_function_event_invoke_config(
+        FunctionName=basic["lambda_function_name"]
+    )
+    assert config["MaximumRetryAttempts"] == 2
+    assert config["MaximumEventAgeInSeconds"] == 21600
+    assert (
+        config["DestinationConfig"]["OnFailure"]["Destination"]
+        == (basic["check_failures_queue_arn"])
+    )
+    queue = aws("sqs").get_queue_attributes(
+        QueueUrl=basic["check_failures_queue_url"], AttributeNames=["All"]
+    )["Attributes"]
+    assert queue["SqsManagedSseEnabled"] == "true"
+
+
+def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> None:
+    alarms = {a["AlarmName"]: a for a in aws("cloudwatch").describe_alarms()["MetricAlarms"]}
+    assert sorted(alarms) == [
+        "nightly-batch-sfn-deadline-check-errors",
+        "nightly-batch-sfn-deadline-check-failures",
+        "nightly-batch-sfn-deadline-check-throttles",
+        "nightly-batch-sfn-deadline-scheduler-dead-letters",
+    ]
+    for alarm in alarms.values():
+        assert alarm["TreatMissingData"] == "notBreaching"
+        assert alarm["AlarmActions"] == alarm["OKActions"] == [basic["topic_arn"]]
+    errors = alarms["nightly-batch-sfn-deadline-check-errors"]
+    assert (errors["Namespace"], errors["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert errors["Dimensions"] == [
+        {"Name": "FunctionName", "Value": basic["lambda_function_name"]}
+    ]
 
 
 def test_second_plan_shows_no_changes(basic_example: Any) -> None:
@@ -190,3 +229,4 @@ def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_ex
     assert [r for r in roles if "sfn-deadline" in r or r == "nightly-etl-state-machine"] == []
     assert aws("logs").describe_log_groups()["logGroups"] == []
     assert aws("stepfunctions").list_state_machines()["stateMachines"] == []
+    assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []

@@ -10,6 +10,7 @@ import pytest
 from pytest_terraform import terraform
 
 from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
+from tests.iam_actions import unknown_actions, wildcard_grants
 
 # Registers the session fixture `complete_example`: tests/apply/terraform/complete_example.
 terraform("complete_example", scope="session")
@@ -97,6 +98,20 @@ def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> N
         for action in as_list(s["Action"])
     }
     assert scheduler["kms:GenerateDataKey"] == [complete["kms_key_arn"]]
+    assert scheduler["kms:Decrypt"] == [complete["kms_key_arn"]]
+
+
+def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict) -> None:
+    """Every statement of both roles names its resources: "*" only for actions on the
+    commented allow-list in tests/iam_actions.py (currently none)."""
+    statements = [
+        statement
+        for role in (complete["lambda_role_arn"], complete["scheduler_role_arn"])
+        for statement in role_policies(aws, role)
+    ]
+    assert len(statements) >= 8
+    assert wildcard_grants(statements) == []
+    assert unknown_actions([a for s in statements for a in as_list(s["Action"])]) == []
 
 
 def test_second_plan_shows_no_changes(complete_example: Any) -> None:

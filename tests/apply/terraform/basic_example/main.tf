@@ -95,3 +95,11 @@ output "schedule_arns" {
 output "dead_letter_queue_url" {
   value = module.basic.dead_letter_queue_url
 }
+
+output "check_failures_queue_arn" {
+  value = module.basic.check_failures_queue_arn
+}
+
+output "check_failures_queue_url" {
+  value = module.basic.check_failures_queue_url
+}

@@ -1,0 +1,136 @@
+"""Upgrade check: apply an example with an earlier release, then plan it with this tree.
+
+A module upgrade must not destroy or replace what users run, unless the changelog says
+so. This applies ``examples/<name>`` of the earlier tree against a moto server, then
+plans the same example of the new tree on that state and lists every resource the plan
+would delete (a replacement deletes too). A renamed resource without a ``moved`` block
+shows up here as a delete.
+
+    python -m scripts.upgrade_check --from v0.1.0 [--example basic] [--allow ADDRESS ...]
+
+exits 1 when the plan deletes a resource that is not allowed with --allow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from scripts.moto_server import start
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+# Inputs that let every example apply against an empty emulator: ARNs are only text to it.
+EXAMPLE_VARIABLES = {
+    "basic": {
+        "state_machine_arn": "arn:aws:states:us-east-1:123456789012:stateMachine:nightly-etl",
+        "sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:on-call",
+    },
+}
+
+
+def export_tree(ref: str, destination: Path) -> Path:
+    """The repository as it was at ``ref`` (a tag, a commit), without its history."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination
+
+
+def _terraform(directory: Path, environment: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        ["terraform", f"-chdir={directory}", *args, "-input=false", "-no-color"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **environment},
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"terraform {args[0]} in {directory} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def _variables(example: str) -> list[str]:
+    return [f"-var={name}={value}" for name, value in EXAMPLE_VARIABLES[example].items()]
+
+
+def apply_release(tree: Path, example: str, work: Path) -> None:
+    """Apply ``examples/<example>`` of ``tree`` with its state in ``work``.
+
+    Needs AWS_ENDPOINT_URL pointing at an emulator (or an account to spare).
+    """
+    directory = tree / "examples" / example
+    data_dir = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    _terraform(directory, data_dir, "init")
+    _terraform(directory, data_dir, "apply", "-auto-approve", _state(work), *_variables(example))
+
+
+def planned_deletions(tree: Path, example: str, work: Path) -> list[str]:
+    """Addresses that a plan of ``tree`` on the state in ``work`` would delete or replace."""
+    directory = tree / "examples" / example
+    data_dir = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    plan_file = work / f"{tree.name}.tfplan"
+    _terraform(directory, data_dir, "init")
+    _terraform(directory, data_dir, "plan", _state(work), f"-out={plan_file}", *_variables(example))
+    plan = json.loads(_terraform(directory, data_dir, "show", "-json", str(plan_file)))
+    return sorted(
+        change["address"]
+        for change in plan.get("resource_changes", [])
+        if "delete" in change["change"]["actions"]
+    )
+
+
+def _state(work: Path) -> str:
+    return f"-state={work / 'terraform.tfstate'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--from", dest="ref", required=True, help="earlier release (git ref)")
+    parser.add_argument("--example", default="basic", choices=sorted(EXAMPLE_VARIABLES))
+    parser.add_argument(
+        "--allow", action="append", default=[], help="address the changelog says is replaced"
+    )
+    args = parser.parse_args(argv)
+    server = start("127.0.0.1", 0)
+    host, port = server.get_host_and_port()
+    urllib.request.urlopen(
+        urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+    ).close()
+    os.environ.update(
+        AWS_ENDPOINT_URL=f"http://{host}:{port}",
+        AWS_ACCESS_KEY_ID="upgrade",
+        AWS_SECRET_ACCESS_KEY="upgrade",
+        AWS_REGION=REGION,
+    )
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            old_tree = export_tree(args.ref, Path(scratch) / "old")
+            work = Path(scratch) / "work"
+            work.mkdir()
+            apply_release(old_tree, args.example, work)
+            deleted = planned_deletions(ROOT, args.example, work)
+    finally:
+        server.stop()
+    unexpected = [address for address in deleted if address not in args.allow]
+    for address in deleted:
+        print(f"{'allowed' if address in args.allow else 'DELETED'}: {address}")
+    if not deleted:
+        print(f"upgrading examples/{args.example} from {args.ref} deletes nothing")
+    return 1 if unexpected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
