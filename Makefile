@@ -15,7 +15,7 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint checkov tf-config tf-validate tf-test pytest test demo bench load-test
+.PHONY: help venv zip docs lint checkov upgrade-check tf-config tf-validate tf-test pytest test demo bench load-test
 
 help:
 	@echo "make demo   the monitor end to end against emulated AWS (about a minute)"
@@ -61,9 +61,12 @@ tf-validate: tf-config
 	  terraform -chdir=$$dir validate -no-color || exit 1; \
 	done
 
+# The same checks as .pre-commit-config.yaml.
 lint: $(STAMP) tf-validate checkov
 	$(PY) -m ruff check lambda_src scripts tests
 	$(PY) -m ruff format --check lambda_src scripts tests
+	$(PY) scripts/tfdocs.py --check
+	$(PY) scripts/build_lambda_zip.py --check
 
 # The module as each example calls it; every skipped check carries its reason inline.
 checkov: $(CHECKOV_STAMP)
@@ -89,3 +92,8 @@ bench: $(STAMP) tf-config
 
 load-test: $(STAMP)
 	PYTHONPATH=lambda_src $(PY) -m scripts.load_test $(ARGS)
+
+# Apply examples/basic with an earlier release, plan it with this tree: nothing may be
+# destroyed or replaced unless listed, e.g. make upgrade-check FROM=v0.1.0 ALLOW="addr ...".
+upgrade-check: $(STAMP) tf-config
+	$(PY) -m scripts.upgrade_check --from $(FROM) $(foreach a,$(ALLOW),--allow $(a))

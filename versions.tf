@@ -1,10 +1,13 @@
 terraform {
-  # 1.9: validation rules that refer to other variables (the topic inputs).
+  # 1.9: validation rules that refer to other inputs (the topic inputs). Also implied:
+  # optional() object attributes with defaults (1.3). Contributors' `terraform test` files
+  # use mock providers (1.7). Tested with 1.11.
   required_version = ">= 1.9"
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
+      source = "hashicorp/aws"
+      # Tested with 5.100, the only release at hand; earlier 5.x releases are untested.
       version = ">= 5.0"
     }
   }

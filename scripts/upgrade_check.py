@@ -50,8 +50,9 @@ def export_tree(ref: str, destination: Path) -> Path:
 
 
 def _terraform(directory: Path, environment: dict[str, str], *args: str) -> str:
+    interactive = [] if args[0] == "show" else ["-input=false"]
     result = subprocess.run(
-        ["terraform", f"-chdir={directory}", *args, "-input=false", "-no-color"],
+        ["terraform", f"-chdir={directory}", *args, *interactive, "-no-color"],
         capture_output=True,
         text=True,
         check=False,
