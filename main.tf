@@ -1,4 +1,5 @@
 data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 locals {
   function_name = "${var.name}-sfn-deadline-check"
@@ -29,6 +30,14 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
+  lifecycle {
+    # The function publishes with a client of its own region.
+    precondition {
+      condition     = split(":", local.topic_arn)[3] == data.aws_region.current.name
+      error_message = "The alert topic ${local.topic_arn} must be in this module's region (${data.aws_region.current.name})."
+    }
+  }
+
   #checkov:skip=CKV_AWS_116:Failed invocations go to an on-failure destination (aws_lambda_function_event_invoke_config.this), which keeps the error with the event, unlike a DLQ.
   #checkov:skip=CKV_AWS_117:The function only calls AWS APIs; a VPC would add NAT or endpoint costs and no protection.
   #checkov:skip=CKV_AWS_272:The package is the committed, reproducible dist/lambda.zip pinned by source_code_hash; code signing needs a signing profile the caller owns.
@@ -96,6 +105,15 @@ resource "aws_scheduler_schedule" "deadline" {
   schedule_expression_timezone = each.value.timezone
   start_date                   = each.value.start_date
   end_date                     = each.value.end_date
+
+  lifecycle {
+    # The function reads executions with its own role in its own region: a state machine
+    # elsewhere could only ever be reported as ERROR.
+    precondition {
+      condition     = split(":", each.value.state_machine_arn)[3] == data.aws_region.current.name && split(":", each.value.state_machine_arn)[4] == data.aws_caller_identity.current.account_id
+      error_message = "Monitor ${each.key}: state machine ${each.value.state_machine_arn} must be in this module's region (${data.aws_region.current.name}) and account."
+    }
+  }
 
   # A deadline is a moment, not a range: the check must fire exactly on time.
   flexible_time_window {

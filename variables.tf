@@ -47,9 +47,9 @@ variable "monitors" {
 
   validation {
     condition = alltrue([for m in values(var.monitors) : can(regex(
-      "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:[A-Za-z0-9_-]{1,80})?$", m.state_machine_arn
+      "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$", m.state_machine_arn
     ))])
-    error_message = "state_machine_arn must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:[A-Za-z0-9_-]{1,80})?$", m.state_machine_arn))])}."
+    error_message = "state_machine_arn must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$", m.state_machine_arn))])}."
   }
 
   validation {
@@ -60,8 +60,8 @@ variable "monitors" {
   }
 
   validation {
-    condition     = alltrue([for m in values(var.monitors) : m.lookback_minutes > 0 && floor(m.lookback_minutes) == m.lookback_minutes])
-    error_message = "lookback_minutes must be a whole number of minutes above 0; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !(m.lookback_minutes > 0 && floor(m.lookback_minutes) == m.lookback_minutes)])}."
+    condition     = alltrue([for m in values(var.monitors) : m.lookback_minutes > 0 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes])
+    error_message = "lookback_minutes must be a whole number of minutes from 1 to 44640 (31 days); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !(m.lookback_minutes > 0 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes)])}."
   }
 
   validation {
@@ -75,8 +75,8 @@ variable "monitors" {
   }
 
   validation {
-    condition     = alltrue(flatten([for m in values(var.monitors) : [for d in [m.start_date, m.end_date] : d == null || can(formatdate("YYYY", d))]]))
-    error_message = "start_date and end_date must be RFC 3339 times such as 2026-01-01T00:00:00Z; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !alltrue([for d in [m.start_date, m.end_date] : d == null || can(formatdate("YYYY", d))])])}."
+    condition     = alltrue(flatten([for m in values(var.monitors) : [for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))]]))
+    error_message = "start_date and end_date must be UTC times such as 2026-01-01T00:00:00Z (AWS stores them in UTC; another offset would show as a change on every plan); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !alltrue([for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))])])}."
   }
 }
 
@@ -97,8 +97,8 @@ variable "sns_topic_arn" {
   }
 
   validation {
-    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.sns_topic_arn))
-    error_message = "sns_topic_arn must be an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:ops-alerts."
+    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.sns_topic_arn))
+    error_message = "sns_topic_arn must be the ARN of a standard SNS topic such as arn:aws:sns:us-east-1:111122223333:ops-alerts (a FIFO topic cannot take the alerts: they carry no message group)."
   }
 }
 
@@ -108,8 +108,8 @@ variable "sns_topic_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", var.sns_topic_kms_key_arn))
-    error_message = "sns_topic_kms_key_arn must be a KMS key or alias ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
+    condition     = var.sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.sns_topic_kms_key_arn))
+    error_message = "sns_topic_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id> (an alias ARN cannot be granted to the function)."
   }
 }
 

@@ -13,6 +13,11 @@ mock_provider "aws" {
     }
   }
   # Policy documents are JSON that IAM resources validate, so the mock must be JSON too.
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"

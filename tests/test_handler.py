@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from sfn_deadline_monitor import handler
 from tests.conftest import Account, at, event
@@ -326,6 +326,53 @@ def test_missing_topic_configuration_raises(
     monkeypatch.delenv(handler.TOPIC_ENV)
     with pytest.raises(RuntimeError, match="ALERT_TOPIC_ARN"):
         check(event(account.state_machine(), DEADLINE))
+
+
+def test_failed_publish_still_logs_the_check(
+    account: Account, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sm = account.state_machine()
+    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn + "-deleted")
+    with pytest.raises(ClientError):
+        check(event(sm, DEADLINE))
+    logged = json.loads(capsys.readouterr().out)
+    assert logged["status"] == "MISSING"
+    assert logged["notified"] is False
+    assert "NotFound" in logged["publish_error"]
+    assert logged["MISSING"] == 1  # the metric still counts the check
+
+
+def test_check_stops_reading_before_the_function_times_out(account: Account) -> None:
+    class AlmostOutOfTime:
+        def get_remaining_time_in_millis(self) -> int:
+            return (handler.RESERVE_SECONDS - 1) * 1000
+
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:40")
+    )
+    result = handler.lambda_handler(event(sm, DEADLINE), AlmostOutOfTime())
+    assert result["status"] == "ERROR"
+    assert "could not read the whole window" in only_alert(account)["Message"]
+
+
+def test_unreachable_describe_keeps_the_failed_verdict(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    handler.reset_clients()
+    sm = account.state_machine()
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:01")
+    )
+
+    def time_out(request: AWSPreparedRequest, **_: object) -> None:
+        if request.headers.get("X-Amz-Target", b"").endswith(b".DescribeExecution"):
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+    handler._client("stepfunctions").meta.events.register("before-send.states.*", time_out)
+    assert check(event(sm, DEADLINE))["status"] == "FAILED"
+    assert "(DescribeExecution: ReadTimeoutError)" in only_alert(account)["Message"]
 
 
 def test_one_json_log_line_per_check(account: Account, capsys: pytest.CaptureFixture) -> None:

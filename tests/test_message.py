@@ -162,3 +162,31 @@ def test_console_url_is_absent_for_partitions_without_a_public_console() -> None
 )
 def test_format_duration(seconds: int, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_success_notice_counts_what_it_does_not_list() -> None:
+    runs = [
+        Execution(
+            arn=f"{SM.replace('stateMachine', 'execution')}:ok-{n}",
+            name=f"ok-{n}",
+            status="SUCCEEDED",
+            start=at("2026-03-10T15:00") + timedelta(minutes=n),
+            stop=at("2026-03-10T16:00"),
+        )
+        for n in range(MAX_LISTED_EXECUTIONS + 5)
+    ]
+    alert = compose(context(), judge(runs, WINDOW), "json")
+    report = json.loads(alert.body)
+    assert report["status"] == "OK"
+    assert len(report["executions"]) == MAX_LISTED_EXECUTIONS
+    assert report["executions_not_listed"] == 5
+    assert "... and 5 more" in compose(context(), judge(runs, WINDOW)).body
+    assert "more not listed" not in compose(context(), judge(runs[:1], WINDOW)).body
+
+
+def test_subject_is_printable_ascii_for_sns() -> None:
+    alert = compose(context(monitor="夜間-etl"), Verdict(Status.ERROR, reason="bad\tvalue\n"))
+    assert alert.subject.isascii()
+    assert alert.subject.isprintable()
+    assert alert.subject.startswith("[ERROR] ??-etl: check could not be made: bad value")
+    assert alert.attributes["monitor"] == "夜間-etl"  # attributes carry the name as it is

@@ -147,3 +147,10 @@ def test_incomplete_window_is_never_ok() -> None:
 def test_incomplete_window_keeps_a_failure() -> None:
     verdict = judge([run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10")], WINDOW, complete=False)
     assert verdict.status is Status.FAILED
+
+
+def test_incomplete_window_is_never_missing() -> None:
+    """Pages full of runs after the deadline (a late retry on a busy machine) must not
+    read as "nothing started": the run that was due may be on a page not read."""
+    verdict = judge([run("RUNNING", "2026-03-10T17:30")], WINDOW, complete=False)
+    assert verdict.status is Status.ERROR

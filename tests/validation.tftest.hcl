@@ -2,6 +2,16 @@
 # AWS provider. The messages themselves are listed in README.md ("Input validation").
 
 mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "000000000000"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -293,4 +303,61 @@ run "metrics_namespace_reserved" {
   command = plan
   variables { metrics_namespace = "AWS/Lambda" }
   expect_failures = [var.metrics_namespace]
+}
+
+run "fifo_topic" {
+  command = plan
+  variables { sns_topic_arn = "arn:aws:sns:us-east-1:000000000000:alerts.fifo" }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "lookback_beyond_a_month" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        lookback_minutes  = 50000
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "end_date_with_an_offset" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        end_date          = "2027-01-01T09:00:00+09:00"
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "state_machine_in_another_region" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:etl" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule.deadline["etl"]]
+}
+
+run "topic_in_another_region" {
+  command = plan
+  variables { sns_topic_arn = "arn:aws:sns:eu-west-1:000000000000:alerts" }
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "names_with_dots_and_alias_qualifiers_are_accepted" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl.daily+eu:prod.v2" }
+    }
+  }
 }

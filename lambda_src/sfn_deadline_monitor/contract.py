@@ -21,10 +21,16 @@ MESSAGE_FORMATS = ("text", "json")
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 _PLACEHOLDER = re.compile(r"^<aws\.scheduler\.[a-z-]+>$")
+# A state machine name may hold any character but white space, brackets, wildcards,
+# control characters and " # % \ ^ | ~ ` $ & , ; : /; a qualifier is a version number or
+# an alias name.
 _STATE_MACHINE_ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"stateMachine:(?P<name>[A-Za-z0-9_-]{1,80})(?::(?P<qualifier>[A-Za-z0-9_-]{1,80}))?$"
+    r"stateMachine:(?P<name>[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/]{1,80})"
+    r"(?::(?P<qualifier>[A-Za-z0-9_.-]{1,80}))?$"
 )
+# Step Functions keeps closed executions for 90 days; a month covers a monthly job.
+MAX_LOOKBACK_MINUTES = 31 * 24 * 60
 _REQUIRED = {"version", "monitor", "state_machine_arn", "lookback_minutes"}
 _OPTIONAL = {
     "timezone",
@@ -100,7 +106,7 @@ def parse_event(event: Any, now: datetime) -> CheckRequest:
     unknown = sorted(event.keys() - _REQUIRED - _OPTIONAL)
     if unknown:
         raise InvalidEventError(f"the event has unknown field(s): {', '.join(unknown)}")
-    if event["version"] != CONTRACT_VERSION:
+    if type(event["version"]) is not int or event["version"] != CONTRACT_VERSION:
         raise InvalidEventError(
             f"version {event['version']!r} is not supported; this function reads version "
             f"{CONTRACT_VERSION} (deploy the module and the function from the same release)"
@@ -115,9 +121,10 @@ def parse_event(event: Any, now: datetime) -> CheckRequest:
     parse_state_machine_arn(arn)
 
     lookback = event["lookback_minutes"]
-    if isinstance(lookback, bool) or not isinstance(lookback, int) or lookback <= 0:
+    if type(lookback) is not int or not 0 < lookback <= MAX_LOOKBACK_MINUTES:
         raise InvalidEventError(
-            f"lookback_minutes must be a whole number above 0, got {lookback!r}"
+            f"lookback_minutes must be a whole number from 1 to {MAX_LOOKBACK_MINUTES} "
+            f"(31 days), got {lookback!r}"
         )
 
     timezone = event.get("timezone", "UTC")

@@ -8,9 +8,11 @@ raises, so that the invocation fails and the retry and dead-letter path keeps th
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,7 +34,8 @@ from .verdict import Execution, Status, Verdict, Window, judge
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
 NAMESPACE_ENV = "METRICS_NAMESPACE"
-# ListExecutions page size: one page covers a job that runs up to 100 times per window.
+# ListExecutions page size: one page covers a job that runs up to 99 times per window (the
+# listing stops at the first execution older than the window).
 PAGE_SIZE = 100
 # Pages one check reads at most, to finish well within the function's timeout.
 MAX_PAGES = 50
@@ -40,6 +43,9 @@ MAX_PAGES = 50
 MAX_DESCRIBED = 5
 MAX_ERROR_CHARS = 256
 MAX_CAUSE_CHARS = 1024
+# Time kept back from the function's timeout to publish the alert: past it, the check
+# stops reading and reports what it could not read, rather than timing out silently.
+RESERVE_SECONDS = 15
 
 _EXPRESS_ADVICE = (
     "it is an EXPRESS state machine, whose executions ListExecutions cannot read; "
@@ -94,6 +100,10 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
     if not topic_arn:
         raise RuntimeError(f"{TOPIC_ENV} is not set: the function has nowhere to send alerts")
     now = datetime.now(UTC)
+    stop_at = math.inf
+    if context is not None:
+        remaining = context.get_remaining_time_in_millis() / 1000
+        stop_at = time.monotonic() + remaining - RESERVE_SECONDS
     try:
         request = parse_event(event, now)
     except InvalidEventError as invalid:
@@ -118,27 +128,30 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         scheduler_execution_id=request.scheduler_execution_id,
         attempt_number=request.attempt_number,
     )
-    verdict, list_calls = run_check(request, window)
+    verdict, list_calls = run_check(request, window, stop_at)
     notify = verdict.status is not Status.OK or request.notify_on_success
     return _report(
         topic_arn, check, verdict, request.message_format, notify=notify, list_calls=list_calls
     )
 
 
-def run_check(request: CheckRequest, window: Window) -> tuple[Verdict, int | None]:
+def run_check(
+    request: CheckRequest, window: Window, stop_at: float = math.inf
+) -> tuple[Verdict, int | None]:
     """Judge the window; any AWS error becomes an ERROR verdict that names it.
 
-    The second value is the number of ListExecutions calls, None when a call failed.
+    ``stop_at`` (time.monotonic()) is when to stop reading and report. The second value
+    is the number of ListExecutions calls, None when a call failed.
     """
     sfn = _client("stepfunctions")
     list_calls = None
     try:
-        seen = list_window_executions(sfn, request.state_machine_arn, window)
+        seen = list_window_executions(sfn, request.state_machine_arn, window, stop_at)
         list_calls = seen.list_calls
         verdict = judge(seen.executions, window, complete=seen.complete)
         if verdict.status is Status.MISSING and _is_express(sfn, request.state_machine_arn):
             return Verdict(Status.ERROR, reason=_EXPRESS_ADVICE), list_calls
-        return describe_failures(sfn, verdict), list_calls
+        return describe_failures(sfn, verdict, stop_at), list_calls
     except ClientError as error:
         return Verdict(Status.ERROR, reason=explain_client_error(error)), list_calls
     except BotoCoreError as error:
@@ -155,7 +168,7 @@ def explain_client_error(error: ClientError) -> str:
         "update or remove this monitor",
         "StateMachineTypeNotSupported": _EXPRESS_ADVICE,
         "AccessDeniedException": "the function's role may not read this state machine; "
-        "grant it in the module (cross-account state machines need a role to assume)",
+        "is it in this account and region, and monitored through this module's monitors?",
         "InvalidArn": "the state machine ARN is not valid",
         "ThrottlingException": "Step Functions throttled the check beyond its retries",
     }
@@ -163,7 +176,9 @@ def explain_client_error(error: ClientError) -> str:
     return f"{operation} answered {code}: {hint} ({text})" if text else f"{operation}: {hint}"
 
 
-def list_window_executions(sfn: Any, state_machine_arn: str, window: Window) -> WindowExecutions:
+def list_window_executions(
+    sfn: Any, state_machine_arn: str, window: Window, stop_at: float = math.inf
+) -> WindowExecutions:
     """Read ListExecutions, newest first, until executions start before the window.
 
     ListExecutions has no time filter, so this stops at the first execution older than
@@ -173,7 +188,7 @@ def list_window_executions(sfn: Any, state_machine_arn: str, window: Window) -> 
     executions: list[Execution] = []
     calls = 0
     token: str | None = None
-    while calls < MAX_PAGES:
+    while calls < MAX_PAGES and time.monotonic() < stop_at:
         kwargs: dict[str, Any] = {"stateMachineArn": state_machine_arn, "maxResults": PAGE_SIZE}
         if token:
             kwargs["nextToken"] = token
@@ -191,19 +206,29 @@ def list_window_executions(sfn: Any, state_machine_arn: str, window: Window) -> 
     return WindowExecutions(executions, calls, complete=False)
 
 
-def describe_failures(sfn: Any, verdict: Verdict) -> Verdict:
-    """Add error, cause and redrive count to the first few failed executions."""
+def describe_failures(sfn: Any, verdict: Verdict, stop_at: float = math.inf) -> Verdict:
+    """Add error, cause and redrive count to the first few failed executions.
+
+    A failed DescribeExecution only leaves its execution without details: the verdict,
+    already FAILED, stands.
+    """
     findings = list(verdict.findings)
     described = 0
     for index, finding in enumerate(findings):
         if finding.status is not Status.FAILED or described >= MAX_DESCRIBED:
             continue
+        if time.monotonic() >= stop_at:
+            break
         described += 1
         execution = finding.execution
         try:
             detail = sfn.describe_execution(executionArn=execution.arn)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "Unknown")
+        except (ClientError, BotoCoreError) as error:
+            code = (
+                error.response.get("Error", {}).get("Code", "Unknown")
+                if isinstance(error, ClientError)
+                else type(error).__name__
+            )
             findings[index] = replace(
                 finding, execution=replace(execution, error=f"(DescribeExecution: {code})")
             )
@@ -256,35 +281,46 @@ def _report(
     notify: bool,
     list_calls: int | None,
 ) -> dict[str, Any]:
-    """Publish the alert when one is due, then write the check's one log line."""
+    """Publish the alert when one is due, then write the check's one log line.
+
+    The line (and its metrics) is written even when the publish fails, before the error
+    is raised again for Lambda to retry.
+    """
     message_id = None
-    if notify:
-        alert = compose(check, verdict, message_format)
-        response = _client("sns").publish(
-            TopicArn=topic_arn,
-            Subject=alert.subject,
-            Message=alert.body,
-            MessageAttributes={
-                key: {"DataType": "String", "StringValue": value}
-                for key, value in alert.attributes.items()
-            },
-        )
-        message_id = response["MessageId"]
-    summary = {
-        "monitor": check.monitor,
-        "status": verdict.status.value,
-        "state_machine_arn": check.state_machine_arn,
-        "deadline": check.window.deadline.isoformat() if check.window else None,
-        "executions_in_window": len(verdict.findings),
-        "problems": len(verdict.problems),
-        "list_calls": list_calls,
-        "notified": notify,
-        "message_id": message_id,
-        "reason": verdict.reason or None,
-    }
-    namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
-    metrics = metrics_document(check.monitor, verdict.status, check.checked_at, namespace)
-    _log({"event": "check", **summary, **metrics})
+    publish_error = None
+    try:
+        if notify:
+            alert = compose(check, verdict, message_format)
+            response = _client("sns").publish(
+                TopicArn=topic_arn,
+                Subject=alert.subject,
+                Message=alert.body,
+                MessageAttributes={
+                    key: {"DataType": "String", "StringValue": value}
+                    for key, value in alert.attributes.items()
+                },
+            )
+            message_id = response["MessageId"]
+    except (ClientError, BotoCoreError) as error:
+        publish_error = str(error)
+        raise
+    finally:
+        summary = {
+            "monitor": check.monitor,
+            "status": verdict.status.value,
+            "state_machine_arn": check.state_machine_arn,
+            "deadline": check.window.deadline.isoformat() if check.window else None,
+            "executions_in_window": len(verdict.findings),
+            "problems": len(verdict.problems),
+            "list_calls": list_calls,
+            "notified": message_id is not None,
+            "message_id": message_id,
+            "publish_error": publish_error,
+            "reason": verdict.reason or None,
+        }
+        namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
+        metrics = metrics_document(check.monitor, verdict.status, check.checked_at, namespace)
+        _log({"event": "check", **summary, **metrics})
     return summary
 
 

@@ -135,7 +135,10 @@ def _subject(context: CheckContext, verdict: Verdict) -> str:
             summary = f"no run started in the {_span(lookback)} before {deadline}"
         case _:
             summary = f"check could not be made: {verdict.reason}"
-    subject = " ".join(f"[{verdict.status.value}] {context.monitor}: {summary}".split())
+    subject = f"[{verdict.status.value}] {context.monitor}: {summary}"
+    # SNS rejects subjects with line breaks, control or non-ASCII characters, and a
+    # rejected publish would lose the alert: keep printable ASCII only.
+    subject = " ".join(subject.encode("ascii", "replace").decode().split())
     if len(subject) > MAX_SUBJECT_CHARS:
         subject = subject[: MAX_SUBJECT_CHARS - 3].rstrip() + "..."
     return subject
@@ -176,7 +179,7 @@ def _report(context: CheckContext, verdict: Verdict, subject: str) -> dict[str, 
         "executions_in_window": len(verdict.findings),
         "execution_status_counts": counts,
         "executions": [_execution_entry(f, context.checked_at) for f in listed],
-        "executions_not_listed": len(verdict.problems) - len(listed),
+        "executions_not_listed": len(_listable(verdict)) - len(listed),
         "check": {
             "checked_at": _iso(context.checked_at),
             "deadline_from_invocation_time": context.deadline_from_invocation_time,
@@ -186,12 +189,15 @@ def _report(context: CheckContext, verdict: Verdict, subject: str) -> dict[str, 
     }
 
 
-def _listed(verdict: Verdict) -> tuple[Finding, ...]:
-    """Executions worth listing: the problems (worst first), or all of them when OK."""
+def _listable(verdict: Verdict) -> tuple[Finding, ...]:
+    """Executions worth listing: the problems, worst first, or all of them when OK."""
     if verdict.status is Status.OK:
-        return verdict.findings[:MAX_LISTED_EXECUTIONS]
-    worst_first = sorted(verdict.problems, key=lambda f: f.status is not Status.FAILED)
-    return tuple(worst_first[:MAX_LISTED_EXECUTIONS])
+        return verdict.findings
+    return tuple(sorted(verdict.problems, key=lambda f: f.status is not Status.FAILED))
+
+
+def _listed(verdict: Verdict) -> tuple[Finding, ...]:
+    return _listable(verdict)[:MAX_LISTED_EXECUTIONS]
 
 
 def _execution_entry(finding: Finding, checked_at: datetime) -> dict[str, Any]:

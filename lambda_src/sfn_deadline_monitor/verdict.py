@@ -20,11 +20,6 @@ class Status(StrEnum):
     ERROR = "ERROR"
 
 
-# Execution statuses that count as a failure. Anything not listed here and not
-# SUCCEEDED or RUNNING is treated as a failure too: an unknown status is never OK.
-FAILED_EXECUTION_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"})
-
-
 @dataclass(frozen=True)
 class Window:
     """The look-back window ``[start, deadline)`` that one check examines.
@@ -85,7 +80,11 @@ class Verdict:
 
 
 def assess(execution: Execution, deadline: datetime) -> Status:
-    """Judge one execution: OK only if it SUCCEEDED and stopped by the deadline."""
+    """Judge one execution: OK only if it SUCCEEDED and stopped by the deadline.
+
+    RUNNING is late; every other status (FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, and
+    any status added to Step Functions later) is a failure: an unknown status is never OK.
+    """
     if execution.status == "SUCCEEDED":
         if execution.stop is not None and execution.stop > deadline:
             return Status.LATE
@@ -104,8 +103,8 @@ def judge(executions: list[Execution], window: Window, *, complete: bool = True)
 
     ``executions`` may include executions outside the window; they are ignored, so the
     caller can hand over whole pages. ``complete`` is False when the caller could not
-    read the whole window: such a check is never OK, because what was not read may
-    have failed.
+    read the whole window: such a check is never OK nor MISSING, because what was not
+    read may have failed, or may be the run that was thought missing.
     """
     findings = tuple(
         Finding(execution, assess(execution, window.deadline))
@@ -116,11 +115,11 @@ def judge(executions: list[Execution], window: Window, *, complete: bool = True)
         status = Status.MISSING
     else:
         status = max((f.status for f in findings), key=_RANK.__getitem__)
-    if status is Status.OK and not complete:
+    if status in (Status.OK, Status.MISSING) and not complete:
         return Verdict(
             Status.ERROR,
             findings,
-            reason="the window holds more executions than one check reads; "
-            "the ones not read may have failed",
+            reason="the check could not read the whole window (too many executions, or "
+            "too little time left); the executions not read may have failed",
         )
     return Verdict(status, findings)
