@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +35,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
 from scripts.build_lambda_zip import ZIP_PATH
-from scripts.moto_server import start
+from scripts.moto_server import emulated_aws
+from scripts.terraform import terraform
 from sfn_deadline_monitor import handler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,20 +141,10 @@ def import_times() -> dict[str, float]:
     return {"boto3": measure("boto3"), "handler": measure("sfn_deadline_monitor.handler")}
 
 
-def _terraform(directory: Path, *args: str) -> float:
+def _timed_terraform(directory: Path, *args: str, env: dict[str, str]) -> float:
     """Run one terraform command and return its wall time in seconds."""
     started = time.perf_counter()
-    result = subprocess.run(
-        ["terraform", f"-chdir={directory}", *args, "-input=false", "-no-color"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        output = result.stderr or result.stdout  # plan -detailed-exitcode: 2 means changes
-        raise SystemExit(
-            f"terraform {args[0]} in {directory} exited {result.returncode}:\n{output}"
-        )
+    terraform(directory, *args, env=env)
     return time.perf_counter() - started
 
 
@@ -164,37 +154,20 @@ def terraform_costs(sizes: list[int]) -> list[dict[str, Any]]:
     for layout in ("module", "seed-layout"):
         directory = ROOT / "benchmarks" / "roots" / layout
         for size in sizes:
-            server = start("127.0.0.1", 0)
-            host, port = server.get_host_and_port()
-            # Servers in one process share moto's state: start each run from nothing.
-            urllib.request.urlopen(
-                urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
-            ).close()
             data_dir = WORK / f"{layout}-{size}"
             shutil.rmtree(data_dir, ignore_errors=True)
-            os.environ.update(
-                AWS_ENDPOINT_URL=f"http://{host}:{port}",
-                AWS_ACCESS_KEY_ID="bench",
-                AWS_SECRET_ACCESS_KEY="bench",
-                AWS_REGION=REGION,
-                TF_DATA_DIR=str(data_dir / ".terraform"),
-            )
+            env = {"TF_DATA_DIR": str(data_dir / ".terraform")}
             state = f"-state={data_dir / 'terraform.tfstate'}"
             variables = f"-var=monitors={size}"
-            try:
-                _terraform(directory, "init")
-                apply = _terraform(directory, "apply", "-auto-approve", state, variables)
-                plan = _terraform(directory, "plan", "-detailed-exitcode", state, variables)
-                listed = subprocess.run(
-                    ["terraform", f"-chdir={directory}", "state", "list", state],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout.split()
-            finally:
-                server.stop()
-                for name in ("AWS_ENDPOINT_URL", "TF_DATA_DIR"):
-                    os.environ.pop(name)
+            with emulated_aws(REGION):
+                terraform(directory, "init", env=env)
+                apply = _timed_terraform(
+                    directory, "apply", "-auto-approve", state, variables, env=env
+                )
+                plan = _timed_terraform(
+                    directory, "plan", "-detailed-exitcode", state, variables, env=env
+                )
+                listed = terraform(directory, "state", "list", state, env=env).split()
             resources = len([r for r in listed if ".data." not in f".{r}"])
             print(
                 f"  {layout:11} {size:4} monitors: {resources} resources, "

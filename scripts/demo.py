@@ -10,10 +10,8 @@ destroys everything and stops the server, also on Ctrl-C or failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -24,7 +22,8 @@ from typing import Any
 import boto3
 
 from scripts.fire_check import invoke_deployed, scheduled_event
-from scripts.moto_server import start
+from scripts.moto_server import emulated_aws
+from scripts.terraform import TerraformError, terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -42,21 +41,10 @@ def step(number: int, text: str) -> None:
     print(f"\n[{number}/{STEPS}] {text}", flush=True)
 
 
-def terraform(*args: str) -> None:
-    result = subprocess.run(
-        ["terraform", f"-chdir={DEMO}", *args, "-input=false", "-no-color"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        hint = ""
-        if "registry.terraform.io" in result.stderr:
-            hint = (
-                "\nTerraform could not reach its registry: offline, point TF_PROVIDER_MIRROR "
-                "at a filesystem mirror of hashicorp/aws and run `make demo` again."
-            )
-        raise SystemExit(f"terraform {args[0]} failed:\n{result.stderr}{hint}")
+def demo_terraform(*args: str) -> str:
+    """Terraform on demo/, with its state and data kept under .build/demo."""
+    state = [f"-state={WORK / 'terraform.tfstate'}"] if args[0] != "init" else []
+    return terraform(DEMO, *args, *state, env={"TF_DATA_DIR": str(WORK / ".terraform")})
 
 
 def play_scenarios(sfn: Any, arns: dict[str, str]) -> None:
@@ -118,25 +106,37 @@ def main() -> int:
     WORK.mkdir(parents=True)
 
     step(1, "Starting an emulated AWS (moto) on 127.0.0.1")
-    server = start("127.0.0.1", 0)
-    host, port = server.get_host_and_port()
-    os.environ.update(
-        AWS_ENDPOINT_URL=f"http://{host}:{port}",
-        AWS_ACCESS_KEY_ID="demo",
-        AWS_SECRET_ACCESS_KEY="demo",
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        TF_DATA_DIR=str(WORK / ".terraform"),
-    )
-    os.environ.pop("AWS_PROFILE", None)
-    print(f"  listening on http://{host}:{port}")
-    initialised = False
+    with emulated_aws(REGION) as endpoint:
+        print(f"  listening on {endpoint}")
+        try:
+            return play()
+        except TerraformError as error:
+            hint = ""
+            if "registry.terraform.io" in str(error):
+                hint = (
+                    "\nTerraform could not reach its registry: offline, point "
+                    "TF_PROVIDER_MIRROR at a filesystem mirror of hashicorp/aws and run "
+                    "`make demo` again."
+                )
+            print(f"{error}{hint}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\n  interrupted: cleaning up", flush=True)
+            return 130
+        finally:
+            print(f"  done in {time.monotonic() - started:.0f} s")
+
+
+def play() -> int:
+    """Steps 2 to 6; whatever was applied is destroyed, however the steps end."""
+    step(2, "terraform apply demo/ (about 30 s: the AWS provider waits on new SQS queues)")
+    demo_terraform("init")
     try:
-        step(2, "terraform apply demo/ (about 30 s: the AWS provider waits on new SQS queues)")
-        terraform("init")
-        initialised = True
-        terraform("apply", "-auto-approve", f"-state={WORK / 'terraform.tfstate'}")
-        out = outputs_from_state()
+        demo_terraform("apply", "-auto-approve")
+        out = {
+            name: value["value"]
+            for name, value in json.loads(demo_terraform("output", "-json")).items()
+        }
         print(
             f"  check function {out['lambda_function_name']}, "
             f"schedules in group {out['schedule_group_name']}: {', '.join(SCENARIOS)}"
@@ -154,26 +154,10 @@ def main() -> int:
         step(5, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
-    except KeyboardInterrupt:
-        print("\n  interrupted: cleaning up", flush=True)
-        return 130
     finally:
         step(6, "Destroying what the demo created and stopping moto")
-        if initialised:
-            terraform("destroy", "-auto-approve", f"-state={WORK / 'terraform.tfstate'}")
-        server.stop()
-        print(f"  done in {time.monotonic() - started:.0f} s")
+        demo_terraform("destroy", "-auto-approve")
     return 0
-
-
-def outputs_from_state() -> dict[str, Any]:
-    shown = subprocess.run(
-        ["terraform", f"-chdir={DEMO}", "output", "-json", f"-state={WORK / 'terraform.tfstate'}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return {name: value["value"] for name, value in json.loads(shown.stdout).items()}
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import boto3
 from moto.core.exceptions import JsonRESTError
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from scripts.moto_server import start
+from scripts.moto_server import emulated_aws
 from sfn_deadline_monitor import handler
 
 REGION = "us-east-1"
@@ -116,23 +116,11 @@ class LoadResult:
 
 def run(checks: int = 1000, workers: int = 50) -> LoadResult:
     """Set up ``checks`` monitors on a fresh moto server, fire them all, verify."""
-    server = start("127.0.0.1", 0)
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    saved = dict(os.environ)
-    os.environ.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="load",
-        AWS_SECRET_ACCESS_KEY="load",
-        AWS_DEFAULT_REGION=REGION,
-    )
-    try:
-        return _run(checks, workers)
-    finally:
-        server.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        handler.reset_clients()
+    with emulated_aws(REGION):
+        try:
+            return _run(checks, workers)
+        finally:
+            handler.reset_clients()
 
 
 def _run(checks: int, workers: int) -> LoadResult:

@@ -34,6 +34,7 @@ From pytest, in-process::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import logging
 import os
@@ -44,6 +45,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from moto.core.config import default_user_config
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
+DEFAULT_REGION = "us-east-1"
 
 
 def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
@@ -112,6 +115,42 @@ def _loopback_host(host: str) -> str:
         msg = f"{host!r} is not a loopback IP address"
         raise argparse.ArgumentTypeError(msg)
     return host
+
+
+def aws_environment(endpoint: str, region: str = DEFAULT_REGION) -> dict[str, str]:
+    """Settings that point boto3 and the Terraform AWS provider at ``endpoint``."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+    }
+
+
+@contextlib.contextmanager
+def emulated_aws(region: str = DEFAULT_REGION) -> Iterator[str]:
+    """A moto server holding nothing yet, with this process's AWS settings pointed at it.
+
+    Yields the endpoint; restores the environment and stops the server on the way out.
+    """
+    server = start(DEFAULT_HOST, 0)
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    # Servers in one process share moto's state: start each from nothing.
+    urllib.request.urlopen(
+        urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    ).close()
+    saved = dict(os.environ)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(aws_environment(endpoint, region))
+    try:
+        yield endpoint
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        server.stop()
 
 
 def wait_until_answering(host: str, port: int, timeout: float = 10.0) -> None:

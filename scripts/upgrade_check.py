@@ -16,15 +16,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import subprocess
 import sys
 import tarfile
 import tempfile
-import urllib.request
 from pathlib import Path
 
-from scripts.moto_server import start
+from scripts.moto_server import emulated_aws
+from scripts.terraform import terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -49,20 +48,6 @@ def export_tree(ref: str, destination: Path) -> Path:
     return destination
 
 
-def _terraform(directory: Path, environment: dict[str, str], *args: str) -> str:
-    interactive = [] if args[0] == "show" else ["-input=false"]
-    result = subprocess.run(
-        ["terraform", f"-chdir={directory}", *args, *interactive, "-no-color"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **environment},
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"terraform {args[0]} in {directory} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def _variables(example: str) -> list[str]:
     return [f"-var={name}={value}" for name, value in EXAMPLE_VARIABLES[example].items()]
 
@@ -73,19 +58,19 @@ def apply_release(tree: Path, example: str, work: Path) -> None:
     Needs AWS_ENDPOINT_URL pointing at an emulator (or an account to spare).
     """
     directory = tree / "examples" / example
-    data_dir = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
-    _terraform(directory, data_dir, "init")
-    _terraform(directory, data_dir, "apply", "-auto-approve", _state(work), *_variables(example))
+    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    terraform(directory, "init", env=env)
+    terraform(directory, "apply", "-auto-approve", _state(work), *_variables(example), env=env)
 
 
 def planned_deletions(tree: Path, example: str, work: Path) -> list[str]:
     """Addresses that a plan of ``tree`` on the state in ``work`` would delete or replace."""
     directory = tree / "examples" / example
-    data_dir = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
     plan_file = work / f"{tree.name}.tfplan"
-    _terraform(directory, data_dir, "init")
-    _terraform(directory, data_dir, "plan", _state(work), f"-out={plan_file}", *_variables(example))
-    plan = json.loads(_terraform(directory, data_dir, "show", "-json", str(plan_file)))
+    terraform(directory, "init", env=env)
+    terraform(directory, "plan", _state(work), f"-out={plan_file}", *_variables(example), env=env)
+    plan = json.loads(terraform(directory, "show", "-json", str(plan_file), env=env))
     return sorted(
         change["address"]
         for change in plan.get("resource_changes", [])
@@ -105,26 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         "--allow", action="append", default=[], help="address the changelog says is replaced"
     )
     args = parser.parse_args(argv)
-    server = start("127.0.0.1", 0)
-    host, port = server.get_host_and_port()
-    urllib.request.urlopen(
-        urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
-    ).close()
-    os.environ.update(
-        AWS_ENDPOINT_URL=f"http://{host}:{port}",
-        AWS_ACCESS_KEY_ID="upgrade",
-        AWS_SECRET_ACCESS_KEY="upgrade",
-        AWS_REGION=REGION,
-    )
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            old_tree = export_tree(args.ref, Path(scratch) / "old")
-            work = Path(scratch) / "work"
-            work.mkdir()
-            apply_release(old_tree, args.example, work)
-            deleted = planned_deletions(ROOT, args.example, work)
-    finally:
-        server.stop()
+    with emulated_aws(REGION), tempfile.TemporaryDirectory() as scratch:
+        old_tree = export_tree(args.ref, Path(scratch) / "old")
+        work = Path(scratch) / "work"
+        work.mkdir()
+        apply_release(old_tree, args.example, work)
+        deleted = planned_deletions(ROOT, args.example, work)
     unexpected = [address for address in deleted if address not in args.allow]
     for address in deleted:
         print(f"{'allowed' if address in args.allow else 'DELETED'}: {address}")

@@ -66,6 +66,10 @@ def _client(service: str) -> Any:
     AWS_ENDPOINT_URL, which is how the same code runs against moto.
     """
     clients = vars(_clients)
+    if "session" not in clients:
+        # One session per thread: boto3's default session is not thread-safe, and one
+        # session loads the endpoint and credential data once for both services.
+        clients["session"] = boto3.session.Session()
     if service not in clients:
         config = Config(
             retries={
@@ -75,8 +79,7 @@ def _client(service: str) -> Any:
             connect_timeout=5,
             read_timeout=20,
         )
-        # A session per thread: boto3's default session is not thread-safe.
-        clients[service] = boto3.session.Session().client(service, config=config)
+        clients[service] = clients["session"].client(service, config=config)
     return clients[service]
 
 

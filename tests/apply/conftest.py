@@ -16,6 +16,8 @@ from typing import Any
 import boto3
 import pytest
 
+from scripts.moto_server import aws_environment
+
 REGION = "us-east-1"
 
 
@@ -28,13 +30,7 @@ def moto_endpoint() -> Iterator[str]:
             "server, or `python scripts/moto_server.py -- pytest`"
         )
     saved = dict(os.environ)
-    os.environ.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-    )
+    os.environ.update(aws_environment(endpoint, REGION))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     yield endpoint
