@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 BUILD  := .build
+MODULES  := $(wildcard modules/*)
 EXAMPLES := $(wildcard examples/*)
 
 ifneq ($(TF_PROVIDER_MIRROR),)
@@ -55,7 +56,7 @@ endif
 
 tf-validate: tf-config
 	terraform fmt -check -recursive
-	@for dir in . $(EXAMPLES); do \
+	@for dir in . $(MODULES) $(EXAMPLES); do \
 	  echo "terraform validate $$dir"; \
 	  terraform -chdir=$$dir init -backend=false -input=false >/dev/null && \
 	  terraform -chdir=$$dir validate -no-color || exit 1; \
@@ -73,8 +74,14 @@ checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov --directory . --framework terraform --skip-download --compact \
 	  --quiet --skip-path tests --skip-path benchmarks --skip-path demo
 
+# The root module's tests, then each submodule's own (tests/ beside its .tf files).
 tf-test: tf-config
 	terraform test -no-color
+	@for dir in $(MODULES); do \
+	  echo "terraform test $$dir"; \
+	  terraform -chdir=$$dir init -backend=false -input=false >/dev/null && \
+	  terraform -chdir=$$dir test -no-color || exit 1; \
+	done
 
 # Unit tests run in-process with moto; tests/apply applies Terraform against a moto
 # server that scripts/moto_server.py runs for the duration of the suite.

@@ -1,5 +1,5 @@
-# The check function's role: read the monitored executions, publish to the one topic,
-# write its own log group. Nothing else.
+# The check function's role: read the monitored executions (or assume the member roles
+# that may), publish to the one topic, keep its state, write its own log group. Nothing else.
 data "aws_iam_policy_document" "lambda_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -25,16 +25,41 @@ data "aws_iam_policy_document" "lambda" {
     resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
   }
 
-  statement {
-    sid       = "ReadMonitoredStateMachines"
-    actions   = ["states:ListExecutions", "states:DescribeStateMachine"]
-    resources = local.state_machine_arns
+  # This account's state machines; the others are read through their member roles.
+  dynamic "statement" {
+    for_each = length(local.state_machine_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadMonitoredStateMachines"
+      actions   = ["states:ListExecutions", "states:DescribeStateMachine"]
+      resources = local.state_machine_arns
+    }
   }
 
-  statement {
-    sid       = "ReadMonitoredExecutions"
-    actions   = ["states:DescribeExecution"]
-    resources = local.execution_arns
+  dynamic "statement" {
+    for_each = length(local.state_machine_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadMonitoredExecutions"
+      actions   = ["states:DescribeExecution"]
+      resources = local.execution_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.member_role_arns) > 0 ? [1] : []
+    content {
+      sid       = "AssumeMemberRoles"
+      actions   = ["sts:AssumeRole"]
+      resources = local.member_role_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.create_state_table ? [1] : []
+    content {
+      sid       = "RememberChecks"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      resources = [aws_dynamodb_table.state[0].arn]
+    }
   }
 
   statement {
@@ -49,7 +74,8 @@ data "aws_iam_policy_document" "lambda" {
     resources = [aws_sqs_queue.check_failures.arn]
   }
 
-  # Publishing to an encrypted topic and sending to an encrypted queue both need the key.
+  # Publishing to an encrypted topic, sending to an encrypted queue and using an
+  # encrypted state table all need the key.
   dynamic "statement" {
     for_each = local.lambda_kms_keys
     content {

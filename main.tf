@@ -7,14 +7,43 @@ locals {
   topic_arn     = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn
 
   # IAM authorizes calls on a version or alias through the state machine's own ARN, and
-  # execution ARNs carry the state machine's name without the qualifier.
-  state_machine_arns = toset([for m in values(var.monitors) : join(":", slice(split(":", m.state_machine_arn), 0, 7))])
+  # execution ARNs carry the state machine's name without the qualifier. The function's
+  # own role reads only this account's state machines; a member role reads the others.
+  base_state_machine_arns = { for key, m in var.monitors : key => join(":", slice(split(":", m.state_machine_arn), 0, 7)) }
+  # Decided by the ARN, known at plan time even when a member role is created alongside.
+  in_this_account    = { for key, m in var.monitors : key => split(":", m.state_machine_arn)[4] == data.aws_caller_identity.current.account_id }
+  state_machine_arns = toset([for key, arn in local.base_state_machine_arns : arn if local.in_this_account[key]])
   execution_arns     = toset([for arn in local.state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"])
+  member_role_arns   = toset([for m in values(var.monitors) : m.role_arn if m.role_arn != null])
+
+  start_checks = { for key, m in var.monitors : key => m if m.start_check != null }
+  # Step Functions sends a state machine's events to its own account's bus only.
+  failure_event_monitors = { for key, m in var.monitors : key => m if coalesce(m.instant_failure_alerts, local.in_this_account[key]) }
+  # Rule names are capped at 64 characters: a long one keeps a hash of its monitor's key.
+  failure_rule_names = { for key in keys(local.failure_event_monitors) : key => (
+    length("${var.name}-sfn-failed-${key}") <= 64 ? "${var.name}-sfn-failed-${key}" : "${substr("${var.name}-sfn-failed-${key}", 0, 55)}-${substr(sha1(key), 0, 8)}"
+  ) }
+
+  # The check's input contract (README: "Input contract"), per schedule. The Scheduler
+  # substitutes the <aws.scheduler.*> attributes at each invocation.
+  scheduled_input = { for key, m in var.monitors : key => {
+    version                = 1
+    monitor                = key
+    state_machine_arn      = m.state_machine_arn
+    timezone               = m.timezone
+    message_format         = m.message_format
+    scheduled_time         = "<aws.scheduler.scheduled-time>"
+    scheduler_execution_id = "<aws.scheduler.execution-id>"
+    attempt_number         = "<aws.scheduler.attempt-number>"
+  } }
+  # Only a cross-account monitor's input names a role.
+  scheduled_role = { for key, m in var.monitors : key => { for name, arn in { role_arn = m.role_arn } : name => arn if arn != null } }
 
   # Keys the function uses, by a stable name for its policy statement.
   lambda_kms_keys = { for name, key in {
     AlertTopic    = var.sns_topic_kms_key_arn
     FailureQueues = var.dead_letter_queue_kms_key_arn
+    StateTable    = var.create_state_table ? var.state_table_kms_key_arn : null
   } : name => key if key != null }
   scheduler_kms_keys = { for name, key in {
     DeadLetterQueue = var.dead_letter_queue_kms_key_arn
@@ -57,10 +86,13 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = coalesce(var.lambda_reserved_concurrent_executions, -1)
 
   environment {
-    variables = {
-      ALERT_TOPIC_ARN   = local.topic_arn
-      METRICS_NAMESPACE = var.metrics_namespace
-    }
+    variables = merge(
+      {
+        ALERT_TOPIC_ARN   = local.topic_arn
+        METRICS_NAMESPACE = var.metrics_namespace
+      },
+      var.create_state_table ? { STATE_TABLE_NAME = aws_dynamodb_table.state[0].name } : {},
+    )
   }
 
   tags = var.tags
@@ -107,11 +139,11 @@ resource "aws_scheduler_schedule" "deadline" {
   end_date                     = each.value.end_date
 
   lifecycle {
-    # The function reads executions with its own role in its own region: a state machine
-    # elsewhere could only ever be reported as ERROR.
+    # The function reads executions in its own region, with its own role unless the
+    # monitor names one: a state machine elsewhere could only ever be reported as ERROR.
     precondition {
-      condition     = split(":", each.value.state_machine_arn)[3] == data.aws_region.current.name && split(":", each.value.state_machine_arn)[4] == data.aws_caller_identity.current.account_id
-      error_message = "Monitor ${each.key}: state machine ${each.value.state_machine_arn} must be in this module's region (${data.aws_region.current.name}) and account."
+      condition     = split(":", each.value.state_machine_arn)[3] == data.aws_region.current.name && (each.value.role_arn != null || split(":", each.value.state_machine_arn)[4] == data.aws_caller_identity.current.account_id)
+      error_message = "Monitor ${each.key}: state machine ${each.value.state_machine_arn} must be in this module's region (${data.aws_region.current.name}), and in this account unless the monitor names a role_arn in the state machine's account."
     }
   }
 
@@ -124,22 +156,60 @@ resource "aws_scheduler_schedule" "deadline" {
     arn      = aws_lambda_function.this.arn
     role_arn = aws_iam_role.scheduler.arn
 
-    # The check's input contract (README: "Input contract"). The Scheduler substitutes
-    # the <aws.scheduler.*> attributes in this text at each invocation; jsonencode writes
-    # < and > as \u003c and \u003e, which the Scheduler would not recognise, so they are
-    # restored (no other value of the contract can hold them).
-    input = replace(replace(jsonencode({
-      version                = 1
-      monitor                = each.key
-      state_machine_arn      = each.value.state_machine_arn
-      lookback_minutes       = each.value.lookback_minutes
-      timezone               = each.value.timezone
-      notify_on_success      = each.value.notify_on_success
-      message_format         = each.value.message_format
-      scheduled_time         = "<aws.scheduler.scheduled-time>"
-      scheduler_execution_id = "<aws.scheduler.execution-id>"
-      attempt_number         = "<aws.scheduler.attempt-number>"
-    }), "\\u003c", "<"), "\\u003e", ">")
+    # jsonencode writes < and > as \u003c and \u003e, which the Scheduler would not
+    # substitute, so they are restored (no other value of the contract can hold them).
+    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.scheduled_role[each.key], {
+      lookback_minutes  = each.value.lookback_minutes
+      notify_on_success = each.value.notify_on_success
+    })), "\\u003c", "<"), "\\u003e", ">")
+
+    retry_policy {
+      maximum_event_age_in_seconds = var.schedule_retry_policy.maximum_event_age_in_seconds
+      maximum_retry_attempts       = var.schedule_retry_policy.maximum_retry_attempts
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.scheduler_dead_letter.arn
+    }
+  }
+}
+
+# Early missing-run checks live in a group of their own, so that a monitor's two
+# schedules can share its name.
+resource "aws_scheduler_schedule_group" "start" {
+  count = length(local.start_checks) > 0 ? 1 : 0
+
+  name = "${var.name}-start"
+  tags = var.tags
+}
+
+resource "aws_scheduler_schedule" "start" {
+  #checkov:skip=CKV_AWS_297:The input holds no secret (a monitor name and a state machine ARN); schedule_kms_key_arn sets a customer-managed key where policy demands one.
+  for_each = local.start_checks
+
+  name        = each.key
+  group_name  = aws_scheduler_schedule_group.start[0].name
+  description = "Start check of ${each.value.state_machine_arn}: a run must have started by now"
+  state       = each.value.enabled ? "ENABLED" : "DISABLED"
+
+  kms_key_arn                  = var.schedule_kms_key_arn
+  schedule_expression          = each.value.start_check.schedule_expression
+  schedule_expression_timezone = each.value.timezone
+  start_date                   = each.value.start_date
+  end_date                     = each.value.end_date
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.this.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.scheduled_role[each.key], {
+      check            = "start"
+      lookback_minutes = coalesce(each.value.start_check.lookback_minutes, each.value.lookback_minutes)
+    })), "\\u003c", "<"), "\\u003e", ">")
 
     retry_policy {
       maximum_event_age_in_seconds = var.schedule_retry_policy.maximum_event_age_in_seconds

@@ -67,3 +67,28 @@ output "alarm_arns" {
   description = "ARN of each alarm on the monitor itself, keyed by alarm (empty when create_alarms is false)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.monitor : key => alarm.arn }
 }
+
+output "start_schedule_arns" {
+  description = "ARN of each monitor's early start-check schedule, keyed by monitor (monitors with start_check only)."
+  value       = { for key, schedule in aws_scheduler_schedule.start : key => schedule.arn }
+}
+
+output "start_schedule_group_name" {
+  description = "Name of the schedule group that holds the start-check schedules (null when no monitor has one)."
+  value       = one(aws_scheduler_schedule_group.start[*].name)
+}
+
+output "failure_event_rule_arns" {
+  description = "ARN of each monitor's EventBridge rule for instant failure alerts, keyed by monitor."
+  value       = { for key, rule in aws_cloudwatch_event_rule.failure : key => rule.arn }
+}
+
+output "state_table_name" {
+  description = "Name of the DynamoDB table that keeps each monitor's last status (null when create_state_table is false)."
+  value       = one(aws_dynamodb_table.state[*].name)
+}
+
+output "state_table_arn" {
+  description = "ARN of the state table (null when create_state_table is false)."
+  value       = one(aws_dynamodb_table.state[*].arn)
+}

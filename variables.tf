@@ -1,3 +1,10 @@
+# Patterns shared by validation rules and their messages (written once: checkov's HCL
+# parser cannot read them repeated inside a message's interpolation).
+locals {
+  state_machine_arn_regex   = "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$"
+  schedule_expression_regex = "^(cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$"
+}
+
 variable "name" {
   description = "Name prefix for every resource the module creates (function, roles, schedule group, queue, topic)."
   type        = string
@@ -19,8 +26,11 @@ variable "monitors" {
     - enabled: false pauses the monitor without deleting it.
     - start_date / end_date: optional RFC 3339 times between which the schedule fires.
     - notify_on_success: also publish an OK notice when the run succeeded.
-    - message_format: "text" for people, "json" for machines.
+    - message_format: "text" for people and e-mail, "json" for machines, "chat" for AWS Chatbot (Slack, Microsoft Teams).
     - description: optional, shown on the schedule.
+    - start_check: optional early missing-run check, a second schedule at the time by which a run must have started ({ schedule_expression, lookback_minutes = the monitor's }): MISSING long before the deadline.
+    - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on for state machines in this account (events stay in the owning account's bus).
+    - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
   EOT
   type = map(object({
     state_machine_arn   = string
@@ -33,6 +43,12 @@ variable "monitors" {
     notify_on_success   = optional(bool, false)
     message_format      = optional(string, "text")
     description         = optional(string)
+    role_arn            = optional(string)
+    start_check = optional(object({
+      schedule_expression = string
+      lookback_minutes    = optional(number)
+    }))
+    instant_failure_alerts = optional(bool)
   }))
 
   validation {
@@ -47,16 +63,16 @@ variable "monitors" {
 
   validation {
     condition = alltrue([for m in values(var.monitors) : can(regex(
-      "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$", m.state_machine_arn
+      local.state_machine_arn_regex, m.state_machine_arn
     ))])
-    error_message = "state_machine_arn must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$", m.state_machine_arn))])}."
+    error_message = "state_machine_arn must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex(local.state_machine_arn_regex, m.state_machine_arn))])}."
   }
 
   validation {
     condition = alltrue([for m in values(var.monitors) : can(regex(
-      "^(cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", m.schedule_expression
+      local.schedule_expression_regex, m.schedule_expression
     ))])
-    error_message = "schedule_expression must be cron(<6 fields>) such as cron(0 2 * * ? *), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex("^(cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", m.schedule_expression))])}."
+    error_message = "schedule_expression must be cron(<6 fields>) such as cron(0 2 * * ? *), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex(local.schedule_expression_regex, m.schedule_expression))])}."
   }
 
   validation {
@@ -70,13 +86,38 @@ variable "monitors" {
   }
 
   validation {
-    condition     = alltrue([for m in values(var.monitors) : contains(["text", "json"], m.message_format)])
-    error_message = "message_format must be \"text\" or \"json\"; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !contains(["text", "json"], m.message_format)])}."
+    condition     = alltrue([for m in values(var.monitors) : contains(["text", "json", "chat"], m.message_format)])
+    error_message = "message_format must be \"text\", \"json\" or \"chat\"; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !contains(["text", "json", "chat"], m.message_format)])}."
   }
 
   validation {
     condition     = alltrue(flatten([for m in values(var.monitors) : [for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))]]))
     error_message = "start_date and end_date must be UTC times such as 2026-01-01T00:00:00Z (AWS stores them in UTC; another offset would show as a change on every plan); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !alltrue([for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))])])}."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.monitors) : m.start_check == null || can(regex(local.schedule_expression_regex, m.start_check.schedule_expression))])
+    error_message = "start_check.schedule_expression must be cron(<6 fields>) such as cron(15 0 * * ? *), rate(...) or at(...): the time by which a run must have started; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.start_check != null && !can(regex(local.schedule_expression_regex, try(m.start_check.schedule_expression, "")))])}."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.monitors) : try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes > 0 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false)])
+    error_message = "start_check.lookback_minutes must be a whole number of minutes from 1 to 44640 (how long before the start check a run may have started), or unset to use the monitor's lookback_minutes; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !(try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes > 0 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false))])}."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.monitors) : m.role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", m.role_arn))])
+    error_message = "role_arn must be an IAM role ARN in the state machine's account, such as arn:aws:iam::111122223333:role/sfn-deadline-read (see modules/member-role); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && !can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", coalesce(m.role_arn, "-")))])}."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.monitors) : m.role_arn == null || try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])
+    error_message = "role_arn must be a role in the account that owns the state machine (the role reads it from inside that account); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && !try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.monitors) : !(m.role_arn != null && m.instant_failure_alerts == true)])
+    error_message = "instant_failure_alerts cannot be true for a monitor with role_arn: Step Functions sends its events to the event bus of the state machine's account, which this module's rule cannot see. The deadline checks still report the failure. Not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && m.instant_failure_alerts == true])}."
   }
 }
 
@@ -225,6 +266,29 @@ variable "lambda_async_max_event_age_seconds" {
   validation {
     condition     = var.lambda_async_max_event_age_seconds >= 60 && var.lambda_async_max_event_age_seconds <= 21600
     error_message = "lambda_async_max_event_age_seconds must be between 60 and 21600 (6 hours)."
+  }
+}
+
+variable "create_state_table" {
+  description = "Create the DynamoDB table that remembers each monitor's last status: a check delivered twice alerts once, and OK after a problem sends a RECOVERED notice. Without it every check is reported as it is, and a retried check may alert again."
+  type        = bool
+  default     = true
+}
+
+variable "state_table_point_in_time_recovery" {
+  description = "Turn on point-in-time recovery for the state table. Off by default: losing the table costs at most one repeated alert or one missed RECOVERED notice per monitor."
+  type        = bool
+  default     = false
+}
+
+variable "state_table_kms_key_arn" {
+  description = "KMS key that encrypts the state table. Null uses DynamoDB's AWS owned key (the table is encrypted either way)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.state_table_kms_key_arn))
+    error_message = "state_table_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
 

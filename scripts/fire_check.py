@@ -1,10 +1,10 @@
-"""Fire a monitor's check the way EventBridge Scheduler does, against emulated AWS.
+"""Fire a monitor's check the way EventBridge Scheduler (or its failure rule) does.
 
 moto stores a Lambda function but cannot run it without Docker, so this reads what
 Terraform deployed (the schedule's input, the function's handler, environment and code
-hash), substitutes the Scheduler's context attributes, and runs the deployed code in a
-child process whose boto3 talks to the same endpoint. Used by the end-to-end tests and by
-``make demo``.
+hash), substitutes the Scheduler's context attributes (or applies the failure rule's input
+transformer to a Step Functions event), and runs the deployed code in a child process
+whose boto3 talks to the same endpoint. Used by the end-to-end tests and by ``make demo``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import uuid
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
+
+from moto.events.models import EventPattern
 
 from scripts.build_lambda_zip import ZIP_PATH
 
@@ -41,6 +43,64 @@ def scheduled_event(
     }.items():
         template = template.replace(placeholder, value)
     return json.loads(template)
+
+
+def status_change_event(
+    execution_arn: str,
+    status: str,
+    start: datetime,
+    stop: datetime,
+    *,
+    error: str | None = None,
+    cause: str | None = None,
+    redrive_count: int = 0,
+) -> dict[str, Any]:
+    """A "Step Functions Execution Status Change" event as Step Functions emits it."""
+    _, partition, _, region, account, _, machine, name = execution_arn.split(":")
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": account,
+        "time": stop.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [execution_arn],
+        "detail": {
+            "executionArn": execution_arn,
+            "stateMachineArn": f"arn:{partition}:states:{region}:{account}:stateMachine:{machine}",
+            "name": name,
+            "status": status,
+            "startDate": int(start.timestamp() * 1000),
+            "stopDate": int(stop.timestamp() * 1000),
+            "input": "{}",
+            "output": None,
+            "inputDetails": {"included": True},
+            "outputDetails": None,
+            "redriveCount": redrive_count,
+            "redriveDate": None,
+            "redriveStatus": "REDRIVABLE",
+            "redriveStatusReason": f"Execution is {status} and can be redriven",
+            "error": error,
+            "cause": cause,
+        },
+    }
+
+
+def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """What the failure rule hands the function for ``event``: the rule's pattern must
+    match it, and its target's input transformer wraps it, as EventBridge does.
+
+    moto does not implement TestEventPattern; the matcher its event buses route with
+    judges the deployed pattern instead.
+    """
+    pattern = events.describe_rule(Name=rule_name)["EventPattern"]
+    if not EventPattern.load(pattern).matches_event(event):
+        msg = f"rule {rule_name} does not match the event"
+        raise RuntimeError(msg)
+    (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
+    template = target["InputTransformer"]["InputTemplate"]
+    return json.loads(template.replace("<aws.events.event.json>", json.dumps(event)))
 
 
 def invoke_deployed(lambda_client: Any, function_name: str, event: dict[str, Any]) -> dict:

@@ -4,7 +4,7 @@ terraform-docs is not installable everywhere this project is developed, so this 
 the same kind of tables between the ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``
 markers, and ``--check`` fails when a README has drifted from variables.tf or outputs.tf.
 
-    python scripts/tfdocs.py                 # rewrite README.md and examples/*/README.md
+    python scripts/tfdocs.py                 # rewrite README.md, {modules,examples}/*/README.md
     python scripts/tfdocs.py --check         # exit 1 if any of them is stale
 """
 
@@ -25,8 +25,12 @@ END = "<!-- END_TF_DOCS -->"
 
 
 def module_dirs() -> list[Path]:
-    """The root module and every example: each keeps its tables in its README.md."""
-    return [ROOT, *sorted(p.parent for p in (ROOT / "examples").glob("*/main.tf"))]
+    """The root module, each submodule and each example: all keep their tables in README.md."""
+    return [
+        ROOT,
+        *sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf")),
+        *sorted(p.parent for p in (ROOT / "examples").glob("*/main.tf")),
+    ]
 
 
 def _blocks(directory: Path, kind: str) -> dict[str, dict[str, Any]]:

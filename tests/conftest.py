@@ -13,8 +13,10 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.config import default_user_config
 from moto.stepfunctions.models import stepfunctions_backends
 
+from scripts.fire_check import status_change_event
 from sfn_deadline_monitor import handler
 
 REGION = "us-east-1"
@@ -94,6 +96,9 @@ class Account:
 
 @pytest.fixture
 def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
+    # Executions stay as the tests set them, even after a test ran a moto server (which
+    # lets moto execute state machines, process-wide).
+    monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", False)
     with mock_aws():
         handler.reset_clients()
         sns = boto3.client("sns", region_name=REGION)
@@ -155,3 +160,44 @@ def event(state_machine_arn: str, deadline: datetime | str, **overrides: Any) ->
 def recent(hours: float = 0) -> datetime:
     """A moment ``hours`` ago, truncated to the second as the Scheduler's times are."""
     return (datetime.now(UTC) - timedelta(hours=hours)).replace(microsecond=0)
+
+
+@pytest.fixture
+def state_table(account: Account, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The module's state table, as main.tf defines its key, and the function told of it."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="monitor-state",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv(handler.STATE_TABLE_ENV, "monitor-state")
+    return dynamodb
+
+
+def status_change(
+    execution_arn: str,
+    status: str,
+    start: datetime,
+    stop: datetime,
+    *,
+    monitor: str = "nightly-etl",
+    error: str | None = "Etl.LoadFailed",
+    cause: str | None = "relation orders_staging is locked",
+    redrive_count: int = 0,
+) -> dict[str, Any]:
+    """The rule's input: a real "Step Functions Execution Status Change" event, wrapped by
+    the module's input transformer as the contract's status_change check."""
+    event = status_change_event(
+        execution_arn, status, start, stop, error=error, cause=cause, redrive_count=redrive_count
+    )
+    return {
+        "version": 1,
+        "check": "status_change",
+        "monitor": monitor,
+        "state_machine_arn": event["detail"]["stateMachineArn"],
+        "timezone": "Asia/Tokyo",
+        "message_format": "text",
+        "event": event,
+    }

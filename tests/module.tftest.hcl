@@ -163,7 +163,7 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = toset(data.aws_iam_policy_document.lambda.statement[*].sid) == toset(["WriteOwnLogs", "ReadMonitoredStateMachines", "ReadMonitoredExecutions", "PublishAlerts", "KeepFailedChecks"])
+    condition     = toset(data.aws_iam_policy_document.lambda.statement[*].sid) == toset(["WriteOwnLogs", "ReadMonitoredStateMachines", "ReadMonitoredExecutions", "PublishAlerts", "KeepFailedChecks", "RememberChecks"])
     error_message = "The function's role holds exactly the statements it needs."
   }
 
@@ -278,5 +278,215 @@ run "alarms_can_be_switched_off" {
   assert {
     condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
     error_message = "Without reserved concurrency the function is unreserved."
+  }
+}
+
+run "instant_failure_alerts_by_default" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl", "billing"])
+    error_message = "Each monitor of a state machine in this account has a failure rule by default."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.failure["nightly-etl"].event_pattern) == {
+      source        = ["aws.states"]
+      "detail-type" = ["Step Functions Execution Status Change"]
+      detail = {
+        status          = ["FAILED", "TIMED_OUT", "ABORTED"]
+        stateMachineArn = ["arn:aws:states:us-east-1:000000000000:stateMachine:etl"]
+      }
+    }
+    error_message = "The rule forwards failed, timed-out and aborted runs of the monitored state machine only."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.failure["billing"].event_pattern).detail.stateMachineAliasArn == ["arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"]
+    error_message = "A monitor of an alias hears of the runs started through that alias only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.failure["nightly-etl"].name == "ops-sfn-failed-nightly-etl"
+    error_message = "Rules are named after the module and the monitor."
+  }
+
+  assert {
+    condition = jsondecode(replace(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")) == {
+      version           = 1
+      check             = "status_change"
+      monitor           = "billing"
+      state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
+      timezone          = "Europe/Berlin"
+      message_format    = "json"
+      event             = {}
+    }
+    error_message = "The rule's input is the contract's status_change check around the whole event."
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, "\"event\":<aws.events.event.json>,")
+    error_message = "The event is placed unquoted, as EventBridge requires for <aws.events.event.json>."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_lambda_permission.failure_events : p.principal == "events.amazonaws.com" && p.action == "lambda:InvokeFunction"])
+    error_message = "EventBridge may invoke the function, from the module's rules only."
+  }
+}
+
+run "early_start_check" {
+  command = plan
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        timezone          = "Asia/Tokyo"
+        start_check       = { schedule_expression = "cron(15 0 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+        instant_failure_alerts = false
+      }
+    }
+  }
+
+  assert {
+    condition     = toset(keys(aws_scheduler_schedule.start)) == toset(["nightly-etl"])
+    error_message = "Only monitors with start_check get a start schedule."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.start["nightly-etl"].group_name == "ops-start" && aws_scheduler_schedule.start["nightly-etl"].name == "nightly-etl"
+    error_message = "Start checks live in their own group, under the monitor's name."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.start["nightly-etl"].schedule_expression == "cron(15 0 * * ? *)" && aws_scheduler_schedule.start["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo" && aws_scheduler_schedule.start["nightly-etl"].flexible_time_window[0].mode == "OFF"
+    error_message = "The start check fires on time, in the monitor's time zone."
+  }
+
+  assert {
+    condition = jsondecode(aws_scheduler_schedule.start["nightly-etl"].target[0].input) == {
+      version                = 1
+      check                  = "start"
+      monitor                = "nightly-etl"
+      state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+      lookback_minutes       = 180
+      timezone               = "Asia/Tokyo"
+      message_format         = "text"
+      scheduled_time         = "<aws.scheduler.scheduled-time>"
+      scheduler_execution_id = "<aws.scheduler.execution-id>"
+      attempt_number         = "<aws.scheduler.attempt-number>"
+    }
+    error_message = "The start check's input is the contract's start check, with the monitor's look-back by default."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl"])
+    error_message = "instant_failure_alerts = false leaves a monitor without a failure rule."
+  }
+}
+
+run "state_table_on_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.state[0].name == "ops-sfn-deadline-state" && aws_dynamodb_table.state[0].billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.state[0].hash_key == "pk"
+    error_message = "The state table is on-demand, keyed by pk."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.state[0].ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.state[0].ttl[0].enabled
+    error_message = "Handled-check items expire through the table's TTL."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.state[0].point_in_time_recovery[0].enabled == false && length(aws_dynamodb_table.state[0].server_side_encryption) == 0
+    error_message = "By default: no point-in-time recovery, encryption with DynamoDB's AWS owned key."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.STATE_TABLE_NAME == "ops-sfn-deadline-state"
+    error_message = "The function knows its state table."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "RememberChecks"]).actions == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"])
+    error_message = "The function may read and write items of its state table, nothing else."
+  }
+}
+
+run "state_table_options" {
+  command = plan
+
+  variables {
+    state_table_point_in_time_recovery = true
+    state_table_kms_key_arn            = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.state[0].point_in_time_recovery[0].enabled && aws_dynamodb_table.state[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    error_message = "Point-in-time recovery and a customer-managed key can be asked for."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "UseKeyStateTable"]).resources == toset(["arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"])
+    error_message = "The function may use the state table's key."
+  }
+}
+
+run "state_table_can_be_switched_off" {
+  command = plan
+
+  variables {
+    create_state_table = false
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.state) == 0 && !contains(keys(aws_lambda_function.this.environment[0].variables), "STATE_TABLE_NAME")
+    error_message = "create_state_table = false creates no table and tells the function of none."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "RememberChecks"]) == 0
+    error_message = "Without a table the function gets no DynamoDB permission."
+  }
+}
+
+run "cross_account_monitor" {
+  command = plan
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+      }
+      member-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:member-etl"
+        role_arn          = "arn:aws:iam::111122223333:role/ops-sfn-deadline-read"
+      }
+    }
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "AssumeMemberRoles"]).resources == toset(["arn:aws:iam::111122223333:role/ops-sfn-deadline-read"])
+    error_message = "The function may assume exactly the monitors' member roles."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredStateMachines"]).resources == toset(["arn:aws:states:us-east-1:000000000000:stateMachine:etl"])
+    error_message = "The function's own role reads only this account's state machines."
+  }
+
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.deadline["member-etl"].target[0].input).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read" && !contains(keys(jsondecode(aws_scheduler_schedule.deadline["nightly-etl"].target[0].input)), "role_arn")
+    error_message = "Only a cross-account monitor's check names the role to assume."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl"])
+    error_message = "A cross-account state machine's events never reach this account's bus: no rule for it."
   }
 }

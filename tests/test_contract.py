@@ -85,7 +85,10 @@ def test_base_arn_drops_version_or_alias() -> None:
     [
         (["not", "an", "object"], "must be a JSON object"),
         ({"monitor": "m"}, "lacks required field(s): lookback_minutes, state_machine_arn, version"),
-        (event(ARN, "2026-03-10T17:00:00Z", extra=1), "unknown field(s): extra"),
+        (
+            event(ARN, "2026-03-10T17:00:00Z", extra=1),
+            "unknown field(s) for a deadline check: extra",
+        ),
         (event(ARN, "2026-03-10T17:00:00Z", version=2), "version 2 is not supported"),
         (event(ARN, "2026-03-10T17:00:00Z", monitor=""), "monitor must be a non-empty string"),
         (

@@ -398,7 +398,14 @@ def test_log_line_carries_one_count_per_status_as_emf(
     (directive,) = logged["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "Team/Deadlines"
     assert directive["Dimensions"] == [["Monitor"]]
-    assert [m["Name"] for m in directive["Metrics"]] == ["OK", "FAILED", "LATE", "MISSING", "ERROR"]
+    assert [m["Name"] for m in directive["Metrics"]] == [
+        "OK",
+        "FAILED",
+        "LATE",
+        "MISSING",
+        "ERROR",
+        "RECOVERED",
+    ]
     assert logged["Monitor"] == "nightly-etl"
     assert {name: logged[name] for name in ("OK", "FAILED", "LATE", "MISSING", "ERROR")} == {
         "OK": 0,

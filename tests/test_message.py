@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 
 from sfn_deadline_monitor.message import (
+    MAX_CHAT_DESCRIPTION_CHARS,
     MAX_LISTED_EXECUTIONS,
     CheckContext,
     compose,
     console_url,
     format_duration,
 )
-from sfn_deadline_monitor.verdict import Execution, Status, Verdict, Window, judge
+from sfn_deadline_monitor.verdict import Execution, Finding, Status, Verdict, Window, judge
 from tests.conftest import at
 
 SM = "arn:aws:states:us-east-1:000000000000:stateMachine:nightly-etl"
@@ -190,3 +191,86 @@ def test_subject_is_printable_ascii_for_sns() -> None:
     assert alert.subject.isprintable()
     assert alert.subject.startswith("[ERROR] ??-etl: check could not be made: bad value")
     assert alert.attributes["monitor"] == "夜間-etl"  # attributes carry the name as it is
+
+
+def test_chat_message_follows_the_chatbot_custom_notification_schema() -> None:
+    alert = compose(context(), judge([failed_run()], WINDOW), "chat")
+    notice = json.loads(alert.body)
+    # Required by AWS Chatbot: version 1.0, source custom; content.description is the body.
+    assert notice["version"] == "1.0"
+    assert notice["source"] == "custom"
+    content = notice["content"]
+    assert content["textType"] == "client-markdown"
+    assert content["title"].startswith(":red_circle: [FAILED] nightly-etl:")
+    assert "*run-1* FAILED, started 2026-03-11 00:00 JST" in content["description"]
+    assert "`States.TaskFailed` Load step: table locked" in content["description"]
+    assert "redrive-execution" in content["nextSteps"][0]
+    assert content["keywords"] == ["FAILED", "nightly-etl", "deadline"]
+    metadata = notice["metadata"]
+    assert metadata["threadId"] == "sfn-deadline-monitor/nightly-etl"
+    assert metadata["eventType"] == "FAILED"
+    assert metadata["relatedResources"] == [SM, failed_run().arn]
+    assert metadata["additionalContext"]["timezone"] == "Asia/Tokyo"
+    assert alert.attributes == {"status": "FAILED", "monitor": "nightly-etl"}
+
+
+def test_chat_description_stays_within_its_limit() -> None:
+    runs = [
+        Execution(**{**failed_run(f"run-{n}").__dict__, "cause": "x" * 1000}) for n in range(10)
+    ]
+    notice = json.loads(compose(context(), judge(runs, WINDOW), "chat").body)
+    description = notice["content"]["description"]
+    assert len(description) <= MAX_CHAT_DESCRIPTION_CHARS
+    assert description.endswith("... (truncated)")
+
+
+def test_recovered_notice_says_what_it_follows_and_how_those_runs_are_now() -> None:
+    succeeded = Execution(
+        arn=f"{SM.replace('stateMachine', 'execution')}:today",
+        name="today",
+        status="SUCCEEDED",
+        start=at("2026-03-10T15:00"),
+        stop=at("2026-03-10T15:30"),
+    )
+    redriven = Execution(**{**failed_run().__dict__, "status": "SUCCEEDED", "error": None})
+    recovered = Verdict(Status.RECOVERED, judge([succeeded], WINDOW).findings)
+    notice = CheckContext(
+        **{
+            **context().__dict__,
+            "previous_status": Status.FAILED,
+            "previous_as_of": at("2026-03-09T17:00"),
+            "earlier_problems": (redriven,),
+        }
+    )
+    alert = compose(notice, recovered)
+    assert alert.subject == (
+        "[RECOVERED] nightly-etl: 1 run(s) succeeded by 2026-03-11 02:00 JST, after FAILED"
+    )
+    assert alert.attributes["status"] == "RECOVERED"
+    assert "Previously:     FAILED (2026-03-10 02:00:00 JST" in alert.body
+    assert "Those runs now:\n1. SUCCEEDED  run-1\n" in alert.body
+    assert "Redrives: 1" in alert.body
+    assert "No action needed" in alert.body
+    report = json.loads(compose(notice, recovered, "json").body)
+    assert report["previous"]["status"] == "FAILED"
+    assert report["previous"]["executions"][0]["status"] == "SUCCEEDED"
+
+
+def test_start_check_says_there_is_still_time() -> None:
+    start = CheckContext(**{**context().__dict__, "check": "start"})
+    alert = compose(start, judge([], WINDOW))
+    assert alert.subject.startswith("[MISSING] nightly-etl: no run started in the 3h before")
+    assert "Check:          start check" in alert.body
+    assert "there is still time before the deadline" in alert.body
+    assert json.loads(compose(start, judge([], WINDOW), "json").body)["check"]["kind"] == "start"
+
+
+def test_status_change_alert_names_the_run_and_when_it_failed() -> None:
+    changed = CheckContext(**{**context().__dict__, "window": None, "check": "status_change"})
+    run = Execution(**{**failed_run().__dict__, "status": "TIMED_OUT"})
+    alert = compose(changed, Verdict(Status.FAILED, (Finding(run, Status.FAILED),)))
+    assert alert.subject == "[FAILED] nightly-etl: run run-1 TIMED_OUT at 2026-03-11 00:12 JST"
+    assert "Window:" not in alert.body
+    assert "In the window" not in alert.body
+    assert "failure event from Step Functions" in alert.body
+    assert "The deadline check still follows" in alert.body

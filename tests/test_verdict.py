@@ -6,7 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.verdict import Execution, Status, Window, assess, judge
+from sfn_deadline_monitor.verdict import (
+    Execution,
+    Status,
+    Window,
+    assess,
+    follow_up,
+    judge,
+    judge_start,
+)
 from tests.conftest import at
 
 DEADLINE = at("2026-03-10T17:00")
@@ -154,3 +162,35 @@ def test_incomplete_window_is_never_missing() -> None:
     read as "nothing started": the run that was due may be on a page not read."""
     verdict = judge([run("RUNNING", "2026-03-10T17:30")], WINDOW, complete=False)
     assert verdict.status is Status.ERROR
+
+
+def test_start_check_is_ok_once_any_run_started_whatever_its_status() -> None:
+    failed = run("FAILED", "2026-03-10T15:00", "2026-03-10T15:01")
+    assert judge_start([failed], WINDOW).status is Status.OK
+    assert judge_start([], WINDOW).status is Status.MISSING
+    before = run("SUCCEEDED", "2026-03-10T13:59", "2026-03-10T14:30")
+    assert judge_start([before], WINDOW).status is Status.MISSING
+
+
+def test_start_check_that_could_not_read_everything_is_an_error_not_missing() -> None:
+    assert judge_start([], WINDOW, complete=False).status is Status.ERROR
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "reported"),
+    [
+        (Status.OK, None, Status.OK),
+        (Status.OK, Status.OK, Status.OK),
+        (Status.OK, Status.RECOVERED, Status.OK),
+        (Status.OK, Status.FAILED, Status.RECOVERED),
+        (Status.OK, Status.LATE, Status.RECOVERED),
+        (Status.OK, Status.MISSING, Status.RECOVERED),
+        (Status.OK, Status.ERROR, Status.RECOVERED),
+        (Status.FAILED, Status.FAILED, Status.FAILED),
+        (Status.LATE, Status.OK, Status.LATE),
+    ],
+)
+def test_ok_after_a_problem_is_reported_as_recovered(
+    current: Status, previous: Status | None, reported: Status
+) -> None:
+    assert follow_up(current, previous) is reported

@@ -361,3 +361,85 @@ run "names_with_dots_and_alias_qualifiers_are_accepted" {
     }
   }
 }
+
+run "role_arn_not_a_role" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
+        role_arn          = "arn:aws:iam::111122223333:user/reader"
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "role_arn_in_another_account_than_the_state_machine" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
+        role_arn          = "arn:aws:iam::444455556666:role/reader"
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "instant_failure_alerts_across_accounts" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn      = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
+        role_arn               = "arn:aws:iam::111122223333:role/reader"
+        instant_failure_alerts = true
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "state_machine_in_another_account_without_a_role" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule.deadline]
+}
+
+run "start_check_expression_without_wrapper" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        start_check       = { schedule_expression = "15 0 * * ? *" }
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "start_check_lookback_zero" {
+  command = plan
+  variables {
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        start_check       = { schedule_expression = "cron(15 0 * * ? *)", lookback_minutes = 0 }
+      }
+    }
+  }
+  expect_failures = [var.monitors]
+}
+
+run "state_table_key_not_kms" {
+  command = plan
+  variables { state_table_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/state" }
+  expect_failures = [var.state_table_kms_key_arn]
+}

@@ -27,3 +27,13 @@ output "check_failures_queue_url" {
   description = "Where checks that failed inside the function are kept."
   value       = module.sfn_deadlines.check_failures_queue_url
 }
+
+output "failure_event_rule_arns" {
+  description = "The EventBridge rule that alerts at once when a run fails."
+  value       = module.sfn_deadlines.failure_event_rule_arns
+}
+
+output "state_table_name" {
+  description = "The table that keeps the monitor's last status (RECOVERED notices, no duplicates)."
+  value       = module.sfn_deadlines.state_table_name
+}

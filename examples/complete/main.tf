@@ -14,7 +14,7 @@ locals {
   }
 }
 
-# One customer-managed key for the alert topic, the dead-letter queue and the logs.
+# One customer-managed key for the alert topic, the queues, the logs and the state table.
 # Account principals get access through their IAM policies (the module grants its roles
 # exactly what they need); CloudWatch Logs must be named in the key policy.
 data "aws_iam_policy_document" "key" {
@@ -59,7 +59,7 @@ data "aws_iam_policy_document" "key" {
 }
 
 resource "aws_kms_key" "monitor" {
-  description         = "Encrypts the ${var.name} deadline monitor's topic, queue and logs"
+  description         = "Encrypts the ${var.name} deadline monitor's topic, queues, logs and state"
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.key.json
   tags                = local.tags
@@ -82,6 +82,10 @@ data "aws_iam_policy_document" "boundary" {
       "kms:Decrypt",
       "lambda:InvokeFunction",
       "sqs:SendMessage",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
     ]
     resources = ["*"] # the roles' own policies scope every action to its resources
   }
@@ -100,20 +104,29 @@ module "sfn_deadlines" {
   name = var.name
 
   monitors = {
-    # Tokyo's nightly load: starts 00:00, must have succeeded by 02:00 local time.
+    # Tokyo's nightly load: starts 00:00, must have succeeded by 02:00 local time. If it
+    # has not started by 00:15, on call hears of it then, not at 02:00. Its alerts go to
+    # Slack through AWS Chatbot.
     nightly-etl = {
       state_machine_arn = var.nightly_etl_state_machine_arn
       timezone          = "Asia/Tokyo"
       description       = "Nightly ETL into the warehouse"
+      message_format    = "chat"
+      start_check = {
+        schedule_expression = "cron(15 0 * * ? *)"
+        lookback_minutes    = 75
+      }
     }
     # Berlin's billing run, weekdays: starts 05:00 through the prod alias, due by 06:30.
+    # Its failures are already paged by the team's own rule: no instant alert here.
     billing = {
-      state_machine_arn   = var.billing_state_machine_arn
-      schedule_expression = "cron(30 6 ? * MON-FRI *)"
-      timezone            = "Europe/Berlin"
-      lookback_minutes    = 120
-      notify_on_success   = true
-      message_format      = "json"
+      state_machine_arn      = var.billing_state_machine_arn
+      schedule_expression    = "cron(30 6 ? * MON-FRI *)"
+      timezone               = "Europe/Berlin"
+      lookback_minutes       = 120
+      notify_on_success      = true
+      message_format         = "json"
+      instant_failure_alerts = false
     }
     # New York's hourly export: each run has 50 minutes; starts from January on.
     hourly-export = {
@@ -155,6 +168,10 @@ module "sfn_deadlines" {
   lambda_async_max_event_age_seconds    = 3600
   create_alarms                         = true
   metrics_namespace                     = "DataPlatform/SfnDeadlines"
+
+  create_state_table                 = true
+  state_table_point_in_time_recovery = true
+  state_table_kms_key_arn            = aws_kms_key.monitor.arn
 
   iam_role_path                = "/monitoring/"
   iam_permissions_boundary_arn = aws_iam_policy.boundary.arn

@@ -42,3 +42,23 @@ output "log_group_name" {
   description = "The check function's logs: one JSON line per check."
   value       = module.sfn_deadlines.log_group_name
 }
+
+output "start_schedule_arns" {
+  description = "The early start-check schedule of each monitor that has one."
+  value       = module.sfn_deadlines.start_schedule_arns
+}
+
+output "start_schedule_group_name" {
+  description = "The schedule group that holds the start checks."
+  value       = module.sfn_deadlines.start_schedule_group_name
+}
+
+output "failure_event_rule_arns" {
+  description = "The EventBridge rule of each monitor with instant failure alerts."
+  value       = module.sfn_deadlines.failure_event_rule_arns
+}
+
+output "state_table_name" {
+  description = "The table that keeps each monitor's last status."
+  value       = module.sfn_deadlines.state_table_name
+}

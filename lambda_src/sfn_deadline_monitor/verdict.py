@@ -18,6 +18,8 @@ class Status(StrEnum):
     LATE = "LATE"
     MISSING = "MISSING"
     ERROR = "ERROR"
+    # OK after a check that was not: only reported when the state table is on.
+    RECOVERED = "RECOVERED"
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,32 @@ def judge(executions: list[Execution], window: Window, *, complete: bool = True)
             "too little time left); the executions not read may have failed",
         )
     return Verdict(status, findings)
+
+
+def judge_start(executions: list[Execution], window: Window, *, complete: bool = True) -> Verdict:
+    """Judge an early start check: did any run start in ``window``, whatever its status?
+
+    Only MISSING is worth an alert this early; how the run ends is for the deadline check
+    (and the failure events) to judge.
+    """
+    started = tuple(Finding(e, Status.OK) for e in executions if window.contains(e.start))
+    if started:
+        return Verdict(Status.OK, started)
+    if not complete:
+        return Verdict(
+            Status.ERROR,
+            reason="the check could not read the whole window (too many executions, or "
+            "too little time left); a run may have started in the part not read",
+        )
+    return Verdict(Status.MISSING)
+
+
+def follow_up(current: Status, previous: Status | None) -> Status:
+    """The status to report given the monitor's last reported one.
+
+    OK after FAILED, LATE, MISSING or ERROR becomes RECOVERED, so whoever was alerted
+    hears that the job is healthy again; any other status is reported as it is.
+    """
+    if current is Status.OK and previous not in (None, Status.OK, Status.RECOVERED):
+        return Status.RECOVERED
+    return current

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
-from scripts.fire_check import invoke_deployed, scheduled_event
+from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
 from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
 from tests.iam_actions import unknown_actions
 
@@ -73,6 +73,9 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     }
     state_machine = basic["state_machine_arn"]
     executions = state_machine.replace(":stateMachine:", ":execution:") + ":*"
+    state_table = aws("dynamodb").describe_table(TableName=basic["state_table_name"])["Table"]
+    for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+        assert granted[f"dynamodb:{action}"] == [state_table["TableArn"]]
     assert granted["states:ListExecutions"] == [state_machine]
     assert granted["states:DescribeStateMachine"] == [state_machine]
     assert granted["states:DescribeExecution"] == [executions]
@@ -87,6 +90,10 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
         "states:DescribeExecution",
         "sns:Publish",
         "sqs:SendMessage",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
     }
 
 
@@ -217,6 +224,67 @@ def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any
     assert "no scheduled time" not in notification["Message"]
 
 
+def inbox(aws: Any, basic: dict[str, Any]) -> list[dict[str, Any]]:
+    sqs = aws("sqs")
+    messages = sqs.receive_message(
+        QueueUrl=basic["inbox_url"], MaxNumberOfMessages=10, WaitTimeSeconds=2
+    ).get("Messages", [])
+    for message in messages:
+        sqs.delete_message(QueueUrl=basic["inbox_url"], ReceiptHandle=message["ReceiptHandle"])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
+    aws: Any, basic: dict[str, Any]
+) -> None:
+    """End to end: a Step Functions failure event, matched by the deployed rule's pattern
+    and wrapped by its input transformer, makes the deployed function alert at once; the
+    same event delivered again sends nothing (the state table remembers it)."""
+    inbox(aws, basic)
+    sfn = aws("stepfunctions")
+    execution_arn = sfn.start_execution(
+        stateMachineArn=basic["state_machine_arn"],
+        name="nightly-event",
+        input=json.dumps({"fail": True}),
+    )["executionArn"]
+    for _ in range(50):
+        run = sfn.describe_execution(executionArn=execution_arn)
+        if run["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    event = status_change_event(
+        execution_arn,
+        run["status"],
+        run["startDate"],
+        run["stopDate"],
+        error=run.get("error"),
+        cause=run.get("cause"),
+    )
+    (rule_arn,) = basic["failure_event_rule_arns"].values()
+    payload = rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
+    first = invoke_deployed(aws("lambda"), basic["lambda_function_name"], payload)
+    again = invoke_deployed(aws("lambda"), basic["lambda_function_name"], payload)
+    assert (first["status"], first["check"], first["notified"]) == ("FAILED", "status_change", True)
+    assert again["duplicate"] is True
+    (notification,) = inbox(aws, basic)
+    assert notification["Subject"].startswith("[FAILED] nightly-etl: run nightly-event FAILED at")
+    assert "Etl.LoadFailed" in notification["Message"]
+    item = aws("dynamodb").get_item(
+        TableName=basic["state_table_name"], Key={"pk": {"S": "monitor#nightly-etl"}}
+    )["Item"]
+    assert item["status"]["S"] == "FAILED"
+    assert item["problem_executions"]["L"] == [{"S": execution_arn}]
+
+
+def test_rule_ignores_runs_that_succeeded(aws: Any, basic: dict[str, Any]) -> None:
+    now = datetime.now(UTC)
+    arn = basic["state_machine_arn"].replace(":stateMachine:", ":execution:") + ":fine"
+    event = status_change_event(arn, "SUCCEEDED", now, now)
+    (rule_arn,) = basic["failure_event_rule_arns"].values()
+    with pytest.raises(RuntimeError, match="does not match"):
+        rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
+
+
 def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:
     basic_example.terraform.destroy()
     assert aws("lambda").list_functions()["Functions"] == []
@@ -230,3 +298,5 @@ def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_ex
     assert aws("logs").describe_log_groups()["logGroups"] == []
     assert aws("stepfunctions").list_state_machines()["stateMachines"] == []
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
+    assert aws("dynamodb").list_tables()["TableNames"] == []
+    assert aws("events").list_rules()["Rules"] == []

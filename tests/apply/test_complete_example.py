@@ -114,6 +114,61 @@ def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict)
     assert unknown_actions([a for s in statements for a in as_list(s["Action"])]) == []
 
 
+def test_early_start_check_has_its_own_schedule(aws: Any, complete: dict) -> None:
+    scheduler = aws("scheduler")
+    group = complete["start_schedule_group_name"]
+    assert list(complete["start_schedule_arns"]) == ["nightly-etl"]
+    start = scheduler.get_schedule(GroupName=group, Name="nightly-etl")
+    assert (start["ScheduleExpression"], start["ScheduleExpressionTimezone"]) == (
+        "cron(15 0 * * ? *)",
+        "Asia/Tokyo",
+    )
+    assert start["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    contract = json.loads(start["Target"]["Input"])
+    assert (contract["check"], contract["lookback_minutes"]) == ("start", 75)
+    assert contract["message_format"] == "chat"
+
+
+def test_instant_failure_alerts_reach_the_function(aws: Any, complete: dict) -> None:
+    rules = complete["failure_event_rule_arns"]
+    # billing opted out; every other monitor has a rule.
+    assert sorted(rules) == ["hourly-export", "legacy-report", "nightly-etl"]
+    events = aws("events")
+    name = rules["nightly-etl"].rsplit("/", 1)[-1]
+    pattern = json.loads(events.describe_rule(Name=name)["EventPattern"])
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    assert pattern["detail"]["stateMachineArn"] == [complete["state_machine_arns"]["nightly-etl"]]
+    (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
+    function = aws("lambda").get_function(FunctionName=complete["lambda_function_name"])
+    assert target["Arn"] == function["Configuration"]["FunctionArn"]
+    assert '"event":<aws.events.event.json>' in target["InputTransformer"]["InputTemplate"]
+    policy = json.loads(
+        aws("lambda").get_policy(FunctionName=complete["lambda_function_name"])["Policy"]
+    )
+    allowed = {
+        s["Condition"]["ArnLike"]["AWS:SourceArn"]
+        for s in policy["Statement"]
+        if s["Principal"] == {"Service": "events.amazonaws.com"}
+    }
+    assert allowed == set(rules.values())
+
+
+def test_state_table_is_on_demand_encrypted_and_recoverable(aws: Any, complete: dict) -> None:
+    dynamodb = aws("dynamodb")
+    table = dynamodb.describe_table(TableName=complete["state_table_name"])["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == complete["kms_key_arn"]
+    backups = dynamodb.describe_continuous_backups(TableName=complete["state_table_name"])
+    recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
+    ttl = dynamodb.describe_time_to_live(TableName=complete["state_table_name"])
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+    environment = aws("lambda").get_function(FunctionName=complete["lambda_function_name"])[
+        "Configuration"
+    ]["Environment"]["Variables"]
+    assert environment["STATE_TABLE_NAME"] == complete["state_table_name"]
+
+
 def test_second_plan_shows_no_changes(complete_example: Any) -> None:
     code, output = terraform_plan_exit_code(complete_example)
     assert code == 0, output
@@ -126,3 +181,5 @@ def test_destroy_leaves_nothing_behind(aws: Any, complete_example: Any) -> None:
     assert aws("sns").list_topics()["Topics"] == []
     assert aws("sqs").list_queues().get("QueueUrls", []) == []
     assert aws("iam").list_policies(Scope="Local")["Policies"] == []
+    assert aws("dynamodb").list_tables()["TableNames"] == []
+    assert aws("events").list_rules()["Rules"] == []

@@ -103,3 +103,11 @@ output "check_failures_queue_arn" {
 output "check_failures_queue_url" {
   value = module.basic.check_failures_queue_url
 }
+
+output "failure_event_rule_arns" {
+  value = module.basic.failure_event_rule_arns
+}
+
+output "state_table_name" {
+  value = module.basic.state_table_name
+}

@@ -83,3 +83,19 @@ output "dead_letter_queue_url" {
 output "log_group_name" {
   value = module.complete.log_group_name
 }
+
+output "start_schedule_arns" {
+  value = module.complete.start_schedule_arns
+}
+
+output "start_schedule_group_name" {
+  value = module.complete.start_schedule_group_name
+}
+
+output "failure_event_rule_arns" {
+  value = module.complete.failure_event_rule_arns
+}
+
+output "state_table_name" {
+  value = module.complete.state_table_name
+}

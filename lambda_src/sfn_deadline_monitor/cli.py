@@ -1,0 +1,129 @@
+"""The command-line check: the Lambda's judgement, run with the caller's own credentials.
+
+For troubleshooting a monitor from a laptop, and for running the check from any other
+scheduler (cron, CI, Airflow): the exit status says whether the runs were OK.
+
+    python -m sfn_deadline_monitor check --state-machine-arn ARN --lookback 3h \\
+        [--at 2026-11-28T02:00:00+09:00] [--publish TOPIC_ARN]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import UTC, datetime
+
+from . import handler
+from .contract import CONTRACT_VERSION, START, InvalidEventError, parse_event
+from .message import CheckContext, compose
+from .verdict import Status, Window
+
+# Exit statuses, documented in README ("Command-line check").
+EXIT_OK = 0
+EXIT_NOT_OK = 1  # FAILED, LATE or MISSING
+EXIT_USAGE = 2  # bad arguments (argparse uses 2 as well)
+EXIT_ERROR = 3  # the check could not be made
+
+_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+
+
+def lookback_minutes(text: str) -> int:
+    """``3h``, ``90m``, ``1d``, ``1h30m`` or a plain number of minutes."""
+    if text.isdigit():
+        return int(text)
+    match = _DURATION.match(text)
+    if not text or match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 3h, 90m, 1d or 1h30m")
+    days, hours, minutes = (int(match[part] or 0) for part in "dhm")
+    return days * 1440 + hours * 60 + minutes
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sfn_deadline_monitor",
+        description="Check that a Step Functions state machine's runs succeeded by a deadline.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check",
+        help="judge the runs that started in the look-back window before a deadline",
+        description="Exit status: 0 OK, 1 FAILED, LATE or MISSING, 2 bad arguments, "
+        "3 the check could not be made.",
+    )
+    check.add_argument("--state-machine-arn", required=True, help="state machine, version or alias")
+    check.add_argument(
+        "--lookback",
+        required=True,
+        type=lookback_minutes,
+        help="how long before the deadline a run may start: 3h, 90m, 1d, 1h30m",
+    )
+    check.add_argument(
+        "--at",
+        help="the deadline, ISO 8601 with an offset (2026-11-28T02:00:00+09:00); default: now",
+    )
+    check.add_argument("--publish", metavar="TOPIC_ARN", help="also publish the alert to SNS")
+    check.add_argument(
+        "--start-check",
+        action="store_true",
+        help="only ask whether a run started in the window (the early missing-run check)",
+    )
+    check.add_argument("--timezone", default="UTC", help="IANA zone of the times shown")
+    check.add_argument("--format", default="text", choices=("text", "json", "chat"))
+    check.add_argument("--role-arn", help="role to assume in the state machine's account")
+    check.add_argument("--monitor", help="name shown in the alert; default: the state machine's")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    now = datetime.now(UTC)
+    event = {
+        "version": CONTRACT_VERSION,
+        "check": START if args.start_check else "deadline",
+        "monitor": args.monitor or args.state_machine_arn.split(":")[-1],
+        "state_machine_arn": args.state_machine_arn,
+        "lookback_minutes": args.lookback,
+        "timezone": args.timezone,
+        "message_format": args.format,
+        "scheduled_time": args.at or now.isoformat(),
+    }
+    if args.role_arn:
+        event["role_arn"] = args.role_arn
+    try:
+        request = parse_event(event, now)
+    except InvalidEventError as invalid:
+        sys.stderr.write(f"error: {invalid}\n")
+        return EXIT_USAGE
+    region = request.state_machine_arn.split(":")[3]
+    if args.publish and args.publish.split(":")[3:4] != [region]:
+        sys.stderr.write(f"error: --publish must name a topic in {region}, as the state machine\n")
+        return EXIT_USAGE
+
+    # The state machine's region, whatever the profile's default is.
+    os.environ["AWS_DEFAULT_REGION"] = region
+    handler.reset_clients()
+    window = Window.ending_at(request.deadline, request.lookback)
+    verdict, _ = handler.run_check(request, window)
+    context = CheckContext(
+        monitor=request.monitor,
+        state_machine_arn=request.state_machine_arn,
+        window=window,
+        timezone=request.timezone,
+        checked_at=now,
+        check=request.check,
+    )
+    alert = compose(context, verdict, request.message_format)
+    verdict_line = f"Verdict: {verdict.status.value}"
+    if request.message_format == "text":
+        sys.stdout.write(f"{verdict_line}\n\n{alert.body}")
+    else:
+        sys.stderr.write(verdict_line + "\n")
+        sys.stdout.write(alert.body + "\n")
+    if args.publish:
+        message_id = handler.publish(args.publish, alert)
+        sys.stderr.write(f"Published to {args.publish} (message {message_id})\n")
+    if verdict.status is Status.OK:
+        return EXIT_OK
+    return EXIT_ERROR if verdict.status is Status.ERROR else EXIT_NOT_OK

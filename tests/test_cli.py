@@ -1,0 +1,125 @@
+"""The command-line check, against moto with the caller's (fake) credentials."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sfn_deadline_monitor import cli
+from tests.conftest import Account, at
+from tests.test_handler import attributes, only_alert
+
+AT = "2026-03-11T02:00:00+09:00"
+
+
+def run(*args: str) -> int:
+    return cli.main(["check", *args])
+
+
+def test_failed_run_prints_verdict_and_message_and_exits_1(
+    account: Account, capsys: pytest.CaptureFixture
+) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm,
+        status="FAILED",
+        start=at("2026-03-10T15:00"),
+        stop=at("2026-03-10T15:05"),
+        name="run-1",
+        error="Etl.LoadFailed",
+    )
+    code = run(
+        "--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--timezone", "Asia/Tokyo"
+    )
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_NOT_OK
+    assert out.startswith("Verdict: FAILED\n\n[FAILED] nightly-etl: 1 of 1 run(s) failed")
+    assert "Error:    Etl.LoadFailed" in out
+    assert account.published() == []  # nothing is sent unless asked
+
+
+def test_ok_exits_0(account: Account, capsys: pytest.CaptureFixture) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    assert run("--state-machine-arn", sm, "--lookback", "180", "--at", AT) == cli.EXIT_OK
+    assert capsys.readouterr().out.startswith("Verdict: OK\n")
+
+
+def test_publish_sends_the_alert_to_the_topic(account: Account) -> None:
+    sm = account.state_machine()
+    code = run(
+        "--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--publish", account.topic_arn
+    )
+    assert code == cli.EXIT_NOT_OK
+    assert attributes(only_alert(account)) == {"status": "MISSING", "monitor": "nightly-etl"}
+
+
+def test_json_goes_to_stdout_alone_and_the_verdict_to_stderr(
+    account: Account, capsys: pytest.CaptureFixture
+) -> None:
+    sm = account.state_machine()
+    run("--state-machine-arn", sm, "--lookback", "1h30m", "--at", AT, "--format", "json")
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["status"] == "MISSING"
+    assert report["window"]["start"] == "2026-03-10T15:30:00Z"
+    assert captured.err == "Verdict: MISSING\n"
+
+
+def test_an_unreadable_state_machine_exits_3(
+    account: Account, capsys: pytest.CaptureFixture
+) -> None:
+    sm = account.state_machine().replace("nightly-etl", "no-such-machine")
+    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == cli.EXIT_ERROR
+    assert "StateMachineDoesNotExist" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--at", "2026-03-11T02:00:00"], "has no UTC offset"),
+        (["--at", "2999-01-01T00:00:00Z"], "lies in the future"),
+        (["--publish", "arn:aws:sns:eu-west-1:123456789012:alerts"], "a topic in us-east-1"),
+    ],
+)
+def test_bad_arguments_exit_2_with_what_is_wrong(
+    account: Account, capsys: pytest.CaptureFixture, args: list[str], message: str
+) -> None:
+    sm = account.state_machine()
+    assert run("--state-machine-arn", sm, "--lookback", "3h", *args) == cli.EXIT_USAGE
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("3h", 180), ("90m", 90), ("1d", 1440), ("1h30m", 90), ("45", 45)]
+)
+def test_lookback_durations(text: str, minutes: int) -> None:
+    assert cli.lookback_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "3 hours", "h", "-5"])
+def test_bad_lookback_is_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="is not a duration"):
+        cli.lookback_minutes(text)
+
+
+def test_runs_as_python_dash_m_from_the_committed_zip() -> None:
+    """The documented way to run it: the package straight from dist/lambda.zip."""
+    zip_path = Path(__file__).resolve().parent.parent / "dist" / "lambda.zip"
+    result = subprocess.run(
+        [sys.executable, "-m", "sfn_deadline_monitor", "check", "--help"],
+        env={"PYTHONPATH": str(zip_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--state-machine-arn" in result.stdout
+    assert "Exit status: 0 OK, 1 FAILED, LATE or MISSING" in result.stdout

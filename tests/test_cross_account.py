@@ -1,0 +1,89 @@
+"""Cross-account monitors: the check assumes the monitor's role in the account that owns
+the state machine (moto keeps each account's resources apart, as AWS does)."""
+
+from __future__ import annotations
+
+import boto3
+from moto.stepfunctions.models import stepfunctions_backends
+
+from sfn_deadline_monitor import handler
+from tests.conftest import PASS_DEFINITION, REGION, Account, at, event
+from tests.test_handler import attributes, only_alert
+
+MEMBER_ACCOUNT = "111122223333"
+MEMBER_ROLE = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/sfn-deadline-member"
+DEADLINE = at("2026-03-10T17:00")
+
+
+def member_state_machine() -> str:
+    """A state machine created with the member account's own credentials."""
+    credentials = boto3.client("sts", region_name=REGION).assume_role(
+        RoleArn=f"arn:aws:iam::{MEMBER_ACCOUNT}:role/deployer", RoleSessionName="deploy"
+    )["Credentials"]
+    sfn = boto3.client(
+        "stepfunctions",
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    arn = sfn.create_state_machine(
+        name="member-etl",
+        definition=PASS_DEFINITION,
+        roleArn=f"arn:aws:iam::{MEMBER_ACCOUNT}:role/sfn",
+    )["stateMachineArn"]
+    run = sfn.start_execution(stateMachineArn=arn, name="run-1")["executionArn"]
+    machine = stepfunctions_backends[MEMBER_ACCOUNT][REGION].describe_state_machine(arn)
+    execution = next(e for e in machine.executions if e.execution_arn == run)
+    execution.status = "FAILED"
+    execution.start_date, execution.stop_date = at("2026-03-10T15:00"), at("2026-03-10T15:05")
+    return arn
+
+
+def test_the_check_reads_the_member_accounts_executions_through_its_role(
+    account: Account,
+) -> None:
+    sm = member_state_machine()
+    assert sm.split(":")[4] == MEMBER_ACCOUNT
+    result = handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
+    assert result["status"] == "FAILED"
+    notification = only_alert(account)
+    assert attributes(notification)["status"] == "FAILED"
+    assert "run-1" in notification["Message"]
+
+
+def test_without_the_role_the_member_state_machine_cannot_be_read(account: Account) -> None:
+    sm = member_state_machine()
+    handler.lambda_handler(event(sm, DEADLINE), None)
+    notification = only_alert(account)
+    assert attributes(notification)["status"] == "ERROR"
+    assert "StateMachineDoesNotExist" in notification["Message"]
+
+
+def test_assumed_credentials_are_reused_until_they_near_expiry(account: Account) -> None:
+    sm = member_state_machine()
+    assumed = []
+    handler._client("sts").meta.events.register(
+        "before-call.sts.AssumeRole", lambda **_: assumed.append(1)
+    )
+    for _ in range(3):
+        handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
+    assert len(assumed) == 1
+    assert len(account.published()) == 3
+
+
+def test_a_refused_assume_role_is_an_error_alert_that_says_what_to_fix(
+    account: Account,
+) -> None:
+    sm = member_state_machine()
+
+    def refuse(**_: object) -> None:
+        raise handler.ClientError(
+            {"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "AssumeRole"
+        )
+
+    handler._client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
+    handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
+    notification = only_alert(account)
+    assert attributes(notification)["status"] == "ERROR"
+    assert "modules/member-role" in notification["Message"]

@@ -1,0 +1,204 @@
+"""Recovery notices and no duplicates: the handler with the module's state table, on
+moto's DynamoDB."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.stepfunctions.models import stepfunctions_backends
+
+from sfn_deadline_monitor import handler
+from sfn_deadline_monitor.state import StateStore
+from sfn_deadline_monitor.verdict import Status
+from tests.conftest import REGION, Account, at, event, status_change
+from tests.test_handler import attributes, only_alert
+
+DAY1 = at("2026-03-10T17:00")
+DAY2 = at("2026-03-11T17:00")
+
+
+def check(payload: dict) -> dict:
+    return handler.lambda_handler(payload, None)
+
+
+def stored(state_table, monitor: str = "nightly-etl") -> dict:
+    return state_table.get_item(TableName="monitor-state", Key={"pk": {"S": f"monitor#{monitor}"}})[
+        "Item"
+    ]
+
+
+def test_a_check_delivered_twice_alerts_once(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    first = check(event(sm, DAY1))
+    again = check(event(sm, DAY1, attempt_number="2"))
+    assert first["notified"] is True
+    assert again == {"monitor": "nightly-etl", "status": None, "duplicate": True}
+    assert len(account.published()) == 1
+
+
+def test_each_scheduled_time_is_its_own_check(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    check(event(sm, DAY1))
+    check(event(sm, DAY2))
+    assert [attributes(n)["status"] for n in account.published()] == ["MISSING", "MISSING"]
+
+
+def test_ok_after_a_failure_is_a_recovered_notice(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    check(event(sm, DAY1))
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-11T15:00"), stop=at("2026-03-11T15:30")
+    )
+    result = check(event(sm, DAY2))
+    assert result["status"] == "RECOVERED"
+    assert result["previous_status"] == "FAILED"
+    _, recovered = account.published()
+    assert attributes(recovered) == {"status": "RECOVERED", "monitor": "nightly-etl"}
+    assert recovered["Subject"].endswith(", after FAILED")
+    assert stored(state_table)["status"]["S"] == "RECOVERED"
+    # And the day after, all is quiet again.
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-12T15:00"), stop=at("2026-03-12T15:30")
+    )
+    assert check(event(sm, at("2026-03-12T17:00")))["notified"] is False
+    assert account.published() == []
+
+
+def test_a_redriven_run_that_succeeded_is_reported_by_the_next_check(
+    account: Account, state_table
+) -> None:
+    sm = account.state_machine()
+    failed = account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05"), name="day1"
+    )
+    check(event(sm, DAY1))
+    # On call redrives day1, which now succeeds (moto cannot redrive: set what AWS would).
+    machine = stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION].describe_state_machine(sm)
+    redriven = next(e for e in machine.executions if e.execution_arn == failed)
+    redriven.status, redriven.stop_date = "SUCCEEDED", at("2026-03-10T19:00")
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-11T15:00"), stop=at("2026-03-11T15:30")
+    )
+    check(event(sm, DAY2))
+    _, recovered = account.published()
+    body = recovered["Message"]
+    assert "Previously:     FAILED" in body
+    assert "Those runs now:\n1. SUCCEEDED  day1\n" in body
+
+
+def test_a_late_retry_of_an_older_check_cannot_undo_a_newer_status(
+    account: Account, state_table
+) -> None:
+    sm = account.state_machine()
+    check(event(sm, DAY2))  # MISSING
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:30")
+    )
+    older = check(event(sm, DAY1))
+    assert older["status"] == "OK"  # not RECOVERED: it is about an earlier day
+    assert stored(state_table)["status"]["S"] == "MISSING"
+    assert [attributes(n)["status"] for n in account.published()] == ["MISSING"]
+
+
+def test_a_failed_publish_gives_the_claim_back_for_the_retry(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sm = account.state_machine()
+    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn + "-gone")
+    with pytest.raises(handler.ClientError):
+        check(event(sm, DAY1))
+    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn)
+    assert check(event(sm, DAY1, attempt_number="2"))["notified"] is True
+    assert len(account.published()) == 1
+
+
+def test_a_broken_state_table_still_sends_the_alert_then_fails_loudly(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sm = account.state_machine()
+    monkeypatch.setenv(handler.STATE_TABLE_ENV, "no-such-table")
+    with pytest.raises(handler.StateTableError, match="ResourceNotFoundException"):
+        check(event(sm, DAY1))
+    assert attributes(only_alert(account))["status"] == "MISSING"
+
+
+def test_start_check_missing_then_deadline_ok_is_recovered(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    start_check = event(sm, at("2026-03-10T15:15"), check="start", lookback_minutes=75)
+    start_check.pop("notify_on_success")
+    assert check(start_check)["status"] == "MISSING"
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:30"), stop=at("2026-03-10T16:00")
+    )
+    assert check(event(sm, DAY1))["status"] == "RECOVERED"
+    assert [attributes(n)["status"] for n in account.published()] == ["MISSING", "RECOVERED"]
+
+
+def test_a_start_check_that_found_a_run_leaves_the_last_status_alone(
+    account: Account, state_table
+) -> None:
+    sm = account.state_machine()
+    check(event(sm, DAY1))  # MISSING
+    account.execution(sm, status="RUNNING", start=at("2026-03-11T14:30"))
+    start_check = event(sm, at("2026-03-11T15:00"), check="start", lookback_minutes=60)
+    start_check.pop("notify_on_success")
+    assert check(start_check)["notified"] is False
+    assert stored(state_table)["status"]["S"] == "MISSING"
+
+
+def test_a_failure_event_is_alerted_once_and_recovered_by_the_deadline_check(
+    account: Account, state_table
+) -> None:
+    sm = account.state_machine()
+    start, stop = at("2026-03-10T15:00"), at("2026-03-10T15:05")
+    run = account.execution(sm, status="FAILED", start=start, stop=stop, name="run-1")
+    check(status_change(run, "FAILED", start, stop))
+    check(status_change(run, "FAILED", start, stop))  # EventBridge delivered it twice
+    assert [attributes(n)["status"] for n in account.published()] == ["FAILED"]
+    # The same run redriven and failing again is a new failure.
+    check(status_change(run, "FAILED", start, at("2026-03-10T16:00"), redrive_count=1))
+    assert [attributes(n)["status"] for n in account.published()] == ["FAILED"]
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T16:10"), stop=at("2026-03-10T16:40")
+    )
+    # The window still holds run-1, FAILED: the deadline check reports it.
+    assert check(event(sm, DAY1))["status"] == "FAILED"
+
+
+def test_a_claim_left_by_a_function_that_died_lapses_after_its_lease(
+    account: Account, state_table
+) -> None:
+    store = StateStore("monitor-state", state_table)
+    now = datetime(2026, 3, 10, 17, tzinfo=UTC)
+    assert store.claim("handled#m#deadline#x", now, timedelta(minutes=3)) is True
+    assert (
+        store.claim("handled#m#deadline#x", now + timedelta(minutes=2), timedelta(minutes=3))
+        is False
+    )
+    assert (
+        store.claim("handled#m#deadline#x", now + timedelta(minutes=4), timedelta(minutes=3))
+        is True
+    )
+    store.complete("handled#m#deadline#x")
+    assert (
+        store.claim("handled#m#deadline#x", now + timedelta(days=1), timedelta(minutes=3)) is False
+    )
+
+
+def test_the_stored_status_keeps_the_problem_runs(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    run = account.execution(sm, status="RUNNING", start=at("2026-03-10T16:00"), name="slow")
+    check(event(sm, DAY1))
+    last = StateStore("monitor-state", state_table).last("nightly-etl")
+    assert last is not None
+    assert last.status is Status.LATE
+    assert last.as_of == DAY1
+    assert last.problem_executions == (run,)
