@@ -1,6 +1,8 @@
 # Instant failure alerts: Step Functions emits a status change event when a run fails,
 # times out or is aborted; one rule per monitor forwards it to the check function at once.
 # The deadline checks keep running: no event reports a run that is late or never started.
+# Events go to the default bus of the state machine's account: a cross-account monitor's
+# rule hears them only if that account forwards them here.
 resource "aws_cloudwatch_event_rule" "failure" {
   for_each = local.failure_event_monitors
 
@@ -31,7 +33,7 @@ resource "aws_cloudwatch_event_target" "failure" {
 
   # The contract's status_change check: the monitor's settings around the whole event.
   input_transformer {
-    input_template = replace(jsonencode({
+    input_template = replace(jsonencode(merge({
       version           = 1
       check             = "status_change"
       monitor           = each.key
@@ -39,13 +41,11 @@ resource "aws_cloudwatch_event_target" "failure" {
       timezone          = each.value.timezone
       message_format    = each.value.message_format
       event             = "EVENT"
-    }), "\"EVENT\"", "<aws.events.event.json>")
+    }, local.scheduled_role[each.key])), "\"EVENT\"", "<aws.events.event.json>")
   }
 
-  retry_policy {
-    maximum_event_age_in_seconds = var.schedule_retry_policy.maximum_event_age_in_seconds
-    maximum_retry_attempts       = var.schedule_retry_policy.maximum_retry_attempts
-  }
+  # EventBridge's own retry policy (24 hours, 185 attempts) applies. An event it could
+  # not deliver at all is still reported by the deadline check, which reads every run.
 }
 
 resource "aws_lambda_permission" "failure_events" {

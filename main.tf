@@ -10,15 +10,13 @@ locals {
   # execution ARNs carry the state machine's name without the qualifier. The function's
   # own role reads only this account's state machines; a member role reads the others.
   base_state_machine_arns = { for key, m in var.monitors : key => join(":", slice(split(":", m.state_machine_arn), 0, 7)) }
-  # Decided by the ARN, known at plan time even when a member role is created alongside.
-  in_this_account    = { for key, m in var.monitors : key => split(":", m.state_machine_arn)[4] == data.aws_caller_identity.current.account_id }
-  state_machine_arns = toset([for key, arn in local.base_state_machine_arns : arn if local.in_this_account[key]])
-  execution_arns     = toset([for arn in local.state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"])
-  member_role_arns   = toset([for m in values(var.monitors) : m.role_arn if m.role_arn != null])
+  state_machine_arns      = toset([for key, arn in local.base_state_machine_arns : arn if split(":", arn)[4] == data.aws_caller_identity.current.account_id])
+  execution_arns          = toset([for arn in local.state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"])
+  member_role_arns        = toset([for m in values(var.monitors) : m.role_arn if m.role_arn != null])
 
-  start_checks = { for key, m in var.monitors : key => m if m.start_check != null }
-  # Step Functions sends a state machine's events to its own account's bus only.
-  failure_event_monitors = { for key, m in var.monitors : key => m if coalesce(m.instant_failure_alerts, local.in_this_account[key]) }
+  # Keyed by configuration only, never by ARNs that may be known only after apply.
+  start_checks           = { for key, m in var.monitors : key => m if m.start_check != null }
+  failure_event_monitors = { for key, m in var.monitors : key => m if m.instant_failure_alerts }
   # Rule names are capped at 64 characters: a long one keeps a hash of its monitor's key.
   failure_rule_names = { for key in keys(local.failure_event_monitors) : key => (
     length("${var.name}-sfn-failed-${key}") <= 64 ? "${var.name}-sfn-failed-${key}" : "${substr("${var.name}-sfn-failed-${key}", 0, 55)}-${substr(sha1(key), 0, 8)}"

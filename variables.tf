@@ -29,7 +29,7 @@ variable "monitors" {
     - message_format: "text" for people and e-mail, "json" for machines, "chat" for AWS Chatbot (Slack, Microsoft Teams).
     - description: optional, shown on the schedule.
     - start_check: optional early missing-run check, a second schedule at the time by which a run must have started ({ schedule_expression, lookback_minutes = the monitor's }): MISSING long before the deadline.
-    - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on for state machines in this account (events stay in the owning account's bus).
+    - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
   EOT
   type = map(object({
@@ -48,7 +48,7 @@ variable "monitors" {
       schedule_expression = string
       lookback_minutes    = optional(number)
     }))
-    instant_failure_alerts = optional(bool)
+    instant_failure_alerts = optional(bool, true)
   }))
 
   validation {
@@ -113,11 +113,6 @@ variable "monitors" {
   validation {
     condition     = alltrue([for m in values(var.monitors) : m.role_arn == null || try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])
     error_message = "role_arn must be a role in the account that owns the state machine (the role reads it from inside that account); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && !try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : !(m.role_arn != null && m.instant_failure_alerts == true)])
-    error_message = "instant_failure_alerts cannot be true for a monitor with role_arn: Step Functions sends its events to the event bus of the state machine's account, which this module's rule cannot see. The deadline checks still report the failure. Not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && m.instant_failure_alerts == true])}."
   }
 }
 

@@ -115,3 +115,7 @@ output "lambda_function_name" {
 output "schedule_group_name" {
   value = module.sfn_deadlines.schedule_group_name
 }
+
+output "failure_event_rule_arns" {
+  value = module.sfn_deadlines.failure_event_rule_arns
+}

@@ -2,9 +2,11 @@
 
 Starts moto on 127.0.0.1, applies demo/ (three state machines, the on-call topic and the
 module watching them), plays three scenarios (a run that fails, a run still going at its
-deadline, a job that never started), fires each monitor's check the way EventBridge
-Scheduler does, and prints the alerts that reached the topic's SQS subscriber. Then it
-destroys everything and stops the server, also on Ctrl-C or failure.
+deadline, a job that never started), hands the failure's event to the check as the
+module's EventBridge rule does, fires each monitor's check the way EventBridge Scheduler
+does (one of them twice, as a retry would), lets on call start the missing job by hand
+and checks it again, and prints the alerts that reached the topic's SQS subscriber. Then
+it destroys everything and stops the server, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import boto3
 
-from scripts.fire_check import invoke_deployed, scheduled_event
+from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
 from scripts.moto_server import emulated_aws
 from scripts.terraform import TerraformError, terraform
 
@@ -34,7 +36,7 @@ SCENARIOS = {
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
     "reports": (None, "no run at all: its trigger was switched off"),
 }
-STEPS = 6
+STEPS = 7
 
 
 def step(number: int, text: str) -> None:
@@ -47,31 +49,75 @@ def demo_terraform(*args: str) -> str:
     return terraform(DEMO, *args, *state, env={"TF_DATA_DIR": str(WORK / ".terraform")})
 
 
+def start_run(sfn: Any, arn: str, monitor: str, scenario: str | None) -> None:
+    sfn.start_execution(
+        stateMachineArn=arn,
+        name=f"{monitor}-{datetime.now(UTC):%Y%m%dT%H%M%S}",
+        input=json.dumps({"scenario": scenario}),
+    )
+
+
 def play_scenarios(sfn: Any, arns: dict[str, str]) -> None:
     for monitor, (scenario, story) in SCENARIOS.items():
         print(f"  {monitor:12} {story}")
         if scenario:
-            sfn.start_execution(
-                stateMachineArn=arns[monitor],
-                name=f"{monitor}-{datetime.now(UTC):%Y%m%dT%H%M%S}",
-                input=json.dumps({"scenario": scenario}),
-            )
+            start_run(sfn, arns[monitor], monitor, scenario)
     time.sleep(1)  # moto runs the executions in the background
     for monitor, arn in arns.items():
         for execution in sfn.list_executions(stateMachineArn=arn)["executions"]:
             print(f"  {monitor:12} execution {execution['status']}")
 
 
-def fire_checks(aws: Any, out: dict[str, Any]) -> None:
-    deadline = datetime.now(UTC)
-    for monitor in SCENARIOS:
-        event = scheduled_event(aws("scheduler"), out["schedule_group_name"], monitor, deadline)
-        result = invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+def send_failure_events(aws: Any, out: dict[str, Any]) -> None:
+    """Each failed run's status change event, through its monitor's rule, as it happens."""
+    sfn = aws("stepfunctions")
+    for monitor, rule_arn in out["failure_event_rule_arns"].items():
+        arn = out["state_machine_arns"][monitor]
+        for item in sfn.list_executions(stateMachineArn=arn, statusFilter="FAILED")["executions"]:
+            run = sfn.describe_execution(executionArn=item["executionArn"])
+            event = status_change_event(
+                run["executionArn"],
+                run["status"],
+                run["startDate"],
+                run["stopDate"],
+                error=run.get("error"),
+                cause=run.get("cause"),
+            )
+            payload = rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
+            result = invoke_deployed(aws("lambda"), out["lambda_function_name"], payload)
+            print(f"  {monitor:12} failure event -> {result['status']} at once")
+
+
+def fire(aws: Any, out: dict[str, Any], monitor: str, deadline: datetime, attempt: int = 1) -> None:
+    event = scheduled_event(
+        aws("scheduler"), out["schedule_group_name"], monitor, deadline, attempt
+    )
+    result = invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+    if result.get("duplicate"):
         print(
-            f"  {monitor:12} -> {result['status']:8} "
-            f"({result['executions_in_window']} run(s) in the window, "
-            f"{result['list_calls']} ListExecutions call(s), alert sent: {result['notified']})"
+            f"  {monitor:12} -> attempt {attempt} of the same check: already handled, nothing sent"
         )
+        return
+    print(
+        f"  {monitor:12} -> {result['status']:9} "
+        f"({result['executions_in_window']} run(s) in the window, "
+        f"{result['list_calls']} ListExecutions call(s), alert sent: {result['notified']})"
+    )
+
+
+def fire_checks(aws: Any, out: dict[str, Any]) -> None:
+    deadline = datetime.now(UTC).replace(microsecond=0)
+    for monitor in SCENARIOS:
+        fire(aws, out, monitor, deadline)
+    fire(aws, out, "billing", deadline, attempt=2)
+
+
+def recover(aws: Any, out: dict[str, Any]) -> None:
+    """On call starts the missing job by hand, as its alert advised; its next check recovers."""
+    time.sleep(1)  # a later scheduled time than the MISSING check's
+    start_run(aws("stepfunctions"), out["state_machine_arns"]["reports"], "reports", None)
+    time.sleep(1)
+    fire(aws, out, "reports", datetime.now(UTC).replace(microsecond=0))
 
 
 def print_alerts(sqs: Any, inbox_url: str) -> int:
@@ -128,7 +174,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 6; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 7; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about 30 s: the AWS provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -145,17 +191,21 @@ def play() -> int:
         def aws(service: str) -> Any:
             return boto3.client(service, region_name=REGION)
 
-        step(3, "Playing one night's scenarios")
+        step(3, "Playing one night's scenarios; the failure reaches the check at once")
         play_scenarios(aws("stepfunctions"), out["state_machine_arns"])
+        send_failure_events(aws, out)
 
         step(4, "Firing each monitor's check as EventBridge Scheduler does at the deadline")
         fire_checks(aws, out)
 
-        step(5, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
+        step(5, "On call starts reports by hand, as its alert advised; its check runs again")
+        recover(aws, out)
+
+        step(6, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
     finally:
-        step(6, "Destroying what the demo created and stopping moto")
+        step(7, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

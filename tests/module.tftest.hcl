@@ -486,7 +486,7 @@ run "cross_account_monitor" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl"])
-    error_message = "A cross-account state machine's events never reach this account's bus: no rule for it."
+    condition     = jsondecode(replace(aws_cloudwatch_event_target.failure["member-etl"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read"
+    error_message = "A cross-account monitor's forwarded failure events are described through its member role."
   }
 }

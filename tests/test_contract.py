@@ -12,10 +12,50 @@ from sfn_deadline_monitor.contract import (
     monitor_name_of,
     parse_event,
 )
-from tests.conftest import at, event
+from tests.conftest import at, event, status_change
+
+EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:nightly-etl:run-1"
 
 ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:nightly-etl"
 NOW = at("2026-03-10T17:20")
+
+
+def changed(arn: str, *, event: object = None, source: str | None = None, **detail: object) -> dict:
+    """A status_change input whose event (or its source, or detail fields) is changed;
+    a detail field set to None is removed."""
+    payload = status_change(EXECUTION, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"))
+    payload["state_machine_arn"] = arn
+    if event is not None:
+        payload["event"] = event
+    if source is not None:
+        payload["event"]["source"] = source
+    for field, value in detail.items():
+        if value is None:
+            del payload["event"]["detail"][field]
+        else:
+            payload["event"]["detail"][field] = value
+    return payload
+
+
+def test_status_change_event_becomes_the_failed_execution() -> None:
+    payload = status_change(
+        EXECUTION, "TIMED_OUT", at("2026-03-10T15:00"), at("2026-03-10T15:05"), redrive_count=2
+    )
+    request = parse_event({**payload, "state_machine_arn": ARN + ":prod"}, NOW)
+    assert request.check == "status_change"
+    execution = request.execution
+    assert (execution.arn, execution.name, execution.status) == (EXECUTION, "run-1", "TIMED_OUT")
+    assert (execution.start, execution.stop) == (at("2026-03-10T15:00"), at("2026-03-10T15:05"))
+    assert (execution.error, execution.redrive_count) == ("Etl.LoadFailed", 2)
+
+
+def test_start_check_and_role_are_read() -> None:
+    payload = event(
+        ARN, "2026-03-10T17:00:00Z", check="start", role_arn="arn:aws:iam::000000000000:role/r"
+    )
+    payload.pop("notify_on_success")
+    request = parse_event(payload, NOW)
+    assert (request.check, request.role_arn) == ("start", "arn:aws:iam::000000000000:role/r")
 
 
 def test_scheduled_time_is_the_deadline_even_when_the_check_runs_late() -> None:
@@ -108,6 +148,16 @@ def test_base_arn_drops_version_or_alias() -> None:
         (event(ARN, "2026-03-10T17:00:00"), "has no UTC offset"),
         (event(ARN, "2026-03-10T18:00:00Z"), "lies in the future"),
         (event(ARN, "2026-03-10T17:00:00Z", scheduled_time=1700000000), "ISO 8601 string"),
+        (event(ARN, "2026-03-10T17:00:00Z", check="hourly"), "not one of deadline, start"),
+        (event(ARN, "2026-03-10T17:00:00Z", check="start"), "for a start check: notify_on"),
+        (event(ARN, "2026-03-10T17:00:00Z", role_arn="arn:aws:iam::1:role/x"), "not an IAM role"),
+        (changed(ARN, event="not an event"), "an EventBridge event with a detail object"),
+        (changed(ARN, source="aws.ec2"), "from aws.states"),
+        (changed(ARN, startDate="2026-03-10T15:00:00Z"), "startDate must be epoch milliseconds"),
+        (changed(ARN, executionArn=None), "detail lacks executionArn"),
+        (changed(ARN, status="RUNNING"), "is not a failure"),
+        (changed(ARN, stateMachineArn=ARN + "-other"), "routed it to the wrong monitor"),
+        ({**changed(ARN), "lookback_minutes": 60}, "for a status_change check: lookback"),
     ],
 )
 def test_malformed_events_are_rejected_with_a_clear_message(payload: object, message: str) -> None:

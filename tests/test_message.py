@@ -247,10 +247,11 @@ def test_recovered_notice_says_what_it_follows_and_how_those_runs_are_now() -> N
         "[RECOVERED] nightly-etl: 1 run(s) succeeded by 2026-03-11 02:00 JST, after FAILED"
     )
     assert alert.attributes["status"] == "RECOVERED"
-    assert "Previously:     FAILED (2026-03-10 02:00:00 JST" in alert.body
+    assert "Previously:     FAILED, as of 2026-03-10 02:00:00 JST" in alert.body
     assert "Those runs now:\n1. SUCCEEDED  run-1\n" in alert.body
     assert "Redrives: 1" in alert.body
     assert "No action needed" in alert.body
+    assert "were redriven or are no longer needed" in alert.body
     report = json.loads(compose(notice, recovered, "json").body)
     assert report["previous"]["status"] == "FAILED"
     assert report["previous"]["executions"][0]["status"] == "SUCCEEDED"

@@ -388,20 +388,6 @@ run "role_arn_in_another_account_than_the_state_machine" {
   expect_failures = [var.monitors]
 }
 
-run "instant_failure_alerts_across_accounts" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn      = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
-        role_arn               = "arn:aws:iam::111122223333:role/reader"
-        instant_failure_alerts = true
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
 run "state_machine_in_another_account_without_a_role" {
   command = plan
   variables {

@@ -92,6 +92,7 @@ class StatusChange:
     execution: Execution
     timezone: str = "UTC"
     message_format: str = "text"
+    role_arn: str | None = None
     check: str = STATUS_CHANGE
 
 
@@ -154,16 +155,13 @@ def parse_event(event: Any, now: datetime) -> CheckRequest | StatusChange:
 
     monitor, arn, timezone, message_format, role_arn = _common_fields(event)
     if check == STATUS_CHANGE:
-        if role_arn is not None:
-            raise InvalidEventError(
-                "a status change event comes from this account's event bus; it takes no role_arn"
-            )
         return StatusChange(
             monitor=monitor,
             state_machine_arn=arn,
             execution=parse_status_change(event["event"], arn),
             timezone=timezone,
             message_format=message_format,
+            role_arn=role_arn,
         )
 
     lookback = event["lookback_minutes"]

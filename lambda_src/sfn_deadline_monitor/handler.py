@@ -199,7 +199,7 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
             execution.stop or now,
             lease=lease,
         )
-        return _settle(delivery, None, 0, stop_at)
+        return _settle(delivery, request.role_arn, 0, stop_at)
 
     window = Window.ending_at(request.deadline, request.lookback)
     check = CheckContext(
@@ -265,7 +265,7 @@ def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Ve
     verdict = Verdict(Status.FAILED, (Finding(request.execution, Status.FAILED),))
     if request.execution.error or request.execution.cause:
         return verdict
-    return describe_failures(_client("stepfunctions"), verdict, stop_at)
+    return describe_failures(_client("stepfunctions", request.role_arn), verdict, stop_at)
 
 
 def explain_client_error(error: ClientError) -> str:

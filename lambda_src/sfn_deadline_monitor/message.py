@@ -36,9 +36,11 @@ _ADVICE = {
     "(its schedule, rule or upstream job), then start the run by hand if it is still needed.",
     Status.ERROR: "The monitor could not check the state machine: until this is fixed, a "
     "failed, late or missing run of this job goes unnoticed.",
-    Status.RECOVERED: "No action needed: the job succeeded by its deadline again. Check that "
-    "the earlier problem runs listed below were redriven or are no longer needed.",
+    Status.RECOVERED: "No action needed: the job succeeded by its deadline again.",
 }
+_EARLIER_PROBLEMS_ADVICE = (
+    " Check that the earlier problem runs listed below were redriven or are no longer needed."
+)
 _STATUS_CHANGE_ADVICE = (
     "Step Functions reported this failure as it happened, before the deadline: open the "
     "execution, fix its cause, then redrive it (aws stepfunctions redrive-execution "
@@ -209,6 +211,8 @@ def _advice(context: CheckContext, status: Status) -> str | None:
         return _STATUS_CHANGE_ADVICE
     if context.check == "start" and status is Status.MISSING:
         return _START_ADVICE
+    if status is Status.RECOVERED and context.earlier_problems:
+        return _ADVICE[status] + _EARLIER_PROBLEMS_ADVICE
     return _ADVICE.get(status)
 
 
@@ -340,7 +344,9 @@ def _text(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> st
 
 def _previous_lines(previous: dict[str, Any], both: Callable[[datetime], str]) -> list[str]:
     """What a RECOVERED notice follows, and the runs it was about as they are now."""
-    since = f" ({both(datetime.fromisoformat(previous['as_of']))})" if previous["as_of"] else ""
+    since = (
+        f", as of {both(datetime.fromisoformat(previous['as_of']))}" if previous["as_of"] else ""
+    )
     lines = ["", f"Previously:     {previous['status']}{since}"]
     if previous["executions"]:
         lines.append("Those runs now:")

@@ -79,8 +79,10 @@ def test_check_may_assume_exactly_the_member_role(aws: Any, cross: dict[str, Any
     assert granted["sts:AssumeRole"] == [cross["member_role_arn"]]
     # Its own role reads no state machine: the only one it watches is the member's.
     assert not any(action.startswith("states:") for action in granted)
-    # A member's events stay in the member's bus: no failure rule was made for it.
-    assert aws("events").list_rules()["Rules"] == []
+    # Its failure rule waits on this account's bus for events the member forwards.
+    (rule,) = aws("events").list_rules()["Rules"]
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern["detail"]["stateMachineArn"] == [cross["member_state_machine_arn"]]
 
 
 def test_deployed_function_reads_the_member_accounts_failed_run(
