@@ -17,7 +17,7 @@ locals {
       dimensions  = { FunctionName = aws_lambda_function.this.function_name }
     }
     scheduler-dead-letters = {
-      description = "EventBridge Scheduler could not deliver deadline checks to the function; they wait in the scheduler dead-letter queue."
+      description = "EventBridge Scheduler could not deliver checks (or EventBridge failure events) to the function; they wait in the scheduler dead-letter queue."
       namespace   = "AWS/SQS"
       metric_name = "ApproximateNumberOfMessagesVisible"
       statistic   = "Maximum"

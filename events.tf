@@ -8,6 +8,7 @@ resource "aws_cloudwatch_event_rule" "failure" {
 
   name        = local.failure_rule_names[each.key]
   description = "Instant FAILED alert of monitor ${each.key} (${each.value.state_machine_arn})"
+  state       = each.value.enabled ? "ENABLED" : "DISABLED"
   event_pattern = jsonencode({
     source        = ["aws.states"]
     "detail-type" = ["Step Functions Execution Status Change"]
@@ -31,29 +32,62 @@ resource "aws_cloudwatch_event_target" "failure" {
   rule = aws_cloudwatch_event_rule.failure[each.key].name
   arn  = aws_lambda_function.this.arn
 
-  # The contract's status_change check: the monitor's settings around the whole event.
+  # The contract's status_change check: the monitor's settings around the whole event,
+  # appended as the last member so that no value of the monitor can be taken for it.
   input_transformer {
-    input_template = replace(jsonencode(merge({
+    input_template = format("%s,\"event\":<aws.events.event.json>}", trimsuffix(jsonencode(merge({
       version           = 1
       check             = "status_change"
       monitor           = each.key
       state_machine_arn = each.value.state_machine_arn
       timezone          = each.value.timezone
       message_format    = each.value.message_format
-      event             = "EVENT"
-    }, local.scheduled_role[each.key])), "\"EVENT\"", "<aws.events.event.json>")
+    }, local.scheduled_role[each.key])), "}"))
   }
 
-  # EventBridge's own retry policy (24 hours, 185 attempts) applies. An event it could
-  # not deliver at all is still reported by the deadline check, which reads every run.
+  # After EventBridge's own retries (24 hours, 185 attempts), an event it could not
+  # deliver waits with the checks the Scheduler could not deliver.
+  dead_letter_config {
+    arn = aws_sqs_queue.scheduler_dead_letter.arn
+  }
 }
 
+# One statement for every rule of this module: one per rule would outgrow the function's
+# 20 KB resource policy at about 50 monitors. The names share the prefix.
 resource "aws_lambda_permission" "failure_events" {
-  for_each = local.failure_event_monitors
+  count = length(local.failure_event_monitors) > 0 ? 1 : 0
 
-  statement_id  = "FailureEvents-${substr(sha1(each.key), 0, 16)}"
+  statement_id  = "FailureEvents"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this.function_name
   principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.failure[each.key].arn
+  source_arn    = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:rule/${local.failure_rule_prefix}*"
+}
+
+# EventBridge delivers to a dead-letter queue under the queue's own policy, from this
+# module's rules only.
+data "aws_iam_policy_document" "dead_letter_queue" {
+  count = length(local.failure_event_monitors) > 0 ? 1 : 0
+
+  statement {
+    sid       = "FailureRulesDeadLetter"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:rule/${local.failure_rule_prefix}*"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  count = length(local.failure_event_monitors) > 0 ? 1 : 0
+
+  queue_url = aws_sqs_queue.scheduler_dead_letter.id
+  policy    = data.aws_iam_policy_document.dead_letter_queue[0].json
 }

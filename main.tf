@@ -1,4 +1,5 @@
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
@@ -18,8 +19,11 @@ locals {
   start_checks           = { for key, m in var.monitors : key => m if m.start_check != null }
   failure_event_monitors = { for key, m in var.monitors : key => m if m.instant_failure_alerts }
   # Rule names are capped at 64 characters: a long one keeps a hash of its monitor's key.
+  # Every name starts with the prefix, which the invoke permission and the dead-letter
+  # queue's policy match.
+  failure_rule_prefix = "${var.name}-sfn-failed-"
   failure_rule_names = { for key in keys(local.failure_event_monitors) : key => (
-    length("${var.name}-sfn-failed-${key}") <= 64 ? "${var.name}-sfn-failed-${key}" : "${substr("${var.name}-sfn-failed-${key}", 0, 55)}-${substr(sha1(key), 0, 8)}"
+    length("${local.failure_rule_prefix}${key}") <= 64 ? "${local.failure_rule_prefix}${key}" : "${substr("${local.failure_rule_prefix}${key}", 0, 55)}-${substr(sha1(key), 0, 8)}"
   ) }
 
   # The check's input contract (README: "Input contract"), per schedule. The Scheduler
@@ -220,7 +224,8 @@ resource "aws_scheduler_schedule" "start" {
   }
 }
 
-# Checks the Scheduler could not deliver to the function, kept for 14 days.
+# Checks the Scheduler, and failure events EventBridge, could not deliver to the function,
+# kept for 14 days.
 resource "aws_sqs_queue" "scheduler_dead_letter" {
   name                      = "${var.name}-sfn-deadline-scheduler-dlq"
   message_retention_seconds = 1209600

@@ -44,12 +44,12 @@ output "sns_topic_arn" {
 }
 
 output "dead_letter_queue_arn" {
-  description = "ARN of the queue that keeps checks the Scheduler could not deliver."
+  description = "ARN of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
   value       = aws_sqs_queue.scheduler_dead_letter.arn
 }
 
 output "dead_letter_queue_url" {
-  description = "URL of the queue that keeps checks the Scheduler could not deliver."
+  description = "URL of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
   value       = aws_sqs_queue.scheduler_dead_letter.url
 }
 

@@ -7,8 +7,9 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # Tested with 5.100, the only release at hand; earlier 5.x releases are untested.
-      version = ">= 5.0"
+      # 5.27: aws_cloudwatch_event_rule's state. Tested with 5.100, the only release at
+      # hand; earlier releases are untested.
+      version = ">= 5.27"
     }
   }
 }

@@ -325,13 +325,28 @@ run "instant_failure_alerts_by_default" {
   }
 
   assert {
-    condition     = strcontains(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, "\"event\":<aws.events.event.json>,")
-    error_message = "The event is placed unquoted, as EventBridge requires for <aws.events.event.json>."
+    condition     = endswith(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, ",\"event\":<aws.events.event.json>}")
+    error_message = "The event is placed unquoted and last, as EventBridge requires for <aws.events.event.json>."
   }
 
   assert {
-    condition     = alltrue([for p in aws_lambda_permission.failure_events : p.principal == "events.amazonaws.com" && p.action == "lambda:InvokeFunction"])
-    error_message = "EventBridge may invoke the function, from the module's rules only."
+    condition     = aws_cloudwatch_event_rule.failure["nightly-etl"].state == "ENABLED" && aws_cloudwatch_event_rule.failure["billing"].state == "DISABLED"
+    error_message = "A paused monitor's failure rule is paused too."
+  }
+
+  assert {
+    condition     = length(aws_lambda_permission.failure_events) == 1 && aws_lambda_permission.failure_events[0].principal == "events.amazonaws.com" && aws_lambda_permission.failure_events[0].source_arn == "arn:aws:events:us-east-1:000000000000:rule/ops-sfn-failed-*"
+    error_message = "EventBridge may invoke the function from the module's rules only, in one statement for all of them."
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_cloudwatch_event_target.failure : length(t.dead_letter_config) == 1])
+    error_message = "Failure events EventBridge cannot deliver go to the dead-letter queue."
+  }
+
+  assert {
+    condition     = length(one(data.aws_iam_policy_document.dead_letter_queue[0].statement).condition) == 1 && alltrue([for c in one(data.aws_iam_policy_document.dead_letter_queue[0].statement).condition : c.test == "ArnLike" && c.variable == "aws:SourceArn" && toset(c.values) == toset(["arn:aws:events:us-east-1:000000000000:rule/ops-sfn-failed-*"])])
+    error_message = "Only the module's rules may dead-letter into the queue."
   }
 }
 

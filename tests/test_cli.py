@@ -123,3 +123,14 @@ def test_runs_as_python_dash_m_from_the_committed_zip() -> None:
     assert result.returncode == 0, result.stderr
     assert "--state-machine-arn" in result.stdout
     assert "Exit status: 0 OK, 1 FAILED, LATE or MISSING" in result.stdout
+
+
+def test_a_failed_publish_exits_3_not_1(account: Account, capsys: pytest.CaptureFixture) -> None:
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    gone = account.topic_arn + "-gone"
+    code = run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--publish", gone)
+    assert code == cli.EXIT_ERROR
+    assert "could not publish" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import boto3
 from moto.stepfunctions.models import stepfunctions_backends
 
 from sfn_deadline_monitor import handler
-from tests.conftest import PASS_DEFINITION, REGION, Account, at, event
+from tests.conftest import PASS_DEFINITION, REGION, Account, at, event, status_change
 from tests.test_handler import attributes, only_alert
 
 MEMBER_ACCOUNT = "111122223333"
@@ -87,3 +87,31 @@ def test_a_refused_assume_role_is_an_error_alert_that_says_what_to_fix(
     notification = only_alert(account)
     assert attributes(notification)["status"] == "ERROR"
     assert "modules/member-role" in notification["Message"]
+
+
+def test_forwarded_failure_event_is_described_through_the_member_role(account: Account) -> None:
+    sm = member_state_machine()
+    run = sm.replace(":stateMachine:", ":execution:") + ":run-1"
+    payload = status_change(
+        run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None
+    )
+    handler.lambda_handler({**payload, "role_arn": MEMBER_ROLE}, None)
+    notification = only_alert(account)
+    assert attributes(notification)["status"] == "FAILED"
+    assert "run run-1 FAILED" in notification["Subject"]
+    assert "(DescribeExecution:" not in notification["Message"]
+
+
+def test_failure_event_is_sent_even_when_the_role_cannot_be_assumed(account: Account) -> None:
+    sm = member_state_machine()
+    run = sm.replace(":stateMachine:", ":execution:") + ":run-1"
+
+    def refuse(**_: object) -> None:
+        raise handler.ClientError({"Error": {"Code": "AccessDenied"}}, "AssumeRole")
+
+    handler._client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
+    payload = status_change(
+        run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None
+    )
+    handler.lambda_handler({**payload, "role_arn": MEMBER_ROLE}, None)
+    assert attributes(only_alert(account))["status"] == "FAILED"

@@ -10,7 +10,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
 from sfn_deadline_monitor import handler
-from sfn_deadline_monitor.state import StateStore
+from sfn_deadline_monitor.state import ClaimHeldError, StateStore
 from sfn_deadline_monitor.verdict import Status
 from tests.conftest import REGION, Account, at, event, status_change
 from tests.test_handler import attributes, only_alert
@@ -154,7 +154,7 @@ def test_a_start_check_that_found_a_run_leaves_the_last_status_alone(
     assert stored(state_table)["status"]["S"] == "MISSING"
 
 
-def test_a_failure_event_is_alerted_once_and_recovered_by_the_deadline_check(
+def test_a_failure_event_is_alerted_once_then_the_deadline_check_reports_the_window(
     account: Account, state_table
 ) -> None:
     sm = account.state_machine()
@@ -177,20 +177,53 @@ def test_a_claim_left_by_a_function_that_died_lapses_after_its_lease(
     account: Account, state_table
 ) -> None:
     store = StateStore("monitor-state", state_table)
-    now = datetime(2026, 3, 10, 17, tzinfo=UTC)
-    assert store.claim("handled#m#deadline#x", now, timedelta(minutes=3)) is True
-    assert (
-        store.claim("handled#m#deadline#x", now + timedelta(minutes=2), timedelta(minutes=3))
-        is False
+    key, now, lease = (
+        "handled#m#deadline#x",
+        datetime(2026, 3, 10, 17, tzinfo=UTC),
+        timedelta(minutes=3),
     )
-    assert (
-        store.claim("handled#m#deadline#x", now + timedelta(minutes=4), timedelta(minutes=3))
-        is True
-    )
-    store.complete("handled#m#deadline#x")
-    assert (
-        store.claim("handled#m#deadline#x", now + timedelta(days=1), timedelta(minutes=3)) is False
-    )
+    assert store.claim(key, now, lease) is True
+    # Still live: the first invocation may yet send, so this one must not pass as a duplicate.
+    with pytest.raises(ClaimHeldError):
+        store.claim(key, now + timedelta(minutes=2), lease)
+    assert store.claim(key, now + timedelta(minutes=4), lease) is True
+    # The first invocation comes back: its claim is gone, and it touches nobody else's.
+    store.complete(key, now)
+    store.release(key, now)
+    with pytest.raises(ClaimHeldError):
+        store.claim(key, now + timedelta(minutes=5), lease)
+    store.complete(key, now + timedelta(minutes=4))
+    assert store.claim(key, now + timedelta(days=1), lease) is False
+
+
+def test_a_delivery_of_a_check_still_in_flight_fails_for_lambda_to_retry(
+    account: Account, state_table
+) -> None:
+    sm = account.state_machine()
+    key = f"handled#nightly-etl#deadline#{DAY1.isoformat()}"
+    StateStore("monitor-state", state_table).claim(key, datetime.now(UTC), timedelta(minutes=5))
+    with pytest.raises(ClaimHeldError):
+        check(event(sm, DAY1))
+    assert account.published() == []
+
+
+def test_a_failed_publish_after_an_unreadable_status_still_frees_the_claim(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sm = account.state_machine()
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise handler.ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "GetItem"
+        )
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StateStore, "last", unreadable)
+        patched.setenv(handler.TOPIC_ENV, account.topic_arn + "-gone")
+        with pytest.raises(handler.ClientError, match="NotFound"):
+            check(event(sm, DAY1))
+    assert check(event(sm, DAY1, attempt_number="2"))["notified"] is True
+    assert [attributes(n)["status"] for n in account.published()] == ["MISSING"]
 
 
 def test_the_stored_status_keeps_the_problem_runs(account: Account, state_table) -> None:

@@ -3,6 +3,8 @@ forwards, in the shape Step Functions emits them."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sfn_deadline_monitor import handler
@@ -73,3 +75,23 @@ def test_a_success_event_is_never_taken_for_a_failure_or_passed_silently(
     notification = only_alert(account)
     assert attributes(notification)["status"] == "ERROR"
     assert "is not a failure" in notification["Message"]
+
+
+def test_a_long_cause_from_the_event_is_clipped_as_a_described_one_would_be(
+    account: Account,
+) -> None:
+    sm = account.state_machine()
+    arn = account.execution(sm, status="FAILED", start=START, stop=STOP, name="run-1")
+    handler.lambda_handler(status_change(arn, "FAILED", START, STOP, cause="x" * 30000), None)
+    body = only_alert(account)["Message"]
+    assert "... (30000 chars)" in body
+    assert len(body) < 4000
+
+
+def test_a_malformed_event_for_a_chat_monitor_is_reported_in_chat_format(
+    account: Account,
+) -> None:
+    handler.lambda_handler({"monitor": "nightly-etl", "message_format": "chat"}, None)
+    notice = json.loads(only_alert(account)["Message"])
+    assert notice["source"] == "custom"
+    assert notice["metadata"]["eventType"] == "ERROR"

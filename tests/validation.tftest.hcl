@@ -12,6 +12,11 @@ mock_provider "aws" {
       name = "us-east-1"
     }
   }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"

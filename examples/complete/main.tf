@@ -46,6 +46,17 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # The module's failure rules dead-letter undeliverable events to the encrypted queue.
+  statement {
+    sid       = "EventBridgeDeadLettersToTheEncryptedQueue"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+
   # The module's alarms on the monitor itself publish to the encrypted topic.
   statement {
     sid       = "CloudWatchAlarmsPublishToTheEncryptedTopic"

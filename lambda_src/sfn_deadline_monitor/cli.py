@@ -15,6 +15,8 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from . import handler
 from .contract import CONTRACT_VERSION, START, InvalidEventError, parse_event
 from .message import CheckContext, compose
@@ -24,7 +26,7 @@ from .verdict import Status, Window
 EXIT_OK = 0
 EXIT_NOT_OK = 1  # FAILED, LATE or MISSING
 EXIT_USAGE = 2  # bad arguments (argparse uses 2 as well)
-EXIT_ERROR = 3  # the check could not be made
+EXIT_ERROR = 3  # the check could not be made, or its alert could not be published
 
 _DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
@@ -122,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(verdict_line + "\n")
         sys.stdout.write(alert.body + "\n")
     if args.publish:
-        message_id = handler.publish(args.publish, alert)
+        try:
+            message_id = handler.publish(args.publish, alert)
+        except (ClientError, BotoCoreError) as error:
+            sys.stderr.write(f"error: could not publish to {args.publish}: {error}\n")
+            return EXIT_ERROR
         sys.stderr.write(f"Published to {args.publish} (message {message_id})\n")
     if verdict.status is Status.OK:
         return EXIT_OK

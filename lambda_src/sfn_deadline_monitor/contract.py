@@ -125,6 +125,14 @@ def monitor_name_of(event: object) -> str:
     return "unknown-monitor"
 
 
+def message_format_of(event: object) -> str:
+    """The monitor's message format for an alert about an event that may be malformed:
+    a chat-only topic drops what is not in its format."""
+    if isinstance(event, dict) and event.get("message_format") in MESSAGE_FORMATS:
+        return event["message_format"]
+    return "text"
+
+
 def parse_event(event: Any, now: datetime) -> CheckRequest | StatusChange:
     """Validate a schedule's or the failure rule's input.
 

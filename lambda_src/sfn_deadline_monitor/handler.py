@@ -28,12 +28,13 @@ from .contract import (
     InvalidEventError,
     StatusChange,
     base_state_machine_arn,
+    message_format_of,
     monitor_name_of,
     parse_event,
 )
 from .message import Alert, CheckContext, compose
 from .metrics import DEFAULT_NAMESPACE, metrics_document
-from .state import MonitorState, StateStore, handled_key
+from .state import ClaimHeldError, MonitorState, StateStore, handled_key
 from .verdict import (
     Execution,
     Finding,
@@ -63,6 +64,8 @@ RESERVE_SECONDS = 15
 # A claim on a check outlives the invocation that made it by this much, then lapses so
 # that a retry can handle a check whose function died before it could send.
 CLAIM_MARGIN = timedelta(minutes=1)
+# A claim's lease when the function's remaining time is unknown (run outside Lambda).
+UNTIMED_LEASE = timedelta(minutes=15)
 # Assumed-role credentials are renewed this long before they expire.
 CREDENTIALS_MARGIN = timedelta(minutes=5)
 
@@ -159,7 +162,7 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         raise RuntimeError(f"{TOPIC_ENV} is not set: the function has nowhere to send alerts")
     now = datetime.now(UTC)
     stop_at = math.inf
-    lease = timedelta(minutes=15)
+    lease = UNTIMED_LEASE
     if context is not None:
         remaining = context.get_remaining_time_in_millis() / 1000
         stop_at = time.monotonic() + remaining - RESERVE_SECONDS
@@ -175,7 +178,8 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
             timezone="UTC",
             checked_at=now,
         )
-        return _settle(Delivery(topic_arn, check, verdict, "text", None, now), None, 0)
+        delivery = Delivery(topic_arn, check, verdict, message_format_of(event), None, now, lease)
+        return _settle(delivery, None, 0)
 
     if isinstance(request, StatusChange):
         check = CheckContext(
@@ -197,7 +201,7 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
             request.message_format,
             key,
             execution.stop or now,
-            lease=lease,
+            lease,
         )
         return _settle(delivery, request.role_arn, 0, stop_at)
 
@@ -227,8 +231,8 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         request.message_format,
         key,
         request.deadline,
+        lease,
         notify_on_success=request.notify_on_success,
-        lease=lease,
     )
     return _settle(delivery, request.role_arn, list_calls, stop_at)
 
@@ -261,11 +265,22 @@ def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Ve
     """A FAILED verdict for the failed execution an event reported, with its error and cause.
 
     Events carry the error and cause; only when one lacks them is the execution described.
+    The alert matters more than its details: a role that cannot be assumed leaves it
+    without them.
     """
-    verdict = Verdict(Status.FAILED, (Finding(request.execution, Status.FAILED),))
-    if request.execution.error or request.execution.cause:
+    execution = replace(
+        request.execution,
+        error=_clip(request.execution.error, MAX_ERROR_CHARS),
+        cause=_clip(request.execution.cause, MAX_CAUSE_CHARS),
+    )
+    verdict = Verdict(Status.FAILED, (Finding(execution, Status.FAILED),))
+    if execution.error or execution.cause:
         return verdict
-    return describe_failures(_client("stepfunctions", request.role_arn), verdict, stop_at)
+    try:
+        sfn = _client("stepfunctions", request.role_arn)
+    except (ClientError, BotoCoreError):
+        return verdict
+    return describe_failures(sfn, verdict, stop_at)
 
 
 def explain_client_error(error: ClientError) -> str:
@@ -426,8 +441,8 @@ class Delivery:
     message_format: str
     key: str | None
     as_of: datetime
+    lease: timedelta
     notify_on_success: bool = False
-    lease: timedelta = timedelta(minutes=15)
 
 
 def _settle(
@@ -444,39 +459,38 @@ def _settle(
     again for Lambda to retry.
     """
     store = state_store()
-    state_error = None
-    previous = None
-    if store is not None:
-        try:
-            if delivery.key is not None and not store.claim(
-                delivery.key, delivery.check.checked_at, delivery.lease
-            ):
-                _log({"event": "duplicate", "monitor": delivery.check.monitor, "key": delivery.key})
-                return {"monitor": delivery.check.monitor, "status": None, "duplicate": True}
-            previous = store.last(delivery.check.monitor)
-        except (ClientError, BotoCoreError) as error:
-            state_error, store = str(error), None
+    check = delivery.check
+    recalled = _recall(store, delivery) if store is not None else (False, None, None)
+    if recalled is None:
+        _log({"event": "duplicate", "monitor": check.monitor, "key": delivery.key})
+        return {"monitor": check.monitor, "status": None, "duplicate": True}
+    claimed, previous, state_error = recalled
+    if state_error is not None and not claimed:
+        store = None  # unreachable: go on without it
     delivery = _follow_up(delivery, previous, role_arn)
     check, verdict = delivery.check, delivery.verdict
 
     message_id = None
     publish_error = None
+    sent = False
     try:
         if verdict.status is not Status.OK or delivery.notify_on_success:
-            alert = compose(check, verdict, delivery.message_format)
-            message_id = publish(delivery.topic_arn, alert)
+            message_id = publish(
+                delivery.topic_arn, compose(check, verdict, delivery.message_format)
+            )
+        sent = True
+        if store is not None:
+            state_error = _remember(store, delivery, claimed) or state_error
     except (ClientError, BotoCoreError) as error:
         publish_error = str(error)
-        if store is not None and delivery.key is not None:
-            try:
-                store.release(delivery.key)
-            except (ClientError, BotoCoreError) as release_error:
-                publish_error += f"; the claim could not be released: {release_error}"
         raise
-    else:
-        if store is not None:
-            state_error = _remember(store, delivery)
     finally:
+        if not sent and claimed:
+            # Whatever stopped the alert, the retry must be free to send it.
+            try:
+                store.release(delivery.key, check.checked_at)
+            except (ClientError, BotoCoreError) as release_error:
+                publish_error = f"{publish_error}; the claim was not released: {release_error}"
         summary = {
             "monitor": check.monitor,
             "check": check.check,
@@ -502,6 +516,28 @@ def _settle(
             "suppression or recovery notices"
         )
     return summary
+
+
+def _recall(
+    store: StateStore, delivery: Delivery
+) -> tuple[bool, MonitorState | None, str | None] | None:
+    """Claim the check and read the monitor's last status: (claimed, previous, error).
+
+    None when the check was handled already. A claim another invocation holds raises,
+    for Lambda to retry this delivery once that one has finished or lapsed.
+    """
+    claimed = False
+    try:
+        if delivery.key is not None:
+            if not store.claim(delivery.key, delivery.check.checked_at, delivery.lease):
+                return None
+            claimed = True
+        return claimed, store.last(delivery.check.monitor), None
+    except ClaimHeldError:
+        _log({"event": "claim_held", "monitor": delivery.check.monitor, "key": delivery.key})
+        raise
+    except (ClientError, BotoCoreError) as error:
+        return claimed, None, str(error)
 
 
 def _is_quiet_start(delivery: Delivery) -> bool:
@@ -535,7 +571,7 @@ def _follow_up(delivery: Delivery, previous: MonitorState | None, role_arn: str 
     return replace(delivery, check=check, verdict=replace(delivery.verdict, status=status))
 
 
-def _remember(store: StateStore, delivery: Delivery) -> str | None:
+def _remember(store: StateStore, delivery: Delivery, claimed: bool) -> str | None:
     """Store the reported status and close the claim; the error, if the table failed."""
     try:
         if not _is_quiet_start(delivery):
@@ -547,8 +583,8 @@ def _remember(store: StateStore, delivery: Delivery) -> str | None:
                 problems,
                 delivery.check.checked_at,
             )
-        if delivery.key is not None:
-            store.complete(delivery.key)
+        if claimed:
+            store.complete(delivery.key, delivery.check.checked_at)
     except (ClientError, BotoCoreError) as error:
         return str(error)
     return None

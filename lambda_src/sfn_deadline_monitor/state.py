@@ -3,10 +3,12 @@
 Two kinds of item share the table's one key, ``pk``:
 
 - ``handled#<monitor>#<check>#<id>``: one per scheduled check or failure event. A
-  conditional put claims it before the alert is sent, so a second delivery of the same
-  check (the Scheduler and Lambda deliver at least once) sends nothing. A claim whose
-  publish failed is released so that the retry can send; a claim left by a function
-  that died mid-check lapses after its lease. These items expire (TTL) after 35 days.
+  conditional put claims it before the alert is sent, and completing it removes its
+  lease, so a second delivery of a check already handled (the Scheduler and Lambda
+  deliver at least once) sends nothing. A delivery that finds the check still being
+  handled fails, for Lambda to retry it later. A claim whose publish failed is released
+  so that the retry can send; a claim left by a function that died mid-check lapses
+  after its lease. These items expire (TTL) after 35 days.
 - ``monitor#<monitor>``: the last status reported and the time it is about. It is only
   overwritten by a check about the same or a later time, so a late retry of an old
   check cannot undo a newer verdict.
@@ -41,15 +43,28 @@ def _millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+class ClaimHeldError(RuntimeError):
+    """Another invocation is handling this check: fail, so that Lambda retries it later."""
+
+
 class StateStore:
-    """The monitor's memory: thin, so that every write's condition is visible here."""
+    """The monitor's memory: thin, so that every write's condition is visible here.
+
+    A claim is identified by the time it was made (``claimed_at``): completing or
+    releasing it touches only that claim, never one that another invocation made after
+    it lapsed.
+    """
 
     def __init__(self, table_name: str, dynamodb: Any) -> None:
         self.table_name = table_name
         self.dynamodb = dynamodb
 
     def claim(self, key: str, now: datetime, lease: timedelta) -> bool:
-        """Claim a check or event; False when it was handled, or is being handled."""
+        """Claim a check or event; False when it was handled already.
+
+        Raises ClaimHeldError while another invocation's claim is live: that one may
+        still fail, so this delivery must not be taken for a duplicate.
+        """
         try:
             self.dynamodb.put_item(
                 TableName=self.table_name,
@@ -63,22 +78,40 @@ class StateStore:
                 ExpressionAttributeValues={":now": {"N": str(_millis(now))}},
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
-                return False
-            raise
-        return True
+            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+                raise
+        else:
+            return True
+        held = self.dynamodb.get_item(
+            TableName=self.table_name, Key={"pk": {"S": key}}, ConsistentRead=True
+        ).get("Item", {})
+        if "lease_until" in held:
+            raise ClaimHeldError(f"{key} is being handled by another invocation")
+        return False
 
-    def complete(self, key: str) -> None:
-        """Mark a claimed check as handled for good: its lease never lapses."""
-        self.dynamodb.update_item(
-            TableName=self.table_name,
-            Key={"pk": {"S": key}},
-            UpdateExpression="REMOVE lease_until",
+    def complete(self, key: str, claimed_at: datetime) -> None:
+        """Mark this invocation's claim as handled for good: its lease never lapses."""
+        self._on_own_claim(
+            self.dynamodb.update_item, key, claimed_at, UpdateExpression="REMOVE lease_until"
         )
 
-    def release(self, key: str) -> None:
-        """Give a claim back after a failed publish, so that the retry sends the alert."""
-        self.dynamodb.delete_item(TableName=self.table_name, Key={"pk": {"S": key}})
+    def release(self, key: str, claimed_at: datetime) -> None:
+        """Give this invocation's claim back after a failed publish, for the retry."""
+        self._on_own_claim(self.dynamodb.delete_item, key, claimed_at)
+
+    def _on_own_claim(self, write: Any, key: str, claimed_at: datetime, **extra: str) -> None:
+        """Write only if the claim is still this invocation's; otherwise leave it be."""
+        try:
+            write(
+                TableName=self.table_name,
+                Key={"pk": {"S": key}},
+                ConditionExpression="claimed_at = :mine",
+                ExpressionAttributeValues={":mine": {"N": str(_millis(claimed_at))}},
+                **extra,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+                raise
 
     def last(self, monitor: str) -> MonitorState | None:
         """The monitor's last reported status, or None before its first."""
@@ -104,8 +137,8 @@ class StateStore:
         as_of: datetime,
         problem_executions: tuple[str, ...],
         now: datetime,
-    ) -> bool:
-        """Store the status a check reported; False when a later one is already stored."""
+    ) -> None:
+        """Store the status a check reported, unless a later one is already stored."""
         try:
             self.dynamodb.put_item(
                 TableName=self.table_name,
@@ -122,10 +155,8 @@ class StateStore:
                 ExpressionAttributeValues={":as_of": {"N": str(_millis(as_of))}},
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
-                return False
-            raise
-        return True
+            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+                raise
 
 
 def handled_key(monitor: str, check: str, occurrence: str) -> str:

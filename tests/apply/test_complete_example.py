@@ -4,6 +4,7 @@ is empty. The last test destroys."""
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatch
 from typing import Any
 
 import pytest
@@ -145,12 +146,26 @@ def test_instant_failure_alerts_reach_the_function(aws: Any, complete: dict) -> 
     policy = json.loads(
         aws("lambda").get_policy(FunctionName=complete["lambda_function_name"])["Policy"]
     )
-    allowed = {
+    (allowed,) = [
         s["Condition"]["ArnLike"]["AWS:SourceArn"]
         for s in policy["Statement"]
         if s["Principal"] == {"Service": "events.amazonaws.com"}
-    }
-    assert allowed == set(rules.values())
+    ]
+    assert allowed.endswith(":rule/data-platform-sfn-failed-*")
+    assert all(fnmatch(rule, allowed) for rule in rules.values())
+    # What EventBridge cannot deliver waits in the dead-letter queue, which lets only
+    # these rules send to it.
+    queue_url = complete["dead_letter_queue_url"]
+    queue_arn = aws("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    assert target["DeadLetterConfig"]["Arn"] == queue_arn["Attributes"]["QueueArn"]
+    queue_policy = json.loads(
+        aws("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"])[
+            "Attributes"
+        ]["Policy"]
+    )
+    (statement,) = queue_policy["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnLike": {"aws:SourceArn": allowed}}
 
 
 def test_state_table_is_on_demand_encrypted_and_recoverable(aws: Any, complete: dict) -> None:
