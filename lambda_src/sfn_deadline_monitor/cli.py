@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import handler
-from .contract import CONTRACT_VERSION, START, InvalidEventError, parse_event
+from .contract import CONTRACT_VERSION, DEADLINE, START, InvalidEventError, parse_event
 from .message import CheckContext, compose
 from .verdict import Status, Window
 
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="judge the runs that started in the look-back window before a deadline",
         description="Exit status: 0 OK, 1 FAILED, LATE or MISSING, 2 bad arguments, "
-        "3 the check could not be made.",
+        "3 the check could not be made or its alert not published.",
     )
     check.add_argument("--state-machine-arn", required=True, help="state machine, version or alias")
     check.add_argument(
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC)
     event = {
         "version": CONTRACT_VERSION,
-        "check": START if args.start_check else "deadline",
+        "check": START if args.start_check else DEADLINE,
         "monitor": args.monitor or args.state_machine_arn.split(":")[-1],
         "state_machine_arn": args.state_machine_arn,
         "lookback_minutes": args.lookback,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .contract import DEADLINE, START, STATUS_CHANGE
 from .verdict import Execution, Finding, Status, Verdict, Window
 
 # SNS rejects a subject of 100 characters or more.
@@ -52,8 +53,8 @@ _START_ADVICE = (
     "there is still time before the deadline."
 )
 _CHECK_LINES = {
-    "start": "start check (a run must have started by the end of the window)",
-    "status_change": "failure event from Step Functions (the deadline check still follows)",
+    START: "start check (a run must have started by the end of the window)",
+    STATUS_CHANGE: "failure event from Step Functions (the deadline check still follows)",
 }
 # Shown first in chat titles, so a channel reads at a glance.
 _CHAT_ICONS = {
@@ -77,7 +78,7 @@ class CheckContext:
     window: Window | None
     timezone: str
     checked_at: datetime
-    check: str = "deadline"
+    check: str = DEADLINE
     deadline_from_invocation_time: bool = False
     scheduler_execution_id: str | None = None
     attempt_number: int | None = None
@@ -159,7 +160,7 @@ def _subject(context: CheckContext, verdict: Verdict) -> str:
     )
     total = len(verdict.findings)
     problems = len(verdict.problems)
-    if context.check == "status_change" and verdict.findings:
+    if context.check == STATUS_CHANGE and verdict.findings:
         execution = verdict.findings[0].execution
         moment = execution.stop or execution.start
         summary = (
@@ -207,9 +208,9 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _advice(context: CheckContext, status: Status) -> str | None:
-    if context.check == "status_change" and status is Status.FAILED:
+    if context.check == STATUS_CHANGE and status is Status.FAILED:
         return _STATUS_CHANGE_ADVICE
-    if context.check == "start" and status is Status.MISSING:
+    if context.check == START and status is Status.MISSING:
         return _START_ADVICE
     if status is Status.RECOVERED and context.earlier_problems:
         return _ADVICE[status] + _EARLIER_PROBLEMS_ADVICE
@@ -315,7 +316,7 @@ def _text(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> st
         ]
     if context.check in _CHECK_LINES:
         lines.append(f"Check:          {_CHECK_LINES[context.check]}")
-    if verdict.status is not Status.ERROR and context.check != "status_change":
+    if verdict.status is not Status.ERROR and context.check != STATUS_CHANGE:
         counts = report["execution_status_counts"]
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         counted = f": {summary}" if summary else ""
