@@ -19,8 +19,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from . import handler
 from .contract import CONTRACT_VERSION, DEADLINE, START, InvalidEventError, parse_event
-from .message import CheckContext, compose
-from .verdict import Status, Window
+from .message import compose
+from .verdict import Status
 
 # Exit statuses, documented in README ("Command-line check").
 EXIT_OK = 0
@@ -106,16 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     # The state machine's region, whatever the profile's default is.
     os.environ["AWS_DEFAULT_REGION"] = region
     handler.reset_clients()
-    window = Window.ending_at(request.deadline, request.lookback)
-    verdict, _ = handler.run_check(request, window)
-    context = CheckContext(
-        monitor=request.monitor,
-        state_machine_arn=request.state_machine_arn,
-        window=window,
-        timezone=request.timezone,
-        checked_at=now,
-        check=request.check,
-    )
+    context = handler.check_context(request, now)
+    verdict, _ = handler.run_check(request, context.window)
     alert = compose(context, verdict, request.message_format)
     verdict_line = f"Verdict: {verdict.status.value}"
     if request.message_format == "text":

@@ -181,15 +181,8 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         delivery = Delivery(topic_arn, check, verdict, message_format_of(event), None, now, lease)
         return _settle(delivery, None, 0)
 
+    check = check_context(request, now)
     if isinstance(request, StatusChange):
-        check = CheckContext(
-            monitor=request.monitor,
-            state_machine_arn=request.state_machine_arn,
-            window=None,
-            timezone=request.timezone,
-            checked_at=now,
-            check=request.check,
-        )
         execution = request.execution
         key = handled_key(
             request.monitor, request.check, f"{execution.arn}#{execution.redrive_count}"
@@ -205,19 +198,7 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         )
         return _settle(delivery, request.role_arn, 0, stop_at)
 
-    window = Window.ending_at(request.deadline, request.lookback)
-    check = CheckContext(
-        monitor=request.monitor,
-        state_machine_arn=request.state_machine_arn,
-        window=window,
-        timezone=request.timezone,
-        checked_at=now,
-        check=request.check,
-        deadline_from_invocation_time=request.deadline_from_invocation_time,
-        scheduler_execution_id=request.scheduler_execution_id,
-        attempt_number=request.attempt_number,
-    )
-    verdict, list_calls = run_check(request, window, stop_at)
+    verdict, list_calls = run_check(request, check.window, stop_at)
     # Without a scheduled time a check cannot be told from another delivery of itself.
     key = (
         None
@@ -235,6 +216,22 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         notify_on_success=request.notify_on_success,
     )
     return _settle(delivery, request.role_arn, list_calls, stop_at)
+
+
+def check_context(request: CheckRequest | StatusChange, now: datetime) -> CheckContext:
+    """What the alert says about the check itself; a failure event has no window."""
+    scheduled = isinstance(request, CheckRequest)
+    return CheckContext(
+        monitor=request.monitor,
+        state_machine_arn=request.state_machine_arn,
+        window=Window.ending_at(request.deadline, request.lookback) if scheduled else None,
+        timezone=request.timezone,
+        checked_at=now,
+        check=request.check,
+        deadline_from_invocation_time=scheduled and request.deadline_from_invocation_time,
+        scheduler_execution_id=request.scheduler_execution_id if scheduled else None,
+        attempt_number=request.attempt_number if scheduled else None,
+    )
 
 
 def run_check(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -86,3 +87,18 @@ def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
 def as_list(value: str | list[str]) -> list[str]:
     """An IAM Action or Resource, which may be one string or a list, as a list."""
     return [value] if isinstance(value, str) else list(value)
+
+
+def failed_run(sfn: Any, state_machine_arn: str, name: str) -> dict[str, Any]:
+    """Start a run that the test state machines fail ({"fail": true}), wait until moto has
+    run it, and return DescribeExecution's answer."""
+    execution_arn = sfn.start_execution(
+        stateMachineArn=state_machine_arn, name=name, input=json.dumps({"fail": True})
+    )["executionArn"]
+    for _ in range(50):
+        run = sfn.describe_execution(executionArn=execution_arn)
+        if run["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    assert run["status"] == "FAILED", run
+    return run

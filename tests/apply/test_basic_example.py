@@ -8,7 +8,6 @@ last one destroys.
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,13 @@ from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
 from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
-from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
+from tests.apply.conftest import (
+    as_list,
+    failed_run,
+    outputs_of,
+    role_policies,
+    terraform_plan_exit_code,
+)
 from tests.iam_actions import unknown_actions
 
 # Registers the session fixture `basic_example`: tests/apply/terraform/basic_example applied.
@@ -191,17 +196,8 @@ def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any
     """End to end: the code Terraform deployed, with the configuration Terraform gave it,
     invoked with the input the schedule holds, publishes an alert that a subscriber of
     the topic receives."""
-    sfn = aws("stepfunctions")
-    execution_arn = sfn.start_execution(
-        stateMachineArn=basic["state_machine_arn"],
-        name="nightly-2026-11-28",
-        input=json.dumps({"fail": True}),
-    )["executionArn"]
-    for _ in range(50):
-        if sfn.describe_execution(executionArn=execution_arn)["status"] != "RUNNING":
-            break
-        time.sleep(0.1)
-    assert sfn.describe_execution(executionArn=execution_arn)["status"] == "FAILED"
+    run = failed_run(aws("stepfunctions"), basic["state_machine_arn"], "nightly-2026-11-28")
+    execution_arn = run["executionArn"]
 
     # Scheduled times are whole seconds; the next one is the first deadline after the run.
     deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
@@ -241,17 +237,8 @@ def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
     and wrapped by its input transformer, makes the deployed function alert at once; the
     same event delivered again sends nothing (the state table remembers it)."""
     inbox(aws, basic)
-    sfn = aws("stepfunctions")
-    execution_arn = sfn.start_execution(
-        stateMachineArn=basic["state_machine_arn"],
-        name="nightly-event",
-        input=json.dumps({"fail": True}),
-    )["executionArn"]
-    for _ in range(50):
-        run = sfn.describe_execution(executionArn=execution_arn)
-        if run["status"] != "RUNNING":
-            break
-        time.sleep(0.1)
+    run = failed_run(aws("stepfunctions"), basic["state_machine_arn"], "nightly-event")
+    execution_arn = run["executionArn"]
     event = status_change_event(
         execution_arn,
         run["status"],

@@ -6,7 +6,6 @@ credentials a request is signed with, as AWS does (it does not enforce IAM polic
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from scripts.fire_check import invoke_deployed, scheduled_event
 from tests.apply.conftest import (
     REGION,
     as_list,
+    failed_run,
     outputs_of,
     role_policies,
     terraform_plan_exit_code,
@@ -88,16 +88,7 @@ def test_check_may_assume_exactly_the_member_role(aws: Any, cross: dict[str, Any
 def test_deployed_function_reads_the_member_accounts_failed_run(
     aws: Any, cross: dict[str, Any]
 ) -> None:
-    sfn = member(cross, "stepfunctions")
-    execution_arn = sfn.start_execution(
-        stateMachineArn=cross["member_state_machine_arn"],
-        name="member-2026-11-28",
-        input=json.dumps({"fail": True}),
-    )["executionArn"]
-    for _ in range(50):
-        if sfn.describe_execution(executionArn=execution_arn)["status"] != "RUNNING":
-            break
-        time.sleep(0.1)
+    failed_run(member(cross, "stepfunctions"), cross["member_state_machine_arn"], "member-1")
     deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
     event = scheduled_event(aws("scheduler"), cross["schedule_group_name"], "member-etl", deadline)
     assert event["role_arn"] == cross["member_role_arn"]
