@@ -42,7 +42,7 @@ resource "aws_cloudwatch_event_target" "failure" {
       state_machine_arn = each.value.state_machine_arn
       timezone          = each.value.timezone
       message_format    = each.value.message_format
-    }, local.scheduled_role[each.key])), "}"))
+    }, local.role_input[each.key])), "}"))
   }
 
   # After EventBridge's own retries (24 hours, 185 attempts), an event it could not

@@ -38,8 +38,8 @@ locals {
     scheduler_execution_id = "<aws.scheduler.execution-id>"
     attempt_number         = "<aws.scheduler.attempt-number>"
   } }
-  # Only a cross-account monitor's input names a role.
-  scheduled_role = { for key, m in var.monitors : key => { for name, arn in { role_arn = m.role_arn } : name => arn if arn != null } }
+  # Only a cross-account monitor's input (schedules and failure rule) names a role.
+  role_input = { for key, m in var.monitors : key => { for name, arn in { role_arn = m.role_arn } : name => arn if arn != null } }
 
   # Keys the function uses, by a stable name for its policy statement.
   lambda_kms_keys = { for name, key in {
@@ -160,7 +160,7 @@ resource "aws_scheduler_schedule" "deadline" {
 
     # jsonencode writes < and > as \u003c and \u003e, which the Scheduler would not
     # substitute, so they are restored (no other value of the contract can hold them).
-    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.scheduled_role[each.key], {
+    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.role_input[each.key], {
       lookback_minutes  = each.value.lookback_minutes
       notify_on_success = each.value.notify_on_success
     })), "\\u003c", "<"), "\\u003e", ">")
@@ -208,7 +208,7 @@ resource "aws_scheduler_schedule" "start" {
     arn      = aws_lambda_function.this.arn
     role_arn = aws_iam_role.scheduler.arn
 
-    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.scheduled_role[each.key], {
+    input = replace(replace(jsonencode(merge(local.scheduled_input[each.key], local.role_input[each.key], {
       check            = "start"
       lookback_minutes = coalesce(each.value.start_check.lookback_minutes, each.value.lookback_minutes)
     })), "\\u003c", "<"), "\\u003e", ">")
