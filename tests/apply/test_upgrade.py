@@ -60,7 +60,10 @@ def test_renamed_resource_is_caught_and_moved_block_clears_it(
     assert planned_deletions(module_copy(tmp_path / "same"), "basic", work) == []
 
     renamed = rename_dead_letter_queue(module_copy(tmp_path / "renamed"), with_moved_block=False)
-    assert planned_deletions(renamed, "basic", work) == [RENAMED]
+    # The queue's policy names the queue, so it is replaced with it.
+    assert planned_deletions(renamed, "basic", work) == sorted(
+        [RENAMED, "module.sfn_deadlines.aws_sqs_queue_policy.dead_letter[0]"]
+    )
 
     moved = rename_dead_letter_queue(module_copy(tmp_path / "moved"), with_moved_block=True)
     assert planned_deletions(moved, "basic", work) == []
