@@ -175,7 +175,7 @@ def main() -> int:
 
 def play() -> int:
     """Steps 2 to 7; whatever was applied is destroyed, however the steps end."""
-    step(2, "terraform apply demo/ (about 30 s: the AWS provider waits on new SQS queues)")
+    step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
         demo_terraform("apply", "-auto-approve")
