@@ -173,6 +173,29 @@ def test_a_failure_event_is_alerted_once_then_the_deadline_check_reports_the_win
     assert check(event(sm, DAY1))["status"] == "FAILED"
 
 
+def test_an_unreadable_last_status_is_not_overwritten_so_recovery_is_still_sent(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sm = account.state_machine()
+    check(event(sm, DAY1))  # MISSING
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-11T15:00"), stop=at("2026-03-11T15:30")
+    )
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise handler.ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StateStore, "last", unreadable)
+        with pytest.raises(handler.StateTableError):
+            check(event(sm, DAY2))
+    assert stored(state_table)["status"]["S"] == "MISSING"
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-12T15:00"), stop=at("2026-03-12T15:30")
+    )
+    assert check(event(sm, at("2026-03-12T17:00")))["status"] == "RECOVERED"
+
+
 def test_a_claim_left_by_a_function_that_died_lapses_after_its_lease(
     account: Account, state_table
 ) -> None:

@@ -477,7 +477,9 @@ def _settle(
             )
         sent = True
         if store is not None:
-            state_error = _remember(store, delivery, claimed) or state_error
+            # A status written without reading the last one could hide a RECOVERED due.
+            record = state_error is None
+            state_error = _remember(store, delivery, claimed, record=record) or state_error
     except (ClientError, BotoCoreError) as error:
         publish_error = str(error)
         raise
@@ -568,10 +570,11 @@ def _follow_up(delivery: Delivery, previous: MonitorState | None, role_arn: str 
     return replace(delivery, check=check, verdict=replace(delivery.verdict, status=status))
 
 
-def _remember(store: StateStore, delivery: Delivery, claimed: bool) -> str | None:
-    """Store the reported status and close the claim; the error, if the table failed."""
+def _remember(store: StateStore, delivery: Delivery, claimed: bool, *, record: bool) -> str | None:
+    """Store the reported status (if ``record``) and close the claim; the error, if the
+    table failed."""
     try:
-        if not _is_quiet_start(delivery):
+        if record and not _is_quiet_start(delivery):
             problems = tuple(f.execution.arn for f in delivery.verdict.problems)
             store.record(
                 delivery.check.monitor,
