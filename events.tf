@@ -61,7 +61,7 @@ resource "aws_lambda_permission" "failure_events" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this.function_name
   principal     = "events.amazonaws.com"
-  source_arn    = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:rule/${local.failure_rule_prefix}*"
+  source_arn    = local.failure_rule_pattern
 }
 
 # EventBridge delivers to a dead-letter queue under the queue's own policy, from this
@@ -80,7 +80,7 @@ data "aws_iam_policy_document" "dead_letter_queue" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:rule/${local.failure_rule_prefix}*"]
+      values   = [local.failure_rule_pattern]
     }
   }
 }

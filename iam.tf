@@ -27,20 +27,14 @@ data "aws_iam_policy_document" "lambda" {
 
   # This account's state machines; the others are read through their member roles.
   dynamic "statement" {
-    for_each = length(local.state_machine_arns) > 0 ? [1] : []
+    for_each = length(local.state_machine_arns) > 0 ? {
+      ReadMonitoredStateMachines = { actions = ["states:ListExecutions", "states:DescribeStateMachine"], resources = local.state_machine_arns }
+      ReadMonitoredExecutions    = { actions = ["states:DescribeExecution"], resources = local.execution_arns }
+    } : {}
     content {
-      sid       = "ReadMonitoredStateMachines"
-      actions   = ["states:ListExecutions", "states:DescribeStateMachine"]
-      resources = local.state_machine_arns
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(local.state_machine_arns) > 0 ? [1] : []
-    content {
-      sid       = "ReadMonitoredExecutions"
-      actions   = ["states:DescribeExecution"]
-      resources = local.execution_arns
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = statement.value.resources
     }
   }
 

@@ -21,7 +21,8 @@ locals {
   # Rule names are capped at 64 characters: a long one keeps a hash of its monitor's key.
   # Every name starts with the prefix, which the invoke permission and the dead-letter
   # queue's policy match.
-  failure_rule_prefix = "${var.name}-sfn-failed-"
+  failure_rule_prefix  = "${var.name}-sfn-failed-"
+  failure_rule_pattern = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:rule/${local.failure_rule_prefix}*"
   failure_rule_names = { for key in keys(local.failure_event_monitors) : key => (
     length("${local.failure_rule_prefix}${key}") <= 64 ? "${local.failure_rule_prefix}${key}" : "${substr("${local.failure_rule_prefix}${key}", 0, 55)}-${substr(sha1(key), 0, 8)}"
   ) }

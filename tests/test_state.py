@@ -19,6 +19,11 @@ DAY1 = at("2026-03-10T17:00")
 DAY2 = at("2026-03-11T17:00")
 
 
+def unreadable_status(*_: object, **__: object) -> None:
+    """StateStore.last on a table that answers with an error."""
+    raise handler.ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+
+
 def check(payload: dict) -> dict:
     return handler.lambda_handler(payload, None)
 
@@ -182,11 +187,8 @@ def test_an_unreadable_last_status_is_not_overwritten_so_recovery_is_still_sent(
         sm, status="SUCCEEDED", start=at("2026-03-11T15:00"), stop=at("2026-03-11T15:30")
     )
 
-    def unreadable(*_: object, **__: object) -> None:
-        raise handler.ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
-
     with monkeypatch.context() as patched:
-        patched.setattr(StateStore, "last", unreadable)
+        patched.setattr(StateStore, "last", unreadable_status)
         with pytest.raises(handler.StateTableError):
             check(event(sm, DAY2))
     assert stored(state_table)["status"]["S"] == "MISSING"
@@ -235,13 +237,8 @@ def test_a_failed_publish_after_an_unreadable_status_still_frees_the_claim(
 ) -> None:
     sm = account.state_machine()
 
-    def unreadable(*_: object, **__: object) -> None:
-        raise handler.ClientError(
-            {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "GetItem"
-        )
-
     with monkeypatch.context() as patched:
-        patched.setattr(StateStore, "last", unreadable)
+        patched.setattr(StateStore, "last", unreadable_status)
         patched.setenv(handler.TOPIC_ENV, account.topic_arn + "-gone")
         with pytest.raises(handler.ClientError, match="NotFound"):
             check(event(sm, DAY1))

@@ -65,26 +65,19 @@ class StateStore:
         Raises ClaimHeldError while another invocation's claim is live: that one may
         still fail, so this delivery must not be taken for a duplicate.
         """
-        try:
-            self.dynamodb.put_item(
-                TableName=self.table_name,
-                Item={
-                    "pk": {"S": key},
-                    "claimed_at": {"N": str(_millis(now))},
-                    "lease_until": {"N": str(_millis(now + lease))},
-                    "expires_at": {"N": str(int((now + HANDLED_RETENTION).timestamp()))},
-                },
-                ConditionExpression="attribute_not_exists(pk) OR lease_until < :now",
-                ExpressionAttributeValues={":now": {"N": str(_millis(now))}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
-                raise
-        else:
+        held = self._write_if(
+            self.dynamodb.put_item,
+            Item={
+                "pk": {"S": key},
+                "claimed_at": {"N": str(_millis(now))},
+                "lease_until": {"N": str(_millis(now + lease))},
+                "expires_at": {"N": str(int((now + HANDLED_RETENTION).timestamp()))},
+            },
+            ConditionExpression="attribute_not_exists(pk) OR lease_until < :now",
+            ExpressionAttributeValues={":now": {"N": str(_millis(now))}},
+        )
+        if held is None:
             return True
-        held = self.dynamodb.get_item(
-            TableName=self.table_name, Key={"pk": {"S": key}}, ConsistentRead=True
-        ).get("Item", {})
         if "lease_until" in held:
             raise ClaimHeldError(f"{key} is being handled by another invocation")
         return False
@@ -101,17 +94,26 @@ class StateStore:
 
     def _on_own_claim(self, write: Any, key: str, claimed_at: datetime, **extra: str) -> None:
         """Write only if the claim is still this invocation's; otherwise leave it be."""
+        self._write_if(
+            write,
+            Key={"pk": {"S": key}},
+            ConditionExpression="claimed_at = :mine",
+            ExpressionAttributeValues={":mine": {"N": str(_millis(claimed_at))}},
+            **extra,
+        )
+
+    def _write_if(self, write: Any, **request: Any) -> dict[str, Any] | None:
+        """Make a conditional write: None when written, else the item that failed the
+        condition (returned with the refusal, so no second read is needed)."""
         try:
             write(
-                TableName=self.table_name,
-                Key={"pk": {"S": key}},
-                ConditionExpression="claimed_at = :mine",
-                ExpressionAttributeValues={":mine": {"N": str(_millis(claimed_at))}},
-                **extra,
+                TableName=self.table_name, ReturnValuesOnConditionCheckFailure="ALL_OLD", **request
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
                 raise
+            return error.response.get("Item", {})
+        return None
 
     def last(self, monitor: str) -> MonitorState | None:
         """The monitor's last reported status, or None before its first."""
@@ -139,24 +141,20 @@ class StateStore:
         now: datetime,
     ) -> None:
         """Store the status a check reported, unless a later one is already stored."""
-        try:
-            self.dynamodb.put_item(
-                TableName=self.table_name,
-                Item={
-                    "pk": {"S": f"monitor#{monitor}"},
-                    "status": {"S": status.value},
-                    "as_of": {"N": str(_millis(as_of))},
-                    "problem_executions": {
-                        "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
-                    },
-                    "updated_at": {"S": now.isoformat()},
+        self._write_if(
+            self.dynamodb.put_item,
+            Item={
+                "pk": {"S": f"monitor#{monitor}"},
+                "status": {"S": status.value},
+                "as_of": {"N": str(_millis(as_of))},
+                "problem_executions": {
+                    "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
                 },
-                ConditionExpression="attribute_not_exists(pk) OR as_of <= :as_of",
-                ExpressionAttributeValues={":as_of": {"N": str(_millis(as_of))}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
-                raise
+                "updated_at": {"S": now.isoformat()},
+            },
+            ConditionExpression="attribute_not_exists(pk) OR as_of <= :as_of",
+            ExpressionAttributeValues={":as_of": {"N": str(_millis(as_of))}},
+        )
 
 
 def handled_key(monitor: str, check: str, occurrence: str) -> str:
