@@ -25,7 +25,7 @@ help:
 	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
 	@echo "make bench  measure check cost, cold start and Terraform times into benchmarks/"
 	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
-	@echo "make lint   ruff, terraform fmt and validate"
+	@echo "make lint   ruff, mypy, terraform fmt and validate, checkov"
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -66,6 +66,7 @@ tf-validate: tf-config
 lint: $(STAMP) tf-validate checkov
 	$(PY) -m ruff check lambda_src scripts tests
 	$(PY) -m ruff format --check lambda_src scripts tests
+	$(PY) -m mypy
 	$(PY) scripts/tfdocs.py --check
 	$(PY) scripts/build_lambda_zip.py --check
 

@@ -37,7 +37,7 @@ from moto.stepfunctions.models import stepfunctions_backends
 from scripts.build_lambda_zip import ZIP_PATH
 from scripts.moto_server import emulated_aws
 from scripts.terraform import terraform
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import aws, delivery, handler
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,13 +77,13 @@ def check_cost(sizes: list[int]) -> list[dict[str, Any]]:
 
 
 def _check_cost(size: int) -> dict[str, Any]:
-    handler.reset_clients()
+    aws.reset_clients()
     sfn = boto3.client("stepfunctions", region_name=REGION)
     role = boto3.client("iam").create_role(RoleName="b", AssumeRolePolicyDocument="{}")
     arn = sfn.create_state_machine(
         name="bench", definition=PASS_DEFINITION, roleArn=role["Role"]["Arn"]
     )["stateMachineArn"]
-    os.environ[handler.TOPIC_ENV] = boto3.client("sns").create_topic(Name="b")["TopicArn"]
+    os.environ[delivery.TOPIC_ENV] = boto3.client("sns").create_topic(Name="b")["TopicArn"]
     deadline = datetime.now(UTC).replace(microsecond=0)
     _seed_executions(sfn, arn, deadline, size)
     event = {
@@ -95,7 +95,7 @@ def _check_cost(size: int) -> dict[str, Any]:
     }
     calls: list[str] = []
     for service in ("stepfunctions", "sns"):
-        handler._client(service).meta.events.register(
+        aws.client(service).meta.events.register(
             "before-call.*.*", lambda event_name, **_: calls.append(event_name)
         )
     result = handler.lambda_handler(event)

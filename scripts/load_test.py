@@ -32,7 +32,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from scripts.moto_server import emulated_aws
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import aws, delivery, handler
 
 REGION = "us-east-1"
 TIME_LIMIT_SECONDS = 300
@@ -120,7 +120,7 @@ def run(checks: int = 1000, workers: int = 50) -> LoadResult:
         try:
             return _run(checks, workers)
         finally:
-            handler.reset_clients()
+            aws.reset_clients()
 
 
 def _run(checks: int, workers: int) -> LoadResult:
@@ -132,7 +132,7 @@ def _run(checks: int, workers: int) -> LoadResult:
     inbox = sqs.create_queue(QueueName="load-inbox")["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn["Attributes"]["QueueArn"])
-    os.environ[handler.TOPIC_ENV] = topic
+    os.environ[delivery.TOPIC_ENV] = topic
 
     injector = ThrottleInjector()
     monitors: dict[str, tuple[str, str]] = {}
@@ -150,7 +150,7 @@ def _run(checks: int, workers: int) -> LoadResult:
     time.sleep(1)  # moto finishes the executions in the background
     injector.install()
 
-    handler.reset_clients()
+    aws.reset_clients()
     deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
     events = {
         name: {

@@ -45,10 +45,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from moto.core.config import default_user_config
+from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.responses import StepFunctionResponse
@@ -82,14 +83,66 @@ def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
     )
 
 
+class _AccessDenied(AWSError):
+    TYPE = "AccessDeniedException"
+    STATUS = 400
+
+
+class _TypeNotSupported(AWSError):
+    TYPE = "StateMachineTypeNotSupported"
+    STATUS = 400
+
+
+def _answer_as_aws(
+    read: Callable[[StepFunctionResponse], ActionResult], action: str, parameter: str
+) -> Any:
+    """Wrap a read action so that it refuses what AWS refuses and moto does not.
+
+    - A resource in another account: Step Functions has no resource policies, so AWS
+      answers AccessDeniedException; moto looks in the caller's account and answers
+      StateMachineDoesNotExist.
+    - ListExecutions of an EXPRESS state machine: AWS answers
+      StateMachineTypeNotSupported; moto lists its executions.
+    """
+
+    def answer(self: StepFunctionResponse) -> ActionResult:
+        arn = self._get_param(parameter) or ""
+        parts = arn.split(":")
+        if len(parts) > 6 and parts[4] != self.current_account:
+            msg = (
+                f"User: arn:aws:sts::{self.current_account}:assumed-role/caller is not "
+                f"authorized to perform: states:{action} on resource: {arn}"
+            )
+            raise _AccessDenied(msg)
+        if action == "ListExecutions" and len(parts) > 6:
+            machine = self.stepfunction_backend.describe_state_machine(":".join(parts[:7]))
+            if getattr(machine, "type", "STANDARD") == "EXPRESS":
+                msg = f"This operation is not supported by this type of state machine: {arn}"
+                raise _TypeNotSupported(msg)
+        return read(self)
+
+    answer.__name__ = read.__name__
+    answer.aws_answer = True  # type: ignore[attr-defined]
+    return answer
+
+
 def patch_stepfunctions() -> None:
-    """Add the missing Step Functions actions to moto; moto's own versions take precedence."""
+    """Add the missing Step Functions actions to moto (moto's own versions take
+    precedence), and make its reads refuse what AWS refuses."""
     for name, handler in (
         ("validate_state_machine_definition", _validate_state_machine_definition),
         ("list_state_machine_versions", _list_state_machine_versions),
     ):
         if not hasattr(StepFunctionResponse, name):
             setattr(StepFunctionResponse, name, handler)
+    for name, action, parameter in (
+        ("list_executions", "ListExecutions", "stateMachineArn"),
+        ("describe_execution", "DescribeExecution", "executionArn"),
+        ("describe_state_machine", "DescribeStateMachine", "stateMachineArn"),
+    ):
+        read = getattr(StepFunctionResponse, name)
+        if not getattr(read, "aws_answer", False):
+            setattr(StepFunctionResponse, name, _answer_as_aws(read, action, parameter))
 
 
 def configure_moto() -> None:

@@ -17,7 +17,8 @@ from moto.core.config import default_user_config
 from moto.stepfunctions.models import stepfunctions_backends
 
 from scripts.fire_check import status_change_event
-from sfn_deadline_monitor import handler
+from scripts.moto_server import patch_stepfunctions
+from sfn_deadline_monitor import aws, delivery
 
 REGION = "us-east-1"
 PASS_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
@@ -99,8 +100,9 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
     # Executions stay as the tests set them, even after a test ran a moto server (which
     # lets moto execute state machines, process-wide).
     monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", False)
+    patch_stepfunctions()
     with mock_aws():
-        handler.reset_clients()
+        aws.reset_clients()
         sns = boto3.client("sns", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
         iam = boto3.client("iam", region_name=REGION)
@@ -113,7 +115,7 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
         role_arn = iam.create_role(
             RoleName="sfn", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17"})
         )["Role"]["Arn"]
-        monkeypatch.setenv(handler.TOPIC_ENV, topic_arn)
+        monkeypatch.setenv(delivery.TOPIC_ENV, topic_arn)
         account = Account(
             sfn=boto3.client("stepfunctions", region_name=REGION),
             sns=sns,
@@ -129,9 +131,9 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
 
         # The handler's own clients, so the count is of the calls the check really made.
         for service in ("stepfunctions", "sns"):
-            handler._client(service).meta.events.register("before-call.*.*", count)
+            aws.client(service).meta.events.register("before-call.*.*", count)
         yield account
-        handler.reset_clients()
+        aws.reset_clients()
 
 
 def at(text: str) -> datetime:
@@ -172,7 +174,7 @@ def state_table(account: Account, monkeypatch: pytest.MonkeyPatch) -> Any:
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    monkeypatch.setenv(handler.STATE_TABLE_ENV, "monitor-state")
+    monkeypatch.setenv(delivery.STATE_TABLE_ENV, "monitor-state")
     return dynamodb
 
 

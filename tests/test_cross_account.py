@@ -4,9 +4,10 @@ the state machine (moto keeps each account's resources apart, as AWS does)."""
 from __future__ import annotations
 
 import boto3
+from botocore.exceptions import ClientError
 from moto.stepfunctions.models import stepfunctions_backends
 
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import aws, handler
 from tests.conftest import PASS_DEFINITION, REGION, Account, at, event, status_change
 from tests.test_handler import attributes, only_alert
 
@@ -53,17 +54,20 @@ def test_the_check_reads_the_member_accounts_executions_through_its_role(
 
 
 def test_without_the_role_the_member_state_machine_cannot_be_read(account: Account) -> None:
+    """Step Functions has no resource policies: AWS refuses another account's state
+    machine with AccessDeniedException (the emulator is made to answer as AWS does)."""
     sm = member_state_machine()
     handler.lambda_handler(event(sm, DEADLINE), None)
     notification = only_alert(account)
     assert attributes(notification)["status"] == "ERROR"
-    assert "StateMachineDoesNotExist" in notification["Message"]
+    assert "ListExecutions answered AccessDeniedException" in notification["Message"]
+    assert "may not read this state machine" in notification["Message"]
 
 
 def test_assumed_credentials_are_reused_until_they_near_expiry(account: Account) -> None:
     sm = member_state_machine()
     assumed = []
-    handler._client("sts").meta.events.register(
+    aws.client("sts").meta.events.register(
         "before-call.sts.AssumeRole", lambda **_: assumed.append(1)
     )
     for _ in range(3):
@@ -78,11 +82,11 @@ def test_a_refused_assume_role_is_an_error_alert_that_says_what_to_fix(
     sm = member_state_machine()
 
     def refuse(**_: object) -> None:
-        raise handler.ClientError(
+        raise ClientError(
             {"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "AssumeRole"
         )
 
-    handler._client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
+    aws.client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
     handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
     notification = only_alert(account)
     assert attributes(notification)["status"] == "ERROR"
@@ -107,9 +111,9 @@ def test_failure_event_is_sent_even_when_the_role_cannot_be_assumed(account: Acc
     run = sm.replace(":stateMachine:", ":execution:") + ":run-1"
 
     def refuse(**_: object) -> None:
-        raise handler.ClientError({"Error": {"Code": "AccessDenied"}}, "AssumeRole")
+        raise ClientError({"Error": {"Code": "AccessDenied"}}, "AssumeRole")
 
-    handler._client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
+    aws.client("sts").meta.events.register("before-call.sts.AssumeRole", refuse)
     payload = status_change(
         run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None
     )

@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import aws, delivery, executions, handler
 from tests.conftest import Account, at, event
 
 DEADLINE = at("2026-03-10T17:00")
@@ -36,7 +36,7 @@ def answer_once(operation: str, status: int, body: dict, *, times: int):
             request.url, status, {"Content-Type": "application/x-amz-json-1.0"}, _Raw(raw)
         )
 
-    handler._client("stepfunctions").meta.events.register("before-send.states.*", inject)
+    aws.client("stepfunctions").meta.events.register("before-send.states.*", inject)
     return lambda: answered
 
 
@@ -211,7 +211,7 @@ def test_empty_page_with_a_token_does_not_end_the_listing(account: Account) -> N
         if params.get("nextToken") == "page-2":  # moto knows no such token: list anew
             del params["nextToken"]
 
-    handler._client("stepfunctions").meta.events.register(
+    aws.client("stepfunctions").meta.events.register(
         "before-parameter-build.states.ListExecutions", follow_token_from_start
     )
     assert check(event(sm, DEADLINE))["status"] == "OK"
@@ -222,7 +222,7 @@ def test_throttling_beyond_the_retries_is_an_error_not_ok(
     account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
-    handler.reset_clients()
+    aws.reset_clients()
     sm = account.state_machine()
     throttled = answer_once(
         "ListExecutions",
@@ -315,7 +315,7 @@ def test_failed_publish_raises_so_the_event_is_retried(
     account.execution(
         sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:01")
     )
-    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn + "-deleted")
+    monkeypatch.setenv(delivery.TOPIC_ENV, account.topic_arn + "-deleted")
     with pytest.raises(ClientError, match="NotFound"):
         check(event(sm, DEADLINE))
 
@@ -323,7 +323,7 @@ def test_failed_publish_raises_so_the_event_is_retried(
 def test_missing_topic_configuration_raises(
     account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(handler.TOPIC_ENV)
+    monkeypatch.delenv(delivery.TOPIC_ENV)
     with pytest.raises(RuntimeError, match="ALERT_TOPIC_ARN"):
         check(event(account.state_machine(), DEADLINE))
 
@@ -332,7 +332,7 @@ def test_failed_publish_still_logs_the_check(
     account: Account, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     sm = account.state_machine()
-    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn + "-deleted")
+    monkeypatch.setenv(delivery.TOPIC_ENV, account.topic_arn + "-deleted")
     with pytest.raises(ClientError):
         check(event(sm, DEADLINE))
     logged = json.loads(capsys.readouterr().out)
@@ -360,7 +360,7 @@ def test_unreachable_describe_keeps_the_failed_verdict(
     account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    handler.reset_clients()
+    aws.reset_clients()
     sm = account.state_machine()
     account.execution(
         sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:01")
@@ -370,7 +370,7 @@ def test_unreachable_describe_keeps_the_failed_verdict(
         if request.headers.get("X-Amz-Target", b"").endswith(b".DescribeExecution"):
             raise ReadTimeoutError(endpoint_url=request.url)
 
-    handler._client("stepfunctions").meta.events.register("before-send.states.*", time_out)
+    aws.client("stepfunctions").meta.events.register("before-send.states.*", time_out)
     assert check(event(sm, DEADLINE))["status"] == "FAILED"
     assert "(DescribeExecution: ReadTimeoutError)" in only_alert(account)["Message"]
 
@@ -430,6 +430,6 @@ def _client_error(code: str, message: str = "denied") -> ClientError:
     ],
 )
 def test_aws_errors_are_explained(code: str, hint: str) -> None:
-    reason = handler.explain_client_error(_client_error(code))
+    reason = executions.explain_client_error(_client_error(code))
     assert reason.startswith(f"ListExecutions answered {code}: ")
     assert hint in reason

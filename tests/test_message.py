@@ -7,14 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.message import (
-    MAX_CHAT_DESCRIPTION_CHARS,
-    MAX_LISTED_EXECUTIONS,
-    CheckContext,
-    compose,
-    console_url,
-    format_duration,
-)
+from sfn_deadline_monitor.chat import MAX_CHAT_DESCRIPTION_CHARS
+from sfn_deadline_monitor.formatting import console_url, format_duration
+from sfn_deadline_monitor.message import compose
+from sfn_deadline_monitor.report import MAX_LISTED_EXECUTIONS, CheckContext
 from sfn_deadline_monitor.verdict import Execution, Finding, Status, Verdict, Window, judge
 from tests.conftest import at
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import delivery, handler
 from sfn_deadline_monitor.state import ClaimHeldError, StateStore
 from sfn_deadline_monitor.verdict import Status
 from tests.conftest import REGION, Account, at, event, status_change
@@ -21,7 +22,7 @@ DAY2 = at("2026-03-11T17:00")
 
 def unreadable_status(*_: object, **__: object) -> None:
     """StateStore.last on a table that answers with an error."""
-    raise handler.ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+    raise ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
 
 
 def check(payload: dict) -> dict:
@@ -117,10 +118,10 @@ def test_a_failed_publish_gives_the_claim_back_for_the_retry(
     account: Account, state_table, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sm = account.state_machine()
-    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn + "-gone")
-    with pytest.raises(handler.ClientError):
+    monkeypatch.setenv(delivery.TOPIC_ENV, account.topic_arn + "-gone")
+    with pytest.raises(ClientError):
         check(event(sm, DAY1))
-    monkeypatch.setenv(handler.TOPIC_ENV, account.topic_arn)
+    monkeypatch.setenv(delivery.TOPIC_ENV, account.topic_arn)
     assert check(event(sm, DAY1, attempt_number="2"))["notified"] is True
     assert len(account.published()) == 1
 
@@ -129,8 +130,8 @@ def test_a_broken_state_table_still_sends_the_alert_then_fails_loudly(
     account: Account, state_table, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sm = account.state_machine()
-    monkeypatch.setenv(handler.STATE_TABLE_ENV, "no-such-table")
-    with pytest.raises(handler.StateTableError, match="ResourceNotFoundException"):
+    monkeypatch.setenv(delivery.STATE_TABLE_ENV, "no-such-table")
+    with pytest.raises(delivery.StateTableError, match="ResourceNotFoundException"):
         check(event(sm, DAY1))
     assert attributes(only_alert(account))["status"] == "MISSING"
 
@@ -189,7 +190,7 @@ def test_an_unreadable_last_status_is_not_overwritten_so_recovery_is_still_sent(
 
     with monkeypatch.context() as patched:
         patched.setattr(StateStore, "last", unreadable_status)
-        with pytest.raises(handler.StateTableError):
+        with pytest.raises(delivery.StateTableError):
             check(event(sm, DAY2))
     assert stored(state_table)["status"]["S"] == "MISSING"
     account.execution(
@@ -239,8 +240,8 @@ def test_a_failed_publish_after_an_unreadable_status_still_frees_the_claim(
 
     with monkeypatch.context() as patched:
         patched.setattr(StateStore, "last", unreadable_status)
-        patched.setenv(handler.TOPIC_ENV, account.topic_arn + "-gone")
-        with pytest.raises(handler.ClientError, match="NotFound"):
+        patched.setenv(delivery.TOPIC_ENV, account.topic_arn + "-gone")
+        with pytest.raises(ClientError, match="NotFound"):
             check(event(sm, DAY1))
     assert check(event(sm, DAY1, attempt_number="2"))["notified"] is True
     assert [attributes(n)["status"] for n in account.published()] == ["MISSING"]

@@ -17,8 +17,18 @@ from datetime import UTC, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import handler
-from .contract import CONTRACT_VERSION, DEADLINE, START, InvalidEventError, parse_event
+from . import aws
+from .contract import (
+    CONTRACT_VERSION,
+    DEADLINE,
+    START,
+    CheckRequest,
+    InvalidEventError,
+    parse_event,
+)
+from .delivery import publish
+from .executions import read_window
+from .handler import check_context
 from .message import compose
 from .verdict import Status
 
@@ -98,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidEventError as invalid:
         sys.stderr.write(f"error: {invalid}\n")
         return EXIT_USAGE
+    assert isinstance(request, CheckRequest)  # a scheduled check, as built above
     region = request.state_machine_arn.split(":")[3]
     if args.publish and args.publish.split(":")[3:4] != [region]:
         sys.stderr.write(f"error: --publish must name a topic in {region}, as the state machine\n")
@@ -105,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # The state machine's region, whatever the profile's default is.
     os.environ["AWS_DEFAULT_REGION"] = region
-    handler.reset_clients()
-    context = handler.check_context(request, now)
-    verdict, _ = handler.run_check(request, context.window)
+    aws.reset_clients()
+    context = check_context(request, now)
+    verdict = read_window(request).verdict
     alert = compose(context, verdict, request.message_format)
     verdict_line = f"Verdict: {verdict.status.value}"
     if request.message_format == "text":
@@ -117,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(alert.body + "\n")
     if args.publish:
         try:
-            message_id = handler.publish(args.publish, alert)
+            message_id = publish(args.publish, alert)
         except (ClientError, BotoCoreError) as error:
             sys.stderr.write(f"error: could not publish to {args.publish}: {error}\n")
             return EXIT_ERROR

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .verdict import Execution
+from .verdict import Execution, Window
 
 CONTRACT_VERSION = 1
 MESSAGE_FORMATS = ("text", "json", "chat")
@@ -82,6 +82,11 @@ class CheckRequest:
     scheduler_execution_id: str | None = None
     attempt_number: int | None = None
 
+    @property
+    def window(self) -> Window:
+        """The look-back window that ends at the deadline."""
+        return Window.ending_at(self.deadline, self.lookback)
+
 
 @dataclass(frozen=True)
 class StatusChange:
@@ -120,17 +125,15 @@ def base_state_machine_arn(arn: str) -> str:
 
 def monitor_name_of(event: object) -> str:
     """The monitor's name for an alert about an event that may itself be malformed."""
-    if isinstance(event, dict) and isinstance(event.get("monitor"), str) and event["monitor"]:
-        return event["monitor"]
-    return "unknown-monitor"
+    name = event.get("monitor") if isinstance(event, dict) else None
+    return name if isinstance(name, str) and name else "unknown-monitor"
 
 
 def message_format_of(event: object) -> str:
     """The monitor's message format for an alert about an event that may be malformed:
     a chat-only topic drops what is not in its format."""
-    if isinstance(event, dict) and event.get("message_format") in MESSAGE_FORMATS:
-        return event["message_format"]
-    return "text"
+    chosen = event.get("message_format") if isinstance(event, dict) else None
+    return chosen if isinstance(chosen, str) and chosen in MESSAGE_FORMATS else "text"
 
 
 def parse_event(event: Any, now: datetime) -> CheckRequest | StatusChange:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from .verdict import Status
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 HANDLED_RETENTION = timedelta(days=35)
 # Problem executions remembered per monitor, re-read by the next check's recovery notice.
@@ -55,7 +58,7 @@ class StateStore:
     it lapsed.
     """
 
-    def __init__(self, table_name: str, dynamodb: Any) -> None:
+    def __init__(self, table_name: str, dynamodb: DynamoDBClient) -> None:
         self.table_name = table_name
         self.dynamodb = dynamodb
 
@@ -112,7 +115,10 @@ class StateStore:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
                 raise
-            return error.response.get("Item", {})
+            # DynamoDB returns the refusing item beside the error, which botocore's
+            # types do not describe.
+            refused: dict[str, Any] = getattr(error, "response", {}).get("Item", {})
+            return refused
         return None
 
     def last(self, monitor: str) -> MonitorState | None:

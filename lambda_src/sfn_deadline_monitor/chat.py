@@ -1,0 +1,91 @@
+"""The chat format: the report as an AWS Chatbot custom notification (Slack, Teams).
+
+Chatbot renders ``client-markdown`` in each chat's own markdown; ``threadId`` keeps every
+notice of a monitor in one thread, where the channel allows threads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .formatting import resolve_timezone
+from .report import CheckContext
+from .verdict import Status, Verdict
+
+# Shown first in chat titles, so a channel reads at a glance.
+_CHAT_ICONS = {
+    Status.OK: ":white_check_mark:",
+    Status.RECOVERED: ":white_check_mark:",
+    Status.FAILED: ":red_circle:",
+    Status.LATE: ":hourglass:",
+    Status.MISSING: ":grey_question:",
+    Status.ERROR: ":warning:",
+}
+# AWS Chatbot truncates long descriptions; keep the chat body well under its limits.
+MAX_CHAT_DESCRIPTION_CHARS = 3500
+
+
+def render_chat(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> dict[str, Any]:
+    """The alert in AWS Chatbot's custom notification schema."""
+    zone, zone_name = resolve_timezone(context.timezone)
+
+    def local(moment: str | None) -> str:
+        if moment is None:
+            return "-"
+        return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+    lines = []
+    if verdict.reason:
+        lines.append(f"*Why:* {verdict.reason}")
+    if context.state_machine_arn:
+        url = report["state_machine_console_url"]
+        name = context.state_machine_arn.split(":")[6]
+        lines.append(f"*State machine:* {name}" + (f" ({url})" if url else ""))
+    if report["window"]:
+        lines.append(
+            f"*Window:* {local(report['window']['start'])} to {local(report['window']['deadline'])}"
+        )
+    for entry in report["executions"]:
+        line = f"• *{entry['name']}* {entry['status']}, started {local(entry['start'])}"
+        if entry["error"]:
+            line += f": `{entry['error']}`"
+        if entry["cause"]:
+            line += f" {entry['cause']}"
+        lines.append(line + (f" ({entry['console_url']})" if entry["console_url"] else ""))
+    if report["executions_not_listed"]:
+        lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["previous"]:
+        lines.append(f"*Previously:* {report['previous']['status']}")
+        for entry in report["previous"]["executions"]:
+            redriven = f" (redriven {entry['redrive_count']}x)" if entry["redrive_count"] else ""
+            lines.append(f"• *{entry['name']}* is now {entry['status']}{redriven}")
+    description = "\n".join(lines)
+    if len(description) > MAX_CHAT_DESCRIPTION_CHARS:
+        description = description[: MAX_CHAT_DESCRIPTION_CHARS - 20] + "\n... (truncated)"
+    related = [context.state_machine_arn] if context.state_machine_arn else []
+    related += [entry["arn"] for entry in report["executions"]]
+    return {
+        "version": "1.0",
+        "source": "custom",
+        "content": {
+            "textType": "client-markdown",
+            "title": f"{_CHAT_ICONS[verdict.status]} {report['subject']}",
+            "description": description,
+            "nextSteps": [report["advice"]] if report["advice"] else [],
+            "keywords": [verdict.status.value, context.monitor, context.check],
+        },
+        "metadata": {
+            "threadId": f"sfn-deadline-monitor/{context.monitor}",
+            "summary": report["subject"],
+            "eventType": verdict.status.value,
+            "relatedResources": related,
+            "additionalContext": {
+                "monitor": context.monitor,
+                "status": verdict.status.value,
+                "check": context.check,
+                "timezone": zone_name,
+                "checked_at": report["check"]["checked_at"],
+            },
+        },
+    }

@@ -1,0 +1,220 @@
+"""Reading a window's executions from Step Functions, and explaining what went wrong.
+
+ListExecutions has no time filter and returns the newest executions first, so the window
+is read page by page until an execution older than it appears. Every AWS error becomes a
+verdict of ERROR that names the cause and the fix: a check never passes silently.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from . import aws
+from .contract import START, CheckRequest, StatusChange
+from .verdict import Execution, Finding, Status, Verdict, Window, judge, judge_start
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+# One page covers a job that runs up to 99 times a window (the listing stops at the
+# first execution older than the window).
+PAGE_SIZE = 100
+# Pages one check reads at most, to finish well within the function's timeout.
+MAX_PAGES = 50
+# DescribeExecution calls per check, for the error and cause of failed executions.
+MAX_DESCRIBED = 5
+MAX_ERROR_CHARS = 256
+MAX_CAUSE_CHARS = 1024
+
+EXPRESS_ADVICE = (
+    "it is an EXPRESS state machine, whose executions ListExecutions cannot read; "
+    "monitor it with its CloudWatch Logs or the ExecutionsFailed/ExecutionsTimedOut metrics"
+)
+_HINTS = {
+    "StateMachineDoesNotExist": "the state machine does not exist (deleted or renamed?); "
+    "update or remove this monitor",
+    "StateMachineTypeNotSupported": EXPRESS_ADVICE,
+    "AccessDeniedException": "the function's role may not read this state machine; "
+    "is it in this account and region, and monitored through this module's monitors?",
+    "InvalidArn": "the state machine ARN is not valid",
+    "ThrottlingException": "Step Functions throttled the check beyond its retries",
+}
+_ASSUME_ROLE_HINT = (
+    "the function may not assume the monitor's role_arn: is modules/member-role deployed "
+    "in the state machine's account, trusting this function's role?"
+)
+
+
+@dataclass(frozen=True)
+class WindowExecutions:
+    """What ListExecutions showed of one window; ``complete`` is False when the check
+    stopped reading before the window's start (too many pages, or too little time)."""
+
+    executions: list[Execution]
+    list_calls: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A check's verdict and what it cost: ``list_calls`` is None when a call failed."""
+
+    verdict: Verdict
+    list_calls: int | None
+
+
+def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
+    """Judge the request's window; any AWS error becomes an ERROR verdict that names it.
+
+    ``stop_at`` (time.monotonic()) is when to stop reading and report.
+    """
+    list_calls = None
+    try:
+        sfn = aws.client("stepfunctions", request.role_arn)
+        seen = list_window_executions(sfn, request.state_machine_arn, request.window, stop_at)
+        list_calls = seen.list_calls
+        rule = judge_start if request.check == START else judge
+        verdict = rule(seen.executions, request.window, complete=seen.complete)
+        return Reading(describe_failures(sfn, verdict, stop_at), list_calls)
+    except ClientError as error:
+        return Reading(Verdict(Status.ERROR, reason=explain_client_error(error)), list_calls)
+    except BotoCoreError as error:
+        return Reading(
+            Verdict(Status.ERROR, reason=f"AWS could not be reached: {error}"), list_calls
+        )
+
+
+def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Verdict:
+    """A FAILED verdict for the execution an event reported, with its error and cause.
+
+    Events carry the error and cause; only when one lacks them is the execution described.
+    The alert matters more than its details: a role that cannot be assumed leaves it
+    without them.
+    """
+    execution = replace(
+        request.execution,
+        error=clip(request.execution.error, MAX_ERROR_CHARS),
+        cause=clip(request.execution.cause, MAX_CAUSE_CHARS),
+    )
+    verdict = Verdict(Status.FAILED, (Finding(execution, Status.FAILED),))
+    if execution.error or execution.cause:
+        return verdict
+    try:
+        sfn = aws.client("stepfunctions", request.role_arn)
+    except (ClientError, BotoCoreError):
+        return verdict
+    return describe_failures(sfn, verdict, stop_at)
+
+
+def explain_client_error(error: ClientError) -> str:
+    """Say what an AWS error means for the check and what fixes it."""
+    code = error.response.get("Error", {}).get("Code", "Unknown")
+    text = error.response.get("Error", {}).get("Message", "")
+    operation = error.operation_name
+    hint = _ASSUME_ROLE_HINT if operation == "AssumeRole" else _HINTS.get(code)
+    hint = hint or "the call failed after retries"
+    return f"{operation} answered {code}: {hint} ({text})" if text else f"{operation}: {hint}"
+
+
+def list_window_executions(
+    sfn: SFNClient, state_machine_arn: str, window: Window, stop_at: float = math.inf
+) -> WindowExecutions:
+    """Read ListExecutions, newest first, until executions start before the window.
+
+    A job that runs once per window costs exactly one call. A page may be empty and still
+    carry a nextToken, so only a missing token ends the listing.
+    """
+    executions: list[Execution] = []
+    calls = 0
+    token: str | None = None
+    while calls < MAX_PAGES and time.monotonic() < stop_at:
+        kwargs: dict[str, Any] = {"stateMachineArn": state_machine_arn, "maxResults": PAGE_SIZE}
+        if token:
+            kwargs["nextToken"] = token
+        page = sfn.list_executions(**kwargs)
+        calls += 1
+        for item in page.get("executions", []):
+            execution = _execution(item)
+            if execution.start < window.start:
+                return WindowExecutions(executions, calls, complete=True)
+            if window.contains(execution.start):
+                executions.append(execution)
+        token = page.get("nextToken")
+        if not token:
+            return WindowExecutions(executions, calls, complete=True)
+    return WindowExecutions(executions, calls, complete=False)
+
+
+def describe_failures(sfn: SFNClient, verdict: Verdict, stop_at: float = math.inf) -> Verdict:
+    """Add error, cause and redrive count to the first few failed executions.
+
+    A failed DescribeExecution only leaves its execution without details: the verdict,
+    already FAILED, stands.
+    """
+    findings = list(verdict.findings)
+    described = 0
+    for index, finding in enumerate(findings):
+        if finding.status is not Status.FAILED or described >= MAX_DESCRIBED:
+            continue
+        if time.monotonic() >= stop_at:
+            break
+        described += 1
+        findings[index] = replace(finding, execution=_described(sfn, finding.execution))
+    return replace(verdict, findings=tuple(findings))
+
+
+def _described(sfn: SFNClient, execution: Execution) -> Execution:
+    try:
+        detail = sfn.describe_execution(executionArn=execution.arn)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        return replace(execution, error=f"(DescribeExecution: {code})")
+    except BotoCoreError as error:
+        return replace(execution, error=f"(DescribeExecution: {type(error).__name__})")
+    return replace(
+        execution,
+        error=clip(detail.get("error"), MAX_ERROR_CHARS),
+        cause=clip(detail.get("cause"), MAX_CAUSE_CHARS),
+        redrive_count=detail.get("redriveCount", execution.redrive_count),
+        stop=detail.get("stopDate", execution.stop),
+    )
+
+
+def reread_executions(sfn: SFNClient, arns: tuple[str, ...]) -> tuple[Execution, ...]:
+    """The executions an earlier alert was about, as they are now (redriven since?).
+
+    Best effort: a recovery notice is worth sending even when one cannot be read.
+    """
+    executions = []
+    for arn in arns:
+        try:
+            detail = sfn.describe_execution(executionArn=arn)
+        except (ClientError, BotoCoreError):
+            continue
+        executions.append(_execution({**detail, "executionArn": arn}))
+    return tuple(executions)
+
+
+def _execution(item: Mapping[str, Any]) -> Execution:
+    """An execution from a ListExecutions item or a DescribeExecution answer."""
+    return Execution(
+        arn=item["executionArn"],
+        name=item.get("name") or item["executionArn"].rsplit(":", 1)[-1],
+        status=item["status"],
+        start=item["startDate"],
+        stop=item.get("stopDate"),
+        redrive_count=item.get("redriveCount", 0),
+    )
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """At most ``limit`` characters, saying how long the text was."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 20] + f"... ({len(text)} chars)"

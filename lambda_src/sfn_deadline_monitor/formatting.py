@@ -1,0 +1,53 @@
+"""How times, durations and console links read in every alert format."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_CONSOLE_DOMAINS = {
+    "aws": "https://{region}.console.aws.amazon.com",
+    "aws-cn": "https://console.amazonaws.cn",
+    "aws-us-gov": "https://console.amazonaws-us-gov.com",
+}
+
+
+def console_url(arn: str) -> str | None:
+    """Link to an execution or state machine in the console of the ARN's partition."""
+    parts = arn.split(":")
+    if len(parts) < 7 or parts[0] != "arn":
+        return None
+    partition, region, resource = parts[1], parts[3], parts[5]
+    domain = _CONSOLE_DOMAINS.get(partition)
+    if domain is None:
+        return None
+    page = "v2/executions/details" if resource == "execution" else "statemachines/view"
+    return (
+        f"{domain.format(region=region)}/states/home?region={region}#/{page}/{quote(arn, safe=':')}"
+    )
+
+
+def format_duration(seconds: float) -> str:
+    """``2h 05m 10s``: short, and sortable by eye."""
+    total = max(int(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def resolve_timezone(name: str) -> tuple[tzinfo, str]:
+    """The display time zone and its name; UTC when the zone is unknown on this runtime."""
+    try:
+        return ZoneInfo(name), name
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC, f"UTC (time zone {name!r} is unknown to this runtime)"
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment in UTC as ISO 8601 with a Z, as the JSON format carries it."""
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

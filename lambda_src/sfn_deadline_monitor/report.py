@@ -1,0 +1,205 @@
+"""The facts of an alert: its subject, its advice and the machine-readable report.
+
+Pure functions of a verdict and the check's context. The text and chat formats render
+this report, so every format says the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .contract import DEADLINE, START, STATUS_CHANGE
+from .formatting import console_url, iso, resolve_timezone
+from .verdict import Execution, Finding, Status, Verdict, Window
+
+# SNS rejects a subject of 100 characters or more.
+MAX_SUBJECT_CHARS = 99
+# An alert lists at most this many executions, worst first, and says how many it left out.
+MAX_LISTED_EXECUTIONS = 10
+
+_ADVICE = {
+    Status.FAILED: "Open the failed execution below, fix its cause, then redrive it "
+    "(aws stepfunctions redrive-execution --execution-arn <ARN>) or start a new execution.",
+    Status.LATE: "The run has not finished by its deadline. Check in the console whether it "
+    "is stuck, warn whoever consumes its output, and stop it if it cannot finish.",
+    Status.MISSING: "Nothing started the state machine in the window. Check what triggers it "
+    "(its schedule, rule or upstream job), then start the run by hand if it is still needed.",
+    Status.ERROR: "The monitor could not check the state machine: until this is fixed, a "
+    "failed, late or missing run of this job goes unnoticed.",
+    Status.RECOVERED: "No action needed: the job succeeded by its deadline again.",
+}
+_EARLIER_PROBLEMS_ADVICE = (
+    " Check that the earlier problem runs listed below were redriven or are no longer needed."
+)
+_STATUS_CHANGE_ADVICE = (
+    "Step Functions reported this failure as it happened, before the deadline: open the "
+    "execution, fix its cause, then redrive it (aws stepfunctions redrive-execution "
+    "--execution-arn <ARN>) or start a new execution. The deadline check still follows."
+)
+_START_ADVICE = (
+    "No run has started by the time one must have. Check what triggers the state machine "
+    "(its schedule, rule or upstream job) and start the run by hand if it is still needed: "
+    "there is still time before the deadline."
+)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the alert says about the check itself, beside the verdict."""
+
+    monitor: str
+    state_machine_arn: str
+    window: Window | None
+    timezone: str
+    checked_at: datetime
+    check: str = DEADLINE
+    deadline_from_invocation_time: bool = False
+    scheduler_execution_id: str | None = None
+    attempt_number: int | None = None
+    # For a RECOVERED notice: the status it follows, and the executions that status was
+    # about, as they are now (a redriven execution may have SUCCEEDED since).
+    previous_status: Status | None = None
+    previous_as_of: datetime | None = None
+    earlier_problems: tuple[Execution, ...] = ()
+
+
+def subject(context: CheckContext, verdict: Verdict) -> str:
+    """``[STATUS] monitor: summary``, within what SNS accepts."""
+    zone, _ = resolve_timezone(context.timezone)
+    deadline = (
+        context.window.deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        if context.window
+        else ""
+    )
+    total = len(verdict.findings)
+    if context.check == STATUS_CHANGE and verdict.findings:
+        execution = verdict.findings[0].execution
+        moment = execution.stop or execution.start
+        summary = (
+            f"run {execution.name} {execution.status} at "
+            f"{moment.astimezone(zone).strftime('%Y-%m-%d %H:%M %Z')}"
+        )
+        return clean_subject(f"[{verdict.status.value}] {context.monitor}: {summary}")
+    match verdict.status:
+        case Status.OK:
+            summary = f"{total} run(s) succeeded by {deadline}"
+        case Status.RECOVERED:
+            after = f", after {context.previous_status.value}" if context.previous_status else ""
+            summary = f"{total} run(s) succeeded by {deadline}{after}"
+        case Status.FAILED:
+            failed = sum(1 for f in verdict.findings if f.status is Status.FAILED)
+            summary = f"{failed} of {total} run(s) failed, deadline {deadline}"
+        case Status.LATE:
+            summary = f"{len(verdict.problems)} of {total} run(s) not finished by {deadline}"
+        case Status.MISSING:
+            lookback = context.window.deadline - context.window.start if context.window else None
+            summary = f"no run started in the {_span(lookback)} before {deadline}"
+        case _:
+            summary = f"check could not be made: {verdict.reason}"
+    return clean_subject(f"[{verdict.status.value}] {context.monitor}: {summary}")
+
+
+def clean_subject(text: str) -> str:
+    """Printable ASCII on one line, under 100 characters: SNS rejects line breaks and
+    control characters, and a rejected publish would lose the alert."""
+    text = " ".join(text.encode("ascii", "replace").decode().split())
+    if len(text) > MAX_SUBJECT_CHARS:
+        text = text[: MAX_SUBJECT_CHARS - 3].rstrip() + "..."
+    return text
+
+
+def _span(lookback: timedelta | None) -> str:
+    if lookback is None:
+        return "window"
+    minutes = int(lookback.total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes} min"
+
+
+def advice(context: CheckContext, status: Status) -> str | None:
+    """What on call should do about this status, in this kind of check."""
+    if context.check == STATUS_CHANGE and status is Status.FAILED:
+        return _STATUS_CHANGE_ADVICE
+    if context.check == START and status is Status.MISSING:
+        return _START_ADVICE
+    if status is Status.RECOVERED and context.earlier_problems:
+        return _ADVICE[status] + _EARLIER_PROBLEMS_ADVICE
+    return _ADVICE.get(status)
+
+
+def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[str, Any]:
+    """The machine-readable alert; the text and chat formats render the same facts."""
+    listed = listed_findings(verdict)
+    counts: dict[str, int] = {}
+    for finding in verdict.findings:
+        counts[finding.execution.status] = counts.get(finding.execution.status, 0) + 1
+    return {
+        "status": verdict.status.value,
+        "monitor": context.monitor,
+        "subject": subject_line,
+        "reason": verdict.reason or None,
+        "advice": advice(context, verdict.status),
+        "state_machine_arn": context.state_machine_arn or None,
+        "state_machine_console_url": console_url(context.state_machine_arn),
+        "window": None
+        if context.window is None
+        else {
+            "start": iso(context.window.start),
+            "deadline": iso(context.window.deadline),
+            "timezone": context.timezone,
+        },
+        "executions_in_window": len(verdict.findings),
+        "execution_status_counts": counts,
+        "executions": [execution_entry(f, context.checked_at) for f in listed],
+        "executions_not_listed": len(_listable(verdict)) - len(listed),
+        "previous": None
+        if context.previous_status is None
+        else {
+            "status": context.previous_status.value,
+            "as_of": iso(context.previous_as_of),
+            "executions": [
+                execution_entry(Finding(e, Status.OK), context.checked_at) | {"verdict": None}
+                for e in context.earlier_problems
+            ],
+        },
+        "check": {
+            "kind": context.check,
+            "checked_at": iso(context.checked_at),
+            "deadline_from_invocation_time": context.deadline_from_invocation_time,
+            "scheduler_execution_id": context.scheduler_execution_id,
+            "attempt_number": context.attempt_number,
+        },
+    }
+
+
+def _listable(verdict: Verdict) -> tuple[Finding, ...]:
+    """Executions worth listing: the problems, worst first, or all of them when OK."""
+    if verdict.status in (Status.OK, Status.RECOVERED):
+        return verdict.findings
+    return tuple(sorted(verdict.problems, key=lambda f: f.status is not Status.FAILED))
+
+
+def listed_findings(verdict: Verdict) -> tuple[Finding, ...]:
+    """The executions an alert lists, at most MAX_LISTED_EXECUTIONS."""
+    return _listable(verdict)[:MAX_LISTED_EXECUTIONS]
+
+
+def execution_entry(finding: Finding, checked_at: datetime) -> dict[str, Any]:
+    """One execution as the JSON format lists it."""
+    execution = finding.execution
+    end = execution.stop or checked_at
+    return {
+        "name": execution.name,
+        "arn": execution.arn,
+        "status": execution.status,
+        "verdict": finding.status.value,
+        "start": iso(execution.start),
+        "stop": iso(execution.stop),
+        "duration_seconds": int((end - execution.start).total_seconds()),
+        "still_running": execution.stop is None and execution.status == "RUNNING",
+        "error": execution.error,
+        "cause": execution.cause,
+        "redrive_count": execution.redrive_count,
+        "console_url": console_url(execution.arn),
+    }

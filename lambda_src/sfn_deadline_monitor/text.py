@@ -1,0 +1,105 @@
+"""The text format: the report rendered for people and e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from .contract import START, STATUS_CHANGE
+from .formatting import format_duration, resolve_timezone
+from .report import CheckContext
+from .verdict import Status, Verdict
+
+_CHECK_LINES = {
+    START: "start check (a run must have started by the end of the window)",
+    STATUS_CHANGE: "failure event from Step Functions (the deadline check still follows)",
+}
+
+
+def render_text(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> str:
+    """The alert as plain text, the subject first."""
+    zone, zone_name = resolve_timezone(context.timezone)
+
+    def both(moment: datetime) -> str:
+        local = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+        return f"{local} ({moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S UTC')})"
+
+    lines = [report["subject"], ""]
+    if verdict.reason:
+        lines.append(f"Why:            {verdict.reason}")
+    if report["advice"]:
+        lines += [f"What to do:     {report['advice']}", ""]
+    lines.append(f"Monitor:        {context.monitor}")
+    if context.state_machine_arn:
+        lines.append(f"State machine:  {context.state_machine_arn}")
+        lines.append(f"                {report['state_machine_console_url'] or ''}".rstrip())
+    if context.window is not None:
+        lines += [
+            f"Window:         {both(context.window.start)}",
+            f"  to deadline   {both(context.window.deadline)}",
+            f"Time zone:      {zone_name}",
+        ]
+    if context.check in _CHECK_LINES:
+        lines.append(f"Check:          {_CHECK_LINES[context.check]}")
+    if verdict.status is not Status.ERROR and context.check != STATUS_CHANGE:
+        counts = report["execution_status_counts"]
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        counted = f": {summary}" if summary else ""
+        lines.append(f"In the window:  {len(verdict.findings)} execution(s){counted}")
+    if report["executions"]:
+        heading = (
+            "Executions" if verdict.status in (Status.OK, Status.RECOVERED) else "Needs attention"
+        )
+        lines += ["", f"{heading}:"]
+    for number, entry in enumerate(report["executions"], start=1):
+        lines += _execution_lines(number, entry, both)
+    if report["executions_not_listed"]:
+        lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["previous"]:
+        lines += _previous_lines(report["previous"], both)
+    lines += ["", f"Checked at {both(context.checked_at)}"]
+    if context.deadline_from_invocation_time:
+        lines.append("The event carried no scheduled time, so the deadline is the invocation time.")
+    if context.scheduler_execution_id or context.attempt_number:
+        lines.append(
+            f"Scheduler execution {context.scheduler_execution_id or '-'}, "
+            f"attempt {context.attempt_number or '-'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _previous_lines(previous: dict[str, Any], both: Callable[[datetime], str]) -> list[str]:
+    """What a RECOVERED notice follows, and the runs it was about as they are now."""
+    since = (
+        f", as of {both(datetime.fromisoformat(previous['as_of']))}" if previous["as_of"] else ""
+    )
+    lines = ["", f"Previously:     {previous['status']}{since}"]
+    if previous["executions"]:
+        lines.append("Those runs now:")
+    for number, entry in enumerate(previous["executions"], start=1):
+        lines += _execution_lines(number, entry, both)
+    return lines
+
+
+def _execution_lines(
+    number: int, entry: dict[str, Any], both: Callable[[datetime], str]
+) -> list[str]:
+    """One listed execution, rendered from its JSON entry so both formats say the same."""
+    verdict = f"  ({entry['verdict']})" if entry["verdict"] else ""
+    lines = [f"{number}. {entry['status']}  {entry['name']}{verdict}"]
+    lines.append(f"   Started:  {both(datetime.fromisoformat(entry['start']))}")
+    duration = format_duration(entry["duration_seconds"])
+    if entry["stop"] is not None:
+        lines.append(f"   Stopped:  {both(datetime.fromisoformat(entry['stop']))}")
+        lines.append(f"   Duration: {duration}")
+    elif entry["still_running"]:
+        lines.append(f"   Running:  {duration} at check time")
+    if entry["error"]:
+        lines.append(f"   Error:    {entry['error']}")
+    if entry["cause"]:
+        lines.append(f"   Cause:    {entry['cause']}")
+    if entry["redrive_count"]:
+        lines.append(f"   Redrives: {entry['redrive_count']}")
+    lines.append(f"   Console:  {entry['console_url'] or entry['arn']}")
+    return lines
