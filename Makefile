@@ -41,10 +41,10 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 venv: $(STAMP)
 
 zip: $(STAMP)
-	$(PY) scripts/build_lambda_zip.py
+	$(PY) dev/build_lambda_zip.py
 
 docs: $(STAMP)
-	$(PY) scripts/tfdocs.py
+	$(PY) dev/tfdocs.py
 
 # Terraform reads the provider from the mirror when TF_PROVIDER_MIRROR is set.
 tf-config:
@@ -64,11 +64,11 @@ tf-validate: tf-config
 
 # The same checks as .pre-commit-config.yaml.
 lint: $(STAMP) tf-validate checkov
-	$(PY) -m ruff check lambda_src scripts tests
-	$(PY) -m ruff format --check lambda_src scripts tests
+	$(PY) -m ruff check lambda_src scripts dev tests
+	$(PY) -m ruff format --check lambda_src scripts dev tests
 	$(PY) -m mypy
-	$(PY) scripts/tfdocs.py --check
-	$(PY) scripts/build_lambda_zip.py --check
+	$(PY) dev/tfdocs.py --check
+	$(PY) dev/build_lambda_zip.py --check
 
 # The module as each example calls it; every skipped check carries its reason inline.
 checkov: $(CHECKOV_STAMP)
@@ -96,12 +96,12 @@ demo: $(STAMP) tf-config
 
 # Writes benchmarks/README.md; ARGS="--sizes 1,10 --executions 1,100" narrows the run.
 bench: $(STAMP) tf-config
-	PYTHONPATH=lambda_src $(PY) -m scripts.bench $(ARGS)
+	PYTHONPATH=lambda_src $(PY) -m dev.bench $(ARGS)
 
 load-test: $(STAMP)
-	PYTHONPATH=lambda_src $(PY) -m scripts.load_test $(ARGS)
+	PYTHONPATH=lambda_src $(PY) -m dev.load_test $(ARGS)
 
 # Apply examples/basic with an earlier release, plan it with this tree: nothing may be
 # destroyed or replaced unless listed, e.g. make upgrade-check FROM=v0.1.0 ALLOW="addr ...".
 upgrade-check: $(STAMP) tf-config
-	$(PY) -m scripts.upgrade_check --from $(FROM) $(foreach a,$(ALLOW),--allow $(a))
+	$(PY) -m dev.upgrade_check --from $(FROM) $(foreach a,$(ALLOW),--allow $(a))

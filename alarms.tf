@@ -1,53 +1,97 @@
-# Alarms on the monitor itself, so that a monitor that stops working is noticed. A quiet
-# month has no data points: treat_missing_data = "notBreaching" keeps the alarms OK.
+# Alarms on the monitor itself, so that a monitor that stops working is noticed. They go
+# to alarm_sns_topic_arn when set: a topic of their own keeps them audible when the alert
+# topic, or its key, is what broke. A quiet month has no data points:
+# treat_missing_data = "notBreaching" keeps the alarms OK.
+#
+# Each alarm sums up to 10 metrics, as many as one alarm may read
+# (docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 locals {
-  alarms = var.create_alarms ? {
-    check-errors = {
-      description = "The deadline check function failed (it could not publish an alert, or crashed). Lambda retries; failed events go to the check-failures queue."
-      namespace   = "AWS/Lambda"
-      metric_name = "Errors"
-      statistic   = "Sum"
-      dimensions  = { FunctionName = aws_lambda_function.this.function_name }
-    }
-    check-throttles = {
-      description = "Invocations of the deadline check function were throttled (reserved concurrency or account limit)."
-      namespace   = "AWS/Lambda"
-      metric_name = "Throttles"
-      statistic   = "Sum"
-      dimensions  = { FunctionName = aws_lambda_function.this.function_name }
-    }
-    scheduler-dead-letters = {
-      description = "EventBridge Scheduler could not deliver checks (or EventBridge failure events) to the function; they wait in the scheduler dead-letter queue."
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesVisible"
-      statistic   = "Maximum"
-      dimensions  = { QueueName = aws_sqs_queue.scheduler_dead_letter.name }
-    }
-    check-failures = {
-      description = "Deadline checks failed inside the function after Lambda's retries; they wait in the check-failures queue."
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesVisible"
-      statistic   = "Maximum"
-      dimensions  = { QueueName = aws_sqs_queue.check_failures.name }
-    }
-  } : {}
+  metrics_per_alarm = 10
+
+  scheduler_groups   = concat([aws_scheduler_schedule_group.this.name], aws_scheduler_schedule_group.start[*].name)
+  failure_rule_names = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
+
+  health_alarms = var.create_alarms ? merge(
+    {
+      check-errors = {
+        description = "The deadline check function failed (it could not publish an alert, or crashed). Lambda retries; failed events go to the check-failures queue."
+        metrics     = [{ namespace = "AWS/Lambda", name = "Errors", stat = "Sum", dimensions = { FunctionName = aws_lambda_function.this.function_name } }]
+      }
+      check-throttles = {
+        description = "Invocations of the deadline check function were throttled (reserved concurrency or account limit)."
+        metrics     = [{ namespace = "AWS/Lambda", name = "Throttles", stat = "Sum", dimensions = { FunctionName = aws_lambda_function.this.function_name } }]
+      }
+      scheduler-dead-letters = {
+        description = "EventBridge Scheduler could not deliver checks (or EventBridge failure events) to the function; they wait in the undelivered queue."
+        metrics     = [{ namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", stat = "Maximum", dimensions = { QueueName = aws_sqs_queue.undelivered.name } }]
+      }
+      check-failures = {
+        description = "Deadline checks failed inside the function after Lambda's retries; they wait in the check-failures queue."
+        metrics     = [{ namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", stat = "Maximum", dimensions = { QueueName = aws_sqs_queue.check_failures.name } }]
+      }
+      # A check the Scheduler dropped after its retries, or could not put in the undelivered
+      # queue (key or queue policy), is lost without reaching any queue: only these
+      # metrics tell (docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html).
+      lost-checks = {
+        description = "EventBridge Scheduler dropped checks or could not send them to the undelivered queue (its key policy or the queue is wrong): those checks are lost."
+        metrics = flatten([for group in local.scheduler_groups : [
+          for name in ["InvocationDroppedCount", "InvocationsFailedToBeSentToDeadLetterCount"] : { namespace = "AWS/Scheduler", name = name, stat = "Sum", dimensions = { ScheduleGroup = group } }
+        ]])
+      }
+    },
+    # EventBridge reports a failure event it could not put in the undelivered queue per
+    # rule only (docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
+    { for index in range(ceil(length(local.failure_rule_names) / local.metrics_per_alarm)) : format("lost-failure-events-%02d", index) => {
+      description = "EventBridge could not send failure events of its rules to the undelivered queue (its key policy or the queue is wrong): those instant alerts are lost; the deadline checks still report the runs."
+      metrics = [for name in slice(local.failure_rule_names, index * local.metrics_per_alarm, min(length(local.failure_rule_names), (index + 1) * local.metrics_per_alarm)) : {
+        namespace = "AWS/Events", name = "InvocationsFailedToBeSentToDlq", stat = "Sum", dimensions = { RuleName = name }
+      }]
+    } },
+  ) : {}
 }
 
-resource "aws_cloudwatch_metric_alarm" "monitor" {
-  for_each = local.alarms
+resource "aws_cloudwatch_metric_alarm" "health" {
+  for_each = local.health_alarms
 
   alarm_name          = "${var.name}-sfn-deadline-${each.key}"
   alarm_description   = each.value.description
-  namespace           = each.value.namespace
-  metric_name         = each.value.metric_name
-  statistic           = each.value.statistic
-  dimensions          = each.value.dimensions
-  period              = 300
   evaluation_periods  = 1
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [local.topic_arn]
-  ok_actions          = [local.topic_arn]
+  alarm_actions       = [local.alarm_topic]
+  ok_actions          = [local.alarm_topic]
   tags                = var.tags
+
+  dynamic "metric_query" {
+    for_each = each.value.metrics
+    content {
+      id          = "m${metric_query.key}"
+      return_data = length(each.value.metrics) == 1
+      metric {
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.name
+        stat        = metric_query.value.stat
+        dimensions  = metric_query.value.dimensions
+        period      = 300
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = length(each.value.metrics) > 1 ? [1] : []
+    content {
+      id          = "total"
+      expression  = "SUM(METRICS())"
+      label       = "Sum of ${length(each.value.metrics)} metrics"
+      return_data = true
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value.metrics) <= local.metrics_per_alarm
+      error_message = "${var.name}: Alarm ${each.key} would read ${length(each.value.metrics)} metrics; CloudWatch allows ${local.metrics_per_alarm}."
+    }
+  }
 }

@@ -1,61 +1,103 @@
 # Instant failure alerts: Step Functions emits a status change event when a run fails,
-# times out or is aborted; one rule per monitor forwards it to the check function at once.
-# The deadline checks keep running: no event reports a run that is late or never started.
-# Events go to the default bus of the state machine's account: a cross-account monitor's
-# rule hears them only if that account forwards them here.
-resource "aws_cloudwatch_event_rule" "failure" {
-  for_each = local.failure_event_monitors
+# times out or is aborted; rules on the default bus forward it to the check function at
+# once. The deadline checks keep running: no event reports a run that is late or never
+# started. Events go to the default bus of the state machine's account: a cross-account
+# monitor's rule hears them only if that account forwards them here.
+#
+# EventBridge allows 300 rules per bus by default, shared with everything else in the
+# account, so monitors share rules: a rule lists the state machines of 20 monitors (by
+# default), and its target hands the function those monitors' settings; the function
+# picks the ones an event is about. 1,000 monitors take 50 rules. Each rule's pattern
+# must stay within 2,048 characters (quota 'Event pattern size', adjustable to 4,096) and
+# its input template within 8,192 (docs.aws.amazon.com/eventbridge/latest/userguide/
+# eb-quota.html, APIReference/API_InputTransformer.html).
+locals {
+  input_template_characters = 8192
+  monitors_per_failure_rule = var.monitors_per_failure_rule
 
-  name        = local.failure_rule_names[each.key]
-  description = "Instant FAILED alert of monitor ${each.key} (${each.value.state_machine_arn})"
-  state       = each.value.enabled ? "ENABLED" : "DISABLED"
-  event_pattern = jsonencode({
+  # A paused monitor hears nothing, as its schedules fire nothing.
+  failure_event_monitors = sort([for key, m in var.monitors : key if m.instant_failure_alerts && m.enabled])
+  failure_rule_monitors = {
+    for index in range(ceil(length(local.failure_event_monitors) / local.monitors_per_failure_rule)) : format("%02d", index) => slice(
+      local.failure_event_monitors,
+      index * local.monitors_per_failure_rule,
+      min(length(local.failure_event_monitors), (index + 1) * local.monitors_per_failure_rule),
+    )
+  }
+  # Every rule's name starts with the prefix, which the invoke permission and the
+  # undelivered queue's policy match.
+  failure_rule_prefix  = "${var.name}-sfn-failed-"
+  failure_rule_pattern = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.failure_rule_prefix}*"
+
+  failure_event_patterns = { for id, keys in local.failure_rule_monitors : id => jsonencode({
     source        = ["aws.states"]
     "detail-type" = ["Step Functions Execution Status Change"]
-    # A monitor of a version or alias hears of the runs started through it only.
-    detail = merge(
-      {
-        status          = ["FAILED", "TIMED_OUT", "ABORTED"]
-        stateMachineArn = [local.base_state_machine_arns[each.key]]
-      },
-      each.value.state_machine_arn == local.base_state_machine_arns[each.key] ? {} : {
-        (can(tonumber(try(split(":", each.value.state_machine_arn)[7], "-"))) ? "stateMachineVersionArn" : "stateMachineAliasArn") = [each.value.state_machine_arn]
-      },
-    )
-  })
-  tags = var.tags
+    detail = {
+      status          = ["FAILED", "TIMED_OUT", "ABORTED"]
+      stateMachineArn = sort(distinct([for key in keys : local.base_state_machine_arns[key]]))
+    }
+  }) }
+
+  # The contract's status_change check: the rule's monitors around the whole event,
+  # appended as the last member so that no value of a monitor can be taken for it. A
+  # monitor's defaults (UTC, text, its own account) are left out to keep within the
+  # template's 8,192 characters.
+  failure_event_templates = { for id, keys in local.failure_rule_monitors : id => format(
+    "{\"version\":1,\"check\":\"status_change\",\"monitors\":%s,\"event\":<aws.events.event.json>}",
+    jsonencode([for key in keys : merge(
+      { monitor = key, state_machine_arn = var.monitors[key].state_machine_arn },
+      var.monitors[key].timezone == "UTC" ? {} : { timezone = var.monitors[key].timezone },
+      var.monitors[key].message_format == "text" ? {} : { message_format = var.monitors[key].message_format },
+      var.monitors[key].role_arn == null ? {} : { role_arn = var.monitors[key].role_arn },
+    )]),
+  ) }
+}
+
+resource "aws_cloudwatch_event_rule" "failure" {
+  for_each = local.failure_event_patterns
+
+  name = "${local.failure_rule_prefix}${each.key}"
+  # Within EventBridge's 512 characters: the first and last of the rule's monitors.
+  description   = "Instant FAILED alerts of ${length(local.failure_rule_monitors[each.key])} ${var.name} monitor(s), ${local.failure_rule_monitors[each.key][0]} to ${reverse(local.failure_rule_monitors[each.key])[0]}"
+  event_pattern = each.value
+  tags          = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value) <= var.service_quotas.eventbridge_event_pattern_characters
+      error_message = "${var.name}: Failure rule ${each.key}'s event pattern would be ${length(each.value)} characters, over EventBridge's ${var.service_quotas.eventbridge_event_pattern_characters} (quota 'Event pattern size'): its ${local.monitors_per_failure_rule} state machines have long names. Set monitors_per_failure_rule lower, or ask AWS to raise the quota (4,096 at most) and set service_quotas.eventbridge_event_pattern_characters."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_target" "failure" {
-  for_each = local.failure_event_monitors
+  for_each = local.failure_event_templates
 
   rule = aws_cloudwatch_event_rule.failure[each.key].name
   arn  = aws_lambda_function.this.arn
 
-  # The contract's status_change check: the monitor's settings around the whole event,
-  # appended as the last member so that no value of the monitor can be taken for it.
   input_transformer {
-    input_template = format("%s,\"event\":<aws.events.event.json>}", trimsuffix(jsonencode(merge({
-      version           = 1
-      check             = "status_change"
-      monitor           = each.key
-      state_machine_arn = each.value.state_machine_arn
-      timezone          = each.value.timezone
-      message_format    = each.value.message_format
-    }, local.role_input[each.key])), "}"))
+    input_template = each.value
   }
 
   # After EventBridge's own retries (24 hours, 185 attempts), an event it could not
   # deliver waits with the checks the Scheduler could not deliver.
   dead_letter_config {
-    arn = aws_sqs_queue.scheduler_dead_letter.arn
+    arn = aws_sqs_queue.undelivered.arn
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value) <= local.input_template_characters
+      error_message = "${var.name}: Failure rule ${each.key}'s input template would be ${length(each.value)} characters, over EventBridge's limit of ${local.input_template_characters}: its ${local.monitors_per_failure_rule} monitors' names, ARNs and role ARNs are long. Set monitors_per_failure_rule lower."
+    }
   }
 }
 
 # One statement for every rule of this module: one per rule would outgrow the function's
-# 20 KB resource policy at about 50 monitors. The names share the prefix.
+# 20 KB resource policy.
 resource "aws_lambda_permission" "failure_events" {
-  count = length(local.failure_event_monitors) > 0 ? 1 : 0
+  count = length(local.failure_rule_monitors) > 0 ? 1 : 0
 
   statement_id  = "FailureEvents"
   action        = "lambda:InvokeFunction"
@@ -66,28 +108,19 @@ resource "aws_lambda_permission" "failure_events" {
 
 # EventBridge delivers to a dead-letter queue under the queue's own policy, from this
 # module's rules only.
-data "aws_iam_policy_document" "dead_letter_queue" {
-  count = length(local.failure_event_monitors) > 0 ? 1 : 0
+resource "aws_sqs_queue_policy" "undelivered" {
+  count = length(local.failure_rule_monitors) > 0 ? 1 : 0
 
-  statement {
-    sid       = "FailureRulesDeadLetter"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [local.failure_rule_pattern]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "dead_letter" {
-  count = length(local.failure_event_monitors) > 0 ? 1 : 0
-
-  queue_url = aws_sqs_queue.scheduler_dead_letter.id
-  policy    = data.aws_iam_policy_document.dead_letter_queue[0].json
+  queue_url = aws_sqs_queue.undelivered.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "FailureRulesDeadLetter"
+      Effect    = "Allow"
+      Action    = "sqs:SendMessage"
+      Resource  = aws_sqs_queue.undelivered.arn
+      Principal = { Service = "events.amazonaws.com" }
+      Condition = { ArnLike = { "aws:SourceArn" = local.failure_rule_pattern } }
+    }]
+  })
 }

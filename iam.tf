@@ -1,142 +1,162 @@
 # The check function's role: read the monitored executions (or assume the member roles
-# that may), publish to the one topic, keep its state, write its own log group. Nothing else.
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
+# that may), publish to the one topic, keep its state, write its own log group. Nothing
+# else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
+#
+# Policies are written with jsonencode, whose output has no white space, so their length
+# is the size IAM counts against its limits (docs.aws.amazon.com/IAM/latest/UserGuide/
+# reference_iam-quotas.html): 10,240 characters for a role's inline policies together,
+# 6,144 for a managed policy, 10 managed policies per role by default. The grants that
+# grow with the monitors go into managed policies of 20 monitors each, which stay under
+# 6,144 characters whatever the state machines' names (80 characters at most).
+locals {
+  iam_inline_policy_characters  = 10240
+  iam_managed_policy_characters = 6144
+  monitors_per_read_policy      = 20
+
+  lambda_role_arn = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-check"
+
+  # Monitors whose state machine the function reads with its own role.
+  own_reads = { for key, m in var.monitors : key => m if m.role_arn == null }
+  # Exact grants, 20 monitors a policy, keyed by position in the sorted monitor names.
+  read_policy_monitors = var.read_scope != null ? {} : {
+    for index in range(ceil(length(var.monitors) / local.monitors_per_read_policy)) : format("%02d", index) => slice(
+      sort(keys(var.monitors)),
+      index * local.monitors_per_read_policy,
+      min(length(var.monitors), (index + 1) * local.monitors_per_read_policy),
+    )
   }
+  # With a read scope, one grant per name prefix instead, in the inline policy.
+  scoped_state_machine_arns = var.read_scope == null ? [] : [
+    for prefix in var.read_scope.state_machine_name_prefixes : "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${prefix}*"
+  ]
+
+  read_policies = { for id, keys in local.read_policy_monitors : id => jsonencode({
+    Version = "2012-10-17"
+    Statement = [for statement in [
+      { Sid = "ReadMonitoredStateMachines", Action = "states:ListExecutions", Resource = distinct([for key in keys : local.base_state_machine_arns[key] if contains(keys(local.own_reads), key)]) },
+      { Sid = "ReadMonitoredExecutions", Action = "states:DescribeExecution", Resource = distinct([for key in keys : local.execution_arn_patterns[key] if contains(keys(local.own_reads), key)]) },
+      { Sid = "AssumeMemberRoles", Action = "sts:AssumeRole", Resource = distinct([for key in keys : var.monitors[key].role_arn if !contains(keys(local.own_reads), key)]) },
+    ] : merge({ Effect = "Allow" }, statement) if length(statement.Resource) > 0]
+  }) }
+
+  # Keys the function uses, by a stable name for its policy statement.
+  lambda_kms_keys = { for name, key in {
+    AlertTopic    = var.sns_topic_kms_key_arn
+    FailureQueues = var.dead_letter_queue_kms_key_arn
+    StateTable    = var.create_state_table ? var.state_table_kms_key_arn : null
+  } : name => key if key != null }
+
+  lambda_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [{ Sid = "WriteOwnLogs", Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${local.arns.log_group}:*" }],
+      var.read_scope == null ? [] : [
+        { Sid = "ReadStateMachinesInScope", Effect = "Allow", Action = "states:ListExecutions", Resource = local.scoped_state_machine_arns },
+        { Sid = "ReadExecutionsInScope", Effect = "Allow", Action = "states:DescribeExecution", Resource = [for arn in local.scoped_state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"] },
+      ],
+      var.read_scope == null || length(local.own_reads) == length(var.monitors) ? [] : [
+        { Sid = "AssumeMemberRoles", Effect = "Allow", Action = "sts:AssumeRole", Resource = distinct([for m in values(var.monitors) : m.role_arn if m.role_arn != null]) },
+      ],
+      var.create_state_table ? [
+        { Sid = "RememberChecks", Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource = local.arns.state_table },
+      ] : [],
+      [
+        { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
+        { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },
+      ],
+      # Publishing to an encrypted topic, sending to an encrypted queue and using an
+      # encrypted state table all need the key.
+      [for name, key in local.lambda_kms_keys : { Sid = "UseKey${name}", Effect = "Allow", Action = ["kms:GenerateDataKey*", "kms:Decrypt"], Resource = key }],
+    )
+  })
+
+  scheduler_kms_keys = { for name, key in {
+    DeadLetterQueue = var.dead_letter_queue_kms_key_arn
+    ScheduleInput   = var.schedule_kms_key_arn
+  } : name => key if key != null }
+
+  scheduler_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        { Sid = "InvokeCheck", Effect = "Allow", Action = "lambda:InvokeFunction", Resource = local.arns.function },
+        { Sid = "DeadLetter", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.undelivered },
+      ],
+      # The key of an encrypted dead-letter queue, and the key of the schedules' input.
+      [for name, key in local.scheduler_kms_keys : {
+        Sid    = "UseKey${name}", Effect = "Allow", Resource = key
+        Action = name == "DeadLetterQueue" ? ["kms:GenerateDataKey", "kms:Decrypt"] : ["kms:Decrypt"]
+      }],
+    )
+  })
 }
 
 resource "aws_iam_role" "lambda" {
   name                 = "${var.name}-sfn-deadline-check"
   path                 = var.iam_role_path
   permissions_boundary = var.iam_permissions_boundary_arn
-  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
   tags                 = var.tags
-}
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
 
-data "aws_iam_policy_document" "lambda" {
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
-  }
-
-  # This account's state machines; the others are read through their member roles.
-  dynamic "statement" {
-    for_each = length(local.state_machine_arns) > 0 ? {
-      ReadMonitoredStateMachines = { actions = ["states:ListExecutions", "states:DescribeStateMachine"], resources = local.state_machine_arns }
-      ReadMonitoredExecutions    = { actions = ["states:DescribeExecution"], resources = local.execution_arns }
-    } : {}
-    content {
-      sid       = statement.key
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(local.member_role_arns) > 0 ? [1] : []
-    content {
-      sid       = "AssumeMemberRoles"
-      actions   = ["sts:AssumeRole"]
-      resources = local.member_role_arns
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.create_state_table ? [1] : []
-    content {
-      sid       = "RememberChecks"
-      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-      resources = [aws_dynamodb_table.state[0].arn]
-    }
-  }
-
-  statement {
-    sid       = "PublishAlerts"
-    actions   = ["sns:Publish"]
-    resources = [local.topic_arn]
-  }
-
-  statement {
-    sid       = "KeepFailedChecks"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.check_failures.arn]
-  }
-
-  # Publishing to an encrypted topic, sending to an encrypted queue and using an
-  # encrypted state table all need the key.
-  dynamic "statement" {
-    for_each = local.lambda_kms_keys
-    content {
-      sid       = "UseKey${statement.key}"
-      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      resources = [statement.value]
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "lambda" {
   name   = "sfn-deadline-check"
   role   = aws_iam_role.lambda.id
-  policy = data.aws_iam_policy_document.lambda.json
-}
+  policy = local.lambda_policy
 
-# The Scheduler's role: invoke this function only, and dead-letter what it cannot deliver.
-data "aws_iam_policy_document" "scheduler_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-    # Only schedules of this account may use the role (confused-deputy protection).
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+  lifecycle {
+    precondition {
+      condition     = length(local.lambda_policy) <= local.iam_inline_policy_characters
+      error_message = "${var.name}: The check function's inline policy would be ${length(local.lambda_policy)} characters, over IAM's limit of ${local.iam_inline_policy_characters} for a role's inline policies: list fewer read_scope prefixes or fewer member roles."
     }
   }
+}
+
+resource "aws_iam_policy" "read" {
+  for_each = local.read_policies
+
+  name        = "${var.name}-sfn-deadline-read-${each.key}"
+  path        = var.iam_role_path
+  description = "Lets the ${var.name} deadline check read the executions of 20 of its monitors' state machines."
+  policy      = each.value
+  tags        = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value) <= local.iam_managed_policy_characters
+      error_message = "${var.name}: Read policy ${each.key} would be ${length(each.value)} characters, over IAM's limit of ${local.iam_managed_policy_characters} for a managed policy."
+    }
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "read" {
+  for_each = aws_iam_policy.read
+
+  role       = aws_iam_role.lambda.name
+  policy_arn = each.value.arn
 }
 
 resource "aws_iam_role" "scheduler" {
   name                 = "${var.name}-sfn-deadline-scheduler"
   path                 = var.iam_role_path
   permissions_boundary = var.iam_permissions_boundary_arn
-  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume.json
   tags                 = var.tags
-}
-
-data "aws_iam_policy_document" "scheduler" {
-  statement {
-    sid       = "InvokeCheck"
-    actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.this.arn]
-  }
-
-  statement {
-    sid       = "DeadLetter"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
-  }
-
-  # The key of an encrypted dead-letter queue, and the key of the schedules' input.
-  dynamic "statement" {
-    for_each = local.scheduler_kms_keys
-    content {
-      sid       = "UseKey${statement.key}"
-      actions   = statement.key == "DeadLetterQueue" ? ["kms:GenerateDataKey", "kms:Decrypt"] : ["kms:Decrypt"]
-      resources = [statement.value]
-    }
-  }
+  # Only schedules of this account may use the role (confused-deputy protection).
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow", Action = "sts:AssumeRole", Principal = { Service = "scheduler.amazonaws.com" }
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
 }
 
 resource "aws_iam_role_policy" "scheduler" {
   name   = "sfn-deadline-scheduler"
   role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler.json
+  policy = local.scheduler_policy
 }

@@ -24,7 +24,7 @@ output "scheduler_role_arn" {
 }
 
 output "schedule_group_name" {
-  description = "Name of the schedule group that holds one schedule per monitor."
+  description = "Name of the schedule group that holds each monitor's deadline schedule."
   value       = aws_scheduler_schedule_group.this.name
 }
 
@@ -35,7 +35,7 @@ output "schedule_group_arn" {
 
 output "schedule_arns" {
   description = "ARN of each monitor's deadline schedule, keyed by monitor."
-  value       = { for key, schedule in aws_scheduler_schedule.deadline : key => schedule.arn }
+  value       = { for key, schedule in module.deadline_schedules.schedules : key => schedule.arn }
 }
 
 output "sns_topic_arn" {
@@ -45,12 +45,12 @@ output "sns_topic_arn" {
 
 output "dead_letter_queue_arn" {
   description = "ARN of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
-  value       = aws_sqs_queue.scheduler_dead_letter.arn
+  value       = aws_sqs_queue.undelivered.arn
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
-  value       = aws_sqs_queue.scheduler_dead_letter.url
+  value       = aws_sqs_queue.undelivered.url
 }
 
 output "check_failures_queue_arn" {
@@ -65,12 +65,17 @@ output "check_failures_queue_url" {
 
 output "alarm_arns" {
   description = "ARN of each alarm on the monitor itself, keyed by alarm (empty when create_alarms is false)."
-  value       = { for key, alarm in aws_cloudwatch_metric_alarm.monitor : key => alarm.arn }
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.health : key => alarm.arn }
+}
+
+output "alarm_sns_topic_arn" {
+  description = "ARN of the topic the alarms on the monitor itself notify (alarm_sns_topic_arn, or the alert topic)."
+  value       = local.alarm_topic
 }
 
 output "start_schedule_arns" {
   description = "ARN of each monitor's early start-check schedule, keyed by monitor (monitors with start_check only)."
-  value       = { for key, schedule in aws_scheduler_schedule.start : key => schedule.arn }
+  value       = { for key, schedule in module.start_schedules.schedules : key => schedule.arn }
 }
 
 output "start_schedule_group_name" {
@@ -79,8 +84,36 @@ output "start_schedule_group_name" {
 }
 
 output "failure_event_rule_arns" {
-  description = "ARN of each monitor's EventBridge rule for instant failure alerts, keyed by monitor."
-  value       = { for key, rule in aws_cloudwatch_event_rule.failure : key => rule.arn }
+  description = "ARN of the EventBridge rule that forwards each monitor's failures for instant alerts, keyed by monitor (20 monitors share a rule)."
+  value       = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => aws_cloudwatch_event_rule.failure[id].arn }]...)
+}
+
+output "read_policy_arns" {
+  description = "ARNs of the managed policies that let the check function read the monitored state machines, 20 monitors each (empty with read_scope)."
+  value       = [for policy in aws_iam_policy.read : policy.arn]
+}
+
+output "kms_key_policies" {
+  description = "For each customer managed key input (alert_topic, alarm_topic, failure_queues, logs, state_table, schedules), a key policy document with the statements that key needs for what the module sends through it: merge it into the key's policy (for example with source_policy_documents of an aws_iam_policy_document). It depends only on names, not on the keys, so a key created in the same configuration can use it."
+  value       = { for use, statements in local.kms_key_policies : use => jsonencode({ Version = "2012-10-17", Statement = statements }) }
+}
+
+output "monitor_settings" {
+  description = "Each monitor's settings as the module applies them, defaults filled in: what Terraform kept of the monitors input (it drops attributes it does not know without a word)."
+  value = { for key, m in var.monitors : key => {
+    state_machine_arn      = m.state_machine_arn
+    schedule_expression    = m.schedule_expression
+    timezone               = m.timezone
+    lookback_minutes       = m.lookback_minutes
+    enabled                = m.enabled
+    start_date             = m.start_date
+    end_date               = m.end_date
+    start_check            = m.start_check == null ? null : { schedule_expression = m.start_check.schedule_expression, lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes) }
+    instant_failure_alerts = m.instant_failure_alerts && m.enabled
+    message_format         = m.message_format
+    notify_on_success      = m.notify_on_success
+    role_arn               = m.role_arn
+  } }
 }
 
 output "state_table_name" {

@@ -6,7 +6,7 @@ resource "aws_dynamodb_table" "state" {
   #checkov:skip=CKV_AWS_28:Point-in-time recovery is optional (state_table_point_in_time_recovery): the table holds a status per monitor that the next check rebuilds.
   count = var.create_state_table ? 1 : 0
 
-  name         = "${var.name}-sfn-deadline-state"
+  name         = local.names.state_table
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "pk"
 

@@ -1,12 +1,5 @@
-# Patterns shared by validation rules and their messages (written once: checkov's HCL
-# parser cannot read them repeated inside a message's interpolation).
-locals {
-  state_machine_arn_regex   = "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_.-]{1,80})?$"
-  schedule_expression_regex = "^(cron\\(\\S+( \\S+){5}\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$"
-}
-
 variable "name" {
-  description = "Name prefix for every resource the module creates (function, roles, schedule group, queue, topic)."
+  description = "Name prefix for every resource the module creates (function, roles, schedule groups, queues, topic, rules, policies)."
   type        = string
 
   validation {
@@ -24,13 +17,14 @@ variable "monitors" {
     - timezone: IANA time zone of the schedule and of the times in alerts. Default: UTC.
     - lookback_minutes: how long before the deadline a run may start and still count for it. Default: 180.
     - enabled: false pauses the monitor without deleting it.
-    - start_date / end_date: optional RFC 3339 times between which the schedule fires.
+    - start_date / end_date: optional UTC times (2030-01-01T00:00:00Z) between which the schedule fires.
     - notify_on_success: also publish an OK notice when the run succeeded.
     - message_format: "text" for people and e-mail, "json" for machines, "chat" for AWS Chatbot (Slack, Microsoft Teams).
     - description: optional, shown on the schedule.
     - start_check: optional early missing-run check, a second schedule at the time by which a run must have started ({ schedule_expression, lookback_minutes = the monitor's }): MISSING long before the deadline.
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
+    Terraform drops attributes it does not know without a word: the monitor_settings output shows what each monitor really got.
   EOT
   type = map(object({
     state_machine_arn   = string
@@ -51,68 +45,63 @@ variable "monitors" {
     instant_failure_alerts = optional(bool, true)
   }))
 
+  # Every other rule on monitors is in monitors.tf (local.monitor_problems): a validation
+  # block may not use a local computed from its own variable.
   validation {
     condition     = length(var.monitors) > 0
     error_message = "monitors must name at least one state machine to watch."
   }
+}
+
+variable "read_scope" {
+  description = <<-EOT
+    What the check function may read in this account. Null (the default, least privilege): exactly the monitored state machines, granted in managed policies of 20 monitors each; a role holds 10 managed policies by default, so up to 200 monitors.
+    For larger estates, { state_machine_name_prefixes = ["etl-", "billing-"] } grants every state machine of this account and region whose name starts with one of the prefixes ("" for all of them), in the function's inline policy; every monitored state machine's name must match one.
+  EOT
+  type = object({
+    state_machine_name_prefixes = list(string)
+  })
+  default = null
 
   validation {
-    condition     = alltrue([for key in keys(var.monitors) : can(regex("^[0-9A-Za-z_.-]{1,64}$", key))])
-    error_message = "monitors keys name the schedules and must be 1 to 64 letters, digits, '.', '-' or '_'; not accepted: ${join(", ", [for key in keys(var.monitors) : "\"${key}\"" if !can(regex("^[0-9A-Za-z_.-]{1,64}$", key))])}."
+    condition     = var.read_scope == null || try(length(var.read_scope.state_machine_name_prefixes) > 0 && alltrue([for p in var.read_scope.state_machine_name_prefixes : can(regex("^[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{0,80}$", p))]), false)
+    error_message = "read_scope.state_machine_name_prefixes must list at least one prefix of up to 80 characters that a state machine name may hold (\"\" grants every state machine in this account and region)."
+  }
+}
+
+variable "service_quotas" {
+  description = "Your account's values of the adjustable AWS quotas the module plans against; raise one only once AWS has raised it for the account. Plan fails, naming the quota, when the module would need more. iam_managed_policies_per_role: IAM 'Managed policies per role' (default 10); eventbridge_rules_per_bus: EventBridge 'Rules per event bus' (300; 100 in some Regions), shared with every other rule on the default bus; eventbridge_event_pattern_characters: EventBridge 'Event pattern size' (2048, at most 4096), which each failure rule's list of 20 state machines must fit."
+  type = object({
+    iam_managed_policies_per_role        = optional(number, 10)
+    eventbridge_rules_per_bus            = optional(number, 300)
+    eventbridge_event_pattern_characters = optional(number, 2048)
+  })
+  default = {}
+
+  validation {
+    condition     = var.service_quotas.iam_managed_policies_per_role >= 1 && var.service_quotas.iam_managed_policies_per_role <= 25
+    error_message = "service_quotas.iam_managed_policies_per_role must be 1 to 25 (IAM's maximum for 'Managed policies per role')."
   }
 
   validation {
-    condition = alltrue([for m in values(var.monitors) : can(regex(
-      local.state_machine_arn_regex, m.state_machine_arn
-    ))])
-    error_message = "state_machine_arn must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex(local.state_machine_arn_regex, m.state_machine_arn))])}."
+    condition     = var.service_quotas.eventbridge_rules_per_bus >= 1
+    error_message = "service_quotas.eventbridge_rules_per_bus must be at least 1."
   }
 
   validation {
-    condition = alltrue([for m in values(var.monitors) : can(regex(
-      local.schedule_expression_regex, m.schedule_expression
-    ))])
-    error_message = "schedule_expression must be cron(<6 fields>) such as cron(0 2 * * ? *), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex(local.schedule_expression_regex, m.schedule_expression))])}."
+    condition     = var.service_quotas.eventbridge_event_pattern_characters >= 2048 && var.service_quotas.eventbridge_event_pattern_characters <= 4096
+    error_message = "service_quotas.eventbridge_event_pattern_characters must be 2048 (the default) to 4096 (PutRule's own limit on EventPattern)."
   }
+}
+
+variable "monitors_per_failure_rule" {
+  description = "How many monitors share one EventBridge rule for instant failure alerts (default 20: 1,000 monitors take 50 of the bus's 300 rules). A rule's event pattern lists its monitors' state machines and must fit EventBridge's pattern size quota (service_quotas): at 20 a rule, names up to about 40 characters fit 2,048. With longer names set fewer here (more rules), or raise the quota."
+  type        = number
+  default     = 20
 
   validation {
-    condition     = alltrue([for m in values(var.monitors) : m.lookback_minutes > 0 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes])
-    error_message = "lookback_minutes must be a whole number of minutes from 1 to 44640 (31 days); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !(m.lookback_minutes > 0 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes)])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", m.timezone))])
-    error_message = "timezone must be an IANA time zone name such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", m.timezone))])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : contains(["text", "json", "chat"], m.message_format)])
-    error_message = "message_format must be \"text\", \"json\" or \"chat\"; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !contains(["text", "json", "chat"], m.message_format)])}."
-  }
-
-  validation {
-    condition     = alltrue(flatten([for m in values(var.monitors) : [for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))]]))
-    error_message = "start_date and end_date must be UTC times such as 2026-01-01T00:00:00Z (AWS stores them in UTC; another offset would show as a change on every plan); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !alltrue([for d in [m.start_date, m.end_date] : d == null || (can(formatdate("YYYY", d)) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", d)))])])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : m.start_check == null || can(regex(local.schedule_expression_regex, m.start_check.schedule_expression))])
-    error_message = "start_check.schedule_expression must be cron(<6 fields>) such as cron(15 0 * * ? *), rate(...) or at(...): the time by which a run must have started; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.start_check != null && !can(regex(local.schedule_expression_regex, try(m.start_check.schedule_expression, "")))])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes > 0 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false)])
-    error_message = "start_check.lookback_minutes must be a whole number of minutes from 1 to 44640 (how long before the start check a run may have started), or unset to use the monitor's lookback_minutes; not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if !(try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes > 0 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false))])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : m.role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", m.role_arn))])
-    error_message = "role_arn must be an IAM role ARN in the state machine's account, such as arn:aws:iam::111122223333:role/sfn-deadline-read (see modules/member-role); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && !can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", coalesce(m.role_arn, "-")))])}."
-  }
-
-  validation {
-    condition     = alltrue([for m in values(var.monitors) : m.role_arn == null || try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])
-    error_message = "role_arn must be a role in the account that owns the state machine (the role reads it from inside that account); not accepted for monitor(s): ${join(", ", [for k, m in var.monitors : k if m.role_arn != null && !try(split(":", m.role_arn)[4] == split(":", m.state_machine_arn)[4], false)])}."
+    condition     = var.monitors_per_failure_rule >= 1 && var.monitors_per_failure_rule <= 100 && floor(var.monitors_per_failure_rule) == var.monitors_per_failure_rule
+    error_message = "monitors_per_failure_rule must be a whole number from 1 to 100."
   }
 }
 
@@ -133,19 +122,19 @@ variable "sns_topic_arn" {
   }
 
   validation {
-    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.sns_topic_arn))
+    condition     = var.sns_topic_arn == null || can(regex(local.standard_topic_arn_regex, var.sns_topic_arn))
     error_message = "sns_topic_arn must be the ARN of a standard SNS topic such as arn:aws:sns:us-east-1:111122223333:ops-alerts (a FIFO topic cannot take the alerts: they carry no message group)."
   }
 }
 
 variable "sns_topic_kms_key_arn" {
-  description = "KMS key of the alert topic: encrypts the topic the module creates, or is the key of your existing encrypted topic. The function is allowed to use it to publish."
+  description = "KMS key of the alert topic: encrypts the topic the module creates, or is the key of your existing encrypted topic. The function may use it to publish. The key's policy must allow what the kms_key_policies output's alert_topic document lists (the function), and its alarm_topic document too when the alarms go to this topic; an AWS managed key (alias/aws/sns) can never carry alarms and is refused then."
   type        = string
   default     = null
 
   validation {
-    condition     = var.sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.sns_topic_kms_key_arn))
-    error_message = "sns_topic_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id> (an alias ARN cannot be granted to the function)."
+    condition     = var.sns_topic_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.sns_topic_kms_key_arn))
+    error_message = "sns_topic_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>: an alias ARN cannot be granted to the function, and the AWS managed alias/aws/sns cannot carry the alarms (CloudWatch may not use it)."
   }
 }
 
@@ -165,8 +154,35 @@ variable "sns_email_subscriptions" {
   }
 }
 
+variable "alarm_sns_topic_arn" {
+  description = "Topic for the alarms on the monitor itself (function errors and throttles, failure queues, undeliverable checks and events). Null: the alert topic. A topic of its own, with its own key, keeps the alarms audible when the alert topic or its key is what broke."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex(local.standard_topic_arn_regex, var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be the ARN of a standard SNS topic such as arn:aws:sns:us-east-1:111122223333:ops-alarms."
+  }
+}
+
+variable "alarm_sns_topic_kms_key_arn" {
+  description = "KMS key of alarm_sns_topic_arn, if that topic is encrypted: its policy must allow what the kms_key_policies output's alarm_topic document lists (CloudWatch). An AWS managed key (alias/aws/sns) can never carry alarms and is refused."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.alarm_sns_topic_kms_key_arn))
+    error_message = "alarm_sns_topic_kms_key_arn must be a customer managed KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id> (CloudWatch cannot use the AWS managed alias/aws/sns)."
+  }
+
+  validation {
+    condition     = var.alarm_sns_topic_kms_key_arn == null || var.alarm_sns_topic_arn != null
+    error_message = "alarm_sns_topic_kms_key_arn is the key of alarm_sns_topic_arn: set the topic too, or set sns_topic_kms_key_arn for the alert topic."
+  }
+}
+
 variable "lambda_runtime" {
-  description = "Python runtime of the check function."
+  description = "Python runtime of the check function. python3.14 needs AWS provider 6.21 or later (docs/provider-versions.md); the default needs 5.76."
   type        = string
   default     = "python3.13"
 
@@ -221,18 +237,18 @@ variable "log_retention_in_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key that encrypts the function's log group (its key policy must allow CloudWatch Logs). Null uses CloudWatch Logs' own encryption."
+  description = "KMS key that encrypts the function's log group; its policy must allow what the kms_key_policies output's logs document lists (CloudWatch Logs). Null uses CloudWatch Logs' own encryption."
   type        = string
   default     = null
 
   validation {
-    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_kms_key_arn))
+    condition     = var.log_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.log_kms_key_arn))
     error_message = "log_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the check function, so other functions cannot starve it (null: unreserved). A burst of checks beyond it is throttled and retried by Lambda."
+  description = "Concurrency reserved for the check function, so other functions cannot starve it (null: unreserved). A burst of checks beyond it is throttled and retried by Lambda. Lambda refuses a reservation that leaves the account less than 100 unreserved, and new accounts start with a low concurrency limit: check yours (aws lambda get-account-settings) before setting this."
   type        = number
   default     = null
 
@@ -277,18 +293,18 @@ variable "state_table_point_in_time_recovery" {
 }
 
 variable "state_table_kms_key_arn" {
-  description = "KMS key that encrypts the state table. Null uses DynamoDB's AWS owned key (the table is encrypted either way)."
+  description = "KMS key that encrypts the state table; its policy must allow what the kms_key_policies output's state_table document lists (the function through DynamoDB; whoever runs terraform apply needs the same to create the table). Null uses DynamoDB's AWS owned key (the table is encrypted either way)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.state_table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.state_table_kms_key_arn))
+    condition     = var.state_table_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.state_table_kms_key_arn))
     error_message = "state_table_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
 
 variable "create_alarms" {
-  description = "Create CloudWatch alarms on the monitor itself (function errors and throttles, messages in either failure queue), sending to the alert topic on ALARM and OK."
+  description = "Create CloudWatch alarms on the monitor itself (function errors and throttles, messages in either failure queue, checks and events that could not even reach a failure queue), sending to alarm_sns_topic_arn (or the alert topic) on ALARM and OK."
   type        = bool
   default     = true
 }
@@ -324,23 +340,23 @@ variable "schedule_retry_policy" {
 }
 
 variable "schedule_kms_key_arn" {
-  description = "KMS key that encrypts the schedules' input at rest. Null uses an AWS owned key."
+  description = "KMS key that encrypts the schedules' input at rest; its policy must allow what the kms_key_policies output's schedules document lists (the Scheduler's role). Null uses an AWS owned key."
   type        = string
   default     = null
 
   validation {
-    condition     = var.schedule_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.schedule_kms_key_arn))
+    condition     = var.schedule_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.schedule_kms_key_arn))
     error_message = "schedule_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
 
 variable "dead_letter_queue_kms_key_arn" {
-  description = "KMS key that encrypts both failure queues (checks the Scheduler could not deliver, checks that failed in the function). Null uses SQS-managed encryption (SSE-SQS)."
+  description = "KMS key that encrypts both failure queues (checks the Scheduler or EventBridge could not deliver, checks that failed in the function); its policy must allow what the kms_key_policies output's failure_queues document lists (EventBridge for undeliverable failure events, the function and the Scheduler's role). Null uses SQS-managed encryption (SSE-SQS)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dead_letter_queue_kms_key_arn))
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex(local.kms_key_arn_regex, var.dead_letter_queue_kms_key_arn))
     error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
@@ -371,4 +387,10 @@ variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
   default     = {}
+}
+
+# Patterns that validation rules and their messages share.
+locals {
+  kms_key_arn_regex        = "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+  standard_topic_arn_regex = "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
 }

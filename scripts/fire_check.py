@@ -24,7 +24,7 @@ from typing import Any
 
 from moto.events.models import EventPattern
 
-from scripts.build_lambda_zip import ZIP_PATH
+from dev.build_lambda_zip import ZIP_PATH
 
 
 def scheduled_event(

@@ -51,6 +51,8 @@ from typing import TYPE_CHECKING, Any
 from moto.core.config import default_user_config
 from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
+from moto.kms import utils as kms_utils
+from moto.kms.models import KmsBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.responses import StepFunctionResponse
 
@@ -83,12 +85,12 @@ def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
     )
 
 
-class _AccessDenied(AWSError):
+class _AccessDeniedError(AWSError):
     TYPE = "AccessDeniedException"
     STATUS = 400
 
 
-class _TypeNotSupported(AWSError):
+class _TypeNotSupportedError(AWSError):
     TYPE = "StateMachineTypeNotSupported"
     STATUS = 400
 
@@ -113,12 +115,12 @@ def _answer_as_aws(
                 f"User: arn:aws:sts::{self.current_account}:assumed-role/caller is not "
                 f"authorized to perform: states:{action} on resource: {arn}"
             )
-            raise _AccessDenied(msg)
+            raise _AccessDeniedError(msg)
         if action == "ListExecutions" and len(parts) > 6:
             machine = self.stepfunction_backend.describe_state_machine(":".join(parts[:7]))
             if getattr(machine, "type", "STANDARD") == "EXPRESS":
                 msg = f"This operation is not supported by this type of state machine: {arn}"
-                raise _TypeNotSupported(msg)
+                raise _TypeNotSupportedError(msg)
         return read(self)
 
     answer.__name__ = read.__name__
@@ -145,9 +147,31 @@ def patch_stepfunctions() -> None:
             setattr(StepFunctionResponse, name, _answer_as_aws(read, action, parameter))
 
 
+def patch_kms() -> None:
+    """DescribeKey on the predefined alias alias/aws/sns answers, as on AWS, with the AWS
+    managed key (KMS creates it on first use); moto knows no such alias, and marks the
+    keys it creates for predefined aliases as customer managed."""
+    if "alias/aws/sns" not in kms_utils.RESERVED_ALIASES:
+        kms_utils.RESERVED_ALIASES.append("alias/aws/sns")
+    generate = KmsBackend._generate_default_keys
+    if getattr(generate, "aws_answer", False):
+        return
+
+    def generate_aws_managed(self: KmsBackend, alias_name: str) -> str | None:
+        key_id = generate(self, alias_name)
+        if key_id is not None:
+            self.keys[key_id].key_manager = "AWS"
+        return key_id
+
+    generate_aws_managed.aws_answer = True  # type: ignore[attr-defined]
+    KmsBackend._generate_default_keys = generate_aws_managed  # type: ignore[method-assign]
+
+
 def configure_moto() -> None:
-    """Patch the missing actions in and let moto run state machines as AWS would."""
+    """Patch the missing actions in and let moto answer and run state machines as AWS
+    would."""
     patch_stepfunctions()
+    patch_kms()
     # One access-log line per request drowns the test and demo output, and moto logs a
     # Fail state it ran as intended as an exception.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -189,17 +189,21 @@ def status_change(
     cause: str | None = "relation orders_staging is locked",
     redrive_count: int = 0,
 ) -> dict[str, Any]:
-    """The rule's input: a real "Step Functions Execution Status Change" event, wrapped by
-    the module's input transformer as the contract's status_change check."""
+    """A failure rule's input: a real "Step Functions Execution Status Change" event,
+    wrapped by the module's input transformer as the contract's status_change check of
+    the rule's one monitor."""
     event = status_change_event(
         execution_arn, status, start, stop, error=error, cause=cause, redrive_count=redrive_count
     )
     return {
         "version": 1,
         "check": "status_change",
-        "monitor": monitor,
-        "state_machine_arn": event["detail"]["stateMachineArn"],
-        "timezone": "Asia/Tokyo",
-        "message_format": "text",
+        "monitors": [
+            {
+                "monitor": monitor,
+                "state_machine_arn": event["detail"]["stateMachineArn"],
+                "timezone": "Asia/Tokyo",
+            }
+        ],
         "event": event,
     }

@@ -1,5 +1,5 @@
-# Plan-time assertions on the module's wiring, with a mocked AWS provider: no account,
-# no emulator. `terraform test` runs these; apply-time behaviour is tested against moto.
+# Assertions on the module's wiring, applied with a mocked AWS provider: no account, no
+# emulator. `terraform test` runs these; apply-time behaviour is tested against moto.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -12,20 +12,57 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
-  # Policy documents are JSON that IAM resources validate, so the mock must be JSON too.
   mock_data "aws_region" {
     defaults = {
+      id   = "us-east-1"
       name = "us-east-1"
     }
   }
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_kms_key" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      arn = "arn:aws:kms:us-east-1:000000000000:key/44444444-5555-4666-8777-888888888888"
     }
   }
   mock_resource "aws_lambda_function" {
     defaults = {
       arn = "arn:aws:lambda:us-east-1:000000000000:function:ops-sfn-deadline-check"
+    }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = {
+      arn = "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"
+    }
+  }
+  # Attributes the provider checks as ARNs; the names in them do not matter here.
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::000000000000:role/mocked"
+    }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = {
+      arn = "arn:aws:iam::000000000000:policy/mocked"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:mocked"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/mocked"
+    }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:us-east-1:000000000000:ops-sfn-deadline-alerts"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:us-east-1:000000000000:rule/mocked"
     }
   }
 }
@@ -45,16 +82,16 @@ variables {
       enabled             = false
       notify_on_success   = true
       message_format      = "json"
-      start_date          = "2026-01-01T00:00:00Z"
+      start_date          = "2035-01-01T00:00:00Z"
     }
   }
 }
 
 run "one_schedule_per_monitor_one_function" {
-  command = plan
+  command = apply
 
   assert {
-    condition     = toset(keys(aws_scheduler_schedule.deadline)) == toset(["nightly-etl", "billing"])
+    condition     = toset(keys(module.deadline_schedules.schedules)) == toset(["nightly-etl", "billing"])
     error_message = "There must be exactly one schedule per monitor, keyed by monitor name."
   }
 
@@ -65,39 +102,57 @@ run "one_schedule_per_monitor_one_function" {
 }
 
 run "daily_job_defaults" {
-  command = plan
+  command = apply
 
   assert {
-    condition     = aws_scheduler_schedule.deadline["nightly-etl"].schedule_expression == "cron(0 2 * * ? *)"
+    condition     = module.deadline_schedules.schedules["nightly-etl"].schedule_expression == "cron(0 2 * * ? *)"
     error_message = "The default deadline is 02:00 every day."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.deadline["nightly-etl"].schedule_expression_timezone == "UTC"
+    condition     = module.deadline_schedules.schedules["nightly-etl"].schedule_expression_timezone == "UTC"
     error_message = "The default time zone is UTC."
   }
 
   assert {
-    condition     = jsondecode(aws_scheduler_schedule.deadline["nightly-etl"].target[0].input).lookback_minutes == 180
+    condition     = jsondecode(module.deadline_schedules.schedules["nightly-etl"].target[0].input).lookback_minutes == 180
     error_message = "The default look-back of 3 hours covers a run that starts at 00:00 for a 02:00 deadline."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.deadline["nightly-etl"].state == "ENABLED"
+    condition     = module.deadline_schedules.schedules["nightly-etl"].state == "ENABLED"
     error_message = "Monitors are enabled by default."
+  }
+
+  assert {
+    condition = jsonencode(output.monitor_settings["nightly-etl"]) == jsonencode({
+      state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+      schedule_expression    = "cron(0 2 * * ? *)"
+      timezone               = "UTC"
+      lookback_minutes       = 180
+      enabled                = true
+      start_date             = null
+      end_date               = null
+      start_check            = null
+      instant_failure_alerts = true
+      message_format         = "text"
+      notify_on_success      = false
+      role_arn               = null
+    })
+    error_message = "monitor_settings shows each monitor's settings with the defaults filled in."
   }
 }
 
 run "schedules_fire_on_time_with_the_contract" {
-  command = plan
+  command = apply
 
   assert {
-    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.flexible_time_window[0].mode == "OFF"])
+    condition     = alltrue([for s in module.deadline_schedules.schedules : s.flexible_time_window[0].mode == "OFF"])
     error_message = "A deadline check must fire exactly on time: flexible time window OFF."
   }
 
   assert {
-    condition = jsondecode(aws_scheduler_schedule.deadline["billing"].target[0].input) == {
+    condition = jsondecode(module.deadline_schedules.schedules["billing"].target[0].input) == {
       version                = 1
       monitor                = "billing"
       state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
@@ -113,84 +168,131 @@ run "schedules_fire_on_time_with_the_contract" {
   }
 
   assert {
-    condition     = strcontains(aws_scheduler_schedule.deadline["billing"].target[0].input, "\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"")
+    condition     = strcontains(module.deadline_schedules.schedules["billing"].target[0].input, "\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"")
     error_message = "The context attributes must appear literally (not as \\u003c...\\u003e) for the Scheduler to substitute them."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.deadline["billing"].state == "DISABLED"
+    condition     = module.deadline_schedules.schedules["billing"].state == "DISABLED"
     error_message = "enabled = false pauses the monitor."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.deadline["billing"].start_date == "2026-01-01T00:00:00Z"
+    condition     = module.deadline_schedules.schedules["billing"].start_date == "2035-01-01T00:00:00Z"
     error_message = "start_date reaches the schedule."
   }
 
   assert {
-    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.group_name == "ops"])
+    condition     = alltrue([for s in module.deadline_schedules.schedules : s.group_name == "ops"])
     error_message = "Every schedule lives in the module's own schedule group."
+  }
+
+  assert {
+    condition     = alltrue([for s in module.deadline_schedules.schedules : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
+    error_message = "Undelivered checks are retried before they go to the undelivered queue."
   }
 }
 
 run "least_privilege" {
-  command = plan
+  command = apply
 
   assert {
-    condition = toset(one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredStateMachines"]).resources) == toset([
-      "arn:aws:states:us-east-1:000000000000:stateMachine:etl",
-      "arn:aws:states:us-east-1:000000000000:stateMachine:billing",
-    ])
-    error_message = "ListExecutions is granted on the monitored state machines only (a version or alias is authorized through its state machine's ARN)."
+    condition = [for s in jsondecode(aws_iam_policy.read["00"].policy).Statement : [s.Sid, s.Action, s.Resource]] == [
+      ["ReadMonitoredStateMachines", "states:ListExecutions", [
+        "arn:aws:states:us-east-1:000000000000:stateMachine:billing",
+        "arn:aws:states:us-east-1:000000000000:stateMachine:etl",
+      ]],
+      ["ReadMonitoredExecutions", "states:DescribeExecution", [
+        "arn:aws:states:us-east-1:000000000000:execution:billing:*",
+        "arn:aws:states:us-east-1:000000000000:execution:etl:*",
+      ]],
+    ]
+    error_message = "ListExecutions and DescribeExecution are granted on the monitored state machines and their executions only (a version or alias through its state machine's ARN)."
   }
 
   assert {
-    condition = toset(one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredExecutions"]).resources) == toset([
-      "arn:aws:states:us-east-1:000000000000:execution:etl:*",
-      "arn:aws:states:us-east-1:000000000000:execution:billing:*",
-    ])
-    error_message = "DescribeExecution is granted on the monitored state machines' executions only."
+    condition     = keys(aws_iam_policy.read) == ["00"] && keys(aws_iam_role_policy_attachment.read) == ["00"]
+    error_message = "Two monitors' read grants fit one managed policy, attached to the function's role."
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "PublishAlerts"]).resources == toset(["arn:aws:sns:us-east-1:000000000000:alerts"])
-    error_message = "The function may publish to the alert topic only."
+    condition = { for s in jsondecode(local.lambda_policy).Statement : s.Sid => [s.Action, s.Resource] } == {
+      WriteOwnLogs     = [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check:*"]
+      RememberChecks   = [["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"]
+      PublishAlerts    = ["sns:Publish", "arn:aws:sns:us-east-1:000000000000:alerts"]
+      KeepFailedChecks = ["sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]
+    }
+    error_message = "The function's inline policy holds exactly what every check needs, no KMS permission without keys."
   }
 
   assert {
-    condition     = length([for s in data.aws_iam_policy_document.lambda.statement : s if anytrue([for a in s.actions : startswith(a, "kms:")])]) == 0
-    error_message = "Without customer-managed keys the function gets no KMS permission."
+    condition = { for s in jsondecode(local.scheduler_policy).Statement : s.Sid => [s.Action, s.Resource] } == {
+      InvokeCheck = ["lambda:InvokeFunction", "arn:aws:lambda:us-east-1:000000000000:function:ops-sfn-deadline-check"]
+      DeadLetter  = ["sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-scheduler-dlq"]
+    }
+    error_message = "The Scheduler's role may only invoke the function (lambda:InvokeFunction, never the non-existent lambda:InvokeLambda) and dead-letter."
   }
 
   assert {
-    condition     = toset(data.aws_iam_policy_document.lambda.statement[*].sid) == toset(["WriteOwnLogs", "ReadMonitoredStateMachines", "ReadMonitoredExecutions", "PublishAlerts", "KeepFailedChecks", "RememberChecks"])
-    error_message = "The function's role holds exactly the statements it needs."
-  }
-
-  assert {
-    condition     = data.aws_iam_policy_document.scheduler.statement[0].actions == toset(["lambda:InvokeFunction"])
-    error_message = "The Scheduler's role may only invoke the function (lambda:InvokeFunction, never the non-existent lambda:InvokeLambda)."
-  }
-
-  assert {
-    condition     = length(data.aws_iam_policy_document.scheduler_assume.statement[0].condition) == 1 && alltrue([for c in data.aws_iam_policy_document.scheduler_assume.statement[0].condition : c.test == "StringEquals" && c.variable == "aws:SourceAccount" && toset(c.values) == toset(["000000000000"])])
+    condition     = jsondecode(aws_iam_role.scheduler.assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "000000000000" } }
     error_message = "The Scheduler's role trusts only schedules of this account."
   }
 }
 
+run "read_grants_split_over_managed_policies" {
+  command = apply
+
+  variables {
+    monitors = { for n in range(45) : format("job-%02d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:000000000000:stateMachine:job-%02d", n)
+    } }
+  }
+
+  assert {
+    condition     = keys(aws_iam_policy.read) == ["00", "01", "02"] && length(jsondecode(aws_iam_policy.read["02"].policy).Statement[0].Resource) == 5
+    error_message = "Read grants go 20 monitors to a managed policy."
+  }
+
+  assert {
+    condition     = aws_iam_policy.read["01"].name == "ops-sfn-deadline-read-01"
+    error_message = "Read policies are named after the module and their position."
+  }
+}
+
+run "read_scope_grants_by_prefix" {
+  command = apply
+
+  variables {
+    read_scope = { state_machine_name_prefixes = ["etl", "billing"] }
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.read) == 0
+    error_message = "With a read scope no per-monitor policy is created."
+  }
+
+  assert {
+    condition = { for s in jsondecode(local.lambda_policy).Statement : s.Sid => s.Resource if startswith(s.Sid, "Read") } == {
+      ReadStateMachinesInScope = ["arn:aws:states:us-east-1:000000000000:stateMachine:etl*", "arn:aws:states:us-east-1:000000000000:stateMachine:billing*"]
+      ReadExecutionsInScope    = ["arn:aws:states:us-east-1:000000000000:execution:etl*:*", "arn:aws:states:us-east-1:000000000000:execution:billing*:*"]
+    }
+    error_message = "read_scope grants the state machines and executions of this account and region whose names start with a prefix."
+  }
+}
+
 run "created_encrypted_topic" {
-  command = plan
+  command = apply
 
   variables {
     sns_topic_arn           = null
     create_sns_topic        = true
-    sns_topic_kms_key_arn   = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    sns_topic_kms_key_arn   = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
     sns_email_subscriptions = ["ops@example.com"]
     iam_role_path           = "/monitoring/"
   }
 
   assert {
-    condition     = aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    condition     = aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
     error_message = "The created topic is encrypted with the given key."
   }
 
@@ -200,7 +302,7 @@ run "created_encrypted_topic" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "UseKeyAlertTopic"]).actions == toset(["kms:GenerateDataKey*", "kms:Decrypt"])
+    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Action if s.Sid == "UseKeyAlertTopic"]) == ["kms:GenerateDataKey*", "kms:Decrypt"]
     error_message = "The function may use the topic's key to publish."
   }
 
@@ -208,24 +310,86 @@ run "created_encrypted_topic" {
     condition     = aws_iam_role.lambda.path == "/monitoring/" && aws_iam_role.scheduler.path == "/monitoring/"
     error_message = "iam_role_path reaches both roles."
   }
-}
-
-run "dead_letter_queue_is_encrypted" {
-  command = plan
 
   assert {
-    condition     = aws_sqs_queue.scheduler_dead_letter.sqs_managed_sse_enabled == true
-    error_message = "Without a key the dead-letter queue uses SSE-SQS."
+    condition     = [for s in jsondecode(output.kms_key_policies.alert_topic).Statement : s.Sid] == ["SfnDeadlineFunctionPublishes"] && jsondecode(output.kms_key_policies.alarm_topic).Statement[0].Principal == { Service = "cloudwatch.amazonaws.com" }
+    error_message = "The alert topic's key must let the function publish, and the alarms' topic's key CloudWatch."
   }
 
   assert {
-    condition     = alltrue([for s in aws_scheduler_schedule.deadline : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
-    error_message = "Undelivered checks are retried before they are dead-lettered."
+    condition     = jsondecode(output.kms_key_policies.alert_topic).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == "arn:aws:iam::000000000000:role/monitoring/ops-sfn-deadline-check"
+    error_message = "The key policy names the function's role by its ARN, path included."
+  }
+}
+
+run "aws_managed_key_cannot_carry_alarms" {
+  command = plan
+
+  variables {
+    sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/33333333-4444-4555-8666-777777777777"
+  }
+
+  override_data {
+    target = data.aws_kms_key.sns_aws_managed
+    values = {
+      arn = "arn:aws:kms:us-east-1:000000000000:key/33333333-4444-4555-8666-777777777777"
+    }
+  }
+
+  expect_failures = [data.aws_kms_key.sns_aws_managed]
+}
+
+run "alarms_on_a_topic_of_their_own" {
+  command = apply
+
+  variables {
+    alarm_sns_topic_arn         = "arn:aws:sns:us-east-1:000000000000:alarms"
+    alarm_sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/22222222-3333-4444-8555-666666666666"
+    sns_topic_kms_key_arn       = "arn:aws:kms:us-east-1:000000000000:key/33333333-4444-4555-8666-777777777777"
+  }
+
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.health : a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:alarms"]) && a.ok_actions == a.alarm_actions])
+    error_message = "alarm_sns_topic_arn takes the alarms away from the alert topic."
+  }
+
+  assert {
+    condition     = local.alarm_topic_key_arn == "arn:aws:kms:us-east-1:000000000000:key/22222222-3333-4444-8555-666666666666"
+    error_message = "It is the alarm topic's key that must not be the AWS managed one."
+  }
+
+}
+
+run "every_key_policy_document" {
+  command = apply
+
+  assert {
+    condition     = keys(output.kms_key_policies) == ["alarm_topic", "alert_topic", "failure_queues", "logs", "schedules", "state_table"]
+    error_message = "Every key input has its key policy document."
+  }
+
+  assert {
+    condition     = jsondecode(output.kms_key_policies.failure_queues).Statement[0].Principal == { Service = "events.amazonaws.com" }
+    error_message = "EventBridge must be allowed to put undeliverable failure events in an encrypted queue."
+  }
+
+  assert {
+    condition     = jsondecode(output.kms_key_policies.logs).Statement[0].Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check"
+    error_message = "CloudWatch Logs may use the key for the function's log group only."
+  }
+}
+
+run "dead_letter_queue_is_encrypted" {
+  command = apply
+
+  assert {
+    condition     = aws_sqs_queue.undelivered.sqs_managed_sse_enabled == true
+    error_message = "Without a key the undelivered queue uses SSE-SQS."
   }
 }
 
 run "watch_the_watcher" {
-  command = plan
+  command = apply
 
   variables {
     lambda_reserved_concurrent_executions = 20
@@ -243,13 +407,28 @@ run "watch_the_watcher" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.monitor)) == toset(["check-errors", "check-throttles", "scheduler-dead-letters", "check-failures"])
-    error_message = "Alarms watch the function's errors and throttles and both failure queues."
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"]
+    error_message = "Alarms watch the function's errors and throttles, both failure queues, and deliveries that reach no queue."
   }
 
   assert {
-    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.monitor : a.treat_missing_data == "notBreaching" && a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:alerts"]) && a.ok_actions == a.alarm_actions])
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.health : a.treat_missing_data == "notBreaching" && a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:alerts"]) && a.ok_actions == a.alarm_actions])
     error_message = "A quiet month reads OK, and alarms notify the alert topic on ALARM and on OK."
+  }
+
+  assert {
+    condition = toset([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : jsonencode([q.metric[0].namespace, q.metric[0].metric_name, q.metric[0].dimensions]) if length(q.metric) > 0]) == toset([
+      jsonencode(["AWS/Scheduler", "InvocationDroppedCount", { ScheduleGroup = "ops" }]),
+      jsonencode(["AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", { ScheduleGroup = "ops" }]),
+    ])
+    error_message = "Checks the Scheduler dropped or could not dead-letter raise an alarm, per schedule group."
+  }
+
+  assert {
+    condition = [for q in aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query : jsonencode([q.metric[0].namespace, q.metric[0].metric_name, q.metric[0].dimensions, q.return_data])] == [
+      jsonencode(["AWS/Events", "InvocationsFailedToBeSentToDlq", { RuleName = "ops-sfn-failed-00" }, true]),
+    ]
+    error_message = "Failure events EventBridge could not dead-letter raise an alarm, per rule."
   }
 
   assert {
@@ -264,14 +443,14 @@ run "watch_the_watcher" {
 }
 
 run "alarms_can_be_switched_off" {
-  command = plan
+  command = apply
 
   variables {
     create_alarms = false
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.monitor) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.health) == 0
     error_message = "create_alarms = false creates no alarm."
   }
 
@@ -282,56 +461,61 @@ run "alarms_can_be_switched_off" {
 }
 
 run "instant_failure_alerts_by_default" {
-  command = plan
+  command = apply
 
-  assert {
-    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl", "billing"])
-    error_message = "Each monitor of a state machine in this account has a failure rule by default."
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
+        timezone          = "Europe/Berlin"
+        message_format    = "json"
+      }
+      paused = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:paused"
+        enabled           = false
+      }
+    }
   }
 
   assert {
-    condition = jsondecode(aws_cloudwatch_event_rule.failure["nightly-etl"].event_pattern) == {
+    condition     = keys(aws_cloudwatch_event_rule.failure) == ["00"] && aws_cloudwatch_event_rule.failure["00"].name == "ops-sfn-failed-00"
+    error_message = "Monitors share failure rules, named after the module and their position."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.failure["00"].event_pattern) == {
       source        = ["aws.states"]
       "detail-type" = ["Step Functions Execution Status Change"]
       detail = {
-        status          = ["FAILED", "TIMED_OUT", "ABORTED"]
-        stateMachineArn = ["arn:aws:states:us-east-1:000000000000:stateMachine:etl"]
+        status = ["FAILED", "TIMED_OUT", "ABORTED"]
+        stateMachineArn = [
+          "arn:aws:states:us-east-1:000000000000:stateMachine:billing",
+          "arn:aws:states:us-east-1:000000000000:stateMachine:etl",
+        ]
       }
     }
-    error_message = "The rule forwards failed, timed-out and aborted runs of the monitored state machine only."
+    error_message = "The rule forwards failed, timed-out and aborted runs of its monitors' state machines only; a paused monitor's is not among them."
   }
 
   assert {
-    condition     = jsondecode(aws_cloudwatch_event_rule.failure["billing"].event_pattern).detail.stateMachineAliasArn == ["arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"]
-    error_message = "A monitor of an alias hears of the runs started through that alias only."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_event_rule.failure["nightly-etl"].name == "ops-sfn-failed-nightly-etl"
-    error_message = "Rules are named after the module and the monitor."
-  }
-
-  assert {
-    condition = jsondecode(replace(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")) == {
-      version           = 1
-      check             = "status_change"
-      monitor           = "billing"
-      state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
-      timezone          = "Europe/Berlin"
-      message_format    = "json"
-      event             = {}
+    condition = jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")) == {
+      version = 1
+      check   = "status_change"
+      monitors = [
+        { monitor = "billing", state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod", timezone = "Europe/Berlin", message_format = "json" },
+        { monitor = "nightly-etl", state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl" },
+      ]
+      event = {}
     }
-    error_message = "The rule's input is the contract's status_change check around the whole event."
+    error_message = "The rule's input is the contract's status_change check: its monitors (defaults left out) around the whole event."
   }
 
   assert {
-    condition     = endswith(aws_cloudwatch_event_target.failure["billing"].input_transformer[0].input_template, ",\"event\":<aws.events.event.json>}")
+    condition     = endswith(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, ",\"event\":<aws.events.event.json>}")
     error_message = "The event is placed unquoted and last, as EventBridge requires for <aws.events.event.json>."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_event_rule.failure["nightly-etl"].state == "ENABLED" && aws_cloudwatch_event_rule.failure["billing"].state == "DISABLED"
-    error_message = "A paused monitor's failure rule is paused too."
   }
 
   assert {
@@ -340,18 +524,43 @@ run "instant_failure_alerts_by_default" {
   }
 
   assert {
-    condition     = alltrue([for t in aws_cloudwatch_event_target.failure : length(t.dead_letter_config) == 1])
-    error_message = "Failure events EventBridge cannot deliver go to the dead-letter queue."
+    condition     = alltrue([for t in aws_cloudwatch_event_target.failure : t.dead_letter_config[0].arn == aws_sqs_queue.undelivered.arn])
+    error_message = "Failure events EventBridge cannot deliver go to the undelivered queue."
   }
 
   assert {
-    condition     = length(one(data.aws_iam_policy_document.dead_letter_queue[0].statement).condition) == 1 && alltrue([for c in one(data.aws_iam_policy_document.dead_letter_queue[0].statement).condition : c.test == "ArnLike" && c.variable == "aws:SourceArn" && toset(c.values) == toset(["arn:aws:events:us-east-1:000000000000:rule/ops-sfn-failed-*"])])
+    condition     = jsondecode(aws_sqs_queue_policy.undelivered[0].policy).Statement[0].Condition == { ArnLike = { "aws:SourceArn" = "arn:aws:events:us-east-1:000000000000:rule/ops-sfn-failed-*" } }
     error_message = "Only the module's rules may dead-letter into the queue."
+  }
+
+  assert {
+    condition     = output.failure_event_rule_arns == { billing = aws_cloudwatch_event_rule.failure["00"].arn, nightly-etl = aws_cloudwatch_event_rule.failure["00"].arn }
+    error_message = "failure_event_rule_arns says which rule hears each monitor."
+  }
+}
+
+run "twenty_monitors_a_rule" {
+  command = apply
+
+  variables {
+    monitors = { for n in range(41) : format("job-%02d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:000000000000:stateMachine:job-%02d", n)
+    } }
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_event_rule.failure) == ["00", "01", "02"] && length(jsondecode(aws_cloudwatch_event_rule.failure["02"].event_pattern).detail.stateMachineArn) == 1
+    error_message = "A failure rule serves 20 monitors."
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"] && length(aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query) == 4
+    error_message = "One alarm sums the dead-letter failures of up to 10 rules."
   }
 }
 
 run "early_start_check" {
-  command = plan
+  command = apply
 
   variables {
     monitors = {
@@ -368,22 +577,22 @@ run "early_start_check" {
   }
 
   assert {
-    condition     = toset(keys(aws_scheduler_schedule.start)) == toset(["nightly-etl"])
+    condition     = keys(module.start_schedules.schedules) == ["nightly-etl"]
     error_message = "Only monitors with start_check get a start schedule."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.start["nightly-etl"].group_name == "ops-start" && aws_scheduler_schedule.start["nightly-etl"].name == "nightly-etl"
+    condition     = module.start_schedules.schedules["nightly-etl"].group_name == "ops-start" && module.start_schedules.schedules["nightly-etl"].name == "nightly-etl"
     error_message = "Start checks live in their own group, under the monitor's name."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.start["nightly-etl"].schedule_expression == "cron(15 0 * * ? *)" && aws_scheduler_schedule.start["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo" && aws_scheduler_schedule.start["nightly-etl"].flexible_time_window[0].mode == "OFF"
+    condition     = module.start_schedules.schedules["nightly-etl"].schedule_expression == "cron(15 0 * * ? *)" && module.start_schedules.schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo" && module.start_schedules.schedules["nightly-etl"].flexible_time_window[0].mode == "OFF"
     error_message = "The start check fires on time, in the monitor's time zone."
   }
 
   assert {
-    condition = jsondecode(aws_scheduler_schedule.start["nightly-etl"].target[0].input) == {
+    condition = jsondecode(module.start_schedules.schedules["nightly-etl"].target[0].input) == {
       version                = 1
       check                  = "start"
       monitor                = "nightly-etl"
@@ -399,13 +608,18 @@ run "early_start_check" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_event_rule.failure)) == toset(["nightly-etl"])
-    error_message = "instant_failure_alerts = false leaves a monitor without a failure rule."
+    condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : m.monitor] == ["nightly-etl"]
+    error_message = "instant_failure_alerts = false leaves a monitor out of the failure rules."
+  }
+
+  assert {
+    condition     = jsonencode(sort([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0])) == jsonencode(["ops", "ops", "ops-start", "ops-start"])
+    error_message = "The start checks' group is watched for lost checks too."
   }
 }
 
 run "state_table_on_by_default" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_dynamodb_table.state[0].name == "ops-sfn-deadline-state" && aws_dynamodb_table.state[0].billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.state[0].hash_key == "pk"
@@ -426,34 +640,29 @@ run "state_table_on_by_default" {
     condition     = aws_lambda_function.this.environment[0].variables.STATE_TABLE_NAME == "ops-sfn-deadline-state"
     error_message = "The function knows its state table."
   }
-
-  assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "RememberChecks"]).actions == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"])
-    error_message = "The function may read and write items of its state table, nothing else."
-  }
 }
 
 run "state_table_options" {
-  command = plan
+  command = apply
 
   variables {
     state_table_point_in_time_recovery = true
-    state_table_kms_key_arn            = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    state_table_kms_key_arn            = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
   }
 
   assert {
-    condition     = aws_dynamodb_table.state[0].point_in_time_recovery[0].enabled && aws_dynamodb_table.state[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
-    error_message = "Point-in-time recovery and a customer-managed key can be asked for."
+    condition     = aws_dynamodb_table.state[0].point_in_time_recovery[0].enabled && aws_dynamodb_table.state[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
+    error_message = "Point-in-time recovery and a customer managed key can be asked for."
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "UseKeyStateTable"]).resources == toset(["arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"])
+    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Resource if s.Sid == "UseKeyStateTable"]) == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
     error_message = "The function may use the state table's key."
   }
 }
 
 run "state_table_can_be_switched_off" {
-  command = plan
+  command = apply
 
   variables {
     create_state_table = false
@@ -465,13 +674,13 @@ run "state_table_can_be_switched_off" {
   }
 
   assert {
-    condition     = length([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "RememberChecks"]) == 0
+    condition     = length([for s in jsondecode(local.lambda_policy).Statement : s if s.Sid == "RememberChecks"]) == 0
     error_message = "Without a table the function gets no DynamoDB permission."
   }
 }
 
 run "cross_account_monitor" {
-  command = plan
+  command = apply
 
   variables {
     monitors = {
@@ -486,22 +695,40 @@ run "cross_account_monitor" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "AssumeMemberRoles"]).resources == toset(["arn:aws:iam::111122223333:role/ops-sfn-deadline-read"])
-    error_message = "The function may assume exactly the monitors' member roles."
+    condition = { for s in jsondecode(aws_iam_policy.read["00"].policy).Statement : s.Sid => s.Resource } == {
+      ReadMonitoredStateMachines = ["arn:aws:states:us-east-1:000000000000:stateMachine:etl"]
+      ReadMonitoredExecutions    = ["arn:aws:states:us-east-1:000000000000:execution:etl:*"]
+      AssumeMemberRoles          = ["arn:aws:iam::111122223333:role/ops-sfn-deadline-read"]
+    }
+    error_message = "The function's own role reads only this account's state machines, and may assume exactly the monitors' member roles."
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadMonitoredStateMachines"]).resources == toset(["arn:aws:states:us-east-1:000000000000:stateMachine:etl"])
-    error_message = "The function's own role reads only this account's state machines."
-  }
-
-  assert {
-    condition     = jsondecode(aws_scheduler_schedule.deadline["member-etl"].target[0].input).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read" && !contains(keys(jsondecode(aws_scheduler_schedule.deadline["nightly-etl"].target[0].input)), "role_arn")
+    condition     = jsondecode(module.deadline_schedules.schedules["member-etl"].target[0].input).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read" && !contains(keys(jsondecode(module.deadline_schedules.schedules["nightly-etl"].target[0].input)), "role_arn")
     error_message = "Only a cross-account monitor's check names the role to assume."
   }
 
   assert {
-    condition     = jsondecode(replace(aws_cloudwatch_event_target.failure["member-etl"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read"
+    condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : lookup(m, "role_arn", null)] == ["arn:aws:iam::111122223333:role/ops-sfn-deadline-read", null]
     error_message = "A cross-account monitor's forwarded failure events are described through its member role."
+  }
+}
+
+run "cross_account_with_a_read_scope" {
+  command = apply
+
+  variables {
+    read_scope = { state_machine_name_prefixes = [""] }
+    monitors = {
+      member-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:member-etl"
+        role_arn          = "arn:aws:iam::111122223333:role/ops-sfn-deadline-read"
+      }
+    }
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Resource if s.Sid == "AssumeMemberRoles"]) == ["arn:aws:iam::111122223333:role/ops-sfn-deadline-read"]
+    error_message = "With a read scope the member roles are granted in the inline policy."
   }
 }

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.contract import (
+from sfn_deadline_monitor.contract import parse_event
+from sfn_deadline_monitor.settings import (
     InvalidEventError,
     base_state_machine_arn,
+    message_format_of,
     monitor_name_of,
-    parse_event,
 )
+from sfn_deadline_monitor.status_change import FailureEvent
 from tests.conftest import at, event, status_change
 
 EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:nightly-etl:run-1"
@@ -24,7 +26,7 @@ def changed(arn: str, *, event: object = None, source: str | None = None, **deta
     """A status_change input whose event (or its source, or detail fields) is changed;
     a detail field set to None is removed."""
     payload = status_change(EXECUTION, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"))
-    payload["state_machine_arn"] = arn
+    payload["monitors"][0]["state_machine_arn"] = arn
     if event is not None:
         payload["event"] = event
     if source is not None:
@@ -41,9 +43,16 @@ def test_status_change_event_becomes_the_failed_execution() -> None:
     payload = status_change(
         EXECUTION, "TIMED_OUT", at("2026-03-10T15:00"), at("2026-03-10T15:05"), redrive_count=2
     )
-    request = parse_event({**payload, "state_machine_arn": ARN + ":prod"}, NOW)
-    assert request.check == "status_change"
+    request = parse_event(payload, NOW)
+    assert isinstance(request, FailureEvent)
+    ((change),) = request.changes
+    assert (change.check, change.monitor, change.timezone) == (
+        "status_change",
+        "nightly-etl",
+        "Asia/Tokyo",
+    )
     execution = request.execution
+    assert change.execution == execution
     assert (execution.arn, execution.name, execution.status) == (EXECUTION, "run-1", "TIMED_OUT")
     assert (execution.start, execution.stop) == (at("2026-03-10T15:00"), at("2026-03-10T15:05"))
     assert (execution.error, execution.redrive_count) == ("Etl.LoadFailed", 2)
@@ -125,6 +134,7 @@ def test_base_arn_drops_version_or_alias() -> None:
     [
         (["not", "an", "object"], "must be a JSON object"),
         ({"monitor": "m"}, "lacks required field(s): lookback_minutes, state_machine_arn, version"),
+        ({"check": "status_change", "version": 1}, "lacks required field(s): event, monitors"),
         (
             event(ARN, "2026-03-10T17:00:00Z", extra=1),
             "unknown field(s) for a deadline check: extra",
@@ -156,8 +166,14 @@ def test_base_arn_drops_version_or_alias() -> None:
         (changed(ARN, startDate="2026-03-10T15:00:00Z"), "startDate must be epoch milliseconds"),
         (changed(ARN, executionArn=None), "detail lacks executionArn"),
         (changed(ARN, status="RUNNING"), "is not a failure"),
-        (changed(ARN, stateMachineArn=ARN + "-other"), "routed it to the wrong monitor"),
-        ({**changed(ARN), "lookback_minutes": 60}, "for a status_change check: lookback"),
+        (changed(ARN, stateMachineArn=ARN + "-other"), "the rule routed it wrongly"),
+        ({**changed(ARN), "lookback_minutes": 60}, "for a status_change check: lookback_minutes"),
+        ({**changed(ARN), "monitors": []}, "non-empty list of monitor settings"),
+        ({**changed(ARN), "monitors": [{"monitor": "x"}]}, "settings lack state_machine_arn"),
+        (
+            {**changed(ARN), "monitors": [{"monitor": "x", "state_machine_arn": ARN, "y": 1}]},
+            "settings have unknown field(s): y",
+        ),
     ],
 )
 def test_malformed_events_are_rejected_with_a_clear_message(payload: object, message: str) -> None:
@@ -172,7 +188,59 @@ def test_small_clock_skew_is_tolerated() -> None:
 
 @pytest.mark.parametrize(
     ("payload", "name"),
-    [({"monitor": "etl"}, "etl"), ({"monitor": 3}, "unknown-monitor"), ("x", "unknown-monitor")],
+    [
+        ({"monitor": "etl"}, "etl"),
+        ({"monitor": 3}, "unknown-monitor"),
+        ("x", "unknown-monitor"),
+        ({"monitors": [{"monitor": "a"}, {"monitor": "b"}, "c"]}, "a,b"),
+    ],
 )
 def test_monitor_name_for_alerts_about_bad_events(payload: object, name: str) -> None:
     assert monitor_name_of(payload) == name
+
+
+@pytest.mark.parametrize(
+    ("payload", "message_format"),
+    [
+        ({"message_format": "chat"}, "chat"),
+        ({"monitors": [{"message_format": "json"}, {"message_format": "json"}]}, "json"),
+        ({"monitors": [{"message_format": "json"}, {}]}, "text"),
+        ({"message_format": "xml"}, "text"),
+    ],
+)
+def test_message_format_for_alerts_about_bad_events(payload: object, message_format: str) -> None:
+    assert message_format_of(payload) == message_format
+
+
+def rule_input(*monitor_arns: str, **detail: object) -> dict:
+    """A failure rule's input for monitors of these ARNs, about a run of ARN."""
+    payload = changed(ARN, **detail)
+    payload["monitors"] = [
+        {"monitor": f"m{n}", "state_machine_arn": arn} for n, arn in enumerate(monitor_arns)
+    ]
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("detail", "heard_by"),
+    [
+        ({}, ["m0"]),
+        ({"stateMachineAliasArn": ARN + ":prod"}, ["m0", "m1"]),
+        ({"stateMachineVersionArn": ARN + ":3"}, ["m0", "m2"]),
+        ({"stateMachineAliasArn": ARN + ":test"}, ["m0"]),
+    ],
+)
+def test_a_failure_reaches_the_monitors_of_its_state_machine_version_or_alias(
+    detail: dict, heard_by: list[str]
+) -> None:
+    """A monitor of the state machine hears every run; one of a version or alias only the
+    runs started through it, as the event names them."""
+    request = parse_event(rule_input(ARN, ARN + ":prod", ARN + ":3", **detail), NOW)
+    assert isinstance(request, FailureEvent)
+    assert [change.monitor for change in request.changes] == heard_by
+
+
+def test_a_run_of_an_alias_nobody_watches_concerns_no_monitor() -> None:
+    request = parse_event(rule_input(ARN + ":prod", stateMachineAliasArn=ARN + ":test"), NOW)
+    assert isinstance(request, FailureEvent)
+    assert request.changes == ()

@@ -99,7 +99,8 @@ def test_forwarded_failure_event_is_described_through_the_member_role(account: A
     payload = status_change(
         run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None
     )
-    handler.lambda_handler({**payload, "role_arn": MEMBER_ROLE}, None)
+    payload["monitors"][0]["role_arn"] = MEMBER_ROLE
+    handler.lambda_handler(payload, None)
     notification = only_alert(account)
     assert attributes(notification)["status"] == "FAILED"
     assert "run run-1 FAILED" in notification["Subject"]
@@ -117,5 +118,6 @@ def test_failure_event_is_sent_even_when_the_role_cannot_be_assumed(account: Acc
     payload = status_change(
         run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None
     )
-    handler.lambda_handler({**payload, "role_arn": MEMBER_ROLE}, None)
+    payload["monitors"][0]["role_arn"] = MEMBER_ROLE
+    handler.lambda_handler(payload, None)
     assert attributes(only_alert(account))["status"] == "FAILED"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import load_test
+from dev import load_test
 
 
 def test_burst_of_checks_loses_nothing(capsys: pytest.CaptureFixture) -> None:

@@ -8,7 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from scripts import build_lambda_zip
+from dev import build_lambda_zip
 from tests.iam_actions import unknown_actions, wildcard_grants
 
 

@@ -18,8 +18,13 @@ def test_failure_event_alerts_at_once_with_its_error_and_cause(account: Account)
     sm = account.state_machine()
     arn = account.execution(sm, status="FAILED", start=START, stop=STOP, name="run-1")
     result = handler.lambda_handler(status_change(arn, "FAILED", START, STOP), None)
-    assert result["status"] == "FAILED"
-    assert result["check"] == "status_change"
+    assert (result["check"], result["execution_arn"]) == ("status_change", arn)
+    ((summary),) = result["monitors"]
+    assert (summary["monitor"], summary["status"], summary["notified"]) == (
+        "nightly-etl",
+        "FAILED",
+        True,
+    )
     notification = only_alert(account)
     assert attributes(notification) == {"status": "FAILED", "monitor": "nightly-etl"}
     assert notification["Subject"] == (
@@ -59,11 +64,11 @@ def test_event_for_another_state_machine_is_an_error_alert(account: Account) -> 
     other = account.state_machine("billing")
     arn = account.execution(other, status="FAILED", start=START, stop=STOP, name="run-1")
     payload = status_change(arn, "FAILED", START, STOP)
-    payload["state_machine_arn"] = sm
+    payload["monitors"][0]["state_machine_arn"] = sm
     handler.lambda_handler(payload, None)
     notification = only_alert(account)
     assert attributes(notification)["status"] == "ERROR"
-    assert "routed it to the wrong monitor" in notification["Message"]
+    assert "the rule routed it wrongly" in notification["Message"]
 
 
 def test_a_success_event_is_never_taken_for_a_failure_or_passed_silently(
@@ -95,3 +100,36 @@ def test_a_malformed_event_for_a_chat_monitor_is_reported_in_chat_format(
     notice = json.loads(only_alert(account)["Message"])
     assert notice["source"] == "custom"
     assert notice["metadata"]["eventType"] == "ERROR"
+
+
+def test_a_shared_rule_alerts_each_monitor_the_run_concerns(account: Account) -> None:
+    """Twenty monitors share a rule: the run of a state machine reaches its own monitors
+    (here the state machine's and its alias's, since the run went through the alias), and
+    not the monitor of another state machine or of another alias."""
+    sm = account.state_machine()
+    other = account.state_machine("billing")
+    arn = account.execution(sm, status="FAILED", start=START, stop=STOP, name="run-1")
+    payload = status_change(arn, "FAILED", START, STOP)
+    payload["event"]["detail"]["stateMachineAliasArn"] = sm + ":prod"
+    payload["monitors"] = [
+        {"monitor": "etl", "state_machine_arn": sm},
+        {"monitor": "etl-prod", "state_machine_arn": sm + ":prod", "message_format": "json"},
+        {"monitor": "etl-test", "state_machine_arn": sm + ":test"},
+        {"monitor": "billing", "state_machine_arn": other},
+    ]
+    result = handler.lambda_handler(payload, None)
+    assert [m["monitor"] for m in result["monitors"]] == ["etl", "etl-prod"]
+    alerts = {attributes(n)["monitor"]: n for n in account.published()}
+    assert sorted(alerts) == ["etl", "etl-prod"]
+    assert json.loads(alerts["etl-prod"]["Message"])["status"] == "FAILED"
+
+
+def test_a_run_of_an_alias_no_monitor_watches_sends_nothing(account: Account, capsys) -> None:
+    sm = account.state_machine()
+    arn = account.execution(sm, status="FAILED", start=START, stop=STOP, name="run-1")
+    payload = status_change(arn, "FAILED", START, STOP)
+    payload["event"]["detail"]["stateMachineAliasArn"] = sm + ":test"
+    payload["monitors"][0]["state_machine_arn"] = sm + ":prod"
+    assert handler.lambda_handler(payload, None)["monitors"] == []
+    assert account.published() == []
+    assert '"event": "not_watched"' in capsys.readouterr().out

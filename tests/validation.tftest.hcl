@@ -1,5 +1,6 @@
-# Every validation rule rejects bad input at plan time (expect_failures), with a mocked
-# AWS provider. The messages themselves are listed in README.md ("Input validation").
+# Every input rule rejects bad input at plan time (expect_failures), with a mocked AWS
+# provider. tests/test_validation_messages.py runs these same cases again without
+# expect_failures and checks each message; README.md ("Input validation") lists them.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -9,6 +10,7 @@ mock_provider "aws" {
   }
   mock_data "aws_region" {
     defaults = {
+      id   = "us-east-1"
       name = "us-east-1"
     }
   }
@@ -17,9 +19,9 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_kms_key" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      arn = "arn:aws:kms:us-east-1:000000000000:key/44444444-5555-4666-8777-888888888888"
     }
   }
 }
@@ -36,14 +38,285 @@ variables {
 
 run "name_too_long" {
   command = plan
-  variables { name = "a-name-that-is-far-too-long-for-iam-roles" }
+  variables {
+    name = "a-name-that-is-far-too-long-for-iam-roles"
+  }
   expect_failures = [var.name]
 }
 
 run "no_monitors" {
   command = plan
-  variables { monitors = {} }
+  variables {
+    monitors = {}
+  }
   expect_failures = [var.monitors]
+}
+
+run "both_topic_inputs" {
+  command = plan
+  variables {
+    create_sns_topic = true
+  }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "neither_topic_input" {
+  command = plan
+  variables {
+    sns_topic_arn = null
+  }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "topic_arn_of_another_service" {
+  command = plan
+  variables {
+    sns_topic_arn = "arn:aws:sqs:us-east-1:000000000000:alerts"
+  }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "fifo_topic" {
+  command = plan
+  variables {
+    sns_topic_arn = "arn:aws:sns:us-east-1:000000000000:alerts.fifo"
+  }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "topic_key_an_alias" {
+  command = plan
+  variables {
+    sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/aws/sns"
+  }
+  expect_failures = [var.sns_topic_kms_key_arn]
+}
+
+run "alarm_topic_of_another_service" {
+  command = plan
+  variables {
+    alarm_sns_topic_arn = "arn:aws:sqs:us-east-1:000000000000:alarms"
+  }
+  expect_failures = [var.alarm_sns_topic_arn]
+}
+
+run "alarm_topic_key_without_the_topic" {
+  command = plan
+  variables {
+    alarm_sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/22222222-3333-4444-8555-666666666666"
+  }
+  expect_failures = [var.alarm_sns_topic_kms_key_arn]
+}
+
+run "alarm_topic_key_an_alias" {
+  command = plan
+  variables {
+    alarm_sns_topic_arn         = "arn:aws:sns:us-east-1:000000000000:alarms"
+    alarm_sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/aws/sns"
+  }
+  expect_failures = [var.alarm_sns_topic_kms_key_arn]
+}
+
+run "email_not_an_address" {
+  command = plan
+  variables {
+    sns_topic_arn           = null
+    create_sns_topic        = true
+    sns_email_subscriptions = ["ops"]
+  }
+  expect_failures = [var.sns_email_subscriptions]
+}
+
+run "email_for_a_brought_topic" {
+  command = plan
+  variables {
+    sns_email_subscriptions = ["ops@example.com"]
+  }
+  expect_failures = [var.sns_email_subscriptions]
+}
+
+run "runtime_unsupported" {
+  command = plan
+  variables {
+    lambda_runtime = "python3.9"
+  }
+  expect_failures = [var.lambda_runtime]
+}
+
+run "architecture_unknown" {
+  command = plan
+  variables {
+    lambda_architecture = "riscv"
+  }
+  expect_failures = [var.lambda_architecture]
+}
+
+run "memory_too_small" {
+  command = plan
+  variables {
+    lambda_memory_size = 64
+  }
+  expect_failures = [var.lambda_memory_size]
+}
+
+run "timeout_too_long" {
+  command = plan
+  variables {
+    lambda_timeout = 901
+  }
+  expect_failures = [var.lambda_timeout]
+}
+
+run "retention_not_offered_by_cloudwatch" {
+  command = plan
+  variables {
+    log_retention_in_days = 10
+  }
+  expect_failures = [var.log_retention_in_days]
+}
+
+run "log_key_not_kms" {
+  command = plan
+  variables {
+    log_kms_key_arn = "my-key"
+  }
+  expect_failures = [var.log_kms_key_arn]
+}
+
+run "event_age_too_long" {
+  command = plan
+  variables {
+    schedule_retry_policy = { maximum_event_age_in_seconds = 90000 }
+  }
+  expect_failures = [var.schedule_retry_policy]
+}
+
+run "retry_attempts_too_many" {
+  command = plan
+  variables {
+    schedule_retry_policy = { maximum_retry_attempts = 200 }
+  }
+  expect_failures = [var.schedule_retry_policy]
+}
+
+run "schedule_key_not_kms" {
+  command = plan
+  variables {
+    schedule_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/schedules"
+  }
+  expect_failures = [var.schedule_kms_key_arn]
+}
+
+run "dead_letter_key_not_kms" {
+  command = plan
+  variables {
+    dead_letter_queue_kms_key_arn = "key"
+  }
+  expect_failures = [var.dead_letter_queue_kms_key_arn]
+}
+
+run "state_table_key_not_kms" {
+  command = plan
+  variables {
+    state_table_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/state"
+  }
+  expect_failures = [var.state_table_kms_key_arn]
+}
+
+run "role_path_without_slashes" {
+  command = plan
+  variables {
+    iam_role_path = "monitoring"
+  }
+  expect_failures = [var.iam_role_path]
+}
+
+run "boundary_not_a_policy" {
+  command = plan
+  variables {
+    iam_permissions_boundary_arn = "arn:aws:iam::000000000000:role/boundary"
+  }
+  expect_failures = [var.iam_permissions_boundary_arn]
+}
+
+run "reserved_concurrency_zero" {
+  command = plan
+  variables {
+    lambda_reserved_concurrent_executions = 0
+  }
+  expect_failures = [var.lambda_reserved_concurrent_executions]
+}
+
+run "async_retries_beyond_lambda_limit" {
+  command = plan
+  variables {
+    lambda_async_retry_attempts = 3
+  }
+  expect_failures = [var.lambda_async_retry_attempts]
+}
+
+run "async_event_age_too_long" {
+  command = plan
+  variables {
+    lambda_async_max_event_age_seconds = 30000
+  }
+  expect_failures = [var.lambda_async_max_event_age_seconds]
+}
+
+run "metrics_namespace_reserved" {
+  command = plan
+  variables {
+    metrics_namespace = "AWS/Lambda"
+  }
+  expect_failures = [var.metrics_namespace]
+}
+
+run "read_scope_without_prefixes" {
+  command = plan
+  variables {
+    read_scope = { state_machine_name_prefixes = [] }
+  }
+  expect_failures = [var.read_scope]
+}
+
+run "read_scope_prefix_with_a_colon" {
+  command = plan
+  variables {
+    read_scope = { state_machine_name_prefixes = ["etl:prod"] }
+  }
+  expect_failures = [var.read_scope]
+}
+
+run "quota_of_managed_policies_beyond_the_maximum" {
+  command = plan
+  variables {
+    service_quotas = { iam_managed_policies_per_role = 30 }
+  }
+  expect_failures = [var.service_quotas]
+}
+
+run "quota_of_rules_zero" {
+  command = plan
+  variables {
+    service_quotas = { eventbridge_rules_per_bus = 0 }
+  }
+  expect_failures = [var.service_quotas]
+}
+
+run "quota_of_pattern_size_beyond_put_rule" {
+  command = plan
+  variables {
+    service_quotas = { eventbridge_event_pattern_characters = 5000 }
+  }
+  expect_failures = [var.service_quotas]
+}
+
+run "monitors_per_failure_rule_zero" {
+  command = plan
+  variables {
+    monitors_per_failure_rule = 0
+  }
+  expect_failures = [var.monitors_per_failure_rule]
 }
 
 run "monitor_key_not_a_schedule_name" {
@@ -53,7 +326,7 @@ run "monitor_key_not_a_schedule_name" {
       "nightly etl!" = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl" }
     }
   }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "state_machine_arn_of_another_service" {
@@ -63,7 +336,7 @@ run "state_machine_arn_of_another_service" {
       etl = { state_machine_arn = "arn:aws:lambda:us-east-1:000000000000:function:etl" }
     }
   }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "execution_arn_is_not_a_state_machine" {
@@ -73,273 +346,7 @@ run "execution_arn_is_not_a_state_machine" {
       etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:execution:etl:run-1" }
     }
   }
-  expect_failures = [var.monitors]
-}
-
-run "schedule_expression_without_wrapper" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        schedule_expression = "0 2 * * *"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "cron_with_five_fields" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        schedule_expression = "cron(0 2 * * ?)"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "rate_of_zero" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        schedule_expression = "rate(0 hours)"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "lookback_zero" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        lookback_minutes  = 0
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "lookback_fraction" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        lookback_minutes  = 1.5
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "timezone_not_iana" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        timezone          = "GMT +9"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "message_format_unknown" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        message_format    = "xml"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "start_date_not_rfc3339" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        start_date        = "next monday"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "both_topic_inputs" {
-  command = plan
-  variables { create_sns_topic = true }
-  expect_failures = [var.sns_topic_arn]
-}
-
-run "neither_topic_input" {
-  command = plan
-  variables { sns_topic_arn = null }
-  expect_failures = [var.sns_topic_arn]
-}
-
-run "topic_arn_of_another_service" {
-  command = plan
-  variables { sns_topic_arn = "arn:aws:sqs:us-east-1:000000000000:alerts" }
-  expect_failures = [var.sns_topic_arn]
-}
-
-run "topic_key_not_kms" {
-  command = plan
-  variables { sns_topic_kms_key_arn = "alias/aws/sns" }
-  expect_failures = [var.sns_topic_kms_key_arn]
-}
-
-run "email_not_an_address" {
-  command = plan
-  variables {
-    sns_topic_arn           = null
-    create_sns_topic        = true
-    sns_email_subscriptions = ["on-call"]
-  }
-  expect_failures = [var.sns_email_subscriptions]
-}
-
-run "email_for_a_brought_topic" {
-  command = plan
-  variables { sns_email_subscriptions = ["ops@example.com"] }
-  expect_failures = [var.sns_email_subscriptions]
-}
-
-run "runtime_unsupported" {
-  command = plan
-  variables { lambda_runtime = "python3.9" }
-  expect_failures = [var.lambda_runtime]
-}
-
-run "architecture_unknown" {
-  command = plan
-  variables { lambda_architecture = "riscv" }
-  expect_failures = [var.lambda_architecture]
-}
-
-run "memory_too_small" {
-  command = plan
-  variables { lambda_memory_size = 64 }
-  expect_failures = [var.lambda_memory_size]
-}
-
-run "timeout_too_long" {
-  command = plan
-  variables { lambda_timeout = 901 }
-  expect_failures = [var.lambda_timeout]
-}
-
-run "retention_not_offered_by_cloudwatch" {
-  command = plan
-  variables { log_retention_in_days = 10 }
-  expect_failures = [var.log_retention_in_days]
-}
-
-run "log_key_not_kms" {
-  command = plan
-  variables { log_kms_key_arn = "my-key" }
-  expect_failures = [var.log_kms_key_arn]
-}
-
-run "event_age_too_long" {
-  command = plan
-  variables { schedule_retry_policy = { maximum_event_age_in_seconds = 90000 } }
-  expect_failures = [var.schedule_retry_policy]
-}
-
-run "retry_attempts_too_many" {
-  command = plan
-  variables { schedule_retry_policy = { maximum_retry_attempts = 200 } }
-  expect_failures = [var.schedule_retry_policy]
-}
-
-run "dead_letter_key_not_kms" {
-  command = plan
-  variables { dead_letter_queue_kms_key_arn = "key" }
-  expect_failures = [var.dead_letter_queue_kms_key_arn]
-}
-
-run "role_path_without_slashes" {
-  command = plan
-  variables { iam_role_path = "monitoring" }
-  expect_failures = [var.iam_role_path]
-}
-
-run "boundary_not_a_policy" {
-  command = plan
-  variables { iam_permissions_boundary_arn = "arn:aws:iam::000000000000:role/boundary" }
-  expect_failures = [var.iam_permissions_boundary_arn]
-}
-
-run "reserved_concurrency_zero" {
-  command = plan
-  variables { lambda_reserved_concurrent_executions = 0 }
-  expect_failures = [var.lambda_reserved_concurrent_executions]
-}
-
-run "async_retries_beyond_lambda_limit" {
-  command = plan
-  variables { lambda_async_retry_attempts = 3 }
-  expect_failures = [var.lambda_async_retry_attempts]
-}
-
-run "async_event_age_too_long" {
-  command = plan
-  variables { lambda_async_max_event_age_seconds = 30000 }
-  expect_failures = [var.lambda_async_max_event_age_seconds]
-}
-
-run "metrics_namespace_reserved" {
-  command = plan
-  variables { metrics_namespace = "AWS/Lambda" }
-  expect_failures = [var.metrics_namespace]
-}
-
-run "fifo_topic" {
-  command = plan
-  variables { sns_topic_arn = "arn:aws:sns:us-east-1:000000000000:alerts.fifo" }
-  expect_failures = [var.sns_topic_arn]
-}
-
-run "lookback_beyond_a_month" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        lookback_minutes  = 50000
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "end_date_with_an_offset" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        end_date          = "2027-01-01T09:00:00+09:00"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "state_machine_in_another_region" {
@@ -349,48 +356,7 @@ run "state_machine_in_another_region" {
       etl = { state_machine_arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:etl" }
     }
   }
-  expect_failures = [aws_scheduler_schedule.deadline["etl"]]
-}
-
-run "topic_in_another_region" {
-  command = plan
-  variables { sns_topic_arn = "arn:aws:sns:eu-west-1:000000000000:alerts" }
-  expect_failures = [aws_lambda_function.this]
-}
-
-run "names_with_dots_and_alias_qualifiers_are_accepted" {
-  command = plan
-  variables {
-    monitors = {
-      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl.daily+eu:prod.v2" }
-    }
-  }
-}
-
-run "role_arn_not_a_role" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
-        role_arn          = "arn:aws:iam::111122223333:user/reader"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
-}
-
-run "role_arn_in_another_account_than_the_state_machine" {
-  command = plan
-  variables {
-    monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
-        role_arn          = "arn:aws:iam::444455556666:role/reader"
-      }
-    }
-  }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "state_machine_in_another_account_without_a_role" {
@@ -400,37 +366,399 @@ run "state_machine_in_another_account_without_a_role" {
       etl = { state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl" }
     }
   }
-  expect_failures = [aws_scheduler_schedule.deadline]
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "role_arn_not_a_role" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl", role_arn = "arn:aws:iam::111122223333:user/reader" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "role_arn_in_another_account_than_the_state_machine" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:111122223333:stateMachine:etl", role_arn = "arn:aws:iam::444455556666:role/reader" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "schedule_expression_without_wrapper" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "0 2 * * ? *" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_with_five_fields" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 * * ?)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_hour_25" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 25 * * ? *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_minute_60" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(60 2 * * ? *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_both_day_fields_set" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 * * * *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_day_of_month_and_weekday" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 1 * MON *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_both_day_fields_question_marks" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * ? *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_of_letters" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(a b c d e f)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_weekday_8" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * 8 *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_sixth_weekday_of_month" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * 2#6 *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_year_before_1970" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 * * ? 1969)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "rate_of_zero" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(0 minutes)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "rate_in_weeks" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(1 week)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "lookback_longer_than_the_rate" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(1 hour)", lookback_minutes = 90 }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "at_in_the_past" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2020-01-01T00:00:00)", timezone = "Asia/Tokyo" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "at_on_a_day_that_does_not_exist" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2035-02-30T00:00:00)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "lookback_zero" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", lookback_minutes = 0 }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "lookback_fraction" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", lookback_minutes = 90.5 }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "lookback_beyond_a_month" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", lookback_minutes = 44641 }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "timezone_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", timezone = "Europe/Tokio" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "timezone_abbreviation" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", timezone = "JST" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "message_format_unknown" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", message_format = "xml" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "start_date_not_rfc3339" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_date = "2035-01-01" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "end_date_with_an_offset" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", end_date = "2035-01-01T09:00:00+09:00" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "start_date_in_the_past" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_date = "2020-01-01T00:00:00Z" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "end_date_in_the_past" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", end_date = "2020-01-01T00:00:00Z" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "end_date_before_start_date" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_date = "2036-01-01T00:00:00Z", end_date = "2035-01-01T00:00:00Z" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "start_check_expression_without_wrapper" {
   command = plan
   variables {
     monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        start_check       = { schedule_expression = "15 0 * * ? *" }
-      }
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "15 0 * * ? *" } }
     }
   }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "start_check_lookback_zero" {
   command = plan
   variables {
     monitors = {
-      etl = {
-        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
-        start_check       = { schedule_expression = "cron(15 0 * * ? *)", lookback_minutes = 0 }
-      }
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "cron(15 0 * * ? *)", lookback_minutes = 0 } }
     }
   }
-  expect_failures = [var.monitors]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
-run "state_table_key_not_kms" {
+run "start_check_after_the_deadline" {
   command = plan
-  variables { state_table_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:alias/state" }
-  expect_failures = [var.state_table_kms_key_arn]
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "cron(15 2 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "start_check_before_the_window_opens" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", lookback_minutes = 60, start_check = { schedule_expression = "cron(15 0 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "name_outside_the_read_scope" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl" }
+    }
+    read_scope = { state_machine_name_prefixes = ["billing-"] }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "topic_in_another_region" {
+  command = plan
+  variables {
+    sns_topic_arn = "arn:aws:sns:eu-west-1:000000000000:alerts"
+  }
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "more_monitors_than_managed_policies_allow" {
+  command = plan
+  variables {
+    monitors = { for n in range(201) : format("job-%03d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:000000000000:stateMachine:job-%03d", n)
+    } }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "pattern_longer_than_the_quota" {
+  command = plan
+  variables {
+    monitors = { for n in range(20) : format("job-%02d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:000000000000:stateMachine:%s-%02d", join("", [for i in range(75) : "x"]), n)
+    } }
+  }
+  expect_failures = [aws_cloudwatch_event_rule.failure["00"]]
+}
+
+run "long_names_fit_with_fewer_monitors_a_rule" {
+  command = plan
+  variables {
+    monitors_per_failure_rule = 10
+    monitors = { for n in range(20) : format("job-%02d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:000000000000:stateMachine:%s-%02d", join("", [for i in range(75) : "x"]), n)
+    } }
+  }
+}
+
+run "what_the_scheduler_accepts_is_accepted" {
+  command = plan
+  variables {
+    monitors = {
+      alias       = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl.daily+eu:prod.v2" }
+      last-friday = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:a", schedule_expression = "cron(15 10 ? * 6L 2022-2199)" }
+      weekday     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:b", schedule_expression = "cron(0 9 15W * ? *)", timezone = "America/Argentina/Buenos_Aires" }
+      second-tue  = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:c", schedule_expression = "cron(0/5 8-17 ? jan-mar 3#2 *)" }
+      hourly      = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:d", schedule_expression = "rate(1 hour)", lookback_minutes = 60 }
+      once        = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:e", schedule_expression = "at(2035-06-01T09:00:00)", end_date = "2036-01-01T00:00:00Z" }
+      overnight   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:f", schedule_expression = "cron(0 2 * * ? *)", start_check = { schedule_expression = "cron(15 23 * * ? *)" } }
+    }
+  }
 }

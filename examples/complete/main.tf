@@ -4,7 +4,6 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
@@ -14,13 +13,17 @@ locals {
   }
 }
 
-# One customer-managed key for the alert topic, the queues, the logs and the state table.
-# Account principals get access through their IAM policies (the module grants its roles
-# exactly what they need); CloudWatch Logs must be named in the key policy.
+# One customer managed key for the alert and alarm topics, the queues, the logs, the
+# state table and the schedules' input. The account administers it through IAM; each
+# service the monitor sends through it is allowed by the statements the module lists in
+# its kms_key_policies output (a wrong key policy drops alarms and dead letters without a
+# word, and no emulator checks it).
 data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_109:A key policy's "*" resource is the key itself; the account delegates to IAM.
   #checkov:skip=CKV_AWS_111:A key policy's "*" resource is the key itself; the account delegates to IAM.
   #checkov:skip=CKV_AWS_356:A key policy's "*" resource is the key itself; the account delegates to IAM.
+  source_policy_documents = values(module.sfn_deadlines.kms_key_policies)
+
   statement {
     sid       = "AccountAdministersKeyThroughIam"
     actions   = ["kms:*"]
@@ -30,50 +33,21 @@ data "aws_iam_policy_document" "key" {
       identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
     }
   }
-
-  statement {
-    sid       = "CloudWatchLogsEncryptsTheMonitorsLogs"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:/aws/lambda/${var.name}-*"]
-    }
-  }
-
-  # The module's failure rules dead-letter undeliverable events to the encrypted queue.
-  statement {
-    sid       = "EventBridgeDeadLettersToTheEncryptedQueue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-  }
-
-  # The module's alarms on the monitor itself publish to the encrypted topic.
-  statement {
-    sid       = "CloudWatchAlarmsPublishToTheEncryptedTopic"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-  }
 }
 
 resource "aws_kms_key" "monitor" {
-  description         = "Encrypts the ${var.name} deadline monitor's topic, queues, logs and state"
+  description         = "Encrypts the ${var.name} deadline monitor's topics, queues, logs, state and schedules"
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.key.json
   tags                = local.tags
+}
+
+# The alarms on the monitor itself go to a topic of their own, so that they still reach
+# someone when the alert topic is what broke.
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-sfn-deadline-alarms"
+  kms_master_key_id = aws_kms_key.monitor.arn
+  tags              = local.tags
 }
 
 # The boundary an estate may require on every role it creates: at most what the
@@ -86,7 +60,6 @@ data "aws_iam_policy_document" "boundary" {
       "logs:CreateLogStream",
       "logs:PutLogEvents",
       "states:ListExecutions",
-      "states:DescribeStateMachine",
       "states:DescribeExecution",
       "sns:Publish",
       "kms:GenerateDataKey*",
@@ -139,26 +112,30 @@ module "sfn_deadlines" {
       message_format         = "json"
       instant_failure_alerts = false
     }
-    # New York's hourly export: each run has 50 minutes; starts from January on.
+    # New York's hourly export: each run has 50 minutes.
     hourly-export = {
       state_machine_arn   = var.hourly_export_state_machine_arn
       schedule_expression = "cron(50 * * * ? *)"
       timezone            = "America/New_York"
       lookback_minutes    = 50
-      start_date          = "2027-01-01T00:00:00Z"
     }
-    # Paused during the migration; keeps its settings for when it returns.
+    # Paused during the migration; keeps its settings for when it returns, which must be
+    # before the end of 2030.
     legacy-report = {
       state_machine_arn   = var.legacy_report_state_machine_arn
       schedule_expression = "rate(1 day)"
+      lookback_minutes    = 1440
       enabled             = false
-      end_date            = "2027-12-31T23:59:59Z"
+      end_date            = "2030-12-31T23:59:59Z"
     }
   }
 
   create_sns_topic        = true
   sns_topic_kms_key_arn   = aws_kms_key.monitor.arn
   sns_email_subscriptions = [var.alert_email]
+
+  alarm_sns_topic_arn         = aws_sns_topic.alarms.arn
+  alarm_sns_topic_kms_key_arn = aws_kms_key.monitor.arn
 
   lambda_runtime        = "python3.13"
   lambda_architecture   = "arm64"
@@ -174,11 +151,20 @@ module "sfn_deadlines" {
   dead_letter_queue_kms_key_arn = aws_kms_key.monitor.arn
   schedule_kms_key_arn          = aws_kms_key.monitor.arn
 
-  lambda_reserved_concurrent_executions = 50
-  lambda_async_retry_attempts           = 2
-  lambda_async_max_event_age_seconds    = 3600
-  create_alarms                         = true
-  metrics_namespace                     = "DataPlatform/SfnDeadlines"
+  # Reserved concurrency (lambda_reserved_concurrent_executions) is left unset: Lambda
+  # refuses a reservation that leaves an account under 100 unreserved, and new accounts
+  # start with a low limit.
+  lambda_async_retry_attempts        = 2
+  lambda_async_max_event_age_seconds = 3600
+  create_alarms                      = true
+  metrics_namespace                  = "DataPlatform/SfnDeadlines"
+
+  # The account's values of the adjustable quotas the module plans against (the defaults).
+  service_quotas = {
+    iam_managed_policies_per_role        = 10
+    eventbridge_rules_per_bus            = 300
+    eventbridge_event_pattern_characters = 2048
+  }
 
   create_state_table                 = true
   state_table_point_in_time_recovery = true

@@ -3,8 +3,13 @@ output "sns_topic_arn" {
   value       = module.sfn_deadlines.sns_topic_arn
 }
 
+output "alarm_sns_topic_arn" {
+  description = "The encrypted topic the alarms on the monitor itself go to; subscribe whoever looks after the monitor."
+  value       = module.sfn_deadlines.alarm_sns_topic_arn
+}
+
 output "kms_key_arn" {
-  description = "The key that encrypts the topic, the dead-letter queue and the logs."
+  description = "The key that encrypts the topics, the queues, the logs, the state table and the schedules' input."
   value       = aws_kms_key.monitor.arn
 }
 

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.27"
+      version = ">= 5.76, < 7.0"
     }
   }
 }

@@ -18,18 +18,12 @@ from datetime import UTC, datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
-from .contract import (
-    CONTRACT_VERSION,
-    DEADLINE,
-    START,
-    CheckRequest,
-    InvalidEventError,
-    parse_event,
-)
+from .contract import CONTRACT_VERSION, DEADLINE, START, CheckRequest, parse_event
 from .delivery import publish
 from .executions import read_window
 from .handler import check_context
 from .message import compose
+from .settings import InvalidEventError
 from .verdict import Status
 
 # Exit statuses, documented in README ("Command-line check").

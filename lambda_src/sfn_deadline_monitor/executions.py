@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
-from .contract import START, CheckRequest, StatusChange
+from .contract import START, CheckRequest
+from .status_change import StatusChange
 from .verdict import Execution, Finding, Status, Verdict, Window, judge, judge_start
 
 if TYPE_CHECKING:

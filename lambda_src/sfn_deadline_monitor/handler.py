@@ -14,18 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .contract import (
-    CheckRequest,
-    InvalidEventError,
-    StatusChange,
-    message_format_of,
-    monitor_name_of,
-    parse_event,
-)
+from .contract import CHECKS, DEADLINE, CheckRequest, parse_event
 from .delivery import TOPIC_ENV, Delivery, settle
 from .executions import read_window, report_status_change
+from .logs import log
 from .report import CheckContext
+from .settings import InvalidEventError, message_format_of, monitor_name_of
 from .state import handled_key
+from .status_change import STATUS_CHANGE, FailureEvent, StatusChange
 from .verdict import Status, Verdict
 
 # Time kept back from the function's timeout to publish the alert: past it, the check
@@ -68,19 +64,46 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         request = parse_event(event, now)
     except InvalidEventError as invalid:
         return settle(_malformed(event, str(invalid), topic_arn, now, budget))
-    if isinstance(request, StatusChange):
-        return settle(_status_change(request, topic_arn, now, budget))
+    if isinstance(request, FailureEvent):
+        return _failure_event(request, topic_arn, now, budget)
     return settle(_scheduled(request, topic_arn, now, budget))
+
+
+def _failure_event(
+    event: FailureEvent, topic_arn: str, now: datetime, budget: Budget
+) -> dict[str, Any]:
+    """FAILED at once to every monitor the failed run concerns.
+
+    Each monitor's alert is claimed on its own, so when one cannot be sent the others
+    still go out, and Lambda's retry sends only what is missing.
+    """
+    results, errors = [], []
+    for change in event.changes:
+        try:
+            results.append(settle(_status_change(change, topic_arn, now, budget)))
+        except Exception as error:  # raised below, once every monitor had its turn
+            errors.append(error)
+    if not event.changes:
+        log(
+            "not_watched",
+            execution_arn=event.execution.arn,
+            reason="a version or alias no monitor watches",
+        )
+    if errors:
+        raise errors[0]
+    return {"check": STATUS_CHANGE, "execution_arn": event.execution.arn, "monitors": results}
 
 
 def _malformed(event: Any, problem: str, topic_arn: str, now: datetime, budget: Budget) -> Delivery:
     """An ERROR alert about an event that does not follow the contract."""
+    kind = event.get("check", DEADLINE) if isinstance(event, dict) else DEADLINE
     check = CheckContext(
         monitor=monitor_name_of(event),
         state_machine_arn="",
         window=None,
         timezone="UTC",
         checked_at=now,
+        check=kind if kind in CHECKS else DEADLINE,
     )
     verdict = Verdict(Status.ERROR, reason=f"malformed event: {problem}")
     return Delivery(topic_arn, check, verdict, message_format_of(event), None, now, budget.lease)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .contract import DEADLINE, START, STATUS_CHANGE
+from .contract import DEADLINE, START
 from .formatting import console_url, iso, resolve_timezone
+from .status_change import STATUS_CHANGE
 from .verdict import Execution, Finding, Status, Verdict, Window
 
 # SNS rejects a subject of 100 characters or more.

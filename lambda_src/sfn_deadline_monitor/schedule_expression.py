@@ -119,15 +119,15 @@ def parse(expression: str) -> Expression:
     """Read a ScheduleExpression, rejecting anything the documentation does not describe, so a
     typo fails here rather than as a schedule that silently never fires."""
     if expression.startswith("cron(") and expression.endswith(")"):
-        return _parse_cron(expression, expression[5:-1].split())
+        return _parse_cron(expression, expression[5:-1].split(" "))
     if expression.startswith("rate(") and expression.endswith(")"):
-        value, _, unit = expression[5:-1].strip().partition(" ")
+        value, _, unit = expression[5:-1].partition(" ")
         if not _WHOLE.fullmatch(value) or int(value) == 0:
             raise _error(expression, f"the value must be a whole number above 0, got {value}")
-        if unit.strip() not in _UNITS:
+        if unit not in _UNITS:
             units = ", ".join(_UNITS)
             raise _error(expression, f"the unit must be one of {units}, got {unit or 'nothing'}")
-        return Rate(expression, int(value) * _UNITS[unit.strip()])
+        return Rate(expression, int(value) * _UNITS[unit])
     if expression.startswith("at(") and expression.endswith(")"):
         body = expression[3:-1]
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", body):
@@ -140,9 +140,9 @@ def parse(expression: str) -> Expression:
 
 
 def _parse_cron(text: str, parts: list[str]) -> Cron:
-    if len(parts) != len(_FIELDS):
+    if len(parts) != len(_FIELDS) or "" in parts:
         names = " ".join(spec.name for spec in _FIELDS)
-        raise _error(text, f"expected 6 fields ({names}), got {len(parts)}")
+        raise _error(text, f"expected 6 fields ({names}) separated by single spaces")
     for part, spec in zip(parts, _FIELDS, strict=True):
         for char in "/?#":
             if char in part and char not in spec.wildcards:

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .contract import START, STATUS_CHANGE
+from .contract import START
 from .formatting import format_duration, resolve_timezone
 from .report import CheckContext
+from .status_change import STATUS_CHANGE
 from .verdict import Status, Verdict
 
 _CHECK_LINES = {

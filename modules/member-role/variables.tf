@@ -19,17 +19,40 @@ variable "monitor_role_arn" {
 }
 
 variable "state_machine_arns" {
-  description = "State machines in this account whose executions the monitor may read. A version or alias ARN works too: it is granted through its state machine."
-  type        = set(string)
+  description = "State machines in this account whose executions the monitor may read, granted by their exact ARNs (20 a managed policy, 200 at most with IAM's default quota). A version or alias ARN works too: it is granted through its state machine."
+  type        = list(string)
+  default     = []
 
   validation {
-    condition     = length(var.state_machine_arns) > 0
-    error_message = "state_machine_arns must name at least one state machine the monitor watches."
+    condition     = alltrue([for arn in var.state_machine_arns : can(regex(trimspace(file("${path.module}/../../patterns/state-machine-arn.regex")), arn))])
+    error_message = "state_machine_arns must hold ARNs like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>."
+  }
+}
+
+variable "state_machine_name_prefixes" {
+  description = "Instead of (or beside) exact ARNs, for many state machines: every state machine of this account and region whose name starts with one of these prefixes (\"\" for all of them)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.state_machine_name_prefixes : can(regex("^[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{0,80}$", p))])
+    error_message = "state_machine_name_prefixes must hold prefixes of up to 80 characters that a state machine name may hold."
   }
 
   validation {
-    condition     = alltrue([for arn in var.state_machine_arns : can(regex(local.state_machine_arn_regex, arn))])
-    error_message = "state_machine_arns must hold ARNs like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>; not accepted: ${join(", ", [for arn in var.state_machine_arns : "\"${arn}\"" if !can(regex(local.state_machine_arn_regex, arn))])}."
+    condition     = length(var.state_machine_name_prefixes) > 0 || length(var.state_machine_arns) > 0
+    error_message = "Name the state machines the monitor watches: state_machine_arns, state_machine_name_prefixes, or both."
+  }
+}
+
+variable "iam_managed_policies_per_role" {
+  description = "This account's IAM quota 'Managed policies per role' (default 10): raise it only once AWS has raised the quota. Exact ARNs take one managed policy per 20 state machines."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.iam_managed_policies_per_role >= 1 && var.iam_managed_policies_per_role <= 25
+    error_message = "iam_managed_policies_per_role must be 1 to 25 (IAM's maximum)."
   }
 }
 
@@ -52,17 +75,6 @@ variable "permissions_boundary_arn" {
   validation {
     condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
     error_message = "permissions_boundary_arn must be an IAM policy ARN such as arn:aws:iam::111122223333:policy/boundary."
-  }
-}
-
-variable "max_session_duration" {
-  description = "Longest session of the role, in seconds. The check assumes it from its own role's session (role chaining), which AWS caps at one hour whatever this says."
-  type        = number
-  default     = 3600
-
-  validation {
-    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
-    error_message = "max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours)."
   }
 }
 

@@ -72,16 +72,33 @@ def outputs_of(state: Any) -> dict[str, Any]:
     return {name: output["value"] for name, output in state.outputs.items()}
 
 
-def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
-    """Every statement of a role's inline policies, as IAM (here moto) holds them."""
+def policy_documents(aws: Any, role_arn: str) -> dict[str, str]:
+    """Every policy of a role, inline and attached, by name: the JSON as IAM (here moto)
+    holds it, to read its statements and to measure it against IAM's size limits."""
     iam = aws("iam")
     name = role_arn.rsplit("/", 1)[-1]
-    statements = []
+    documents = {}
     for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
         document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-        document = json.loads(document) if isinstance(document, str) else document
-        statements += document["Statement"]
-    return statements
+        documents[f"inline:{policy_name}"] = document
+    for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+        version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+        documents[f"managed:{attached['PolicyName']}"] = iam.get_policy_version(
+            PolicyArn=attached["PolicyArn"], VersionId=version
+        )["PolicyVersion"]["Document"]
+    return {
+        key: document if isinstance(document, str) else json.dumps(document)
+        for key, document in documents.items()
+    }
+
+
+def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
+    """Every statement of a role's inline and attached policies."""
+    return [
+        statement
+        for document in policy_documents(aws, role_arn).values()
+        for statement in json.loads(document)["Statement"]
+    ]
 
 
 def as_list(value: str | list[str]) -> list[str]:

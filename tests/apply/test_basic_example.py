@@ -82,7 +82,6 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
         assert granted[f"dynamodb:{action}"] == [state_table["TableArn"]]
     assert granted["states:ListExecutions"] == [state_machine]
-    assert granted["states:DescribeStateMachine"] == [state_machine]
     assert granted["states:DescribeExecution"] == [executions]
     assert granted["sns:Publish"] == [basic["topic_arn"]]
     assert granted["sqs:SendMessage"] == [basic["check_failures_queue_arn"]]
@@ -91,7 +90,6 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "states:ListExecutions",
-        "states:DescribeStateMachine",
         "states:DescribeExecution",
         "sns:Publish",
         "sqs:SendMessage",
@@ -175,16 +173,29 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
         "nightly-batch-sfn-deadline-check-errors",
         "nightly-batch-sfn-deadline-check-failures",
         "nightly-batch-sfn-deadline-check-throttles",
+        "nightly-batch-sfn-deadline-lost-checks",
+        "nightly-batch-sfn-deadline-lost-failure-events-00",
         "nightly-batch-sfn-deadline-scheduler-dead-letters",
     ]
     for alarm in alarms.values():
         assert alarm["TreatMissingData"] == "notBreaching"
         assert alarm["AlarmActions"] == alarm["OKActions"] == [basic["topic_arn"]]
-    errors = alarms["nightly-batch-sfn-deadline-check-errors"]
-    assert (errors["Namespace"], errors["MetricName"]) == ("AWS/Lambda", "Errors")
-    assert errors["Dimensions"] == [
-        {"Name": "FunctionName", "Value": basic["lambda_function_name"]}
+    (errors,) = alarms["nightly-batch-sfn-deadline-check-errors"]["Metrics"]
+    assert errors["MetricStat"]["Metric"] == {
+        "Namespace": "AWS/Lambda",
+        "MetricName": "Errors",
+        "Dimensions": [{"Name": "FunctionName", "Value": basic["lambda_function_name"]}],
+    }
+    lost = alarms["nightly-batch-sfn-deadline-lost-checks"]["Metrics"]
+    assert sorted(
+        (m["MetricStat"]["Metric"]["Namespace"], m["MetricStat"]["Metric"]["MetricName"])
+        for m in lost
+        if "MetricStat" in m
+    ) == [
+        ("AWS/Scheduler", "InvocationDroppedCount"),
+        ("AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount"),
     ]
+    assert [m["Expression"] for m in lost if m.get("ReturnData")] == ["SUM(METRICS())"]
 
 
 def test_second_plan_shows_no_changes(basic_example: Any) -> None:
@@ -251,8 +262,13 @@ def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
     payload = rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
     first = invoke_deployed(aws("lambda"), basic["lambda_function_name"], payload)
     again = invoke_deployed(aws("lambda"), basic["lambda_function_name"], payload)
-    assert (first["status"], first["check"], first["notified"]) == ("FAILED", "status_change", True)
-    assert again["duplicate"] is True
+    ((summary),) = first["monitors"]
+    assert (summary["status"], summary["check"], summary["notified"]) == (
+        "FAILED",
+        "status_change",
+        True,
+    )
+    assert [m["duplicate"] for m in again["monitors"]] == [True]
     (notification,) = inbox(aws, basic)
     assert notification["Subject"].startswith("[FAILED] nightly-etl: run nightly-event FAILED at")
     assert "Etl.LoadFailed" in notification["Message"]
@@ -287,3 +303,4 @@ def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_ex
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []
     assert aws("dynamodb").list_tables()["TableNames"] == []
     assert aws("events").list_rules()["Rules"] == []
+    assert aws("iam").list_policies(Scope="Local")["Policies"] == []

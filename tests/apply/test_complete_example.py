@@ -39,8 +39,7 @@ def test_one_schedule_per_monitor_each_in_its_time_zone(aws: Any, complete: dict
     }
     assert {name: s["State"] for name, s in held.items()}["legacy-report"] == "DISABLED"
     assert all(s["FlexibleTimeWindow"] == {"Mode": "OFF"} for s in held.values())
-    assert held["hourly-export"]["StartDate"].year == 2027
-    assert held["legacy-report"]["EndDate"].year == 2027
+    assert held["legacy-report"]["EndDate"].year == 2030
     assert held["billing"]["Target"]["RetryPolicy"] == {
         "MaximumEventAgeInSeconds": 1800,
         "MaximumRetryAttempts": 5,
@@ -132,13 +131,17 @@ def test_early_start_check_has_its_own_schedule(aws: Any, complete: dict) -> Non
 
 def test_instant_failure_alerts_reach_the_function(aws: Any, complete: dict) -> None:
     rules = complete["failure_event_rule_arns"]
-    # billing opted out; every other monitor has a rule.
-    assert sorted(rules) == ["hourly-export", "legacy-report", "nightly-etl"]
+    # billing opted out and legacy-report is paused; the other two share a rule.
+    assert sorted(rules) == ["hourly-export", "nightly-etl"]
+    assert rules["hourly-export"] == rules["nightly-etl"]
     events = aws("events")
     name = rules["nightly-etl"].rsplit("/", 1)[-1]
     pattern = json.loads(events.describe_rule(Name=name)["EventPattern"])
     assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
-    assert pattern["detail"]["stateMachineArn"] == [complete["state_machine_arns"]["nightly-etl"]]
+    machines = complete["state_machine_arns"]
+    assert pattern["detail"]["stateMachineArn"] == sorted(
+        [machines["hourly-export"], machines["nightly-etl"]]
+    )
     (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
     function = aws("lambda").get_function(FunctionName=complete["lambda_function_name"])
     assert target["Arn"] == function["Configuration"]["FunctionArn"]
@@ -166,6 +169,35 @@ def test_instant_failure_alerts_reach_the_function(aws: Any, complete: dict) -> 
     (statement,) = queue_policy["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"] == {"ArnLike": {"aws:SourceArn": allowed}}
+
+
+def test_the_key_policy_holds_what_the_module_sends_through_the_key(
+    aws: Any, complete: dict
+) -> None:
+    """The example builds its key policy from the module's kms_key_policies output; moto
+    does not enforce key policies, so this reads back what AWS would judge."""
+    key_id = complete["kms_key_arn"].rsplit("/", 1)[-1]
+    policy = json.loads(aws("kms").get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    principals = {s["Sid"]: s["Principal"] for s in policy["Statement"]}
+    assert principals["SfnDeadlineAlarmsPublish"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert principals["SfnDeadlineEventBridgeDeadLetters"] == {"Service": "events.amazonaws.com"}
+    assert principals["SfnDeadlineLogsEncrypt"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    for sid in (
+        "SfnDeadlineFunctionPublishes",
+        "SfnDeadlineRolesSendToQueues",
+        "SfnDeadlineFunctionUsesTable",
+        "SfnDeadlineSchedulerReadsInput",
+    ):
+        assert principals[sid] == {"AWS": f"arn:aws:iam::{complete['account_id']}:root"}
+
+
+def test_alarms_go_to_a_topic_of_their_own(aws: Any, complete: dict) -> None:
+    alarms = aws("cloudwatch").describe_alarms(AlarmNamePrefix="data-platform-")["MetricAlarms"]
+    assert alarms
+    assert {tuple(a["AlarmActions"]) for a in alarms} == {(complete["alarm_sns_topic_arn"],)}
+    assert complete["alarm_sns_topic_arn"] != complete["sns_topic_arn"]
+    topic = aws("sns").get_topic_attributes(TopicArn=complete["alarm_sns_topic_arn"])
+    assert topic["Attributes"]["KmsMasterKeyId"] == complete["kms_key_arn"]
 
 
 def test_state_table_is_on_demand_encrypted_and_recoverable(aws: Any, complete: dict) -> None:

@@ -65,7 +65,6 @@ def test_member_role_lives_in_the_member_account_and_trusts_only_the_check(
     machine = cross["member_state_machine_arn"]
     assert granted == {
         "states:ListExecutions": [machine],
-        "states:DescribeStateMachine": [machine],
         "states:DescribeExecution": [machine.replace(":stateMachine:", ":execution:") + ":*"],
     }
 

@@ -1,4 +1,4 @@
-"""The upgrade harness (scripts/upgrade_check.py) catches a resource that a new release
+"""The upgrade harness (dev/upgrade_check.py) catches a resource that a new release
 would destroy, and passes once a `moved` block says where it went.
 
 There is no earlier release to upgrade from yet, so the "new release" here is this tree
@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from scripts.upgrade_check import ROOT, apply_release, planned_deletions
+from dev.upgrade_check import ROOT, apply_release, planned_deletions
 
 RENAMED = "module.sfn_deadlines.aws_sqs_queue.scheduler_dead_letter"
 MOVED = """
@@ -23,7 +23,7 @@ moved {
 
 def module_copy(destination: Path) -> Path:
     """The module and its examples, as a release would ship them."""
-    keep = ["*.tf", "dist", "examples", "modules"]
+    keep = ["*.tf", "dist", "examples", "modules", "patterns"]
     destination.mkdir()
     for pattern in keep:
         for path in ROOT.glob(pattern):

@@ -1,4 +1,6 @@
-# Benchmark root: this module watching var.monitors state machines (they need not exist).
+# Benchmark and scale-test root: this module watching var.monitors state machines (they
+# need not exist). Up to 200 monitors are granted by their exact ARNs, as by default; more
+# take a read scope by name prefix, as a large estate would.
 variable "monitors" {
   type = number
 }
@@ -18,9 +20,11 @@ module "monitor" {
 
   name          = "bench"
   sns_topic_arn = aws_sns_topic.alerts.arn
+  read_scope    = var.monitors > 200 ? { state_machine_name_prefixes = ["team-pipeline-"] } : null
   monitors = {
-    for n in range(var.monitors) : format("job-%04d", n) => {
-      state_machine_arn = format("arn:aws:states:us-east-1:%s:stateMachine:job-%04d", data.aws_caller_identity.current.account_id, n)
+    for n in range(var.monitors) : format("team-pipeline-%04d", n) => {
+      state_machine_arn = format("arn:aws:states:us-east-1:%s:stateMachine:team-pipeline-%04d", data.aws_caller_identity.current.account_id, n)
+      timezone          = "Asia/Tokyo"
     }
   }
 }

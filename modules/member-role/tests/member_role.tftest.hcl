@@ -1,6 +1,5 @@
-# Plan-time assertions on the member role, and every validation rule rejecting bad input
-# (expect_failures), with a mocked AWS provider: no account needed. An unset statement
-# effect is null under the mock and means Allow.
+# Assertions on the member role, and every validation rule rejecting bad input
+# (expect_failures), with a mocked AWS provider: no account needed.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -8,10 +7,15 @@ mock_provider "aws" {
       account_id = "222233334444"
     }
   }
-  # Policy documents are JSON that IAM resources validate, so the mock must be JSON too.
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_region" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      id   = "eu-west-1"
+      name = "eu-west-1"
+    }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = {
+      arn = "arn:aws:iam::222233334444:policy/mocked"
     }
   }
 }
@@ -30,26 +34,16 @@ run "trusts_only_the_monitor_role" {
   command = plan
 
   assert {
-    condition     = length(data.aws_iam_policy_document.assume.statement) == 1 && data.aws_iam_policy_document.assume.statement[0].actions == toset(["sts:AssumeRole"])
-    error_message = "The trust policy has one statement, which allows sts:AssumeRole only."
-  }
-
-  assert {
-    condition = data.aws_iam_policy_document.assume.statement[0].principals == toset([{
-      type        = "AWS"
-      identifiers = toset(["arn:aws:iam::111122223333:root"])
-    }])
-    error_message = "The principal is the monitoring account, parsed from monitor_role_arn (a role principal would break when the role is re-created)."
-  }
-
-  assert {
-    condition     = length(data.aws_iam_policy_document.assume.statement[0].condition) == 1 && alltrue([for c in data.aws_iam_policy_document.assume.statement[0].condition : c.test == "ArnEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::111122223333:role/monitoring/ops-sfn-deadline-check"])])
-    error_message = "Only the monitor's role, by its ARN with path, may assume the role."
-  }
-
-  assert {
-    condition     = coalesce(data.aws_iam_policy_document.assume.statement[0].effect, "Allow") == "Allow" && try(length(data.aws_iam_policy_document.assume.statement[0].not_principals), 0) == 0 && try(length(data.aws_iam_policy_document.assume.statement[0].not_actions), 0) == 0
-    error_message = "The trust is a plain Allow, without NotPrincipal or NotAction."
+    condition = jsondecode(aws_iam_role.this.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Effect    = "Allow"
+        Action    = "sts:AssumeRole"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Condition = { ArnEquals = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/monitoring/ops-sfn-deadline-check" } }
+      }]
+    }
+    error_message = "The trust is a plain Allow of sts:AssumeRole to the monitoring account (a role principal would break when the role is re-created), only for the monitor's role, by its ARN with path."
   }
 }
 
@@ -62,7 +56,7 @@ run "trust_follows_the_partition" {
   }
 
   assert {
-    condition     = one(data.aws_iam_policy_document.assume.statement[0].principals).identifiers == toset(["arn:aws-cn:iam::111122223333:root"])
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.AWS == "arn:aws-cn:iam::111122223333:root"
     error_message = "The principal is in the monitor role's partition."
   }
 }
@@ -71,34 +65,49 @@ run "reads_the_state_machines_and_nothing_else" {
   command = plan
 
   assert {
-    condition     = toset(data.aws_iam_policy_document.this.statement[*].sid) == toset(["ReadMonitoredStateMachines", "ReadMonitoredExecutions"])
-    error_message = "The role's policy holds exactly two statements."
+    condition = jsondecode(aws_iam_policy.read["00"].policy).Statement == [
+      {
+        Sid      = "ReadMonitoredStateMachines", Effect = "Allow", Action = "states:ListExecutions"
+        Resource = ["arn:aws:states:eu-west-1:222233334444:stateMachine:etl", "arn:aws:states:eu-west-1:222233334444:stateMachine:billing"]
+      },
+      {
+        Sid      = "ReadMonitoredExecutions", Effect = "Allow", Action = "states:DescribeExecution"
+        Resource = ["arn:aws:states:eu-west-1:222233334444:execution:etl:*", "arn:aws:states:eu-west-1:222233334444:execution:billing:*"]
+      },
+    ]
+    error_message = "The role may list the state machines' executions and describe them, nothing else; a version or alias is granted through its state machine."
   }
 
   assert {
-    condition     = toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.actions)])) == toset(["states:ListExecutions", "states:DescribeStateMachine", "states:DescribeExecution"])
-    error_message = "The role may call exactly ListExecutions, DescribeStateMachine and DescribeExecution."
+    condition     = keys(aws_iam_role_policy_attachment.read) == ["00"] && length(aws_iam_role_policy.scoped) == 0
+    error_message = "Three state machines take one managed policy, attached to the role, and no inline policy."
+  }
+}
+
+run "twenty_state_machines_a_policy" {
+  command = plan
+
+  variables {
+    state_machine_arns = [for n in range(45) : format("arn:aws:states:eu-west-1:222233334444:stateMachine:job-%02d", n)]
   }
 
   assert {
-    condition = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadMonitoredStateMachines"]).actions == toset(["states:ListExecutions", "states:DescribeStateMachine"]) && toset(one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadMonitoredStateMachines"]).resources) == toset([
-      "arn:aws:states:eu-west-1:222233334444:stateMachine:etl",
-      "arn:aws:states:eu-west-1:222233334444:stateMachine:billing",
-    ])
-    error_message = "ListExecutions and DescribeStateMachine are granted on the state machines' own ARNs (a version or alias is authorized through its state machine)."
+    condition     = keys(aws_iam_policy.read) == ["00", "01", "02"] && aws_iam_policy.read["02"].name == "ops-sfn-deadline-read-02"
+    error_message = "Exact grants go 20 state machines to a managed policy."
+  }
+}
+
+run "name_prefixes_for_many_state_machines" {
+  command = plan
+
+  variables {
+    state_machine_arns          = []
+    state_machine_name_prefixes = ["etl-"]
   }
 
   assert {
-    condition = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadMonitoredExecutions"]).actions == toset(["states:DescribeExecution"]) && toset(one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadMonitoredExecutions"]).resources) == toset([
-      "arn:aws:states:eu-west-1:222233334444:execution:etl:*",
-      "arn:aws:states:eu-west-1:222233334444:execution:billing:*",
-    ])
-    error_message = "DescribeExecution is granted on the state machines' executions only."
-  }
-
-  assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : coalesce(s.effect, "Allow") == "Allow" && try(length(s.not_actions), 0) == 0 && try(length(s.not_resources), 0) == 0 && !contains(tolist(s.resources), "*")])
-    error_message = "Every statement is a plain Allow on named resources: no NotAction, NotResource or \"*\"."
+    condition     = length(aws_iam_policy.read) == 0 && jsondecode(aws_iam_role_policy.scoped[0].policy).Statement[*].Resource == [["arn:aws:states:eu-west-1:222233334444:stateMachine:etl-*"], ["arn:aws:states:eu-west-1:222233334444:execution:etl-*:*"]]
+    error_message = "Name prefixes grant this account's and region's matching state machines in one inline policy."
   }
 }
 
@@ -108,18 +117,17 @@ run "role_settings" {
   variables {
     iam_role_path            = "/monitoring/"
     permissions_boundary_arn = "arn:aws:iam::222233334444:policy/boundary"
-    max_session_duration     = 7200
     tags                     = { Team = "data-platform" }
   }
 
   assert {
-    condition     = aws_iam_role.this.name == "ops-sfn-deadline-read" && aws_iam_role.this.path == "/monitoring/"
-    error_message = "The role takes the given name and path."
+    condition     = aws_iam_role.this.name == "ops-sfn-deadline-read" && aws_iam_role.this.path == "/monitoring/" && aws_iam_policy.read["00"].path == "/monitoring/"
+    error_message = "The role and its policies take the given name and path."
   }
 
   assert {
-    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::222233334444:policy/boundary" && aws_iam_role.this.max_session_duration == 7200
-    error_message = "The role takes the given permissions boundary and session duration."
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::222233334444:policy/boundary"
+    error_message = "The role takes the given permissions boundary."
   }
 
   assert {
@@ -132,8 +140,8 @@ run "defaults" {
   command = plan
 
   assert {
-    condition     = aws_iam_role.this.path == "/" && aws_iam_role.this.permissions_boundary == null && aws_iam_role.this.max_session_duration == 3600
-    error_message = "By default the role has path /, no boundary and one-hour sessions."
+    condition     = aws_iam_role.this.path == "/" && aws_iam_role.this.permissions_boundary == null
+    error_message = "By default the role has path / and no boundary."
   }
 }
 
@@ -142,7 +150,15 @@ run "state_machine_in_another_account" {
   variables {
     state_machine_arns = ["arn:aws:states:eu-west-1:999988887777:stateMachine:etl"]
   }
-  expect_failures = [aws_iam_role_policy.this]
+  expect_failures = [aws_iam_role.this]
+}
+
+run "more_state_machines_than_managed_policies_allow" {
+  command = plan
+  variables {
+    state_machine_arns = [for n in range(201) : format("arn:aws:states:eu-west-1:222233334444:stateMachine:job-%03d", n)]
+  }
+  expect_failures = [aws_iam_role.this]
 }
 
 run "name_too_long" {
@@ -178,13 +194,25 @@ run "monitor_role_arn_of_a_session" {
 run "no_state_machines" {
   command = plan
   variables { state_machine_arns = [] }
-  expect_failures = [var.state_machine_arns]
+  expect_failures = [var.state_machine_name_prefixes]
 }
 
 run "execution_arn_is_not_a_state_machine" {
   command = plan
   variables { state_machine_arns = ["arn:aws:states:eu-west-1:222233334444:execution:etl:run-1"] }
   expect_failures = [var.state_machine_arns]
+}
+
+run "name_prefix_with_a_colon" {
+  command = plan
+  variables { state_machine_name_prefixes = ["etl:prod"] }
+  expect_failures = [var.state_machine_name_prefixes]
+}
+
+run "quota_beyond_the_maximum" {
+  command = plan
+  variables { iam_managed_policies_per_role = 30 }
+  expect_failures = [var.iam_managed_policies_per_role]
 }
 
 run "iam_role_path_without_trailing_slash" {
@@ -197,16 +225,4 @@ run "permissions_boundary_is_not_a_policy" {
   command = plan
   variables { permissions_boundary_arn = "arn:aws:iam::222233334444:role/boundary" }
   expect_failures = [var.permissions_boundary_arn]
-}
-
-run "max_session_duration_below_an_hour" {
-  command = plan
-  variables { max_session_duration = 1800 }
-  expect_failures = [var.max_session_duration]
-}
-
-run "max_session_duration_above_twelve_hours" {
-  command = plan
-  variables { max_session_duration = 50000 }
-  expect_failures = [var.max_session_duration]
 }

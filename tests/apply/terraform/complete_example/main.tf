@@ -12,6 +12,8 @@ provider "aws" {
   region = "us-east-1"
 }
 
+data "aws_caller_identity" "current" {}
+
 data "aws_iam_policy_document" "states_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -98,4 +100,12 @@ output "failure_event_rule_arns" {
 
 output "state_table_name" {
   value = module.complete.state_table_name
+}
+
+output "alarm_sns_topic_arn" {
+  value = module.complete.alarm_sns_topic_arn
+}
+
+output "account_id" {
+  value = data.aws_caller_identity.current.account_id
 }

@@ -8,7 +8,7 @@
   role and schedule per state machine).
 - The deployment zip's size.
 
-    PYTHONPATH=lambda_src python -m scripts.bench [--sizes 1,10,100] [--executions 1,100,1000]
+    PYTHONPATH=lambda_src python -m dev.bench [--sizes 1,10,100] [--executions 1,100,1000]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
-from scripts.build_lambda_zip import ZIP_PATH
+from dev.build_lambda_zip import ZIP_PATH
 from scripts.moto_server import emulated_aws
 from scripts.terraform import terraform
 from sfn_deadline_monitor import aws, delivery, handler

@@ -8,7 +8,7 @@ it verifies that every check reached the verdict its scenario calls for and that
 alert due was published exactly once, and reports how long the burst took and how many
 retries it needed. Bounded: a fixed number of checks, loopback only, a time limit.
 
-    PYTHONPATH=lambda_src python -m scripts.load_test [--checks 1000] [--workers 50]
+    PYTHONPATH=lambda_src python -m dev.load_test [--checks 1000] [--workers 50]
 """
 
 from __future__ import annotations

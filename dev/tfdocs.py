@@ -4,8 +4,8 @@ terraform-docs is not installable everywhere this project is developed, so this 
 the same kind of tables between the ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``
 markers, and ``--check`` fails when a README has drifted from variables.tf or outputs.tf.
 
-    python scripts/tfdocs.py                 # rewrite README.md, {modules,examples}/*/README.md
-    python scripts/tfdocs.py --check         # exit 1 if any of them is stale
+    python dev/tfdocs.py                 # rewrite README.md, {modules,examples}/*/README.md
+    python dev/tfdocs.py --check         # exit 1 if any of them is stale
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ Entries are sorted, timestamps and modes fixed, and stored uncompressed: deflate
 can differ between zlib builds, stored bytes cannot, so the sha256 is the same on any
 machine.
 
-    python scripts/build_lambda_zip.py           # write dist/lambda.zip
-    python scripts/build_lambda_zip.py --check   # exit 1 if dist/lambda.zip is stale
+    python dev/build_lambda_zip.py           # write dist/lambda.zip
+    python dev/build_lambda_zip.py --check   # exit 1 if dist/lambda.zip is stale
 """
 
 from __future__ import annotations

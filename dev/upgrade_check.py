@@ -6,7 +6,7 @@ plans the same example of the new tree on that state and lists every resource th
 would delete (a replacement deletes too). A renamed resource without a ``moved`` block
 shows up here as a delete.
 
-    python -m scripts.upgrade_check --from v0.1.0 [--example basic] [--allow ADDRESS ...]
+    python -m dev.upgrade_check --from v0.1.0 [--example basic] [--allow ADDRESS ...]
 
 exits 1 when the plan deletes a resource that is not allowed with --allow.
 """

@@ -1,0 +1,313 @@
+"""Maintainers: the AWS limits the module plans against, and their sizes in a deployed account.
+
+The emulator enforces none of these, so the module computes each size at plan
+(preconditions), tests/scale.tftest.hcl plans them at 1 to 1,000 monitors, and
+tests/apply/test_scale.py and `make bench` measure them from what was deployed. This file
+is the one list of the limits, with their sources; `python -m dev.aws_limits` writes
+docs/aws-limits.md from it (`--check` fails when that file is stale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "aws-limits.md"
+
+IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+EVENTBRIDGE_QUOTAS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
+INPUT_TRANSFORMER = (
+    "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"
+)
+SCHEDULER_QUOTAS = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html"
+LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+SQS_POLICY_QUOTAS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html"
+PUT_METRIC_ALARM = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+)
+SFN_QUOTAS = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One AWS limit: its default value, whether AWS raises it, where it is documented, and
+    what of the module it bounds."""
+
+    name: str
+    value: int
+    unit: str
+    adjustable: str
+    source: str
+    bounds: str
+
+
+LIMITS = {
+    "iam_inline_policies": Limit(
+        "IAM: a role's inline policies, together",
+        10240,
+        "characters (no white space)",
+        "no",
+        IAM_QUOTAS,
+        "the check function's inline policy",
+    ),
+    "iam_managed_policy": Limit(
+        "IAM: one managed policy",
+        6144,
+        "characters (no white space)",
+        "no",
+        IAM_QUOTAS,
+        "each read policy (20 monitors' exact grants)",
+    ),
+    "iam_managed_policies_per_role": Limit(
+        "IAM: managed policies per role",
+        10,
+        "policies",
+        "yes, to 25 (service_quotas)",
+        IAM_QUOTAS,
+        "the read policies attached to the check function's role",
+    ),
+    "iam_trust_policy": Limit(
+        "IAM: role trust policy",
+        2048,
+        "characters",
+        "yes, to 4,096",
+        IAM_QUOTAS,
+        "the trust policies of the module's two roles",
+    ),
+    "eventbridge_rules_per_bus": Limit(
+        "EventBridge: rules per event bus",
+        300,
+        "rules (100 in some Regions)",
+        "yes (service_quotas)",
+        EVENTBRIDGE_QUOTAS,
+        "the failure rules on the default bus, shared with the account's other rules",
+    ),
+    "eventbridge_event_pattern": Limit(
+        "EventBridge: event pattern size",
+        2048,
+        "characters",
+        "yes, to 4,096 (service_quotas)",
+        EVENTBRIDGE_QUOTAS,
+        "each failure rule's pattern (its monitors' state machines)",
+    ),
+    "eventbridge_input_template": Limit(
+        "EventBridge: input transformer template",
+        8192,
+        "characters",
+        "no",
+        INPUT_TRANSFORMER,
+        "each failure rule's input (its monitors' settings)",
+    ),
+    "eventbridge_targets_per_rule": Limit(
+        "EventBridge: targets per rule",
+        5,
+        "targets",
+        "no",
+        EVENTBRIDGE_QUOTAS,
+        "each failure rule's one target, the check function",
+    ),
+    "scheduler_schedule_groups": Limit(
+        "EventBridge Scheduler: schedule groups",
+        500,
+        "groups",
+        "no",
+        SCHEDULER_QUOTAS,
+        "the module's schedule groups (deadline checks, start checks)",
+    ),
+    "scheduler_target_input": Limit(
+        "EventBridge Scheduler: target input",
+        262144,
+        "bytes",
+        "no",
+        SCHEDULER_QUOTAS,
+        "each schedule's input (the check's contract)",
+    ),
+    "lambda_resource_policy": Limit(
+        "Lambda: function resource-based policy",
+        20480,
+        "bytes",
+        "no",
+        LAMBDA_QUOTAS,
+        "the check function's permissions (one statement for every failure rule)",
+    ),
+    "lambda_environment": Limit(
+        "Lambda: environment variables, together",
+        4096,
+        "bytes",
+        "no",
+        LAMBDA_QUOTAS,
+        "the check function's environment",
+    ),
+    "sqs_queue_policy": Limit(
+        "SQS: queue policy",
+        8192,
+        "bytes",
+        "no",
+        SQS_POLICY_QUOTAS,
+        "the undelivered queue's policy",
+    ),
+    "cloudwatch_alarm_metrics": Limit(
+        "CloudWatch: metrics one alarm reads",
+        10,
+        "metrics",
+        "no",
+        PUT_METRIC_ALARM,
+        "each alarm on the monitor itself",
+    ),
+}
+
+# Limits that bound what happens at run time rather than what is deployed.
+RUNTIME = [
+    (
+        "Step Functions: ListExecutions",
+        "bucket of 200 calls, refilled at 5 a second "
+        "(100 and 2 outside us-east-1, us-west-2, eu-west-1), adjustable",
+        SFN_QUOTAS,
+        "one call per check whose window holds up to 99 runs: 1,000 checks due at once exceed "
+        "the bucket, and botocore's retries (8 attempts by default) spread them",
+    ),
+    (
+        "Lambda: concurrent executions",
+        "1,000 per account by default (new accounts less); "
+        "reserved concurrency must leave 100 unreserved",
+        LAMBDA_QUOTAS,
+        "checks due at once beyond it are throttled and retried by Lambda for up to 6 hours",
+    ),
+]
+
+
+def _compact(document: str) -> int:
+    """A policy's size as IAM counts it: white space outside strings left out."""
+    return len(json.dumps(json.loads(document), separators=(",", ":")))
+
+
+def measure(aws: Callable[[str], Any], name: str) -> dict[str, int]:
+    """The size of everything a module instance called ``name`` deployed that an AWS limit
+    bounds, read back from the account (``aws(service)`` gives a boto3 client)."""
+    iam, events = aws("iam"), aws("events")
+    function = f"{name}-sfn-deadline-check"
+    inline = [
+        iam.get_role_policy(RoleName=function, PolicyName=p)["PolicyDocument"]
+        for p in iam.list_role_policies(RoleName=function)["PolicyNames"]
+    ]
+    attached = iam.list_attached_role_policies(RoleName=function)["AttachedPolicies"]
+    managed = []
+    for policy in attached:
+        version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)
+        managed.append(document["PolicyVersion"]["Document"])
+    trusts = [
+        iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        for role in (function, f"{name}-sfn-deadline-scheduler")
+    ]
+    rules = [
+        r
+        for page in events.get_paginator("list_rules").paginate(NamePrefix=f"{name}-sfn-failed-")
+        for r in page["Rules"]
+    ]
+    targets = [events.list_targets_by_rule(Rule=r["Name"])["Targets"] for r in rules]
+    scheduler = aws("scheduler")
+    groups = [g["Name"] for g in scheduler.list_schedule_groups(NamePrefix=name)["ScheduleGroups"]]
+    inputs = [
+        scheduler.get_schedule(GroupName=s["GroupName"], Name=s["Name"])["Target"]["Input"]
+        for group in groups
+        for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group)
+        for s in page["Schedules"]
+    ]
+    sqs = aws("sqs")
+    queue = sqs.get_queue_url(QueueName=f"{name}-sfn-deadline-scheduler-dlq")["QueueUrl"]
+    queue_policy = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])
+    configuration = aws("lambda").get_function_configuration(FunctionName=function)
+    alarms = aws("cloudwatch").describe_alarms(AlarmNamePrefix=f"{name}-sfn-deadline-")
+    return {
+        "iam_inline_policies": sum(_compact(_text(d)) for d in inline),
+        "iam_managed_policy": max((_compact(_text(d)) for d in managed), default=0),
+        "iam_managed_policies_per_role": len(attached),
+        "iam_trust_policy": max(_compact(_text(d)) for d in trusts),
+        "eventbridge_rules_per_bus": len(rules),
+        "eventbridge_event_pattern": max((len(r["EventPattern"]) for r in rules), default=0),
+        "eventbridge_input_template": max(
+            (len(t["InputTransformer"]["InputTemplate"]) for ts in targets for t in ts),
+            default=0,
+        ),
+        "eventbridge_targets_per_rule": max((len(ts) for ts in targets), default=0),
+        "scheduler_schedule_groups": len(groups),
+        "scheduler_target_input": max(len(i.encode()) for i in inputs),
+        "lambda_resource_policy": len(
+            aws("lambda").get_policy(FunctionName=function)["Policy"].encode()
+        ),
+        "lambda_environment": len(
+            json.dumps(configuration["Environment"]["Variables"], separators=(",", ":")).encode()
+        ),
+        "sqs_queue_policy": len(queue_policy["Attributes"].get("Policy", "").encode()),
+        "cloudwatch_alarm_metrics": max(
+            (
+                len([m for m in a.get("Metrics", []) if "MetricStat" in m])
+                for a in alarms["MetricAlarms"]
+            ),
+            default=0,
+        ),
+    }
+
+
+def _text(document: object) -> str:
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+def render() -> str:
+    """docs/aws-limits.md."""
+    rows = "\n".join(
+        f"| {limit.name} | {limit.value:,} {limit.unit} | {limit.adjustable} | "
+        f"{limit.bounds} | [docs]({limit.source}) |"
+        for limit in LIMITS.values()
+    )
+    runtime = "\n".join(
+        f"| {name} | {figure} | {bounds} | [docs]({source}) |"
+        for name, figure, source, bounds in RUNTIME
+    )
+    text = (
+        "# AWS limits the module plans against\n\n"
+        "Written by `python -m dev.aws_limits` from `dev/aws_limits.py`: do not edit.\n\n"
+        "The emulator the tests run against (moto) enforces none of these, so the module "
+        "computes each size at `terraform plan` and fails there, naming the limit, the "
+        "figure and what to do, before AWS would refuse an apply halfway. "
+        "`tests/scale.tftest.hcl` plans 1, 60, 300 and 1,000 monitors against them, and "
+        "`tests/apply/test_scale.py` and `make bench` measure them from what was deployed "
+        "(benchmarks/README.md lists the figures). Adjustable quotas are planned against "
+        "the `service_quotas` input, which defaults to AWS's defaults.\n\n"
+        "| Limit | Default | Adjustable | Bounds | Source |\n|---|---|---|---|---|\n"
+        f"{rows}\n\n"
+        "## At run time\n\n"
+        "| Limit | Figure | What it means here | Source |\n|---|---|---|---|\n"
+        f"{runtime}\n"
+    )
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the doc is stale")
+    args = parser.parse_args(argv)
+    fresh = render()
+    if args.check:
+        if not DOC.exists() or DOC.read_text() != fresh:
+            print(
+                f"{DOC.relative_to(ROOT)} is stale: run `python -m dev.aws_limits`", file=sys.stderr
+            )
+            return 1
+        return 0
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(fresh)
+    print(f"wrote {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+# What each customer managed key needs in its key policy for everything the module sends
+# through it: KMS checks the key policy as well as IAM, and the emulator checks neither,
+# so a wrong key policy silently drops alarms or dead letters there. The kms_key_policies
+# output hands these to the key's owner as policy documents (source_policy_documents of
+# an aws_iam_policy_document merges them). They depend only on names known before apply,
+# never on the keys or topics, so a key can be created with them in the same apply.
+#
+# The module's roles are named through the account's root principal with aws:PrincipalArn:
+# a key policy may only name principals that already exist.
+locals {
+  kms_principals = {
+    function  = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-check"
+    scheduler = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-scheduler"
+  }
+  account_root        = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+  alarm_topic_key_arn = var.alarm_sns_topic_arn == null ? var.sns_topic_kms_key_arn : var.alarm_sns_topic_kms_key_arn
+
+  kms_key_policies = {
+    # SNS encrypts with the publisher's permissions: the function, and CloudWatch for the
+    # alarms (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html; CloudWatch
+    # cannot use the AWS managed alias/aws/sns). The key of the topic the alarms go to
+    # (the alert topic, unless alarm_sns_topic_arn names another) needs alarm_topic too.
+    alert_topic = [{
+      Sid    = "SfnDeadlineFunctionPublishes", Effect = "Allow", Principal = local.account_root, Resource = "*"
+      Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Condition = {
+        ArnEquals    = { "aws:PrincipalArn" = local.kms_principals.function }
+        StringEquals = { "kms:ViaService" = "sns.${local.region}.amazonaws.com" }
+      }
+    }]
+    alarm_topic = [{
+      Sid    = "SfnDeadlineAlarmsPublish", Effect = "Allow", Principal = { Service = "cloudwatch.amazonaws.com" }, Resource = "*"
+      Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    }]
+    # EventBridge puts undeliverable failure events in the queue as itself
+    # (docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); the Scheduler's
+    # role and the function's role (its on-failure destination) send as themselves.
+    failure_queues = [
+      {
+        Sid    = "SfnDeadlineEventBridgeDeadLetters", Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Resource = "*"
+        Action = ["kms:GenerateDataKey", "kms:Decrypt"]
+      },
+      {
+        Sid    = "SfnDeadlineRolesSendToQueues", Effect = "Allow", Principal = local.account_root, Resource = "*"
+        Action = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Condition = {
+          ArnEquals    = { "aws:PrincipalArn" = values(local.kms_principals) }
+          StringEquals = { "kms:ViaService" = "sqs.${local.region}.amazonaws.com" }
+        }
+      },
+    ]
+    # docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    logs = [{
+      Sid       = "SfnDeadlineLogsEncrypt", Effect = "Allow", Principal = { Service = "logs.${local.region}.amazonaws.com" }, Resource = "*"
+      Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}" } }
+    }]
+    # DynamoDB uses the key on the caller's behalf (docs.aws.amazon.com/amazondynamodb/
+    # latest/developerguide/encryption.usagenotes.html); whoever runs terraform apply needs
+    # the same to create the table.
+    state_table = [{
+      Sid    = "SfnDeadlineFunctionUsesTable", Effect = "Allow", Principal = local.account_root, Resource = "*"
+      Action = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
+      Condition = {
+        ArnEquals    = { "aws:PrincipalArn" = local.kms_principals.function }
+        StringEquals = { "kms:ViaService" = "dynamodb.${local.region}.amazonaws.com" }
+      }
+    }]
+    # The Scheduler's role decrypts the input at each invocation; whoever runs terraform
+    # apply needs kms:DescribeKey, kms:GenerateDataKey and kms:Decrypt to write it
+    # (docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
+    schedules = [{
+      Sid       = "SfnDeadlineSchedulerReadsInput", Effect = "Allow", Principal = local.account_root, Resource = "*"
+      Action    = "kms:Decrypt"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.kms_principals.scheduler } }
+    }]
+  }
+}
+
+# The alarms' topic must not use the AWS managed key of SNS (alias/aws/sns): CloudWatch
+# may not use it, and every alarm notification would be dropped without a word. Its ARN
+# comes from DescribeKey on the alias, which associates the alias with its key if it had
+# none (docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html). A key created
+# in the same configuration is customer managed: it is checked at apply, when known.
+data "aws_kms_key" "sns_aws_managed" {
+  count = var.create_alarms ? 1 : 0
+
+  key_id = "alias/aws/sns"
+
+  lifecycle {
+    postcondition {
+      condition     = local.alarm_topic_key_arn == null || self.arn != local.alarm_topic_key_arn
+      error_message = "${var.name}: The alarms' topic is encrypted with ${coalesce(local.alarm_topic_key_arn, "-")}, the AWS managed key alias/aws/sns, which CloudWatch may not use: every alarm notification would be dropped. Use a customer managed key whose policy holds the kms_key_policies output's alarm_topic statements, or send the alarms to another topic (alarm_sns_topic_arn)."
+    }
+  }
+}

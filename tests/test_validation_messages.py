@@ -1,0 +1,204 @@
+# ruff: noqa: E501 -- MESSAGES is a table of whole messages, clearer unbroken.
+"""Each validation rule's message, pinned: tests/validation.tftest.hcl only shows that a
+plan fails, not which rule failed it or what it said.
+
+Every run of that file becomes a call of the module in one generated root module, planned
+once with a mocked provider (one plan, not one per rule: each plan costs about a second).
+The failures are read from `terraform test -json` and matched to their module call, and
+each must say what MESSAGES expects for its run; a run without an expected message fails
+the test, so a new rule cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.mocked_plan import CASES, mocks, plan_errors
+
+# The run's name, then text its error message must contain (the monitor's name, the rule,
+# and what to do).
+MESSAGES = {
+    "name_too_long": "name must be 1 to 32 letters",
+    "no_monitors": "monitors must name at least one state machine",
+    "both_topic_inputs": "Set exactly one of sns_topic_arn",
+    "neither_topic_input": "Set exactly one of sns_topic_arn",
+    "topic_arn_of_another_service": "sns_topic_arn must be the ARN of a standard SNS topic",
+    "fifo_topic": "sns_topic_arn must be the ARN of a standard SNS topic",
+    "topic_key_an_alias": "an alias ARN cannot be granted to the function, and the AWS managed",
+    "alarm_topic_of_another_service": "alarm_sns_topic_arn must be the ARN of a standard SNS topic",
+    "alarm_topic_key_without_the_topic": "alarm_sns_topic_kms_key_arn is the key of alarm_sns_topic_arn",
+    "alarm_topic_key_an_alias": "CloudWatch cannot use the AWS managed alias/aws/sns",
+    "email_not_an_address": "sns_email_subscriptions must hold e-mail addresses",
+    "email_for_a_brought_topic": "sns_email_subscriptions apply only to the topic the module creates",
+    "runtime_unsupported": "lambda_runtime must be python3.12, python3.13 or python3.14",
+    "architecture_unknown": "lambda_architecture must be arm64 or x86_64",
+    "memory_too_small": "lambda_memory_size must be between 128 and 10240 MB",
+    "timeout_too_long": "lambda_timeout must be between 10 and 900 seconds",
+    "retention_not_offered_by_cloudwatch": "log_retention_in_days must be one CloudWatch Logs accepts",
+    "log_key_not_kms": "log_kms_key_arn must be a KMS key ARN",
+    "event_age_too_long": "maximum_event_age_in_seconds must be between 60 and 86400",
+    "retry_attempts_too_many": "maximum_retry_attempts must be between 0 and 185",
+    "schedule_key_not_kms": "schedule_kms_key_arn must be a KMS key ARN",
+    "dead_letter_key_not_kms": "dead_letter_queue_kms_key_arn must be a KMS key ARN",
+    "state_table_key_not_kms": "state_table_kms_key_arn must be a KMS key ARN",
+    "role_path_without_slashes": "iam_role_path must start and end with '/'",
+    "boundary_not_a_policy": "iam_permissions_boundary_arn must be an IAM policy ARN",
+    "reserved_concurrency_zero": "lambda_reserved_concurrent_executions must be null (unreserved)",
+    "async_retries_beyond_lambda_limit": "lambda_async_retry_attempts must be 0, 1 or 2",
+    "async_event_age_too_long": "lambda_async_max_event_age_seconds must be between 60 and 21600",
+    "metrics_namespace_reserved": "must not start with AWS/",
+    "read_scope_without_prefixes": "read_scope.state_machine_name_prefixes must list at least one",
+    "read_scope_prefix_with_a_colon": "read_scope.state_machine_name_prefixes must list at least one",
+    "quota_of_managed_policies_beyond_the_maximum": "iam_managed_policies_per_role must be 1 to 25",
+    "quota_of_rules_zero": "eventbridge_rules_per_bus must be at least 1",
+    "quota_of_pattern_size_beyond_put_rule": "eventbridge_event_pattern_characters must be 2048",
+    "monitor_key_not_a_schedule_name": "- nightly etl!: the key must be 1 to 64 letters",
+    "state_machine_arn_of_another_service": "- etl: state_machine_arn arn:aws:lambda:us-east-1:000000000000:function:etl must look like",
+    "execution_arn_is_not_a_state_machine": "- etl: state_machine_arn arn:aws:states:us-east-1:000000000000:execution:etl:run-1 must look like",
+    "state_machine_in_another_region": "- etl: the state machine must be in this module's region (us-east-1)",
+    "state_machine_in_another_account_without_a_role": "- etl: a state machine in another account (111122223333) needs a role_arn",
+    "role_arn_not_a_role": "- etl: role_arn must be an IAM role ARN",
+    "role_arn_in_another_account_than_the_state_machine": "- etl: role_arn must be a role in the account that owns the state machine",
+    "schedule_expression_without_wrapper": "- etl: schedule_expression 0 2 * * ? *: expected cron(minutes hours",
+    "cron_with_five_fields": "- etl: schedule_expression cron(0 2 * * ?): a cron expression has 6 fields",
+    "cron_hour_25": "- etl: schedule_expression cron(0 25 * * ? *): hours must be 0-23",
+    "cron_minute_60": "- etl: schedule_expression cron(60 2 * * ? *): minutes must be 0-59",
+    "cron_both_day_fields_set": "- etl: schedule_expression cron(0 2 * * * *): exactly one of day-of-month and day-of-week must be '?'",
+    "cron_day_of_month_and_weekday": "- etl: schedule_expression cron(0 2 1 * MON *): exactly one of day-of-month and day-of-week",
+    "cron_both_day_fields_question_marks": "- etl: schedule_expression cron(0 2 ? * ? *): exactly one of day-of-month",
+    "cron_of_letters": "- etl: schedule_expression cron(a b c d e f): minutes must be 0-59 with , - * /, got a; hours must be",
+    "cron_weekday_8": "- etl: schedule_expression cron(0 2 ? * 8 *): day-of-week must be 1-7 or SUN-SAT",
+    "cron_sixth_weekday_of_month": "- etl: schedule_expression cron(0 2 ? * 2#6 *): day-of-week must be",
+    "cron_year_before_1970": "- etl: schedule_expression cron(0 2 * * ? 1969): year must be 1970-2199",
+    "rate_of_zero": "- etl: schedule_expression rate(0 minutes): expected rate(<whole number above 0>",
+    "rate_in_weeks": "- etl: schedule_expression rate(1 week): expected rate(",
+    "lookback_longer_than_the_rate": "- etl: schedule_expression rate(1 hour): its look-back of 90 minutes is longer than the interval between runs (60 minutes)",
+    "at_in_the_past": "- etl: schedule_expression at(2020-01-01T00:00:00): at() lies in the past in Asia/Tokyo",
+    "at_on_a_day_that_does_not_exist": "- etl: schedule_expression at(2035-02-30T00:00:00): 2035-02-30T00:00:00 is not a date",
+    "lookback_zero": "- etl: lookback_minutes must be a whole number of minutes from 1 to 44640",
+    "lookback_fraction": "- etl: lookback_minutes must be a whole number",
+    "lookback_beyond_a_month": "- etl: lookback_minutes must be a whole number",
+    "timezone_misspelt": "- etl: timezone Europe/Tokio is not an IANA time zone name",
+    "timezone_abbreviation": "- etl: timezone JST is not an IANA time zone name",
+    "message_format_unknown": '- etl: message_format must be "text", "json" or "chat"',
+    "start_date_not_rfc3339": "- etl: start_date must be a UTC time such as 2030-01-01T00:00:00Z",
+    "end_date_with_an_offset": "- etl: end_date must be a UTC time",
+    "start_date_in_the_past": "- etl: start_date 2020-01-01T00:00:00Z has passed, and the Scheduler refuses",
+    "end_date_in_the_past": "- etl: end_date 2020-01-01T00:00:00Z has passed",
+    "end_date_before_start_date": "- etl: end_date must be after start_date",
+    "start_check_expression_without_wrapper": "- etl: start_check.schedule_expression 15 0 * * ? *: expected cron(",
+    "start_check_lookback_zero": "- etl: start_check.lookback_minutes must be a whole number",
+    "start_check_after_the_deadline": "- etl: start_check fires at 02:15, outside the deadline's look-back window (the 180 minutes before 02:00)",
+    "start_check_before_the_window_opens": "- etl: start_check fires at 00:15, outside the deadline's look-back window (the 60 minutes before 02:00)",
+    "name_outside_the_read_scope": "- etl: the state machine's name does not start with any of read_scope.state_machine_name_prefixes",
+    "topic_in_another_region": "The alert topic arn:aws:sns:eu-west-1:000000000000:alerts must be in this module's region (us-east-1)",
+    "more_monitors_than_managed_policies_allow": "takes 11 managed policies (20 monitors each), and an IAM role holds 10 (quota 'Managed policies per role'). Set read_scope",
+    "pattern_longer_than_the_quota": "Failure rule 00's event pattern would be 2795 characters, over EventBridge's 2048 (quota 'Event pattern size'): its 20 state machines have long names. Set monitors_per_failure_rule lower",
+    "monitors_per_failure_rule_zero": "monitors_per_failure_rule must be a whole number from 1 to 100",
+}
+
+
+def blocks(text: str, keyword: str) -> list[tuple[str, str]]:
+    """``keyword "name" { body }`` blocks at the top of an HCL file: (name, body)."""
+    found = []
+    for match in re.finditer(rf'^{keyword} "([^"]+)" {{\n', text, re.MULTILINE):
+        depth, index = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            index += 1
+        found.append((match[1], text[match.end() : index - 1]))
+    return found
+
+
+def variables_block(body: str) -> str:
+    """The inside of a run's (or the file's) ``variables { ... }`` block."""
+    start = body.index("variables {") + len("variables {")
+    depth, index = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(body[index], 0)
+        index += 1
+    return body[start : index - 1]
+
+
+def top_level_names(assignments: str) -> set[str]:
+    """The names assigned at the outer level of a variables block."""
+    names, depth = set(), 0
+    for line in assignments.splitlines():
+        if depth == 0 and (match := re.match(r"\s*([a-z_]+)\s*=", line)):
+            names.add(match[1])
+        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+    return names
+
+
+def module_calls(text: str) -> dict[str, str]:
+    """One module call per run, with the file's variables unless the run sets them. Each
+    call gets a name of its own (the module's `name` input), which its plan-time errors
+    begin with: a precondition's error does not say which module call it comes from."""
+    defaults = variables_block(text[: text.index('run "')])
+    calls = {}
+    for index, (name, body) in enumerate(blocks(text, "run")):
+        own = variables_block(body)
+        if "name" not in top_level_names(own):
+            own += f'\n  name = "case-{index:03d}"'
+        kept = [
+            block
+            for block in re.split(r"\n(?=  [a-z_]+ +=)", defaults)
+            if (match := re.match(r"\s*([a-z_]+)", block)) and match[1] not in top_level_names(own)
+        ]
+        calls[name] = f'module "{name}" {{\n  source = "../../"\n{chr(10).join(kept)}\n{own}\n}}\n'
+    return calls
+
+
+@pytest.fixture(scope="module")
+def failures() -> dict[str, list[str]]:
+    """The error messages of every run, by run.
+
+    Terraform stops at the first stage that fails (inputs, then inputs that refer to other
+    inputs, then preconditions), so the calls are planned again without those that failed
+    until a plan reports nothing new.
+    """
+    text = CASES.read_text()
+    mocked = mocks()
+    pending = module_calls(text)
+    by_run: dict[str, list[str]] = {name: [] for name in pending}
+    while pending:
+        found = False
+        for diagnostic in plan_errors(pending.values(), mocked):
+            where = json.dumps(diagnostic)
+            owner = next(
+                (
+                    n
+                    for index, n in enumerate(by_run)
+                    if f'module \\"{n}\\"' in where
+                    or diagnostic["detail"].startswith(f"case-{index:03d}: ")
+                ),
+                "(unattributed)",
+            )
+            by_run.setdefault(owner, []).append(f"{diagnostic['summary']}: {diagnostic['detail']}")
+            found = found or owner in pending
+        if not found:
+            break
+        pending = {name: call for name, call in pending.items() if not by_run[name]}
+    return by_run
+
+
+def test_every_rule_has_its_message_pinned() -> None:
+    failing = [name for name, body in blocks(CASES.read_text(), "run") if "expect_failures" in body]
+    assert sorted(failing) == sorted(MESSAGES)
+
+
+@pytest.mark.parametrize("run", sorted(MESSAGES))
+def test_the_rule_says_what_is_wrong_and_what_to_do(
+    run: str, failures: dict[str, list[str]]
+) -> None:
+    messages = failures[run]
+    assert messages, f"{run} did not fail the plan"
+    assert any(MESSAGES[run] in " ".join(m.split()) for m in messages), messages
+
+
+def test_what_the_scheduler_accepts_plans_without_a_word(failures: dict[str, list[str]]) -> None:
+    assert failures["what_the_scheduler_accepts_is_accepted"] == []
+    assert failures.get("(unattributed)", []) == []
