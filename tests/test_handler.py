@@ -218,9 +218,12 @@ def test_empty_page_with_a_token_does_not_end_the_listing(account: Account) -> N
     assert account.calls["ListExecutions"] == 2
 
 
-def test_throttling_beyond_the_retries_is_an_error_not_ok(
-    account: Account, monkeypatch: pytest.MonkeyPatch
+def test_throttling_beyond_the_retries_fails_the_invocation_for_lambda_to_retry(
+    account: Account, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
+    """Throttled beyond botocore's retries, a check neither passes nor cries ERROR (1,000
+    checks due at once empty ListExecutions' token bucket for minutes): it fails, so that
+    Lambda runs it again later, and says so in its log."""
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     aws.reset_clients()
     sm = account.state_machine()
@@ -230,11 +233,29 @@ def test_throttling_beyond_the_retries_is_an_error_not_ok(
         {"__type": "ThrottlingException", "message": "Rate exceeded"},
         times=100,
     )
-    result = check(event(sm, DEADLINE))
-    alert = only_alert(account)
-    assert result["status"] == "ERROR"
-    assert throttled() == 2  # both attempts were made, then the check gave up loudly
-    assert "ThrottlingException" in alert["Message"]
+    with pytest.raises(executions.ThrottledError, match="ThrottlingException"):
+        check(event(sm, DEADLINE))
+    assert throttled() == 2  # both attempts were made
+    assert account.published() == []
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["event"] for line in logged] == ["throttled"]
+    assert logged[0]["monitor"] == "nightly-etl"
+
+
+def test_the_retried_check_judges_the_same_window_once_the_throttling_passes(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    aws.reset_clients()
+    sm = account.state_machine()
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:10")
+    )
+    answer_once("ListExecutions", 400, {"__type": "ThrottlingException", "message": "x"}, times=1)
+    with pytest.raises(executions.ThrottledError):
+        check(event(sm, DEADLINE))
+    assert check(event(sm, DEADLINE))["status"] == "FAILED"  # Lambda's retry: same event
+    assert [attributes(n)["status"] for n in account.published()] == ["FAILED"]
 
 
 def test_deleted_state_machine_is_an_error(account: Account) -> None:

@@ -189,6 +189,15 @@ def test_subject_is_printable_ascii_for_sns() -> None:
     assert alert.attributes["monitor"] == "夜間-etl"  # attributes carry the name as it is
 
 
+def test_subject_drops_control_characters_that_are_not_white_space() -> None:
+    """SNS refuses a subject with control characters; str.split() keeps \x00-\x08 and
+    \x7f, which an error message from a job could carry."""
+    reason = "bell\x07 nul\x00 del\x7f esc\x1b[31m"
+    alert = compose(context(), Verdict(Status.ERROR, reason=reason))
+    assert all(" " <= c <= "~" for c in alert.subject), repr(alert.subject)
+    assert alert.subject.endswith("bell nul del esc [31m")
+
+
 def test_chat_message_follows_the_chatbot_custom_notification_schema() -> None:
     alert = compose(context(), judge([failed_run()], WINDOW), "chat")
     notice = json.loads(alert.body)

@@ -41,7 +41,8 @@ def run(status: str, start: str, stop: str | None = None, name: str = "run") -> 
         (run("FAILED", "2026-03-10T15:00", "2026-03-10T15:10"), Status.FAILED),
         (run("TIMED_OUT", "2026-03-10T15:00", "2026-03-10T16:00"), Status.FAILED),
         (run("ABORTED", "2026-03-10T15:00", "2026-03-10T15:05"), Status.FAILED),
-        (run("PENDING_REDRIVE", "2026-03-10T15:00", "2026-03-10T15:05"), Status.FAILED),
+        # Waiting to run again after a redrive: not finished, so late.
+        (run("PENDING_REDRIVE", "2026-03-10T15:00", "2026-03-10T15:05"), Status.LATE),
         (run("SOMETHING_NEW", "2026-03-10T15:00"), Status.FAILED),  # unknown is never OK
         (run("SUCCEEDED", "2026-03-10T15:00"), Status.OK),  # no stop date reported
     ],

@@ -50,29 +50,48 @@ def retry_config() -> Config:
 
 
 @overload
-def client(service: Literal["stepfunctions"], role_arn: str | None = None) -> SFNClient: ...
-@overload
-def client(service: Literal["sns"], role_arn: str | None = None) -> SNSClient: ...
-@overload
-def client(service: Literal["sqs"], role_arn: str | None = None) -> SQSClient: ...
-@overload
-def client(service: Literal["dynamodb"], role_arn: str | None = None) -> DynamoDBClient: ...
-@overload
-def client(service: Literal["sts"], role_arn: str | None = None) -> STSClient: ...
+def client(
+    service: Literal["stepfunctions"], role_arn: str | None = None, region: str | None = None
+) -> SFNClient: ...
 @overload
 def client(
-    service: Literal["scheduler"], role_arn: str | None = None
+    service: Literal["sns"], role_arn: str | None = None, region: str | None = None
+) -> SNSClient: ...
+@overload
+def client(
+    service: Literal["sqs"], role_arn: str | None = None, region: str | None = None
+) -> SQSClient: ...
+@overload
+def client(
+    service: Literal["dynamodb"], role_arn: str | None = None, region: str | None = None
+) -> DynamoDBClient: ...
+@overload
+def client(
+    service: Literal["sts"], role_arn: str | None = None, region: str | None = None
+) -> STSClient: ...
+@overload
+def client(
+    service: Literal["scheduler"], role_arn: str | None = None, region: str | None = None
 ) -> EventBridgeSchedulerClient: ...
-def client(service: str, role_arn: str | None = None) -> Any:
-    """This thread's client for ``service``, with ``role_arn``'s credentials if given."""
-    clients: dict[tuple[str, str | None], tuple[boto3.session.Session, Any]]
+def client(service: str, role_arn: str | None = None, region: str | None = None) -> Any:
+    """This thread's client for ``service``, with ``role_arn``'s credentials if given, in
+    ``region`` (the resource's, from its ARN) or else the environment's default region."""
+    clients: dict[tuple[str, str | None, str | None], tuple[boto3.session.Session, Any]]
     clients = vars(_local).setdefault("clients", {})
     session = _session(role_arn)
-    key = (service, role_arn)
+    region = region or session.region_name
+    key = (service, role_arn, region)
     cached = clients.get(key)
     if cached is None or cached[0] is not session:
-        clients[key] = (session, session.client(service, config=retry_config()))  # type: ignore[call-overload]
+        made = session.client(service, region_name=region, config=retry_config())  # type: ignore[call-overload]
+        clients[key] = (session, made)
     return clients[key][1]
+
+
+def region_of(arn: str) -> str | None:
+    """The region an ARN names; None when it names none (or is not an ARN)."""
+    parts = arn.split(":")
+    return (parts[3] or None) if len(parts) > 3 else None
 
 
 def _session(role_arn: str | None) -> boto3.session.Session:

@@ -10,7 +10,6 @@ scheduler (cron, CI, Airflow): the exit status says whether the runs were OK.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import aws
 from .contract import CONTRACT_VERSION, DEADLINE, START, CheckRequest, parse_event
 from .delivery import publish
-from .executions import read_window
+from .executions import ThrottledError, read_window
 from .handler import check_context
 from .message import compose
 from .settings import InvalidEventError
@@ -108,11 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: --publish must name a topic in {region}, as the state machine\n")
         return EXIT_USAGE
 
-    # The state machine's region, whatever the profile's default is.
-    os.environ["AWS_DEFAULT_REGION"] = region
     aws.reset_clients()
     context = check_context(request, now)
-    verdict = read_window(request).verdict
+    try:
+        verdict = read_window(request).verdict
+    except ThrottledError as throttled:
+        sys.stderr.write(f"error: {throttled}; try again in a minute\n")
+        return EXIT_ERROR
     alert = compose(context, verdict, request.message_format)
     verdict_line = f"Verdict: {verdict.status.value}"
     if request.message_format == "text":

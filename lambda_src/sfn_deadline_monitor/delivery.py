@@ -151,7 +151,9 @@ def _followed_up(delivery: Delivery, previous: MonitorState | None) -> Delivery:
     if status is not Status.RECOVERED:
         return delivery
     try:
-        sfn = aws.client("stepfunctions", delivery.role_arn)
+        sfn = aws.client(
+            "stepfunctions", delivery.role_arn, aws.region_of(delivery.check.state_machine_arn)
+        )
         earlier = reread_executions(sfn, previous.problem_executions)
     except (ClientError, BotoCoreError):
         earlier = ()
@@ -208,7 +210,7 @@ def remember(memory: Memory, delivery: Delivery) -> str | None:
 
 def publish(topic_arn: str, alert: Alert) -> str:
     """Publish an alert; its status and monitor become attributes subscribers filter on."""
-    response = aws.client("sns").publish(
+    response = aws.client("sns", region=aws.region_of(topic_arn)).publish(
         TopicArn=topic_arn,
         Subject=alert.subject,
         Message=alert.body,

@@ -46,10 +46,23 @@ _HINTS = {
     "InvalidArn": "the state machine ARN is not valid",
     "ThrottlingException": "Step Functions throttled the check beyond its retries",
 }
+# What AWS answers when a caller exceeds its request rate (Step Functions, STS).
+THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
 _ASSUME_ROLE_HINT = (
     "the function may not assume the monitor's role_arn: is modules/member-role deployed "
     "in the state machine's account, trusting this function's role?"
 )
+
+
+class ThrottledError(RuntimeError):
+    """AWS throttled the check beyond botocore's retries.
+
+    Raised rather than reported: when many checks fall due at once (1,000 monitors with
+    one deadline), ListExecutions' token bucket (200 calls, refilled at 5 a second in the
+    largest Regions) runs dry for minutes, and an ERROR alert for each would be false.
+    Lambda retries the invocation a minute later, then two; a check still throttled then
+    goes to the check-failures queue, whose alarm fires.
+    """
 
 
 @dataclass(frozen=True)
@@ -71,24 +84,28 @@ class Reading:
 
 
 def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
-    """Judge the request's window; any AWS error becomes an ERROR verdict that names it.
+    """Judge the request's window; an AWS error becomes an ERROR verdict that names it,
+    except throttling, which raises ThrottledError for Lambda to retry the check.
 
     ``stop_at`` (time.monotonic()) is when to stop reading and report.
     """
     list_calls = None
     try:
-        sfn = aws.client("stepfunctions", request.role_arn)
+        sfn = aws.client(
+            "stepfunctions", request.role_arn, aws.region_of(request.state_machine_arn)
+        )
         seen = list_window_executions(sfn, request.state_machine_arn, request.window, stop_at)
         list_calls = seen.list_calls
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
         return Reading(describe_failures(sfn, verdict, stop_at), list_calls)
     except ClientError as error:
-        return Reading(Verdict(Status.ERROR, reason=explain_client_error(error)), list_calls)
+        if error.response.get("Error", {}).get("Code") in THROTTLING_CODES:
+            raise ThrottledError(explain_client_error(error)) from error
+        reason = explain_client_error(error)
     except BotoCoreError as error:
-        return Reading(
-            Verdict(Status.ERROR, reason=f"AWS could not be reached: {error}"), list_calls
-        )
+        reason = f"AWS could not be reached: {error}"
+    return Reading(Verdict(Status.ERROR, reason=reason), list_calls)
 
 
 def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Verdict:
@@ -107,7 +124,9 @@ def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Ve
     if execution.error or execution.cause:
         return verdict
     try:
-        sfn = aws.client("stepfunctions", request.role_arn)
+        sfn = aws.client(
+            "stepfunctions", request.role_arn, aws.region_of(request.state_machine_arn)
+        )
     except (ClientError, BotoCoreError):
         return verdict
     return describe_failures(sfn, verdict, stop_at)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .contract import CHECKS, DEADLINE, CheckRequest, parse_event
 from .delivery import TOPIC_ENV, Delivery, settle
-from .executions import read_window, report_status_change
+from .executions import ThrottledError, read_window, report_status_change
 from .logs import log
 from .report import CheckContext
 from .settings import InvalidEventError, message_format_of, monitor_name_of
@@ -66,7 +66,12 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         return settle(_malformed(event, str(invalid), topic_arn, now, budget))
     if isinstance(request, FailureEvent):
         return _failure_event(request, topic_arn, now, budget)
-    return settle(_scheduled(request, topic_arn, now, budget))
+    try:
+        scheduled = _scheduled(request, topic_arn, now, budget)
+    except ThrottledError as throttled:
+        log("throttled", monitor=request.monitor, check=request.check, reason=str(throttled))
+        raise
+    return settle(scheduled)
 
 
 def _failure_event(

@@ -103,9 +103,13 @@ def subject(context: CheckContext, verdict: Verdict) -> str:
 
 
 def clean_subject(text: str) -> str:
-    """Printable ASCII on one line, under 100 characters: SNS rejects line breaks and
-    control characters, and a rejected publish would lose the alert."""
-    text = " ".join(text.encode("ascii", "replace").decode().split())
+    """Printable ASCII on one line, under 100 characters: SNS rejects a subject with line
+    breaks, control characters or non-ASCII text (docs.aws.amazon.com/sns/latest/api/
+    API_Publish.html), and a rejected publish would lose the alert."""
+    printable = "".join(
+        c if " " <= c <= "~" else " " for c in text.encode("ascii", "replace").decode()
+    )
+    text = " ".join(printable.split())
     if len(text) > MAX_SUBJECT_CHARS:
         text = text[: MAX_SUBJECT_CHARS - 3].rstrip() + "..."
     return text

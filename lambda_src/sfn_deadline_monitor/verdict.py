@@ -81,17 +81,22 @@ class Verdict:
         return tuple(f for f in self.findings if f.status is not Status.OK)
 
 
+# Not finished yet: RUNNING, or PENDING_REDRIVE, a run that a redrive is about to start
+# again (docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+IN_PROGRESS = ("RUNNING", "PENDING_REDRIVE")
+
+
 def assess(execution: Execution, deadline: datetime) -> Status:
     """Judge one execution: OK only if it SUCCEEDED and stopped by the deadline.
 
-    RUNNING is late; every other status (FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, and
+    A run still in progress is late; every other status (FAILED, TIMED_OUT, ABORTED, and
     any status added to Step Functions later) is a failure: an unknown status is never OK.
     """
     if execution.status == "SUCCEEDED":
         if execution.stop is not None and execution.stop > deadline:
             return Status.LATE
         return Status.OK
-    if execution.status == "RUNNING":
+    if execution.status in IN_PROGRESS:
         return Status.LATE
     return Status.FAILED
 
