@@ -46,6 +46,7 @@ def plan_errors(calls: Iterable[str], mocked: str) -> list[dict[str, object]]:
             check=False,
             env=environment,
         )
+        assert command[0] != "init" or run.returncode == 0, run.stdout + run.stderr
     assert '"type":"test_run"' in run.stdout.replace(" ", ""), run.stdout + run.stderr
     return [
         entry["diagnostic"]

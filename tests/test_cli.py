@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -84,17 +85,51 @@ def test_an_unreadable_state_machine_exits_3(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--at", "2026-03-11T02:00:00"], "has no UTC offset"),
-        (["--at", "2999-01-01T00:00:00Z"], "lies in the future"),
+        (["--at", "2026-03-11T02:00:00"], "--at '2026-03-11T02:00:00' has no UTC offset"),
+        (["--at", "2999-01-01T00:00:00Z"], "--at 2999-01-01T00:00:00Z lies in the future"),
+        (["--at", "yesterday"], "--at 'yesterday' is not an ISO 8601 time"),
+        (["--lookback", "50000"], "--lookback must be a whole number from 1 to 44640"),
         (["--publish", "arn:aws:sns:eu-west-1:123456789012:alerts"], "a topic in us-east-1"),
+        (["--timezone", "Europe/Tokio"], "'Europe/Tokio' is not an IANA time zone name"),
+        (["--role-arn", "arn:aws:iam::1:role/x"], "--role-arn 'arn:aws:iam::1:role/x' is not"),
     ],
 )
 def test_bad_arguments_exit_2_with_what_is_wrong(
     account: Account, capsys: pytest.CaptureFixture, args: list[str], message: str
 ) -> None:
     sm = account.state_machine()
-    assert run("--state-machine-arn", sm, "--lookback", "3h", *args) == cli.EXIT_USAGE
+    with contextlib.suppress(SystemExit):  # argparse exits 2 on a flag it refuses itself
+        assert run("--state-machine-arn", sm, "--lookback", "3h", *args) == cli.EXIT_USAGE
     assert message in capsys.readouterr().err
+
+
+def test_a_start_check_that_finds_a_failed_run_says_it_started_not_succeeded(
+    account: Account, capsys: pytest.CaptureFixture
+) -> None:
+    """The start check asks only whether a run started; how it ends is the deadline's."""
+    sm = account.state_machine()
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    code = run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--start-check")
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK
+    assert "[OK] nightly-etl: 1 run(s) started by 2026-03-10 17:00 UTC" in out
+    assert "succeeded" not in out
+
+
+def test_a_state_machine_of_another_region_is_read_in_its_region(
+    account: Account, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile's region is not the state machine's: the ARN's region is used."""
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == cli.EXIT_OK
+    assert capsys.readouterr().out.startswith("Verdict: OK\n")
 
 
 @pytest.mark.parametrize(

@@ -22,14 +22,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sfn_deadline_monitor.fire_times import next_fire, previous_fire
 from sfn_deadline_monitor.schedule_expression import (
     At,
     Cron,
     Rate,
     ScheduleExpressionError,
-    next_fire,
     parse,
-    previous_fire,
 )
 
 

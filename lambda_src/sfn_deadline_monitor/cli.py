@@ -13,6 +13,7 @@ import argparse
 import re
 import sys
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -32,6 +33,36 @@ EXIT_USAGE = 2  # bad arguments (argparse uses 2 as well)
 EXIT_ERROR = 3  # the check could not be made, or its alert could not be published
 
 _DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+
+
+# The contract's fields as the command's flags, for its error messages.
+_FLAGS = {
+    "scheduled_time": "--at",
+    "lookback_minutes": "--lookback",
+    "state_machine_arn": "--state-machine-arn",
+    "role_arn": "--role-arn",
+    "timezone": "--timezone",
+    "message_format": "--format",
+    "monitor": "--monitor",
+}
+
+
+def timezone_name(text: str) -> str:
+    """An IANA time zone this machine knows, as the module accepts only those."""
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an IANA time zone name such as UTC, Asia/Tokyo or Europe/Berlin"
+        ) from None
+    return text
+
+
+def in_flags(problem: str) -> str:
+    """A contract error, worded with the command's flags instead of the contract's fields."""
+    for field, flag in _FLAGS.items():
+        problem = re.sub(rf"\b{field}\b", flag, problem)
+    return problem
 
 
 def lookback_minutes(text: str) -> int:
@@ -74,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only ask whether a run started in the window (the early missing-run check)",
     )
-    check.add_argument("--timezone", default="UTC", help="IANA zone of the times shown")
+    check.add_argument(
+        "--timezone", default="UTC", type=timezone_name, help="IANA zone of the times shown"
+    )
     check.add_argument("--format", default="text", choices=("text", "json", "chat"))
     check.add_argument("--role-arn", help="role to assume in the state machine's account")
     check.add_argument("--monitor", help="name shown in the alert; default: the state machine's")
@@ -99,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         request = parse_event(event, now)
     except InvalidEventError as invalid:
-        sys.stderr.write(f"error: {invalid}\n")
+        sys.stderr.write(f"error: {in_flags(str(invalid))}\n")
         return EXIT_USAGE
     assert isinstance(request, CheckRequest)  # a scheduled check, as built above
     region = request.state_machine_arn.split(":")[3]

@@ -84,6 +84,8 @@ def subject(context: CheckContext, verdict: Verdict) -> str:
         )
         return clean_subject(f"[{verdict.status.value}] {context.monitor}: {summary}")
     match verdict.status:
+        case Status.OK if context.check == START:
+            summary = f"{total} run(s) started by {deadline}"
         case Status.OK:
             summary = f"{total} run(s) succeeded by {deadline}"
         case Status.RECOVERED:
