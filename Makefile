@@ -19,7 +19,7 @@ endif
 .PHONY: help venv zip docs lint checkov upgrade-check tf-config tf-validate tf-test pytest test demo bench load-test
 
 help:
-	@echo "make demo   the monitor end to end against emulated AWS (about a minute)"
+	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
 	@echo "make test   lint, check the committed Lambda zip, run every test"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
@@ -87,7 +87,7 @@ tf-test: tf-config
 # Unit tests run in-process with moto; tests/apply applies Terraform against a moto
 # server that scripts/moto_server.py runs for the duration of the suite.
 pytest: $(STAMP) tf-config
-	$(PY) scripts/moto_server.py -- $(PY) -m pytest
+	$(PY) -m scripts.moto_server -- $(PY) -m pytest
 
 test: lint tf-test pytest
 

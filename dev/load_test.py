@@ -4,11 +4,13 @@ Step Functions' real throttling.
 Runs every check's handler concurrently (50 Lambda environments at a time by default, each
 with its own clients) against a moto server on 127.0.0.1 that throttles ListExecutions as
 Step Functions does, with a token bucket (by default AWS's figures in us-east-1: 200 calls,
-refilled at 5 a second; moto has no throttling). A check throttled beyond botocore's
-retries fails, as in Lambda, and is run again after Lambda's asynchronous retry delays (1
-then 2 minutes by default); one that fails every time would wait in the check-failures
-queue. Then it verifies that every check reached the verdict its scenario calls for, none
-was lost, and every alert due was published exactly once. Bounded: a fixed number of
+refilled at 5 a second; moto has no throttling), with the state table on and every tenth
+check delivered twice (the Scheduler delivers at least once). A check that fails (throttled
+beyond botocore's retries, or its twin still in flight) is run again after Lambda's
+asynchronous retry delays (1 then 2 minutes by default); one that fails every time would
+wait in the check-failures queue. Then it verifies that every check reached the verdict
+its scenario calls for, none was lost, none was handled twice, and every alert due was
+published exactly once. Bounded: a fixed number of
 checks, loopback only, a time limit.
 
     PYTHONPATH=lambda_src python -m dev.load_test [--checks 1000] [--workers 50]
@@ -38,7 +40,6 @@ from moto.stepfunctions.responses import StepFunctionResponse
 
 from scripts.moto_server import emulated_aws
 from sfn_deadline_monitor import aws, delivery, handler
-from sfn_deadline_monitor.executions import ThrottledError
 
 REGION = "us-east-1"
 TIME_LIMIT_SECONDS = 900
@@ -111,6 +112,8 @@ class LoadResult:
     workers: int
     wall_seconds: float
     verdicts: Counter[str]
+    duplicates_suppressed: int
+    duplicates_delivered: int
     wrong_verdicts: list[str]
     lost: list[str]
     lambda_retries: int
@@ -123,7 +126,12 @@ class LoadResult:
     def problems(self) -> list[str]:
         """Every way the run fell short; empty when nothing was lost."""
         found = [f"wrong verdict: {w}" for w in self.wrong_verdicts]
-        found += [f"{name}: still throttled after Lambda's retries" for name in self.lost]
+        found += [f"{name}: still failing after Lambda's retries" for name in self.lost]
+        if self.duplicates_suppressed != self.duplicates_delivered:
+            found.append(
+                f"{self.duplicates_delivered - self.duplicates_suppressed} check(s) delivered "
+                "twice were handled twice"
+            )
         duplicated = [m for m, n in self.alerts_by_monitor.items() if n > 1]
         if duplicated:
             found.append(f"{len(duplicated)} monitor(s) alerted more than once")
@@ -158,6 +166,15 @@ def _run(
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn["Attributes"]["QueueArn"])
     os.environ[delivery.TOPIC_ENV] = topic
+    # The state table, on by default: it is what keeps a check delivered twice (below,
+    # every tenth) from alerting twice.
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName="load-state",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    os.environ[delivery.STATE_TABLE_ENV] = "load-state"
 
     monitors: dict[str, tuple[str, str]] = {}
     for n in range(checks):
@@ -186,22 +203,38 @@ def _run(
         }
         for name, (arn, _) in monitors.items()
     }
+    # The Scheduler delivers at least once: every tenth check arrives twice.
+    events |= {f"{name} again": events[name] for name in list(events)[::10]}
     started = time.monotonic()
     with contextlib.redirect_stdout(io.StringIO()):
         results, lost, retries = _invoke_as_lambda(events, workers, retry_delays)
     wall = time.monotonic() - started
 
+    # Of a check delivered twice, either delivery may be the one that is handled.
+    verdict_of = {
+        name: results.get(name, {}).get("status") or results.get(f"{name} again", {}).get("status")
+        for name in monitors
+    }
     wrong = [
-        f"{name}: {results[name]['status']} (expected {scenario})"
+        f"{name}: {verdict_of[name]} (expected {scenario})"
         for name, (_, scenario) in monitors.items()
-        if name in results and results[name]["status"] != scenario
+        if verdict_of[name] != scenario
     ]
+    twice = [name for name in events if name.endswith(" again")]
+    suppressed = sum(
+        1
+        for name in twice
+        if results.get(name, {}).get("duplicate")
+        or results.get(name.removesuffix(" again"), {}).get("duplicate")
+    )
     alerts = _drain(sqs, inbox)
     return LoadResult(
         checks=checks,
         workers=workers,
         wall_seconds=wall,
-        verdicts=Counter(r["status"] for r in results.values()),
+        verdicts=Counter(v for v in verdict_of.values() if v),
+        duplicates_suppressed=suppressed,
+        duplicates_delivered=len(twice),
         wrong_verdicts=wrong,
         lost=lost,
         lambda_retries=retries,
@@ -239,7 +272,7 @@ def _invoke_as_lambda(
                 name, attempts = running.pop(future)
                 try:
                     results[name] = future.result()
-                except ThrottledError:
+                except Exception:  # Lambda retries an invocation that raised, as here
                     if attempts < len(retry_delays):
                         retries += 1
                         when = time.monotonic() - started + retry_delays[attempts]
@@ -271,7 +304,9 @@ def report(result: LoadResult) -> str:
             f"checks:               {result.checks:,} due at once, "
             f"{result.workers} Lambda environments at a time (each with its own clients)",
             f"verdicts:             {dict(sorted(result.verdicts.items()))}",
-            f"lost:                 {len(result.lost)} (still throttled after Lambda's retries)",
+            f"delivered twice:      {result.duplicates_delivered:,}, "
+            f"{result.duplicates_suppressed:,} of them suppressed by the state table",
+            f"lost:                 {len(result.lost)} (still failing after Lambda's retries)",
             f"alerts due/published: {result.alerts_expected:,} / {result.alerts_published:,}"
             f" (monitors alerted more than once: "
             f"{sum(1 for n in result.alerts_by_monitor.values() if n > 1)})",

@@ -1,4 +1,4 @@
-"""`make demo`: the monitor working end to end against emulated AWS, in about a minute.
+"""`make demo`: the module deployed on emulated AWS, fed a failed, a late and a missing run.
 
 Starts moto on 127.0.0.1, applies demo/ (three state machines, the on-call topic and the
 module watching them), plays three scenarios (a run that fails, a run still going at its

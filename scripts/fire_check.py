@@ -1,10 +1,14 @@
-"""Fire a monitor's check the way EventBridge Scheduler (or its failure rule) does.
+"""Deliver a check to the deployed function the way the Scheduler, EventBridge and Lambda
+would, on emulated AWS.
 
-moto stores a Lambda function but cannot run it without Docker, so this reads what
-Terraform deployed (the schedule's input, the function's handler, environment and code
-hash), substitutes the Scheduler's context attributes (or applies the failure rule's input
-transformer to a Step Functions event), and runs the deployed code in a child process
-whose boto3 talks to the same endpoint. Used by the end-to-end tests and by ``make demo``.
+moto stores a Lambda function but cannot run it without Docker, and its Scheduler never
+fires, so this plays those services' parts from what Terraform deployed: it substitutes
+the schedule's context attributes in its input (literally, as the Scheduler documents),
+matches a Step Functions event against the deployed rule's pattern and renders its input
+transformer (both with moto's EventBridge code), runs the deployed code in a child process
+whose boto3 talks to the same endpoint, and, for an asynchronous invocation that fails,
+retries it and hands Lambda's on-failure record to the deployed destination. Used by the
+tests of deployed examples and by ``make demo``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from moto.events.models import EventPattern
+from moto.events.utils import EventTemplateParser
 
 from dev.build_lambda_zip import ZIP_PATH
 
@@ -91,16 +96,21 @@ def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, 
     """What the failure rule hands the function for ``event``: the rule's pattern must
     match it, and its target's input transformer wraps it, as EventBridge does.
 
-    moto does not implement TestEventPattern; the matcher its event buses route with
-    judges the deployed pattern instead.
+    moto implements neither TestEventPattern nor Lambda targets; the pattern matcher and
+    the input transformer its event buses route other targets with judge and render the
+    deployed rule instead.
     """
     pattern = events.describe_rule(Name=rule_name)["EventPattern"]
     if not EventPattern.load(pattern).matches_event(event):
         msg = f"rule {rule_name} does not match the event"
         raise RuntimeError(msg)
     (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
-    template = target["InputTransformer"]["InputTemplate"]
-    return json.loads(template.replace("<aws.events.event.json>", json.dumps(event)))
+    transformer = target["InputTransformer"]
+    return EventTemplateParser.parse(
+        input_template=transformer["InputTemplate"],
+        input_paths_map=transformer.get("InputPathsMap", {}),
+        event={**event, "ingestion-time": event["time"]},
+    )
 
 
 def invoke_deployed(lambda_client: Any, function_name: str, event: dict[str, Any]) -> dict:
@@ -141,3 +151,42 @@ def invoke_deployed(lambda_client: Any, function_name: str, event: dict[str, Any
         msg = f"{function_name} failed:\n{run.stderr}"
         raise RuntimeError(msg)
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def invoke_deployed_async(
+    lambda_client: Any, sqs: Any, function_name: str, event: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Run the deployed function as Lambda runs an asynchronous invocation: a failed one is
+    retried as the function's event invoke config says, then Lambda's on-failure record
+    (docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html) goes to its
+    on-failure destination queue. Returns the function's result, or None when the
+    invocation ended in the queue."""
+    config = lambda_client.get_function_event_invoke_config(FunctionName=function_name)
+    attempts = 1 + config["MaximumRetryAttempts"]
+    for _ in range(attempts):
+        try:
+            return invoke_deployed(lambda_client, function_name, event)
+        except RuntimeError as error:
+            failure = str(error)
+    function = lambda_client.get_function(FunctionName=function_name)["Configuration"]
+    record = {
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": f"{function['FunctionArn']}:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": attempts,
+        },
+        "requestPayload": event,
+        "responseContext": {
+            "statusCode": 200,
+            "executedVersion": "$LATEST",
+            "functionError": "Unhandled",
+        },
+        "responsePayload": {"errorMessage": failure.splitlines()[-1]},
+    }
+    destination = config["DestinationConfig"]["OnFailure"]["Destination"]
+    queue_url = sqs.get_queue_url(QueueName=destination.rsplit(":", 1)[-1])["QueueUrl"]
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
+    return None

@@ -1,22 +1,15 @@
-"""Run a local moto server that the Terraform AWS provider can apply this module against.
+"""Serve an emulated AWS (moto) on loopback that this module can be applied against.
 
-moto 5.2.x does not implement two Step Functions actions that the Terraform AWS provider
-(5.x) calls whenever it creates or reads an ``aws_sfn_state_machine``:
-
-* ``ValidateStateMachineDefinition`` (called before create/update), and
-* ``ListStateMachineVersions`` (called on every read).
-
-Without them moto answers HTTP 500 "not implemented" and the apply fails. This launcher adds
-both actions to moto's ``StepFunctionResponse`` (only if moto does not already provide them),
-then serves moto on a loopback address.
-
-It also turns on moto's execution of state machines, so a ``Fail`` state really ends an
-execution FAILED with its error and cause, and a long ``Wait`` keeps one RUNNING.
+Plain moto is not enough: it lacks two Step Functions actions the Terraform AWS provider
+calls for every state machine, and answers otherwise than AWS where the module relies on
+AWS's answer; scripts/aws_answers.py makes it answer as AWS does. The launcher also turns
+on moto's execution of state machines, so a ``Fail`` state really ends an execution
+FAILED with its error and cause, and a long ``Wait`` keeps one RUNNING.
 
 Command line::
 
-    python scripts/moto_server.py [--host 127.0.0.1] [--port 5000]
-    python scripts/moto_server.py -- COMMAND [ARG ...]
+    python -m scripts.moto_server [--host 127.0.0.1] [--port 5000]
+    python -m scripts.moto_server -- COMMAND [ARG ...]
 
 The first form prints one line, ``ready http://HOST:PORT``, once the server answers HTTP, and
 stops cleanly on SIGTERM or SIGINT. ``--port 0`` picks a free port (read it from the ready
@@ -45,16 +38,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from moto.core.config import default_user_config
-from moto.core.exceptions import AWSError
-from moto.core.responses import ActionResult
-from moto.kms import utils as kms_utils
-from moto.kms.models import KmsBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.stepfunctions.responses import StepFunctionResponse
+
+from scripts import aws_answers
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -64,114 +54,10 @@ DEFAULT_PORT = 5000
 DEFAULT_REGION = "us-east-1"
 
 
-def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
-    """Accept every definition, as AWS does for a well-formed one."""
-    return ActionResult({"result": "OK", "diagnostics": []})
-
-
-def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
-    """List the published versions of a state machine, newest first (usually none)."""
-    arn = self._get_param("stateMachineArn")
-    state_machine = self.stepfunction_backend.describe_state_machine(arn)
-    versions = sorted(
-        getattr(state_machine, "versions", {}).values(), key=lambda v: v.version, reverse=True
-    )
-    return ActionResult(
-        {
-            "stateMachineVersions": [
-                {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions
-            ]
-        }
-    )
-
-
-class _AccessDeniedError(AWSError):
-    TYPE = "AccessDeniedException"
-    STATUS = 400
-
-
-class _TypeNotSupportedError(AWSError):
-    TYPE = "StateMachineTypeNotSupported"
-    STATUS = 400
-
-
-def _answer_as_aws(
-    read: Callable[[StepFunctionResponse], ActionResult], action: str, parameter: str
-) -> Any:
-    """Wrap a read action so that it refuses what AWS refuses and moto does not.
-
-    - A resource in another account: Step Functions has no resource policies, so AWS
-      answers AccessDeniedException; moto looks in the caller's account and answers
-      StateMachineDoesNotExist.
-    - ListExecutions of an EXPRESS state machine: AWS answers
-      StateMachineTypeNotSupported; moto lists its executions.
-    """
-
-    def answer(self: StepFunctionResponse) -> ActionResult:
-        arn = self._get_param(parameter) or ""
-        parts = arn.split(":")
-        if len(parts) > 6 and parts[4] != self.current_account:
-            msg = (
-                f"User: arn:aws:sts::{self.current_account}:assumed-role/caller is not "
-                f"authorized to perform: states:{action} on resource: {arn}"
-            )
-            raise _AccessDeniedError(msg)
-        if action == "ListExecutions" and len(parts) > 6:
-            machine = self.stepfunction_backend.describe_state_machine(":".join(parts[:7]))
-            if getattr(machine, "type", "STANDARD") == "EXPRESS":
-                msg = f"This operation is not supported by this type of state machine: {arn}"
-                raise _TypeNotSupportedError(msg)
-        return read(self)
-
-    answer.__name__ = read.__name__
-    answer.aws_answer = True  # type: ignore[attr-defined]
-    return answer
-
-
-def patch_stepfunctions() -> None:
-    """Add the missing Step Functions actions to moto (moto's own versions take
-    precedence), and make its reads refuse what AWS refuses."""
-    for name, handler in (
-        ("validate_state_machine_definition", _validate_state_machine_definition),
-        ("list_state_machine_versions", _list_state_machine_versions),
-    ):
-        if not hasattr(StepFunctionResponse, name):
-            setattr(StepFunctionResponse, name, handler)
-    for name, action, parameter in (
-        ("list_executions", "ListExecutions", "stateMachineArn"),
-        ("describe_execution", "DescribeExecution", "executionArn"),
-        ("describe_state_machine", "DescribeStateMachine", "stateMachineArn"),
-    ):
-        read = getattr(StepFunctionResponse, name)
-        if not getattr(read, "aws_answer", False):
-            setattr(StepFunctionResponse, name, _answer_as_aws(read, action, parameter))
-
-
-def patch_kms() -> None:
-    """DescribeKey on the predefined alias alias/aws/sns answers, as on AWS, with the AWS
-    managed key (KMS creates it on first use); moto knows no such alias, and marks the
-    keys it creates for predefined aliases as customer managed."""
-    if "alias/aws/sns" not in kms_utils.RESERVED_ALIASES:
-        kms_utils.RESERVED_ALIASES.append("alias/aws/sns")
-    generate = KmsBackend._generate_default_keys
-    if getattr(generate, "aws_answer", False):
-        return
-
-    def generate_aws_managed(self: KmsBackend, alias_name: str) -> str | None:
-        key_id = generate(self, alias_name)
-        if key_id is not None:
-            self.keys[key_id].key_manager = "AWS"
-        return key_id
-
-    generate_aws_managed.aws_answer = True  # type: ignore[attr-defined]
-    KmsBackend._generate_default_keys = generate_aws_managed  # type: ignore[method-assign]
-
-
 def configure_moto() -> None:
-    """Patch the missing actions in and let moto answer and run state machines as AWS
-    would."""
-    patch_stepfunctions()
-    patch_kms()
+    """Make moto answer as AWS does where the module relies on it (scripts/aws_answers.py),
+    and run state machines."""
+    aws_answers.install()
     # One access-log line per request drowns the test and demo output, and moto logs a
     # Fail state it ran as intended as an exception.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

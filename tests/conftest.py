@@ -11,13 +11,14 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.config import default_user_config
 from moto.stepfunctions.models import stepfunctions_backends
 
+from scripts import aws_answers
 from scripts.fire_check import status_change_event
-from scripts.moto_server import patch_stepfunctions
 from sfn_deadline_monitor import aws, delivery
 
 REGION = "us-east-1"
@@ -55,6 +56,16 @@ class Account:
             name=name, definition=PASS_DEFINITION, roleArn=self.role_arn, type=machine_type
         )["stateMachineArn"]
 
+    def alias(self, state_machine_arn: str, name: str = "prod") -> str:
+        """An alias routing every run to a newly published version."""
+        version = self.sfn.update_state_machine(stateMachineArn=state_machine_arn, publish=True)
+        return self.sfn.create_state_machine_alias(
+            name=name,
+            routingConfiguration=[
+                {"stateMachineVersionArn": version["stateMachineVersionArn"], "weight": 100}
+            ],
+        )["stateMachineAliasArn"]
+
     def execution(
         self,
         state_machine_arn: str,
@@ -66,11 +77,12 @@ class Account:
         error: str | None = None,
         cause: str | None = None,
     ) -> str:
-        """Start an execution, then set what the API cannot: its times and final status."""
+        """Start an execution (through a version or alias if ``state_machine_arn`` names
+        one), then set what the API cannot: its times and final status."""
         kwargs = {"name": name} if name else {}
         arn = self.sfn.start_execution(stateMachineArn=state_machine_arn, **kwargs)["executionArn"]
         backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION]
-        machine = backend.describe_state_machine(state_machine_arn)
+        machine = backend.describe_state_machine(":".join(state_machine_arn.split(":")[:7]))
         execution = next(e for e in machine.executions if e.execution_arn == arn)
         execution.status = status
         execution.start_date = start
@@ -100,7 +112,7 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
     # Executions stay as the tests set them, even after a test ran a moto server (which
     # lets moto execute state machines, process-wide).
     monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", False)
-    patch_stepfunctions()
+    aws_answers.install()
     with mock_aws():
         aws.reset_clients()
         sns = boto3.client("sns", region_name=REGION)
@@ -134,6 +146,44 @@ def account(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]
             aws.client(service).meta.events.register("before-call.*.*", count)
         yield account
         aws.reset_clients()
+
+
+def answer(service: str, operation: str, status: int, body: dict, *, times: int) -> Any:
+    """Make ``service`` answer ``operation`` with ``body`` for the next ``times`` sends of
+    the handler's client, as AWS would answer it.
+
+    Hooked at ``before-send``, below botocore's retry logic, so retries behave as they
+    would against the real service. Returns a function that counts the injected answers.
+    """
+    answered = 0
+
+    def inject(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
+        nonlocal answered
+        target = request.headers.get("X-Amz-Target", b"")
+        target = target.decode() if isinstance(target, bytes) else target
+        if not target.endswith(f".{operation}") or answered >= times:
+            return None
+        answered += 1
+        raw = json.dumps(body).encode()
+        return AWSResponse(
+            request.url, status, {"Content-Type": "application/x-amz-json-1.0"}, _Raw(raw)
+        )
+
+    client = aws.client(service)  # type: ignore[call-overload]
+    client.meta.events.register(
+        f"before-send.{client.meta.service_model.endpoint_prefix}.*", inject
+    )
+    return lambda: answered
+
+
+class _Raw:
+    """The minimal stream botocore reads a response body from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: object) -> Iterator[bytes]:
+        yield self._data
 
 
 def at(text: str) -> datetime:

@@ -118,6 +118,14 @@ def test_a_start_check_that_finds_a_failed_run_says_it_started_not_succeeded(
     assert "succeeded" not in out
 
 
+def test_the_monitor_is_named_after_the_state_machine_also_for_an_alias(
+    account: Account, capsys: pytest.CaptureFixture
+) -> None:
+    sm = account.state_machine()
+    run("--state-machine-arn", account.alias(sm), "--lookback", "3h", "--at", AT)
+    assert "[MISSING] nightly-etl: " in capsys.readouterr().out
+
+
 def test_a_state_machine_of_another_region_is_read_in_its_region(
     account: Account, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,7 +3,11 @@ the state machine (moto keeps each account's resources apart, as AWS does)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 import boto3
+import pytest
 from botocore.exceptions import ClientError
 from moto.stepfunctions.models import stepfunctions_backends
 
@@ -74,6 +78,38 @@ def test_assumed_credentials_are_reused_until_they_near_expiry(account: Account)
         handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
     assert len(assumed) == 1
     assert len(account.published()) == 3
+
+
+def test_assumed_credentials_are_renewed_five_minutes_before_they_expire(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STS's credentials last an hour: 54 minutes on they are still used, 56 minutes on
+    (within the 5-minute margin) the role is assumed again."""
+    sm = member_state_machine()
+    assumed = []
+    aws.client("sts").meta.events.register(
+        "before-call.sts.AssumeRole", lambda **_: assumed.append(1)
+    )
+    handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
+    for minutes_later, assumptions in ((54, 1), (56, 2)):
+        monkeypatch.setattr(aws, "datetime", LaterDatetime.by(minutes_later))
+        handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
+        assert len(assumed) == assumptions, minutes_later
+    assert timedelta(minutes=5) == aws.CREDENTIALS_MARGIN
+
+
+class LaterDatetime(datetime):
+    """datetime, with now() some minutes ahead: the function's clock later on."""
+
+    ahead = timedelta()
+
+    @classmethod
+    def by(cls, minutes: int) -> type[LaterDatetime]:
+        return type("Later", (cls,), {"ahead": timedelta(minutes=minutes)})
+
+    @classmethod
+    def now(cls, tz: Any = None) -> LaterDatetime:
+        return super().now(tz) + cls.ahead
 
 
 def test_a_refused_assume_role_is_an_error_alert_that_says_what_to_fix(

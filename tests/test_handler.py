@@ -7,47 +7,18 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from sfn_deadline_monitor import aws, delivery, executions, handler
-from tests.conftest import Account, at, event
+from tests.conftest import Account, answer, at, event
 
 DEADLINE = at("2026-03-10T17:00")
 
 
 def answer_once(operation: str, status: int, body: dict, *, times: int):
-    """Make Step Functions answer ``operation`` with ``body`` for the next ``times`` sends.
-
-    Hooked at ``before-send``, below botocore's retry logic, so retries behave as they
-    would against the real service. Returns a function that counts the injected answers.
-    """
-    answered = 0
-
-    def inject(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
-        nonlocal answered
-        target = request.headers.get("X-Amz-Target", b"")
-        target = target.decode() if isinstance(target, bytes) else target
-        if not target.endswith(f".{operation}") or answered >= times:
-            return None
-        answered += 1
-        raw = json.dumps(body).encode()
-        return AWSResponse(
-            request.url, status, {"Content-Type": "application/x-amz-json-1.0"}, _Raw(raw)
-        )
-
-    aws.client("stepfunctions").meta.events.register("before-send.states.*", inject)
-    return lambda: answered
-
-
-class _Raw:
-    """The minimal stream botocore reads a response body from."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: object):
-        yield self._data
+    """Make Step Functions answer ``operation`` with ``body`` for the next ``times`` sends."""
+    return answer("stepfunctions", operation, status, body, times=times)
 
 
 def check(payload: object) -> dict:
@@ -256,6 +227,35 @@ def test_the_retried_check_judges_the_same_window_once_the_throttling_passes(
         check(event(sm, DEADLINE))
     assert check(event(sm, DEADLINE))["status"] == "FAILED"  # Lambda's retry: same event
     assert [attributes(n)["status"] for n in account.published()] == ["FAILED"]
+
+
+def test_a_monitor_of_an_alias_judges_only_the_runs_started_through_it(
+    account: Account,
+) -> None:
+    """ListExecutions with the alias's ARN lists the runs started through the alias (the
+    emulator is made to answer as AWS does): a failed run started otherwise is not this
+    monitor's."""
+    sm = account.state_machine()
+    prod = account.alias(sm)
+    account.execution(
+        sm, status="FAILED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
+    )
+    account.execution(
+        prod,
+        status="SUCCEEDED",
+        start=at("2026-03-10T15:10"),
+        stop=at("2026-03-10T15:40"),
+        name="through-prod",
+    )
+    listed = []
+    aws.client("stepfunctions").meta.events.register(
+        "before-parameter-build.states.ListExecutions",
+        lambda params, **_: listed.append(params["stateMachineArn"]),
+    )
+    result = check(event(prod, DEADLINE))
+    assert (result["status"], result["executions_in_window"]) == ("OK", 1)
+    assert listed == [prod]
+    assert check(event(sm, DEADLINE + timedelta(seconds=1)))["status"] == "FAILED"
 
 
 def test_deleted_state_machine_is_an_error(account: Account) -> None:

@@ -13,16 +13,25 @@ from moto.stepfunctions.models import stepfunctions_backends
 from sfn_deadline_monitor import delivery, handler
 from sfn_deadline_monitor.state import ClaimHeldError, StateStore
 from sfn_deadline_monitor.verdict import Status
-from tests.conftest import REGION, Account, at, event, status_change
+from tests.conftest import REGION, Account, answer, at, event, status_change
 from tests.test_handler import attributes, only_alert
 
 DAY1 = at("2026-03-10T17:00")
 DAY2 = at("2026-03-11T17:00")
 
 
-def unreadable_status(*_: object, **__: object) -> None:
-    """StateStore.last on a table that answers with an error."""
-    raise ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+def refuse_the_next_read() -> None:
+    """The state table's next GetItem answers as AWS does when the table is gone."""
+    answer(
+        "dynamodb",
+        "GetItem",
+        400,
+        {
+            "__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            "message": "Requested resource not found",
+        },
+        times=1,
+    )
 
 
 def check(payload: dict) -> dict:
@@ -188,10 +197,9 @@ def test_an_unreadable_last_status_is_not_overwritten_so_recovery_is_still_sent(
         sm, status="SUCCEEDED", start=at("2026-03-11T15:00"), stop=at("2026-03-11T15:30")
     )
 
-    with monkeypatch.context() as patched:
-        patched.setattr(StateStore, "last", unreadable_status)
-        with pytest.raises(delivery.StateTableError):
-            check(event(sm, DAY2))
+    refuse_the_next_read()
+    with pytest.raises(delivery.StateTableError, match="ResourceNotFoundException"):
+        check(event(sm, DAY2))
     assert stored(state_table)["status"]["S"] == "MISSING"
     account.execution(
         sm, status="SUCCEEDED", start=at("2026-03-12T15:00"), stop=at("2026-03-12T15:30")
@@ -238,8 +246,8 @@ def test_a_failed_publish_after_an_unreadable_status_still_frees_the_claim(
 ) -> None:
     sm = account.state_machine()
 
+    refuse_the_next_read()
     with monkeypatch.context() as patched:
-        patched.setattr(StateStore, "last", unreadable_status)
         patched.setenv(delivery.TOPIC_ENV, account.topic_arn + "-gone")
         with pytest.raises(ClientError, match="NotFound"):
             check(event(sm, DAY1))

@@ -23,7 +23,7 @@ from .delivery import publish
 from .executions import ThrottledError, read_window
 from .handler import check_context
 from .message import compose
-from .settings import InvalidEventError
+from .settings import InvalidEventError, parse_state_machine_arn
 from .verdict import Status
 
 # Exit statuses, documented in README ("Command-line check").
@@ -63,6 +63,14 @@ def in_flags(problem: str) -> str:
     for field, flag in _FLAGS.items():
         problem = re.sub(rf"\b{field}\b", flag, problem)
     return problem
+
+
+def _state_machine_name(arn: str) -> str:
+    """The state machine's name, also for a version or alias ARN (the monitor's default)."""
+    try:
+        return parse_state_machine_arn(arn)["name"]
+    except InvalidEventError:
+        return arn.rsplit(":", 1)[-1]  # the contract refuses the ARN, naming it
 
 
 def lookback_minutes(text: str) -> int:
@@ -120,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     event = {
         "version": CONTRACT_VERSION,
         "check": START if args.start_check else DEADLINE,
-        "monitor": args.monitor or args.state_machine_arn.split(":")[-1],
+        "monitor": args.monitor or _state_machine_name(args.state_machine_arn),
         "state_machine_arn": args.state_machine_arn,
         "lookback_minutes": args.lookback,
         "timezone": args.timezone,

@@ -28,7 +28,7 @@ def moto_endpoint() -> Iterator[str]:
     if not endpoint:
         pytest.fail(
             "MOTO_ENDPOINT is not set: run the suite with `make test`, which starts a moto "
-            "server, or `python scripts/moto_server.py -- pytest`"
+            "server, or `python -m scripts.moto_server -- python -m pytest`"
         )
     saved = dict(os.environ)
     os.environ.update(aws_environment(endpoint, REGION))

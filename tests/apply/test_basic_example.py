@@ -15,7 +15,13 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
-from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
+from scripts.fire_check import (
+    invoke_deployed,
+    invoke_deployed_async,
+    rule_input,
+    scheduled_event,
+    status_change_event,
+)
 from tests.apply.conftest import (
     as_list,
     failed_run,
@@ -149,18 +155,39 @@ def test_log_group_and_dead_letter_queue_are_kept_safely(aws: Any, basic: dict[s
 
 
 def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) -> None:
-    """A check that raises (an alert it could not publish) is retried by Lambda, then kept
-    in the check-failures queue. moto cannot run the function asynchronously, so this
-    shows the wiring AWS would follow; the raise itself is tested in test_handler.py."""
-    config = aws("lambda").get_function_event_invoke_config(
-        FunctionName=basic["lambda_function_name"]
-    )
-    assert config["MaximumRetryAttempts"] == 2
-    assert config["MaximumEventAgeInSeconds"] == 21600
+    """A check that raises (its alert could not be published: the topic is gone) is
+    retried as the deployed event invoke config says, then kept, with the event, in the
+    check-failures queue that the check-failures alarm watches. moto cannot run the
+    function asynchronously: scripts/fire_check.py plays Lambda's part from the deployed
+    configuration, and the queue is the deployed one."""
+    function = basic["lambda_function_name"]
+    config = aws("lambda").get_function_event_invoke_config(FunctionName=function)
+    assert (config["MaximumRetryAttempts"], config["MaximumEventAgeInSeconds"]) == (2, 21600)
     assert (
         config["DestinationConfig"]["OnFailure"]["Destination"]
         == (basic["check_failures_queue_arn"])
     )
+    variables = aws("lambda").get_function_configuration(FunctionName=function)["Environment"]
+    gone = {**variables["Variables"], "ALERT_TOPIC_ARN": basic["topic_arn"] + "-gone"}
+    aws("lambda").update_function_configuration(
+        FunctionName=function, Environment={"Variables": gone}
+    )
+    try:
+        deadline = datetime.now(UTC).replace(microsecond=0)
+        event = scheduled_event(
+            aws("scheduler"), basic["schedule_group_name"], "nightly-etl", deadline
+        )
+        assert invoke_deployed_async(aws("lambda"), aws("sqs"), function, event) is None
+    finally:
+        aws("lambda").update_function_configuration(FunctionName=function, Environment=variables)
+    (message,) = aws("sqs").receive_message(
+        QueueUrl=basic["check_failures_queue_url"], WaitTimeSeconds=1
+    )["Messages"]
+    record = json.loads(message["Body"])
+    assert record["requestPayload"] == event
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert "NotFound" in record["responsePayload"]["errorMessage"]
     queue = aws("sqs").get_queue_attributes(
         QueueUrl=basic["check_failures_queue_url"], AttributeNames=["All"]
     )["Attributes"]
@@ -204,7 +231,7 @@ def test_second_plan_shows_no_changes(basic_example: Any) -> None:
 
 
 def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any]) -> None:
-    """End to end: the code Terraform deployed, with the configuration Terraform gave it,
+    """The code Terraform deployed, with the configuration Terraform gave it,
     invoked with the input the schedule holds, publishes an alert that a subscriber of
     the topic receives."""
     run = failed_run(aws("stepfunctions"), basic["state_machine_arn"], "nightly-2026-11-28")
@@ -244,7 +271,7 @@ def inbox(aws: Any, basic: dict[str, Any]) -> list[dict[str, Any]]:
 def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
     aws: Any, basic: dict[str, Any]
 ) -> None:
-    """End to end: a Step Functions failure event, matched by the deployed rule's pattern
+    """A Step Functions failure event, matched by the deployed rule's pattern
     and wrapped by its input transformer, makes the deployed function alert at once; the
     same event delivered again sends nothing (the state table remembers it)."""
     inbox(aws, basic)
