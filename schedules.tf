@@ -7,10 +7,10 @@ locals {
   # contract can hold them). Only a cross-account monitor's input names a role.
   check_inputs = { for id, input in merge(
     { for key, m in var.monitors : "${key} deadline" => {
-      monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success
+      monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
     } },
     { for key, m in local.start_checks : "${key} start" => {
-      monitor = key, check = "start", lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes)
+      monitor = key, check = "start", lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes), schedule_expression = m.start_check.schedule_expression
     } },
     ) : id => replace(replace(jsonencode(merge(
       {

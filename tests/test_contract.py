@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.contract import parse_event
+from sfn_deadline_monitor.contract import CheckRequest, parse_event
 from sfn_deadline_monitor.settings import (
     InvalidEventError,
     base_state_machine_arn,
@@ -161,6 +161,11 @@ def test_base_arn_drops_version_or_alias() -> None:
         (event(ARN, "2026-03-10T17:00:00Z", check="hourly"), "not one of deadline, start"),
         (event(ARN, "2026-03-10T17:00:00Z", check="start"), "for a start check: notify_on"),
         (event(ARN, "2026-03-10T17:00:00Z", role_arn="arn:aws:iam::1:role/x"), "not an IAM role"),
+        (event(ARN, "2026-03-10T17:00:00Z", schedule_expression=5), "must be a string"),
+        (
+            event(ARN, "2026-03-10T17:00:00Z", schedule_expression="cron(0 2 * * *)"),
+            "schedule_expression: .* expected 6 fields",
+        ),
         (changed(ARN, event="not an event"), "an EventBridge event with a detail object"),
         (changed(ARN, source="aws.ec2"), "from aws.states"),
         (changed(ARN, startDate="2026-03-10T15:00:00Z"), "startDate must be epoch milliseconds"),
@@ -244,3 +249,33 @@ def test_a_run_of_an_alias_nobody_watches_concerns_no_monitor() -> None:
     request = parse_event(rule_input(ARN + ":prod", stateMachineAliasArn=ARN + ":test"), NOW)
     assert isinstance(request, FailureEvent)
     assert request.changes == ()
+
+
+@pytest.mark.parametrize(
+    ("expression", "timezone", "deadlines"),
+    [
+        # Daily at 02:00 in Tokyo: the windows of the days before, 3 hours each.
+        ("cron(0 2 * * ? *)", "Asia/Tokyo", ["2026-03-09T17:00", "2026-03-08T17:00"]),
+        # A rate counts back from the deadline it fired at.
+        ("rate(6 hours)", "UTC", ["2026-03-10T11:00", "2026-03-10T05:00"]),
+        # Weekdays only: Friday's window comes before Monday's.
+        ("cron(0 17 ? * MON-FRI *)", "UTC", ["2026-03-09T17:00", "2026-03-06T17:00"]),
+    ],
+)
+def test_earlier_windows_follow_the_schedule(
+    expression: str, timezone: str, deadlines: list[str]
+) -> None:
+    request = parse_event(
+        event(ARN, "2026-03-10T17:00:00Z", schedule_expression=expression, timezone=timezone), NOW
+    )
+    assert isinstance(request, CheckRequest)
+    windows = request.earlier_windows(2)
+    assert [w.deadline for w in windows] == [at(d) for d in deadlines]
+    assert all(w.deadline - w.start == timedelta(hours=3) for w in windows)
+
+
+def test_a_one_time_schedule_or_none_has_no_earlier_windows() -> None:
+    for extra in ({"schedule_expression": "at(2026-03-11T02:00:00)"}, {}):
+        request = parse_event(event(ARN, "2026-03-10T17:00:00Z", **extra), NOW)
+        assert isinstance(request, CheckRequest)
+        assert request.earlier_windows(7) == ()

@@ -167,7 +167,16 @@ JSON_FIELDS = {
     "executions": list,
     "executions_not_listed": int,
     "previous": (dict, type(None)),
+    "before_window": (dict, type(None)),
     "check": dict,
+}
+BEFORE_WINDOW_FIELDS = {
+    "last_run",
+    "last_success",
+    "still_running",
+    "runs_per_window",
+    "pace",
+    "never_ran",
 }
 EXECUTION_FIELDS = {
     "name",
@@ -206,4 +215,5 @@ def test_the_json_alert_carries_every_documented_field_with_its_type(account: Ac
     (listed,) = report["executions"]
     assert set(listed) == EXECUTION_FIELDS
     assert set(report["check"]) == CHECK_FIELDS
+    assert set(report["before_window"]) == BEFORE_WINDOW_FIELDS
     assert report["check"]["kind"] == "deadline"

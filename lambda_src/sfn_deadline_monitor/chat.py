@@ -6,6 +6,7 @@ notice of a monitor in one thread, where the channel allows threads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,22 @@ _CHAT_ICONS = {
 }
 # AWS Chatbot truncates long descriptions; keep the chat body well under its limits.
 MAX_CHAT_DESCRIPTION_CHARS = 3500
+
+
+def _before_window_lines(before: dict[str, Any], local: Callable[[str | None], str]) -> list[str]:
+    """The runs before the window that matter in a chat: one still going, the last ones."""
+    lines = []
+    for entry in before["still_running"]:
+        url = f" ({entry['console_url']})" if entry["console_url"] else ""
+        lines.append(f"*Still running since {local(entry['start'])}:* {entry['name']}{url}")
+    last, success = before["last_run"], before["last_success"]
+    if last is not None:
+        lines.append(f"*Last run before:* {last['name']} {last['status']}, {local(last['start'])}")
+    if success is not None and success != last:
+        lines.append(f"*Last success:* {success['name']}, {local(success['start'])}")
+    if before["never_ran"]:
+        lines.append("*No run at all* in Step Functions' history (90 days of closed runs).")
+    return lines
 
 
 def render_chat(context: CheckContext, verdict: Verdict, report: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +72,8 @@ def render_chat(context: CheckContext, verdict: Verdict, report: dict[str, Any])
         lines.append(line + (f" ({entry['console_url']})" if entry["console_url"] else ""))
     if report["executions_not_listed"]:
         lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["before_window"] and verdict.status is not Status.ERROR:
+        lines += _before_window_lines(report["before_window"], local)
     if report["previous"]:
         lines.append(f"*Previously:* {report['previous']['status']}")
         for entry in report["previous"]["executions"]:

@@ -44,6 +44,7 @@ _FLAGS = {
     "timezone": "--timezone",
     "message_format": "--format",
     "monitor": "--monitor",
+    "schedule_expression": "--schedule",
 }
 
 
@@ -119,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", default="text", choices=("text", "json", "chat"))
     check.add_argument("--role-arn", help="role to assume in the state machine's account")
     check.add_argument("--monitor", help="name shown in the alert; default: the state machine's")
+    check.add_argument(
+        "--schedule",
+        metavar="EXPRESSION",
+        help="the deadline's schedule, cron(...) or rate(...), to compare with earlier windows",
+    )
     return parser
 
 
@@ -137,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.role_arn:
         event["role_arn"] = args.role_arn
+    if args.schedule:
+        event["schedule_expression"] = args.schedule
     try:
         request = parse_event(event, now)
     except InvalidEventError as invalid:
@@ -149,12 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
 
     aws.reset_clients()
-    context = check_context(request, now)
     try:
-        verdict = read_window(request).verdict
+        reading = read_window(request)
     except ThrottledError as throttled:
         sys.stderr.write(f"error: {throttled}; try again in a minute\n")
         return EXIT_ERROR
+    context, verdict = check_context(request, now, reading.history), reading.verdict
     alert = compose(context, verdict, request.message_format)
     verdict_line = f"Verdict: {verdict.status.value}"
     if request.message_format == "text":

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .fire_times import previous_fire
+from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
 from .settings import InvalidEventError, parse_settings
 from .status_change import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .verdict import Window
@@ -39,6 +41,7 @@ _SCHEDULED_OPTIONAL = {
     "scheduled_time",
     "scheduler_execution_id",
     "attempt_number",
+    "schedule_expression",
 }
 # Each check's (required, optional) fields.
 _FIELDS = {
@@ -68,11 +71,30 @@ class CheckRequest:
     role_arn: str | None = None
     scheduler_execution_id: str | None = None
     attempt_number: int | None = None
+    # The schedule that fires this check, when the input names it: where earlier windows lay.
+    schedule: Expression | None = None
 
     @property
     def window(self) -> Window:
         """The look-back window that ends at the deadline."""
         return Window.ending_at(self.deadline, self.lookback)
+
+    def earlier_windows(self, count: int) -> tuple[Window, ...]:
+        """Up to ``count`` windows before this one, newest first: those of the schedule's
+        earlier fires (none for a one-time at() schedule, or without the schedule)."""
+        schedule = self.schedule
+        if schedule is None or isinstance(schedule, At):
+            return ()
+        if isinstance(schedule, Rate):  # fires every interval, this deadline among them
+            deadlines = [self.deadline - n * schedule.interval for n in range(1, count + 1)]
+            return tuple(Window.ending_at(d, self.lookback) for d in deadlines)
+        windows: list[Window] = []
+        deadline: datetime | None = self.deadline
+        while deadline is not None and len(windows) < count:
+            deadline = previous_fire(schedule, self.timezone, deadline - timedelta(microseconds=1))
+            if deadline is not None:
+                windows.append(Window.ending_at(deadline, self.lookback))
+        return tuple(windows)
 
 
 def is_placeholder(value: object) -> bool:
@@ -137,7 +159,19 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         role_arn=settings.role_arn,
         scheduler_execution_id=_substituted(event.get("scheduler_execution_id")),
         attempt_number=_attempt_number(event.get("attempt_number")),
+        schedule=_schedule(event.get("schedule_expression")),
     )
+
+
+def _schedule(expression: object) -> Expression | None:
+    if expression is None:
+        return None
+    if not isinstance(expression, str):
+        raise InvalidEventError("schedule_expression must be a string such as cron(0 2 * * ? *)")
+    try:
+        return parse(expression)
+    except ScheduleExpressionError as error:
+        raise InvalidEventError(f"schedule_expression: {error}") from None
 
 
 def _deadline(scheduled_time: object, now: datetime) -> tuple[datetime, bool]:

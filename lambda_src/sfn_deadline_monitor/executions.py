@@ -1,8 +1,9 @@
 """Reading a window's executions from Step Functions, and explaining what went wrong.
 
 ListExecutions has no time filter and returns the newest executions first, so the window
-is read page by page until an execution older than it appears. Every AWS error becomes a
-verdict of ERROR that names the cause and the fix: a check never passes silently.
+is read page by page until an execution older than it appears; the older runs on that page
+are kept for the alert's context. Every AWS error becomes a verdict of ERROR that names the
+cause and the fix: a check never passes silently.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
 from .contract import START, CheckRequest
+from .history import PACE_RUNS, History
 from .status_change import StatusChange
 from .verdict import Execution, Finding, Status, Verdict, Window, judge, judge_start
 
@@ -30,6 +32,8 @@ PAGE_SIZE = 100
 MAX_PAGES = 50
 # DescribeExecution calls per check, for the error and cause of failed executions.
 MAX_DESCRIBED = 5
+# Runs still going since before the window that a MISSING or LATE alert looks for.
+MAX_RUNNING_EARLIER = 10
 MAX_ERROR_CHARS = 256
 MAX_CAUSE_CHARS = 1024
 
@@ -68,19 +72,23 @@ class ThrottledError(RuntimeError):
 @dataclass(frozen=True)
 class WindowExecutions:
     """What ListExecutions showed of one window; ``complete`` is False when the check
-    stopped reading before the window's start (too many pages, or too little time)."""
+    stopped reading before the window's start (too many pages, or too little time).
+    ``history`` holds the older runs on the last page read."""
 
     executions: list[Execution]
     list_calls: int
     complete: bool
+    history: History = field(default_factory=History)
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A check's verdict and what it cost: ``list_calls`` is None when a call failed."""
+    """A check's verdict, what the runs beyond its window show, and what it cost:
+    ``list_calls`` is None when a call failed."""
 
     verdict: Verdict
     list_calls: int | None
+    history: History = field(default_factory=History)
 
 
 def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
@@ -98,7 +106,13 @@ def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
         list_calls = seen.list_calls
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
-        return Reading(describe_failures(sfn, verdict, stop_at), list_calls)
+        history, extra_calls = seen.history, 0
+        if verdict.status in (Status.MISSING, Status.LATE):
+            history, extra_calls = look_further(
+                sfn, request.state_machine_arn, request.window, history, stop_at
+            )
+        verdict = describe_failures(sfn, verdict, stop_at)
+        return Reading(verdict, list_calls + extra_calls, history)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in THROTTLING_CODES:
             raise ThrottledError(explain_client_error(error)) from error
@@ -159,16 +173,51 @@ def list_window_executions(
             kwargs["nextToken"] = token
         page = sfn.list_executions(**kwargs)
         calls += 1
-        for item in page.get("executions", []):
-            execution = _execution(item)
-            if execution.start < window.start:
-                return WindowExecutions(executions, calls, complete=True)
-            if window.contains(execution.start):
-                executions.append(execution)
+        read = [_execution(item) for item in page.get("executions", [])]
+        executions += [e for e in read if window.contains(e.start)]
         token = page.get("nextToken")
-        if not token:
-            return WindowExecutions(executions, calls, complete=True)
+        before = tuple(e for e in read if e.start < window.start)
+        if before or not token:
+            history = History(before, complete=not token)
+            return WindowExecutions(executions, calls, complete=True, history=history)
     return WindowExecutions(executions, calls, complete=False)
+
+
+def look_further(
+    sfn: SFNClient, state_machine_arn: str, window: Window, seen: History, stop_at: float
+) -> tuple[History, int]:
+    """For an alert, what the page read did not show: runs still going since before it,
+    and the last successful runs. At most two calls, each filtered to one status; a call
+    that fails only leaves the alert without that line. Returns the history and the calls
+    made."""
+    if seen.complete:
+        return seen, 0
+    bound = seen.read[-1].start if seen.read else window.start
+    found: dict[str, tuple[Execution, ...]] = {}
+    calls = 0
+    wanted: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (
+        ("RUNNING", MAX_RUNNING_EARLIER),
+        ("SUCCEEDED", PACE_RUNS),
+    )
+    for status, limit in wanted:
+        if time.monotonic() >= stop_at:
+            break
+        calls += 1
+        try:
+            page = sfn.list_executions(
+                stateMachineArn=state_machine_arn, statusFilter=status, maxResults=limit
+            )
+        except (ClientError, BotoCoreError):
+            continue
+        found[status] = tuple(
+            e for e in map(_execution, page.get("executions", [])) if e.start < bound
+        )
+    history = replace(
+        seen,
+        running_earlier=found.get("RUNNING", ()),
+        successes_earlier=found.get("SUCCEEDED", ()),
+    )
+    return history, calls
 
 
 def describe_failures(sfn: SFNClient, verdict: Verdict, stop_at: float = math.inf) -> Verdict:

@@ -17,6 +17,7 @@ from typing import Any
 from .contract import CHECKS, DEADLINE, CheckRequest, parse_event
 from .delivery import TOPIC_ENV, Delivery, settle
 from .executions import ThrottledError, read_window, report_status_change
+from .history import WINDOWS_COUNTED, History
 from .logs import log
 from .report import CheckContext
 from .settings import InvalidEventError, message_format_of, monitor_name_of
@@ -142,7 +143,7 @@ def _scheduled(request: CheckRequest, topic_arn: str, now: datetime, budget: Bud
     )
     return Delivery(
         topic_arn,
-        check_context(request, now),
+        check_context(request, now, reading.history),
         reading.verdict,
         request.message_format,
         key,
@@ -154,8 +155,11 @@ def _scheduled(request: CheckRequest, topic_arn: str, now: datetime, budget: Bud
     )
 
 
-def check_context(request: CheckRequest | StatusChange, now: datetime) -> CheckContext:
-    """What the alert says about the check itself; a failure event has no window."""
+def check_context(
+    request: CheckRequest | StatusChange, now: datetime, history: History | None = None
+) -> CheckContext:
+    """What the alert says about the check itself and the runs before its window; a
+    failure event has no window."""
     if isinstance(request, StatusChange):
         return CheckContext(
             monitor=request.monitor,
@@ -175,4 +179,6 @@ def check_context(request: CheckRequest | StatusChange, now: datetime) -> CheckC
         deadline_from_invocation_time=request.deadline_from_invocation_time,
         scheduler_execution_id=request.scheduler_execution_id,
         attempt_number=request.attempt_number,
+        history=history or History(),
+        earlier_windows=request.earlier_windows(WINDOWS_COUNTED),
     )

@@ -6,12 +6,14 @@ this report, so every format says the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .advice import advise
 from .contract import DEADLINE, START
 from .formatting import console_url, iso, resolve_timezone
+from .history import History, Pace
 from .status_change import STATUS_CHANGE
 from .verdict import Execution, Finding, Status, Verdict, Window
 
@@ -19,31 +21,6 @@ from .verdict import Execution, Finding, Status, Verdict, Window
 MAX_SUBJECT_CHARS = 99
 # An alert lists at most this many executions, worst first, and says how many it left out.
 MAX_LISTED_EXECUTIONS = 10
-
-_ADVICE = {
-    Status.FAILED: "Open the failed execution below, fix its cause, then redrive it "
-    "(aws stepfunctions redrive-execution --execution-arn <ARN>) or start a new execution.",
-    Status.LATE: "The run has not finished by its deadline. Check in the console whether it "
-    "is stuck, warn whoever consumes its output, and stop it if it cannot finish.",
-    Status.MISSING: "Nothing started the state machine in the window. Check what triggers it "
-    "(its schedule, rule or upstream job), then start the run by hand if it is still needed.",
-    Status.ERROR: "The monitor could not check the state machine: until this is fixed, a "
-    "failed, late or missing run of this job goes unnoticed.",
-    Status.RECOVERED: "No action needed: the job succeeded by its deadline again.",
-}
-_EARLIER_PROBLEMS_ADVICE = (
-    " Check that the earlier problem runs listed below were redriven or are no longer needed."
-)
-_STATUS_CHANGE_ADVICE = (
-    "Step Functions reported this failure as it happened, before the deadline: open the "
-    "execution, fix its cause, then redrive it (aws stepfunctions redrive-execution "
-    "--execution-arn <ARN>) or start a new execution. The deadline check still follows."
-)
-_START_ADVICE = (
-    "No run has started by the time one must have. Check what triggers the state machine "
-    "(its schedule, rule or upstream job) and start the run by hand if it is still needed: "
-    "there is still time before the deadline."
-)
 
 
 @dataclass(frozen=True)
@@ -64,6 +41,10 @@ class CheckContext:
     previous_status: Status | None = None
     previous_as_of: datetime | None = None
     earlier_problems: tuple[Execution, ...] = ()
+    # The runs before the window that the check read, and the schedule's earlier
+    # windows (newest first): the alert's context.
+    history: History = field(default_factory=History)
+    earlier_windows: tuple[Window, ...] = ()
 
 
 def subject(context: CheckContext, verdict: Verdict) -> str:
@@ -124,17 +105,6 @@ def _span(lookback: timedelta | None) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes} min"
 
 
-def advice(context: CheckContext, status: Status) -> str | None:
-    """What on call should do about this status, in this kind of check."""
-    if context.check == STATUS_CHANGE and status is Status.FAILED:
-        return _STATUS_CHANGE_ADVICE
-    if context.check == START and status is Status.MISSING:
-        return _START_ADVICE
-    if status is Status.RECOVERED and context.earlier_problems:
-        return _ADVICE[status] + _EARLIER_PROBLEMS_ADVICE
-    return _ADVICE.get(status)
-
-
 def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[str, Any]:
     """The machine-readable alert; the text and chat formats render the same facts."""
     listed = listed_findings(verdict)
@@ -146,7 +116,7 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[s
         "monitor": context.monitor,
         "subject": subject_line,
         "reason": verdict.reason or None,
-        "advice": advice(context, verdict.status),
+        "advice": advise(context, verdict),
         "state_machine_arn": context.state_machine_arn or None,
         "state_machine_console_url": console_url(context.state_machine_arn),
         "window": None
@@ -170,6 +140,7 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[s
                 for e in context.earlier_problems
             ],
         },
+        "before_window": None if context.window is None else before_window(context),
         "check": {
             "kind": context.check,
             "checked_at": iso(context.checked_at),
@@ -177,6 +148,34 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[s
             "scheduler_execution_id": context.scheduler_execution_id,
             "attempt_number": context.attempt_number,
         },
+    }
+
+
+def before_window(context: CheckContext) -> dict[str, Any]:
+    """What the runs before the window show: the last run, the last success, runs still
+    going, and the job's usual runs per window and pace, where the runs read tell."""
+    history, checked_at = context.history, context.checked_at
+
+    def entry(execution: Execution | None) -> dict[str, Any] | None:
+        if execution is None:
+            return None
+        return execution_entry(Finding(execution, Status.OK), checked_at) | {"verdict": None}
+
+    pace = Pace.of(history)
+    return {
+        "last_run": entry(history.last),
+        "last_success": entry(history.last_success),
+        "still_running": [entry(e) for e in history.still_running],
+        "runs_per_window": history.typical_runs(context.earlier_windows),
+        "pace": None
+        if pace is None
+        else {
+            "successful_runs": pace.runs,
+            "shortest_seconds": int(pace.shortest.total_seconds()),
+            "longest_seconds": int(pace.longest.total_seconds()),
+            "p90_seconds": int(pace.p90.total_seconds()),
+        },
+        "never_ran": history.never_ran,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .contract import START
@@ -23,7 +23,10 @@ def render_text(context: CheckContext, verdict: Verdict, report: dict[str, Any])
     zone, zone_name = resolve_timezone(context.timezone)
 
     def both(moment: datetime) -> str:
+        """Local time, and UTC beside it unless the zone is UTC."""
         local = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+        if moment.astimezone(zone).utcoffset() == timedelta(0) and local.endswith("UTC"):
+            return local
         return f"{local} ({moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S UTC')})"
 
     lines = [report["subject"], ""]
@@ -57,9 +60,17 @@ def render_text(context: CheckContext, verdict: Verdict, report: dict[str, Any])
         lines += _execution_lines(number, entry, both)
     if report["executions_not_listed"]:
         lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["before_window"] and verdict.status is not Status.ERROR:
+        lines += _before_window_lines(report["before_window"], both)
     if report["previous"]:
         lines += _previous_lines(report["previous"], both)
-    lines += ["", f"Checked at {both(context.checked_at)}"]
+    lines += _check_lines(context, both)
+    return "\n".join(lines) + "\n"
+
+
+def _check_lines(context: CheckContext, both: Callable[[datetime], str]) -> list[str]:
+    """When and how the check ran."""
+    lines = ["", f"Checked at {both(context.checked_at)}"]
     if context.deadline_from_invocation_time:
         lines.append("The event carried no scheduled time, so the deadline is the invocation time.")
     if context.scheduler_execution_id or context.attempt_number:
@@ -67,7 +78,54 @@ def render_text(context: CheckContext, verdict: Verdict, report: dict[str, Any])
             f"Scheduler execution {context.scheduler_execution_id or '-'}, "
             f"attempt {context.attempt_number or '-'}"
         )
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _before_window_lines(before: dict[str, Any], both: Callable[[datetime], str]) -> list[str]:
+    """The runs before the window, as far as the check read them."""
+    lines = ["", "Before the window:"]
+    for entry in before["still_running"]:
+        lines.append(
+            f"  Still running: {entry['name']}, since "
+            f"{both(datetime.fromisoformat(entry['start']))} "
+            f"({format_duration(entry['duration_seconds'])})"
+        )
+        lines.append(f"                 {entry['console_url'] or entry['arn']}")
+    running = {entry["arn"] for entry in before["still_running"]}
+    for label, entry in (
+        ("Last run:", before["last_run"]),
+        ("Last success:", before["last_success"]),
+    ):
+        if entry is not None and entry["arn"] not in running:
+            lines.append(f"  {label:<14} {_run_line(entry, both)}")
+    if before["never_ran"]:
+        lines.append("  No run at all: Step Functions lists none (it keeps closed runs 90 days).")
+    elif before["last_run"] is None and not before["still_running"]:
+        lines.append("  No earlier run was read.")
+    if before["runs_per_window"] is not None:
+        lines.append(
+            f"  Usual runs:    {before['runs_per_window']} a window "
+            "(median of the earlier windows read)"
+        )
+    pace = before["pace"]
+    if pace is not None:
+        lines.append(
+            f"  Usual pace:    {format_duration(pace['shortest_seconds'])} to "
+            f"{format_duration(pace['longest_seconds'])} over the last "
+            f"{pace['successful_runs']} successful runs (90th percentile "
+            f"{format_duration(pace['p90_seconds'])})"
+        )
+    return lines
+
+
+def _run_line(entry: dict[str, Any], both: Callable[[datetime], str]) -> str:
+    """``name STATUS, start to stop (duration)`` for one run before the window."""
+    start = both(datetime.fromisoformat(entry["start"]))
+    if entry["stop"] is None:
+        return f"{entry['name']} {entry['status']}, started {start}"
+    stop = both(datetime.fromisoformat(entry["stop"]))
+    duration = format_duration(entry["duration_seconds"])
+    return f"{entry['name']} {entry['status']}, {start} to {stop} ({duration})"
 
 
 def _previous_lines(previous: dict[str, Any], both: Callable[[datetime], str]) -> list[str]:

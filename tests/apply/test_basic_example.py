@@ -70,6 +70,7 @@ def test_schedule_input_is_the_contract(aws: Any, basic: dict[str, Any]) -> None
         "scheduled_time": "<aws.scheduler.scheduled-time>",
         "scheduler_execution_id": "<aws.scheduler.execution-id>",
         "attempt_number": "<aws.scheduler.attempt-number>",
+        "schedule_expression": "cron(0 2 * * ? *)",
     }
 
 
