@@ -8,7 +8,7 @@
 locals {
   metrics_per_alarm = 10
 
-  scheduler_groups   = concat([aws_scheduler_schedule_group.this.name], aws_scheduler_schedule_group.start[*].name)
+  scheduler_groups   = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
   failure_rule_names = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
 
   health_alarms = var.create_alarms ? merge(

@@ -1,6 +1,6 @@
 # The check function's role: read the monitored executions (or assume the member roles
-# that may), publish to the one topic, keep its state, write its own log group. Nothing
-# else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
+# that may), publish to the one topic, keep its state, write its own log group, and for
+# the audit list the schedules and count the failure queues' messages. Nothing else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
 #
 # Policies are written with jsonencode, whose output has no white space, so their length
 # is the size IAM counts against its limits (docs.aws.amazon.com/IAM/latest/UserGuide/
@@ -58,8 +58,15 @@ locals {
         { Sid = "AssumeMemberRoles", Effect = "Allow", Action = "sts:AssumeRole", Resource = distinct([for m in values(var.monitors) : m.role_arn if m.role_arn != null]) },
       ],
       var.create_state_table ? [
-        { Sid = "RememberChecks", Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource = local.arns.state_table },
+        { Sid = "RememberChecks", Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource = local.arns.state_table },
       ] : [],
+      # The audit lists the schedules (ListSchedules takes no resource: docs.aws.amazon.com/
+      # service-authorization/latest/reference/list_amazoneventbridgescheduler.html) and
+      # counts the messages in the failure queues.
+      [for statement in [
+        { Sid = "AuditSchedules", Effect = "Allow", Action = "scheduler:ListSchedules", Resource = ["*"] },
+        { Sid = "AuditQueues", Effect = "Allow", Action = "sqs:GetQueueAttributes", Resource = [local.arns.undelivered, local.arns.check_failures] },
+      ] : statement if var.audit.enabled],
       [
         { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
         { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },

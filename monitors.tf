@@ -22,7 +22,8 @@ locals {
   ) }
   execution_arn_patterns = { for key, arn in local.base_state_machine_arns : key => "${replace(arn, ":stateMachine:", ":execution:")}:*" }
 
-  start_checks = { for key, m in var.monitors : key => m if m.start_check != null }
+  start_checks   = { for key, m in var.monitors : key => m if m.start_check != null }
+  at_risk_checks = { for key, m in var.monitors : key => m if m.at_risk_check != null }
 
   # Every schedule expression a monitor sets, with the look-back that goes with it.
   schedule_expressions = merge(
@@ -32,6 +33,9 @@ locals {
     { for key, m in local.start_checks : "${key} start" => {
       monitor  = key, field = "start_check.schedule_expression", text = m.start_check.schedule_expression,
       lookback = coalesce(m.start_check.lookback_minutes, m.lookback_minutes)
+    } },
+    { for key, m in local.at_risk_checks : "${key} at_risk" => {
+      monitor = key, field = "at_risk_check.schedule_expression", text = m.at_risk_check.schedule_expression, lookback = m.lookback_minutes
     } },
   )
 
@@ -95,23 +99,24 @@ locals {
     : ["expected cron(minutes hours day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss)"]
   ))] : "${e.field} ${e.text}: ${problems}" if problems != ""] }
 
-  # A start check and its deadline at fixed times of the same days: the start check must
-  # fire inside the deadline's look-back window, or it would judge another run.
+  # An early check (start or at-risk) and its deadline at fixed times of the same days: the
+  # early check must fire inside the deadline's look-back window, or it would judge
+  # another run.
   fixed_times = { for id, p in local.parsed_expressions : id => try({
     minute_of_day = tonumber(p.cron.hours) * 60 + tonumber(p.cron.minutes)
     days          = join(" ", [p.cron["day-of-month"], p.cron.month, p.cron["day-of-week"], p.cron.year])
     daily         = contains(["*", "?"], p.cron["day-of-month"]) && contains(["*", "?"], p.cron["day-of-week"]) && p.cron.month == "*" && p.cron.year == "*"
   }, null) }
-  # Minutes from the start check to its deadline, where both are fixed times of the same days.
-  start_check_leads = { for key, m in local.start_checks : key => try(
-    local.fixed_times["${key} deadline"].days == local.fixed_times["${key} start"].days
-    ? (local.fixed_times["${key} deadline"].daily ? (local.fixed_times["${key} deadline"].minute_of_day - local.fixed_times["${key} start"].minute_of_day + 1440) % 1440
-    : local.fixed_times["${key} deadline"].minute_of_day - local.fixed_times["${key} start"].minute_of_day) : null,
+  # Minutes from each early check to its deadline, where both are fixed times of the same days.
+  early_check_leads = { for id, e in local.schedule_expressions : id => try(
+    local.fixed_times["${e.monitor} deadline"].days == local.fixed_times[id].days
+    ? (local.fixed_times["${e.monitor} deadline"].daily ? (local.fixed_times["${e.monitor} deadline"].minute_of_day - local.fixed_times[id].minute_of_day + 1440) % 1440
+    : local.fixed_times["${e.monitor} deadline"].minute_of_day - local.fixed_times[id].minute_of_day) : null,
     null,
-  ) }
-  start_check_order_problems = { for key, lead in local.start_check_leads : key => (
-    lead == null || (try(lead >= 1, false) && try(lead < var.monitors[key].lookback_minutes, false)) ? [] : [
-      "start_check fires at ${format("%02d:%02d", floor(local.fixed_times["${key} start"].minute_of_day / 60), local.fixed_times["${key} start"].minute_of_day % 60)}, outside the deadline's look-back window (the ${var.monitors[key].lookback_minutes} minutes before ${format("%02d:%02d", floor(local.fixed_times["${key} deadline"].minute_of_day / 60), local.fixed_times["${key} deadline"].minute_of_day % 60)}): make it fire after the window opens and before the deadline"
+  ) if !endswith(id, " deadline") }
+  early_check_order_problems = { for id, lead in local.early_check_leads : id => (
+    lead == null || (try(lead >= 1, false) && try(lead < var.monitors[local.schedule_expressions[id].monitor].lookback_minutes, false)) ? [] : [
+      "${split(".", local.schedule_expressions[id].field)[0]} fires at ${format("%02d:%02d", floor(local.fixed_times[id].minute_of_day / 60), local.fixed_times[id].minute_of_day % 60)}, outside the deadline's look-back window (the ${var.monitors[local.schedule_expressions[id].monitor].lookback_minutes} minutes before ${format("%02d:%02d", floor(local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day / 60), local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day % 60)}): make it fire after the window opens and before the deadline"
     ]
   ) }
 
@@ -135,7 +140,8 @@ locals {
     try(timecmp(m.end_date, plantimestamp()) > 0, true) ? [] : ["end_date ${m.end_date} has passed: the schedule would never fire again; remove the monitor or the end date"],
     try(timecmp(m.end_date, m.start_date) > 0, true) ? [] : ["end_date must be after start_date"],
     flatten([for id, problems in local.expression_problems : problems if local.schedule_expressions[id].monitor == key]),
-    lookup(local.start_check_order_problems, key, []),
+    flatten([for id, problems in local.early_check_order_problems : problems if local.schedule_expressions[id].monitor == key]),
+    m.at_risk_check == null || !startswith(m.schedule_expression, "rate(") ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
   ) }
 
   # What is wrong with each monitor's ARNs; checked at plan when the ARNs are known then

@@ -1,5 +1,6 @@
-# The monitors' schedules: a deadline check each, and a start check for those that ask.
-# Both kinds are built by modules/schedules from one input definition.
+# The monitors' schedules: a deadline check each, and a start check and an at-risk check
+# for those that ask. Each kind lives in a schedule group of its own, so that a monitor's
+# schedules can share its name, and all are built by modules/schedules.
 locals {
   # The check's input contract (README: "Input contract"). The Scheduler substitutes the
   # <aws.scheduler.*> attributes at each invocation; jsonencode writes < and > as \u003c
@@ -11,6 +12,10 @@ locals {
     } },
     { for key, m in local.start_checks : "${key} start" => {
       monitor = key, check = "start", lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes), schedule_expression = m.start_check.schedule_expression
+    } },
+    # The at-risk check judges the deadline's window: it names the deadline's schedule.
+    { for key, m in local.at_risk_checks : "${key} at_risk" => {
+      monitor = key, check = "at_risk", lookback_minutes = m.lookback_minutes, deadline_expression = m.schedule_expression
     } },
     ) : id => replace(replace(jsonencode(merge(
       {
@@ -77,8 +82,6 @@ module "deadline_schedules" {
   } }
 }
 
-# Start checks live in a group of their own, so that a monitor's two schedules can share
-# its name.
 resource "aws_scheduler_schedule_group" "start" {
   count = length(local.start_checks) > 0 ? 1 : 0
 
@@ -100,5 +103,29 @@ module "start_schedules" {
     start_date          = m.start_date
     end_date            = m.end_date
     input               = local.check_inputs["${key} start"]
+  } }
+}
+
+resource "aws_scheduler_schedule_group" "at_risk" {
+  count = length(local.at_risk_checks) > 0 ? 1 : 0
+
+  name = "${var.name}-at-risk"
+  tags = var.tags
+}
+
+module "at_risk_schedules" {
+  source = "./modules/schedules"
+
+  group_name  = one(aws_scheduler_schedule_group.at_risk[*].name)
+  kms_key_arn = var.schedule_kms_key_arn
+  target      = local.schedule_target
+  schedules = { for key, m in local.at_risk_checks : key => {
+    description         = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?"
+    enabled             = m.enabled
+    schedule_expression = m.at_risk_check.schedule_expression
+    timezone            = m.timezone
+    start_date          = m.start_date
+    end_date            = m.end_date
+    input               = local.check_inputs["${key} at_risk"]
   } }
 }

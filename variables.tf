@@ -22,6 +22,7 @@ variable "monitors" {
     - message_format: "text" for people and e-mail, "json" for machines, "chat" for AWS Chatbot (Slack, Microsoft Teams).
     - description: optional, shown on the schedule.
     - start_check: optional early missing-run check, a second schedule at the time by which a run must have started ({ schedule_expression, lookback_minutes = the monitor's }): MISSING long before the deadline.
+    - at_risk_check: optional early warning, a schedule inside the deadline's window ({ schedule_expression }): AT_RISK when, judged by the job's own recent successful runs, a run still going will finish after the deadline, or no run has started although the usual start time has passed. Needs 5 successful runs of history; sent once per deadline.
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
     Terraform drops attributes it does not know without a word: the monitor_settings output shows what each monitor really got.
@@ -41,6 +42,9 @@ variable "monitors" {
     start_check = optional(object({
       schedule_expression = string
       lookback_minutes    = optional(number)
+    }))
+    at_risk_check = optional(object({
+      schedule_expression = string
     }))
     instant_failure_alerts = optional(bool, true)
   }))
@@ -102,6 +106,43 @@ variable "monitors_per_failure_rule" {
   validation {
     condition     = var.monitors_per_failure_rule >= 1 && var.monitors_per_failure_rule <= 100 && floor(var.monitors_per_failure_rule) == var.monitors_per_failure_rule
     error_message = "monitors_per_failure_rule must be a whole number from 1 to 100."
+  }
+}
+
+variable "audit" {
+  description = <<-EOT
+    The monitor's audit of itself, on a schedule of its own: it reports (status ERROR, check "audit") a monitor whose schedule is missing, disabled or no longer targets the function, whose last completed check is older than its last expected fire time plus grace_minutes, and failure queues that hold messages; each problem once, then RECOVERED when it is gone. Needs the state table.
+    - enabled: default true.
+    - schedule_expression: rate(...) of the audit, default rate(1 hour).
+    - grace_minutes: how long after a fire time its check may still be under way (Scheduler and Lambda retries) before the monitor counts as quiet. Default 60.
+    - message_format: "text", "json" or "chat", as a monitor's. Default "text".
+  EOT
+  type = object({
+    enabled             = optional(bool, true)
+    schedule_expression = optional(string, "rate(1 hour)")
+    grace_minutes       = optional(number, 60)
+    message_format      = optional(string, "text")
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["text", "json", "chat"], var.audit.message_format)
+    error_message = "audit.message_format must be \"text\", \"json\" or \"chat\"."
+  }
+
+  validation {
+    condition     = can(regex("^rate\\(0*[1-9][0-9]* (minute|hour|day)s?\\)$", var.audit.schedule_expression))
+    error_message = "audit.schedule_expression must be rate(<whole number> minutes|hours|days), such as rate(1 hour)."
+  }
+
+  validation {
+    condition     = var.audit.grace_minutes >= 5 && var.audit.grace_minutes <= 1440 && floor(var.audit.grace_minutes) == var.audit.grace_minutes
+    error_message = "audit.grace_minutes must be a whole number from 5 to 1440 (a day)."
+  }
+
+  validation {
+    condition     = !var.audit.enabled || var.create_state_table
+    error_message = "${var.name}: audit needs the state table, where the checks record themselves: set create_state_table = true, or audit = { enabled = false }."
   }
 }
 
@@ -393,4 +434,10 @@ variable "tags" {
 locals {
   kms_key_arn_regex        = "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
   standard_topic_arn_regex = "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+}
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard: for each status, and for alerts sent, the monitors with the most checks of it over time; and the monitor itself (failed and throttled checks, the failure queues, checks the Scheduler lost)."
+  type        = bool
+  default     = true
 }

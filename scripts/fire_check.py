@@ -113,12 +113,24 @@ def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, 
     )
 
 
-def invoke_deployed(lambda_client: Any, function_name: str, event: dict[str, Any]) -> dict:
+# The handler's clock, set to a given time: it reads datetime.now once per invocation.
+_CLOCK = (
+    "import datetime as d, {module} as m; "
+    "m.datetime = type('Clock', (d.datetime,), {{'now': classmethod("
+    "lambda cls, tz=None: d.datetime.fromisoformat('{at}').astimezone(tz))}}); "
+)
+
+
+def invoke_deployed(
+    lambda_client: Any, function_name: str, event: dict[str, Any], at: datetime | None = None
+) -> dict:
     """Run the deployed function's handler on ``event`` and return what it returned.
 
     moto's Code.Location names an S3 host it does not serve, so the code comes from the
     committed zip after its sha256 is checked against the deployed function's: the code
-    that runs is byte for byte the code Terraform uploaded.
+    that runs is byte for byte the code Terraform uploaded. ``at`` runs it as if the
+    clock read that time (the handler's one reading of it), so that a test can let hours
+    pass: an audit after a grace period, a check at a deadline to come.
     """
     function = lambda_client.get_function(FunctionName=function_name)["Configuration"]
     code = ZIP_PATH.read_bytes()
@@ -129,11 +141,12 @@ def invoke_deployed(lambda_client: Any, function_name: str, event: dict[str, Any
     module, handler = function["Handler"].rsplit(".", 1)
     with tempfile.TemporaryDirectory() as directory:
         zipfile.ZipFile(io.BytesIO(code)).extractall(directory)
+        clock = "" if at is None else _CLOCK.format(module=module, at=at.isoformat())
         run = subprocess.run(
             [
                 sys.executable,
                 "-c",
-                f"import json, sys; from {module} import {handler}; "
+                f"import json, sys; from {module} import {handler}; {clock}"
                 f"print(json.dumps({handler}(json.load(sys.stdin), None)))",
             ],
             input=json.dumps(event),

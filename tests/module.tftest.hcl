@@ -163,6 +163,7 @@ run "schedules_fire_on_time_with_the_contract" {
       scheduled_time         = "<aws.scheduler.scheduled-time>"
       scheduler_execution_id = "<aws.scheduler.execution-id>"
       attempt_number         = "<aws.scheduler.attempt-number>"
+      schedule_expression    = "cron(30 6 ? * MON-FRI *)"
     }
     error_message = "The schedule input must follow the check's input contract."
   }
@@ -218,11 +219,13 @@ run "least_privilege" {
   assert {
     condition = { for s in jsondecode(local.lambda_policy).Statement : s.Sid => [s.Action, s.Resource] } == {
       WriteOwnLogs     = [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check:*"]
-      RememberChecks   = [["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"]
+      RememberChecks   = [["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"]
+      AuditSchedules   = ["scheduler:ListSchedules", ["*"]]
+      AuditQueues      = ["sqs:GetQueueAttributes", ["arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-scheduler-dlq", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]]
       PublishAlerts    = ["sns:Publish", "arn:aws:sns:us-east-1:000000000000:alerts"]
       KeepFailedChecks = ["sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]
     }
-    error_message = "The function's inline policy holds exactly what every check needs, no KMS permission without keys."
+    error_message = "The function's inline policy holds exactly what every check and the audit need (ListSchedules takes no resource), no KMS permission without keys."
   }
 
   assert {
@@ -420,8 +423,10 @@ run "watch_the_watcher" {
     condition = toset([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : jsonencode([q.metric[0].namespace, q.metric[0].metric_name, q.metric[0].dimensions]) if length(q.metric) > 0]) == toset([
       jsonencode(["AWS/Scheduler", "InvocationDroppedCount", { ScheduleGroup = "ops" }]),
       jsonencode(["AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", { ScheduleGroup = "ops" }]),
+      jsonencode(["AWS/Scheduler", "InvocationDroppedCount", { ScheduleGroup = "ops-audit" }]),
+      jsonencode(["AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", { ScheduleGroup = "ops-audit" }]),
     ])
-    error_message = "Checks the Scheduler dropped or could not dead-letter raise an alarm, per schedule group."
+    error_message = "Checks (and audits) the Scheduler dropped or could not dead-letter raise an alarm, per schedule group."
   }
 
   assert {
@@ -457,6 +462,28 @@ run "alarms_can_be_switched_off" {
   assert {
     condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
     error_message = "Without reserved concurrency the function is unreserved."
+  }
+}
+
+run "dashboard_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.dashboard_name == "ops-sfn-deadline" && length(aws_cloudwatch_dashboard.this) == 1
+    error_message = "A dashboard of the monitors and of the monitor itself is created by default."
+  }
+}
+
+run "dashboard_can_be_switched_off" {
+  command = plan
+
+  variables {
+    create_dashboard = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_dashboard.this) == 0 && output.dashboard_name == null
+    error_message = "create_dashboard = false creates no dashboard."
   }
 }
 
@@ -603,6 +630,7 @@ run "early_start_check" {
       scheduled_time         = "<aws.scheduler.scheduled-time>"
       scheduler_execution_id = "<aws.scheduler.execution-id>"
       attempt_number         = "<aws.scheduler.attempt-number>"
+      schedule_expression    = "cron(15 0 * * ? *)"
     }
     error_message = "The start check's input is the contract's start check, with the monitor's look-back by default."
   }
@@ -613,8 +641,116 @@ run "early_start_check" {
   }
 
   assert {
-    condition     = jsonencode(sort([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0])) == jsonencode(["ops", "ops", "ops-start", "ops-start"])
+    condition     = jsonencode(sort([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0])) == jsonencode(["ops", "ops", "ops-audit", "ops-audit", "ops-start", "ops-start"])
     error_message = "The start checks' group is watched for lost checks too."
+  }
+}
+
+run "at_risk_check" {
+  command = apply
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        schedule_expression = "cron(0 6 * * ? *)"
+        timezone            = "Asia/Tokyo"
+        at_risk_check       = { schedule_expression = "cron(30 5 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+      }
+    }
+  }
+
+  assert {
+    condition     = keys(module.at_risk_schedules.schedules) == ["nightly-etl"] && module.at_risk_schedules.schedules["nightly-etl"].group_name == "ops-at-risk"
+    error_message = "Only monitors with at_risk_check get an at-risk schedule, in a group of their own under the monitor's name."
+  }
+
+  assert {
+    condition     = module.at_risk_schedules.schedules["nightly-etl"].schedule_expression == "cron(30 5 * * ? *)" && module.at_risk_schedules.schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo"
+    error_message = "The at-risk check fires at its own time, in the monitor's time zone."
+  }
+
+  assert {
+    condition = jsondecode(module.at_risk_schedules.schedules["nightly-etl"].target[0].input) == {
+      version                = 1
+      check                  = "at_risk"
+      monitor                = "nightly-etl"
+      state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+      lookback_minutes       = 180
+      timezone               = "Asia/Tokyo"
+      message_format         = "text"
+      deadline_expression    = "cron(0 6 * * ? *)"
+      scheduled_time         = "<aws.scheduler.scheduled-time>"
+      scheduler_execution_id = "<aws.scheduler.execution-id>"
+      attempt_number         = "<aws.scheduler.attempt-number>"
+    }
+    error_message = "The at-risk check's input names the deadline's schedule, whose next fire it looks ahead to."
+  }
+
+  assert {
+    condition     = contains([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0], "ops-at-risk")
+    error_message = "The at-risk checks' group is watched for lost checks too."
+  }
+}
+
+run "audit_and_registry" {
+  command = apply
+
+  variables {
+    audit = { grace_minutes = 90, message_format = "chat" }
+  }
+
+  assert {
+    condition     = module.audit_schedule.schedules["audit"].group_name == "ops-audit" && module.audit_schedule.schedules["audit"].schedule_expression == "rate(1 hour)" && module.audit_schedule.schedules["audit"].state == "ENABLED"
+    error_message = "The audit runs hourly by default, in a group of its own."
+  }
+
+  assert {
+    condition = jsondecode(module.audit_schedule.schedules["audit"].target[0].input) == {
+      version                = 1
+      check                  = "audit"
+      scheduled_time         = "<aws.scheduler.scheduled-time>"
+      scheduler_execution_id = "<aws.scheduler.execution-id>"
+      attempt_number         = "<aws.scheduler.attempt-number>"
+    }
+    error_message = "The audit's input is the contract's audit check: all else comes from the registry."
+  }
+
+  assert {
+    condition = jsondecode(jsondecode(aws_dynamodb_table_item.manifest[0].item).manifest.S).audit == {
+      schedule = "audit", grace_minutes = 90, message_format = "chat"
+    } && jsondecode(aws_dynamodb_table_item.manifest[0].item).chunks.N == "1"
+    error_message = "The manifest carries the audit's settings and the number of monitor chunks."
+  }
+
+  assert {
+    condition = jsondecode(jsondecode(aws_dynamodb_table_item.registry["00"].item).monitors.S).billing == {
+      state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
+      role_arn          = null
+      timezone          = "Europe/Berlin"
+      lookback_minutes  = 60
+      enabled           = false
+      schedules         = { deadline = { expression = "cron(30 6 ? * MON-FRI *)", start_date = "2035-01-01T00:00:00Z", end_date = null } }
+      failure_rule      = null
+    }
+    error_message = "Each monitor's registry entry holds what the audit holds AWS against (a paused monitor hears no failure rule)."
+  }
+}
+
+run "registry_chunks_of_100" {
+  command = plan
+
+  variables {
+    monitors   = { for n in range(250) : format("m%03d", n) => { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:m${n}" } }
+    read_scope = { state_machine_name_prefixes = ["m"] }
+  }
+
+  assert {
+    condition     = keys(aws_dynamodb_table_item.registry) == ["00", "01", "02"] && length(jsondecode(jsondecode(aws_dynamodb_table_item.registry["02"].item).monitors.S)) == 50
+    error_message = "250 monitors take three registry items of at most 100."
   }
 }
 
@@ -666,11 +802,17 @@ run "state_table_can_be_switched_off" {
 
   variables {
     create_state_table = false
+    audit              = { enabled = false }
   }
 
   assert {
     condition     = length(aws_dynamodb_table.state) == 0 && !contains(keys(aws_lambda_function.this.environment[0].variables), "STATE_TABLE_NAME")
     error_message = "create_state_table = false creates no table and tells the function of none."
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table_item.manifest) == 0 && length(aws_dynamodb_table_item.registry) == 0 && length(aws_scheduler_schedule_group.audit) == 0 && length(module.audit_schedule.schedules) == 0
+    error_message = "Without the table there is no registry and no audit."
   }
 
   assert {

@@ -153,6 +153,11 @@ run "a_thousand_monitors" {
     condition     = length(aws_cloudwatch_metric_alarm.health) == 10 && alltrue([for alarm in local.health_alarms : length(alarm.metrics) <= 10])
     error_message = "The dead-letter failures of 50 rules take 5 alarms of 10 metrics."
   }
+
+  assert {
+    condition     = length(aws_cloudwatch_dashboard.this[0].dashboard_body) < 10000 && !strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "pipeline-0999")
+    error_message = "The dashboard draws no metric per monitor: its body stays about 5 KB at 1,000 monitors."
+  }
 }
 
 run "the_longest_names_need_fewer_monitors_a_rule" {

@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from sfn_deadline_monitor import aws, delivery, executions, handler
+from sfn_deadline_monitor import aws, delivery, errors, executions, handler
 from tests.conftest import Account, answer, at, event
 
 DEADLINE = at("2026-03-10T17:00")
@@ -361,6 +361,7 @@ def test_failed_publish_still_logs_the_check(
     assert logged["notified"] is False
     assert "NotFound" in logged["publish_error"]
     assert logged["MISSING"] == 1  # the metric still counts the check
+    assert logged["AlertsSent"] == 0
 
 
 def test_check_stops_reading_before_the_function_times_out(account: Account) -> None:
@@ -426,6 +427,8 @@ def test_log_line_carries_one_count_per_status_as_emf(
         "MISSING",
         "ERROR",
         "RECOVERED",
+        "AT_RISK",
+        "AlertsSent",
     ]
     assert logged["Monitor"] == "nightly-etl"
     assert {name: logged[name] for name in ("OK", "FAILED", "LATE", "MISSING", "ERROR")} == {
@@ -435,6 +438,7 @@ def test_log_line_carries_one_count_per_status_as_emf(
         "MISSING": 0,
         "ERROR": 0,
     }
+    assert logged["AlertsSent"] == 1
     assert abs(logged["_aws"]["Timestamp"] / 1000 - datetime.now(UTC).timestamp()) < 60
 
 
@@ -451,6 +455,6 @@ def _client_error(code: str, message: str = "denied") -> ClientError:
     ],
 )
 def test_aws_errors_are_explained(code: str, hint: str) -> None:
-    reason = executions.explain_client_error(_client_error(code))
+    reason = errors.explain_client_error(_client_error(code))
     assert reason.startswith(f"ListExecutions answered {code}: ")
     assert hint in reason

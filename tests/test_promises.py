@@ -168,6 +168,7 @@ JSON_FIELDS = {
     "executions_not_listed": int,
     "previous": (dict, type(None)),
     "before_window": (dict, type(None)),
+    "prediction": (dict, type(None)),
     "check": dict,
 }
 BEFORE_WINDOW_FIELDS = {

@@ -679,6 +679,68 @@ run "start_check_lookback_zero" {
   expect_failures = [aws_scheduler_schedule_group.this]
 }
 
+run "at_risk_check_expression_without_wrapper" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", at_risk_check = { schedule_expression = "30 1 * * ? *" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "at_risk_check_before_the_window_opens" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 6 * * ? *)", at_risk_check = { schedule_expression = "cron(0 1 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "at_risk_check_with_a_rate_deadline" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(1 day)", at_risk_check = { schedule_expression = "cron(0 1 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "audit_in_weeks" {
+  command = plan
+  variables {
+    audit = { schedule_expression = "rate(1 week)" }
+  }
+  expect_failures = [var.audit]
+}
+
+run "audit_grace_too_short" {
+  command = plan
+  variables {
+    audit = { grace_minutes = 1 }
+  }
+  expect_failures = [var.audit]
+}
+
+run "audit_format_unknown" {
+  command = plan
+  variables {
+    audit = { message_format = "xml" }
+  }
+  expect_failures = [var.audit]
+}
+
+run "audit_without_the_state_table" {
+  command = plan
+  variables {
+    create_state_table = false
+  }
+  expect_failures = [var.audit]
+}
+
 run "start_check_after_the_deadline" {
   command = plan
   variables {
@@ -758,7 +820,7 @@ run "what_the_scheduler_accepts_is_accepted" {
       second-tue  = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:c", schedule_expression = "cron(0/5 8-17 ? jan-mar 3#2 *)" }
       hourly      = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:d", schedule_expression = "rate(1 hour)", lookback_minutes = 60 }
       once        = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:e", schedule_expression = "at(2035-06-01T09:00:00)", end_date = "2036-01-01T00:00:00Z" }
-      overnight   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:f", schedule_expression = "cron(0 2 * * ? *)", start_check = { schedule_expression = "cron(15 23 * * ? *)" } }
+      overnight   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:f", schedule_expression = "cron(0 2 * * ? *)", start_check = { schedule_expression = "cron(15 23 * * ? *)" }, at_risk_check = { schedule_expression = "cron(30 1 * * ? *)" } }
     }
   }
 }

@@ -55,16 +55,19 @@ def advise(context: CheckContext, verdict: Verdict) -> str | None:
     status = verdict.status
     if context.check == STATUS_CHANGE and status is Status.FAILED:
         return _STATUS_CHANGE
-    if status is Status.MISSING:
-        advice = _missing(context)
-        if context.check != START:
-            return advice
-        return _START if advice == _MISSING else advice + _START_SUFFIX
-    if status is Status.LATE:
-        return _late(context, verdict)
+    chosen = {Status.MISSING: _missing_in_check, Status.LATE: _late, Status.AT_RISK: _at_risk}
+    if status in chosen:
+        return chosen[status](context, verdict)
     if status is Status.RECOVERED and context.earlier_problems:
         return _FIXED[status] + _EARLIER_PROBLEMS
     return _FIXED.get(status)
+
+
+def _missing_in_check(context: CheckContext, verdict: Verdict) -> str:
+    advice = _missing(context)
+    if context.check != START:
+        return advice
+    return _START if advice == _MISSING else advice + _START_SUFFIX
 
 
 def _missing(context: CheckContext) -> str:
@@ -129,6 +132,43 @@ def _late(context: CheckContext, verdict: Verdict) -> str:
         f"usual pace (90th percentile {format_duration(pace.p90.total_seconds())}) it should "
         f"finish about {_at(context, pace.finish_of(late.start))}. Warn whoever consumes its "
         "output; if it keeps starting late, look at what triggers it."
+    )
+
+
+def _at_risk(context: CheckContext, verdict: Verdict) -> str | None:
+    prediction = context.prediction
+    if prediction is None:
+        return None
+    deadline = _at(context, prediction.deadline)
+    pace = prediction.pace
+    if prediction.run is not None and pace is not None:
+        run = prediction.run
+        basis = (
+            f"{run.name} has been running {_ago(context, run.start)}; its last {pace.runs} "
+            f"successful runs took {_range(pace)} (90th percentile "
+            f"{format_duration(pace.p90.total_seconds())})"
+        )
+        outlook = (
+            f"so it should end about {_at(context, prediction.expected_finish)}, after the "
+            f"deadline ({deadline})"
+            if prediction.expected_finish
+            else f"so it is overdue and may be stuck; the deadline is {deadline}"
+        )
+        return (
+            f"{basis}, {outlook}. Look at its current step in the console now: if it is "
+            "stuck, stop it and start it again while there is time; otherwise warn whoever "
+            "consumes its output."
+        )
+    usual = _at(context, prediction.usual_latest_start or prediction.deadline)
+    needs = (
+        f"; at its usual pace a run needs {format_duration(pace.p90.total_seconds())}"
+        if pace
+        else ""
+    )
+    return (
+        f"No run has started, yet in each of its last {prediction.starts_judged} windows one "
+        f"had started by this point before its deadline (here: {usual}){needs}. Check what "
+        f"triggers the state machine and start the run by hand: the deadline is {deadline}."
     )
 
 

@@ -22,9 +22,20 @@ _CHAT_ICONS = {
     Status.LATE: ":hourglass:",
     Status.MISSING: ":grey_question:",
     Status.ERROR: ":warning:",
+    Status.AT_RISK: ":large_orange_diamond:",
 }
 # AWS Chatbot truncates long descriptions; keep the chat body well under its limits.
 MAX_CHAT_DESCRIPTION_CHARS = 3500
+
+
+def _prediction_lines(prediction: dict[str, Any], local: Callable[[str | None], str]) -> list[str]:
+    """An at-risk check's prediction, in a line or two."""
+    lines = []
+    if prediction["expected_finish"]:
+        lines.append(f"*Expected end:* {local(prediction['expected_finish'])} (at the usual pace)")
+    if prediction["usual_latest_start"]:
+        lines.append(f"*Usually started by:* {local(prediction['usual_latest_start'])}")
+    return lines
 
 
 def _before_window_lines(before: dict[str, Any], local: Callable[[str | None], str]) -> list[str]:
@@ -72,6 +83,8 @@ def render_chat(context: CheckContext, verdict: Verdict, report: dict[str, Any])
         lines.append(line + (f" ({entry['console_url']})" if entry["console_url"] else ""))
     if report["executions_not_listed"]:
         lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["prediction"]:
+        lines += _prediction_lines(report["prediction"], local)
     if report["before_window"] and verdict.status is not Status.ERROR:
         lines += _before_window_lines(report["before_window"], local)
     if report["previous"]:

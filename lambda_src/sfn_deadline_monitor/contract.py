@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .fire_times import previous_fire
+from .fire_times import next_fire, previous_fire
 from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
 from .settings import InvalidEventError, parse_settings
 from .status_change import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .verdict import Window
 
 CONTRACT_VERSION = 1
-# What invoked the function: a deadline schedule, an early start-check schedule, or a
-# failure rule on the state machines' failures.
-DEADLINE, START = "deadline", "start"
-CHECKS = (DEADLINE, START, STATUS_CHANGE)
+# What invoked the function: a deadline schedule, an early start-check or at-risk
+# schedule, a failure rule on the state machines' failures, or the audit's schedule.
+DEADLINE, START, AT_RISK, AUDIT = "deadline", "start", "at_risk", "audit"
+CHECKS = (DEADLINE, START, AT_RISK, STATUS_CHANGE, AUDIT)
 
 # How far in the future a scheduled time may lie before it is taken for clock skew or a
 # forged event rather than a deadline: judging a window that has not happened yet would
@@ -41,13 +41,18 @@ _SCHEDULED_OPTIONAL = {
     "scheduled_time",
     "scheduler_execution_id",
     "attempt_number",
-    "schedule_expression",
 }
-# Each check's (required, optional) fields.
+# Each check's (required, optional) fields. An at-risk check judges the window of the
+# deadline its schedule (deadline_expression) fires next.
 _FIELDS = {
-    DEADLINE: (_SCHEDULED_REQUIRED, _SCHEDULED_OPTIONAL | {"notify_on_success"}),
-    START: (_SCHEDULED_REQUIRED, _SCHEDULED_OPTIONAL),
+    DEADLINE: (
+        _SCHEDULED_REQUIRED,
+        _SCHEDULED_OPTIONAL | {"notify_on_success", "schedule_expression"},
+    ),
+    START: (_SCHEDULED_REQUIRED, _SCHEDULED_OPTIONAL | {"schedule_expression"}),
+    AT_RISK: (_SCHEDULED_REQUIRED | {"deadline_expression"}, _SCHEDULED_OPTIONAL),
     STATUS_CHANGE: ({"version", "check", "monitors", "event"}, set()),
+    AUDIT: ({"version", "check"}, {"scheduled_time", "scheduler_execution_id", "attempt_number"}),
 }
 
 
@@ -55,8 +60,10 @@ _FIELDS = {
 class CheckRequest:
     """A validated scheduled check: what to examine and how to report it.
 
-    ``check`` is DEADLINE (did the runs succeed by the deadline?) or START (did a run
-    start by then?); the window ends at ``deadline`` either way.
+    ``check`` is DEADLINE (did the runs succeed by the deadline?), START (did a run
+    start by then?) or AT_RISK (will the run make the deadline still to come?); the window
+    ends at ``deadline`` in every case. ``scheduled_at`` is when the check was due (its
+    scheduled time, or the invocation time).
     """
 
     monitor: str
@@ -71,8 +78,15 @@ class CheckRequest:
     role_arn: str | None = None
     scheduler_execution_id: str | None = None
     attempt_number: int | None = None
-    # The schedule that fires this check, when the input names it: where earlier windows lay.
+    # The schedule whose fires end this check's windows, when the input names it: where
+    # the earlier windows lay.
     schedule: Expression | None = None
+    scheduled_at: datetime | None = None
+
+    @property
+    def due(self) -> datetime:
+        """When the check was due: its scheduled time, else its deadline."""
+        return self.scheduled_at or self.deadline
 
     @property
     def window(self) -> Window:
@@ -102,7 +116,7 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and bool(_PLACEHOLDER.match(value))
 
 
-def parse_event(event: Any, now: datetime) -> CheckRequest | FailureEvent:
+def parse_event(event: Any, now: datetime) -> CheckRequest | FailureEvent | AuditRequest:
     """Validate a schedule's or a failure rule's input.
 
     A scheduled check's deadline is the scheduled time, so a retried invocation judges
@@ -130,6 +144,14 @@ def parse_event(event: Any, now: datetime) -> CheckRequest | FailureEvent:
         )
     if check == STATUS_CHANGE:
         return parse_failure_event(event)
+    if check == AUDIT:
+        scheduled_at, from_invocation_time = _scheduled_time(event.get("scheduled_time"), now)
+        return AuditRequest(
+            scheduled_at,
+            from_invocation_time,
+            _substituted(event.get("scheduler_execution_id")),
+            _attempt_number(event.get("attempt_number")),
+        )
     return _scheduled_check(event, check, now)
 
 
@@ -145,7 +167,11 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
     if not isinstance(notify_on_success, bool):
         raise InvalidEventError("notify_on_success must be true or false")
 
-    deadline, from_invocation_time = _deadline(event.get("scheduled_time"), now)
+    scheduled_at, from_invocation_time = _scheduled_time(event.get("scheduled_time"), now)
+    deadline, schedule = scheduled_at, _schedule(event, "schedule_expression")
+    if check == AT_RISK:
+        schedule = _schedule(event, "deadline_expression")
+        deadline = _next_deadline(schedule, settings.timezone, scheduled_at)
     return CheckRequest(
         monitor=settings.monitor,
         state_machine_arn=settings.state_machine_arn,
@@ -159,22 +185,47 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         role_arn=settings.role_arn,
         scheduler_execution_id=_substituted(event.get("scheduler_execution_id")),
         attempt_number=_attempt_number(event.get("attempt_number")),
-        schedule=_schedule(event.get("schedule_expression")),
+        schedule=schedule,
+        scheduled_at=None if from_invocation_time else scheduled_at,
     )
 
 
-def _schedule(expression: object) -> Expression | None:
+@dataclass(frozen=True)
+class AuditRequest:
+    """The audit's schedule fired: check every monitor of the module."""
+
+    scheduled_at: datetime
+    from_invocation_time: bool
+    scheduler_execution_id: str | None = None
+    attempt_number: int | None = None
+
+
+def _schedule(event: dict[str, Any], field: str) -> Expression | None:
+    expression = event.get(field)
     if expression is None:
         return None
     if not isinstance(expression, str):
-        raise InvalidEventError("schedule_expression must be a string such as cron(0 2 * * ? *)")
+        raise InvalidEventError(f"{field} must be a string such as cron(0 2 * * ? *)")
     try:
         return parse(expression)
     except ScheduleExpressionError as error:
-        raise InvalidEventError(f"schedule_expression: {error}") from None
+        raise InvalidEventError(f"{field}: {error}") from None
 
 
-def _deadline(scheduled_time: object, now: datetime) -> tuple[datetime, bool]:
+def _next_deadline(schedule: Expression | None, timezone: str, after: datetime) -> datetime:
+    """The deadline an at-risk check looks ahead to: the deadline schedule's next fire."""
+    if isinstance(schedule, Rate):
+        raise InvalidEventError(
+            "deadline_expression must be cron(...) or at(...): a rate's fire times depend on "
+            "when its schedule was created, which the check cannot know"
+        )
+    deadline = None if schedule is None else next_fire(schedule, timezone, after)
+    if deadline is None:
+        raise InvalidEventError(f"deadline_expression fires no more after {after.isoformat()}")
+    return deadline
+
+
+def _scheduled_time(scheduled_time: object, now: datetime) -> tuple[datetime, bool]:
     if scheduled_time in (None, "") or is_placeholder(scheduled_time):
         return now, True
     if not isinstance(scheduled_time, str):

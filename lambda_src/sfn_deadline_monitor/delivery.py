@@ -17,13 +17,14 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
-from .contract import START
+from .contract import AT_RISK, START
 from .executions import reread_executions
 from .logs import log
 from .message import Alert, compose
 from .metrics import DEFAULT_NAMESPACE, metrics_document
+from .records import MonitorState
 from .report import CheckContext
-from .state import ClaimHeldError, MonitorState, StateStore
+from .state import ClaimHeldError, StateStore
 from .verdict import Status, Verdict, follow_up
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
@@ -54,6 +55,8 @@ class Delivery:
     role_arn: str | None = None
     notify_on_success: bool = False
     list_calls: int | None = 0
+    # The scheduled time of a scheduled check, recorded for the audit once it completed.
+    scheduled: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,10 @@ def recall(store: StateStore | None, delivery: Delivery) -> Memory | Duplicate:
         return Memory(store if claim else None, claim, read_error=str(error))
 
 
-def is_quiet_start(delivery: Delivery) -> bool:
-    """A start check that found a run says nothing about success: it neither recovers a
-    monitor nor overwrites its last status."""
-    return delivery.check.check == START and delivery.verdict.status is Status.OK
+def is_quiet_early_check(delivery: Delivery) -> bool:
+    """A start check that found a run, or an at-risk check that found none at risk, says
+    nothing about success: it neither recovers a monitor nor overwrites its last status."""
+    return delivery.check.check in (START, AT_RISK) and delivery.verdict.status is Status.OK
 
 
 def _followed_up(delivery: Delivery, previous: MonitorState | None) -> Delivery:
@@ -145,7 +148,7 @@ def _followed_up(delivery: Delivery, previous: MonitorState | None) -> Delivery:
     A late retry of a check older than the stored status follows nothing: it is reported
     as it is.
     """
-    if previous is None or previous.as_of > delivery.as_of or is_quiet_start(delivery):
+    if previous is None or previous.as_of > delivery.as_of or is_quiet_early_check(delivery):
         return delivery
     status = follow_up(delivery.verdict.status, previous.status)
     if status is not Status.RECOVERED:
@@ -193,16 +196,25 @@ def remember(memory: Memory, delivery: Delivery) -> str | None:
     if memory.store is None:
         return None
     try:
-        if memory.read_error is None and not is_quiet_start(delivery):
+        if memory.read_error is None and not is_quiet_early_check(delivery):
+            status, previous = delivery.verdict.status, memory.previous
             memory.store.record(
                 delivery.check.monitor,
-                delivery.verdict.status,
+                status,
                 delivery.as_of,
                 tuple(f.execution.arn for f in delivery.verdict.problems),
                 delivery.check.checked_at,
+                since=previous.since_if(status, delivery.as_of) if previous else None,
             )
         if memory.claim is not None:
             memory.store.complete(memory.claim, delivery.check.checked_at)
+        if delivery.scheduled is not None:
+            memory.store.mark_checked(
+                delivery.check.monitor,
+                delivery.check.check,
+                delivery.scheduled,
+                delivery.check.checked_at,
+            )
     except (ClientError, BotoCoreError) as error:
         return str(error)
     return None
@@ -247,8 +259,16 @@ def _log_check(
         "state_error": state_error,
         "previous_status": memory.previous.status.value if memory.previous else None,
         "reason": verdict.reason or None,
+        # An at-risk check says what it predicted, or why it could not ("no_history").
+        "prediction": check.prediction.kind if check.prediction else None,
     }
     namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
-    metrics = metrics_document(check.monitor, verdict.status, check.checked_at, namespace)
+    metrics = metrics_document(
+        check.monitor,
+        verdict.status,
+        check.checked_at,
+        namespace,
+        alert_sent=message_id is not None,
+    )
     log("check", **summary, **metrics)
     return summary

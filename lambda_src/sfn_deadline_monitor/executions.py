@@ -12,13 +12,16 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
-from .contract import START, CheckRequest
+from .contract import AT_RISK, START, CheckRequest
+from .errors import THROTTLING_CODES, explain_client_error
 from .history import PACE_RUNS, History
+from .risk import Prediction, predict
 from .status_change import StatusChange
 from .verdict import Execution, Finding, Status, Verdict, Window, judge, judge_start
 
@@ -34,28 +37,15 @@ MAX_PAGES = 50
 MAX_DESCRIBED = 5
 # Runs still going since before the window that a MISSING or LATE alert looks for.
 MAX_RUNNING_EARLIER = 10
+# The filtered listings beyond the page read: for an alert's context (at most two
+# calls), and for an at-risk check's pace (one).
+ALERT_CONTEXT: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (
+    ("RUNNING", MAX_RUNNING_EARLIER),
+    ("SUCCEEDED", PACE_RUNS),
+)
+PACE_ONLY: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (("SUCCEEDED", PACE_RUNS),)
 MAX_ERROR_CHARS = 256
 MAX_CAUSE_CHARS = 1024
-
-EXPRESS_ADVICE = (
-    "it is an EXPRESS state machine, whose executions ListExecutions cannot read; "
-    "monitor it with its CloudWatch Logs or the ExecutionsFailed/ExecutionsTimedOut metrics"
-)
-_HINTS = {
-    "StateMachineDoesNotExist": "the state machine does not exist (deleted or renamed?); "
-    "update or remove this monitor",
-    "StateMachineTypeNotSupported": EXPRESS_ADVICE,
-    "AccessDeniedException": "the function's role may not read this state machine; "
-    "is it in this account and region, and monitored through this module's monitors?",
-    "InvalidArn": "the state machine ARN is not valid",
-    "ThrottlingException": "Step Functions throttled the check beyond its retries",
-}
-# What AWS answers when a caller exceeds its request rate (Step Functions, STS).
-THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
-_ASSUME_ROLE_HINT = (
-    "the function may not assume the monitor's role_arn: is modules/member-role deployed "
-    "in the state machine's account, trusting this function's role?"
-)
 
 
 class ThrottledError(RuntimeError):
@@ -89,13 +79,17 @@ class Reading:
     verdict: Verdict
     list_calls: int | None
     history: History = field(default_factory=History)
+    prediction: Prediction | None = None
 
 
-def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
+def read_window(
+    request: CheckRequest, stop_at: float = math.inf, now: datetime | None = None
+) -> Reading:
     """Judge the request's window; an AWS error becomes an ERROR verdict that names it,
     except throttling, which raises ThrottledError for Lambda to retry the check.
 
-    ``stop_at`` (time.monotonic()) is when to stop reading and report.
+    ``stop_at`` (time.monotonic()) is when to stop reading and report; ``now`` is when an
+    at-risk check predicts from.
     """
     list_calls = None
     try:
@@ -104,12 +98,19 @@ def read_window(request: CheckRequest, stop_at: float = math.inf) -> Reading:
         )
         seen = list_window_executions(sfn, request.state_machine_arn, request.window, stop_at)
         list_calls = seen.list_calls
+        if request.check == AT_RISK:
+            return _at_risk(sfn, request, seen, stop_at, now or datetime.now(UTC))
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
         history, extra_calls = seen.history, 0
         if verdict.status in (Status.MISSING, Status.LATE):
             history, extra_calls = look_further(
-                sfn, request.state_machine_arn, request.window, history, stop_at
+                sfn,
+                request.state_machine_arn,
+                request.window,
+                history,
+                stop_at,
+                wanted=ALERT_CONTEXT,
             )
         verdict = describe_failures(sfn, verdict, stop_at)
         return Reading(verdict, list_calls + extra_calls, history)
@@ -146,16 +147,6 @@ def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Ve
     return describe_failures(sfn, verdict, stop_at)
 
 
-def explain_client_error(error: ClientError) -> str:
-    """Say what an AWS error means for the check and what fixes it."""
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    text = error.response.get("Error", {}).get("Message", "")
-    operation = error.operation_name
-    hint = _ASSUME_ROLE_HINT if operation == "AssumeRole" else _HINTS.get(code)
-    hint = hint or "the call failed after retries"
-    return f"{operation} answered {code}: {hint} ({text})" if text else f"{operation}: {hint}"
-
-
 def list_window_executions(
     sfn: SFNClient, state_machine_arn: str, window: Window, stop_at: float = math.inf
 ) -> WindowExecutions:
@@ -183,22 +174,42 @@ def list_window_executions(
     return WindowExecutions(executions, calls, complete=False)
 
 
+def _at_risk(
+    sfn: SFNClient,
+    request: CheckRequest,
+    seen: WindowExecutions,
+    stop_at: float,
+    now: datetime,
+) -> Reading:
+    """Predict from the window read and the job's recent successful runs: one filtered
+    listing more when the page read holds fewer than PACE_RUNS of them."""
+    history, extra_calls = seen.history, 0
+    if len(history.successes) < PACE_RUNS:
+        history, extra_calls = look_further(
+            sfn, request.state_machine_arn, request.window, history, stop_at, wanted=PACE_ONLY
+        )
+    windows = request.earlier_windows(PACE_RUNS)
+    verdict, prediction = predict(seen.executions, request.window, history, windows, now)
+    return Reading(verdict, seen.list_calls + extra_calls, history, prediction)
+
+
 def look_further(
-    sfn: SFNClient, state_machine_arn: str, window: Window, seen: History, stop_at: float
+    sfn: SFNClient,
+    state_machine_arn: str,
+    window: Window,
+    seen: History,
+    stop_at: float,
+    *,
+    wanted: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...],
 ) -> tuple[History, int]:
-    """For an alert, what the page read did not show: runs still going since before it,
-    and the last successful runs. At most two calls, each filtered to one status; a call
-    that fails only leaves the alert without that line. Returns the history and the calls
-    made."""
+    """What the page read did not show: runs still going since before it, and the last
+    successful runs. One call for each status wanted; a call that fails only leaves the
+    alert without that line. Returns the history and the calls made."""
     if seen.complete:
         return seen, 0
     bound = seen.read[-1].start if seen.read else window.start
     found: dict[str, tuple[Execution, ...]] = {}
     calls = 0
-    wanted: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (
-        ("RUNNING", MAX_RUNNING_EARLIER),
-        ("SUCCEEDED", PACE_RUNS),
-    )
     for status, limit in wanted:
         if time.monotonic() >= stop_at:
             break

@@ -174,3 +174,24 @@ def next_fire(
 ) -> datetime | None:
     """The earliest fire strictly after `after`, in UTC; None if there is none."""
     return _evaluate(expression, timezone, after, (anchor, start, end), forward=True)
+
+
+def skipped_fire(
+    expression: Expression, timezone: str, after: datetime, at_or_before: datetime
+) -> datetime | None:
+    """The latest wall time a cron expression names in (after, at_or_before] that the zone
+    skips on a daylight saving change: the Scheduler does not fire then, so the check it
+    meant never runs. Returned as the instant the wall reading has with the offset in force
+    before the change (02:30 on a night that jumps from 02:00 to 03:00 reads 03:30)."""
+    if not isinstance(expression, Cron):
+        return None
+    zone = ZoneInfo(timezone)
+    low, high = _aware(after, "after"), _aware(at_or_before, "at_or_before")
+    bound = high.astimezone(zone).replace(tzinfo=None)
+    for wall in _walls(expression, bound, forward=False):
+        instant = wall.replace(tzinfo=zone).astimezone(UTC)
+        if instant <= low:
+            return None
+        if instant <= high and _first_instant(wall, zone) is None:
+            return instant
+    return None

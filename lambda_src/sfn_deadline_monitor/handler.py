@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .contract import CHECKS, DEADLINE, CheckRequest, parse_event
+from .audit import run_audit
+from .contract import AT_RISK, CHECKS, DEADLINE, AuditRequest, CheckRequest, parse_event
 from .delivery import TOPIC_ENV, Delivery, settle
 from .executions import ThrottledError, read_window, report_status_change
 from .history import WINDOWS_COUNTED, History
 from .logs import log
 from .report import CheckContext
+from .risk import Prediction
 from .settings import InvalidEventError, message_format_of, monitor_name_of
 from .state import handled_key
 from .status_change import STATUS_CHANGE, FailureEvent, StatusChange
@@ -67,6 +69,8 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         return settle(_malformed(event, str(invalid), topic_arn, now, budget))
     if isinstance(request, FailureEvent):
         return _failure_event(request, topic_arn, now, budget)
+    if isinstance(request, AuditRequest):
+        return run_audit(request, topic_arn, now, budget.lease)
     try:
         scheduled = _scheduled(request, topic_arn, now, budget)
     except ThrottledError as throttled:
@@ -133,30 +137,38 @@ def _status_change(
 
 
 def _scheduled(request: CheckRequest, topic_arn: str, now: datetime, budget: Budget) -> Delivery:
-    """The verdict on the window before a scheduled deadline or start check."""
-    reading = read_window(request, budget.stop_at)
-    # Without a scheduled time a check cannot be told from another delivery of itself.
-    key = (
-        None
-        if request.deadline_from_invocation_time
-        else handled_key(request.monitor, request.check, request.deadline.isoformat())
+    """The verdict on the window before a scheduled deadline or start check, or the
+    prediction of an at-risk check for the deadline still to come."""
+    reading = read_window(request, budget.stop_at, now)
+    at_risk = request.check == AT_RISK
+    # Without a scheduled time a deadline cannot be told from another delivery of itself.
+    # An at-risk check claims its deadline only when it warns: one warning per deadline.
+    claimed = (
+        reading.verdict.status is Status.AT_RISK
+        if at_risk
+        else not (request.deadline_from_invocation_time)
     )
+    key = handled_key(request.monitor, request.check, request.deadline.isoformat())
     return Delivery(
         topic_arn,
-        check_context(request, now, reading.history),
+        check_context(request, now, reading.history, reading.prediction),
         reading.verdict,
         request.message_format,
-        key,
-        request.deadline,
+        key if claimed else None,
+        request.due if at_risk else request.deadline,
         budget.lease,
         role_arn=request.role_arn,
         notify_on_success=request.notify_on_success,
         list_calls=reading.list_calls,
+        scheduled=request.scheduled_at,
     )
 
 
 def check_context(
-    request: CheckRequest | StatusChange, now: datetime, history: History | None = None
+    request: CheckRequest | StatusChange,
+    now: datetime,
+    history: History | None = None,
+    prediction: Prediction | None = None,
 ) -> CheckContext:
     """What the alert says about the check itself and the runs before its window; a
     failure event has no window."""
@@ -181,4 +193,5 @@ def check_context(
         attempt_number=request.attempt_number,
         history=history or History(),
         earlier_windows=request.earlier_windows(WINDOWS_COUNTED),
+        prediction=prediction,
     )

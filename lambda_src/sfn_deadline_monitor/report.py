@@ -7,13 +7,14 @@ this report, so every format says the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from .advice import advise
 from .contract import DEADLINE, START
 from .formatting import console_url, iso, resolve_timezone
 from .history import History, Pace
+from .risk import Prediction
 from .status_change import STATUS_CHANGE
 from .verdict import Execution, Finding, Status, Verdict, Window
 
@@ -45,6 +46,8 @@ class CheckContext:
     # windows (newest first): the alert's context.
     history: History = field(default_factory=History)
     earlier_windows: tuple[Window, ...] = ()
+    # An at-risk check's prediction and its basis.
+    prediction: Prediction | None = None
 
 
 def subject(context: CheckContext, verdict: Verdict) -> str:
@@ -77,12 +80,29 @@ def subject(context: CheckContext, verdict: Verdict) -> str:
             summary = f"{failed} of {total} run(s) failed, deadline {deadline}"
         case Status.LATE:
             summary = f"{len(verdict.problems)} of {total} run(s) not finished by {deadline}"
+        case Status.AT_RISK if context.prediction is not None:
+            summary = _at_risk_summary(context.prediction, zone)
         case Status.MISSING:
             lookback = context.window.deadline - context.window.start if context.window else None
             summary = f"no run started in the {_span(lookback)} before {deadline}"
         case _:
             summary = f"check could not be made: {verdict.reason}"
     return clean_subject(f"[{verdict.status.value}] {context.monitor}: {summary}")
+
+
+def _at_risk_summary(prediction: Prediction, zone: tzinfo) -> str:
+    def hhmm(moment: datetime | None) -> str:
+        return "-" if moment is None else moment.astimezone(zone).strftime("%H:%M")
+
+    deadline = prediction.deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    if prediction.run is not None and prediction.expected_finish is None:
+        return f"run {prediction.run.name} running longer than usual; deadline {deadline}"
+    if prediction.run is not None:
+        return (
+            f"run {prediction.run.name} expected to end {hhmm(prediction.expected_finish)}, "
+            f"after the {deadline} deadline"
+        )
+    return f"no run started, usually by {hhmm(prediction.usual_latest_start)}; deadline {deadline}"
 
 
 def clean_subject(text: str) -> str:
@@ -141,6 +161,7 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[s
             ],
         },
         "before_window": None if context.window is None else before_window(context),
+        "prediction": None if context.prediction is None else prediction_entry(context.prediction),
         "check": {
             "kind": context.check,
             "checked_at": iso(context.checked_at),
@@ -148,6 +169,31 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> dict[s
             "scheduler_execution_id": context.scheduler_execution_id,
             "attempt_number": context.attempt_number,
         },
+    }
+
+
+def pace_entry(pace: Pace | None) -> dict[str, int] | None:
+    """How long the recent successful runs took, as the JSON format carries it."""
+    if pace is None:
+        return None
+    return {
+        "successful_runs": pace.runs,
+        "shortest_seconds": int(pace.shortest.total_seconds()),
+        "longest_seconds": int(pace.longest.total_seconds()),
+        "p90_seconds": int(pace.p90.total_seconds()),
+    }
+
+
+def prediction_entry(prediction: Prediction) -> dict[str, Any]:
+    """An at-risk check's prediction and its basis, as the JSON format carries it."""
+    return {
+        "kind": prediction.kind,
+        "deadline": iso(prediction.deadline),
+        "run": None if prediction.run is None else prediction.run.name,
+        "expected_finish": iso(prediction.expected_finish),
+        "usual_latest_start": iso(prediction.usual_latest_start),
+        "windows_judged": prediction.starts_judged,
+        "pace": pace_entry(prediction.pace),
     }
 
 
@@ -161,20 +207,12 @@ def before_window(context: CheckContext) -> dict[str, Any]:
             return None
         return execution_entry(Finding(execution, Status.OK), checked_at) | {"verdict": None}
 
-    pace = Pace.of(history)
     return {
         "last_run": entry(history.last),
         "last_success": entry(history.last_success),
         "still_running": [entry(e) for e in history.still_running],
         "runs_per_window": history.typical_runs(context.earlier_windows),
-        "pace": None
-        if pace is None
-        else {
-            "successful_runs": pace.runs,
-            "shortest_seconds": int(pace.shortest.total_seconds()),
-            "longest_seconds": int(pace.longest.total_seconds()),
-            "p90_seconds": int(pace.p90.total_seconds()),
-        },
+        "pace": pace_entry(Pace.of(history)),
         "never_ran": history.never_ran,
     }
 

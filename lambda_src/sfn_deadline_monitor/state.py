@@ -9,19 +9,23 @@ Two kinds of item share the table's one key, ``pk``:
   handled fails, for Lambda to retry it later. A claim whose publish failed is released
   so that the retry can send; a claim left by a function that died mid-check lapses
   after its lease. These items expire (TTL) after 35 days.
-- ``monitor#<monitor>``: the last status reported and the time it is about. It is only
-  overwritten by a check about the same or a later time, so a late retry of an old
-  check cannot undo a newer verdict.
+- ``monitor#<monitor>``: the last status reported, the time it is about, and since when
+  the monitor has been in that state. It is only overwritten by a check about the same or
+  a later time, so a late retry of an old check cannot undo a newer verdict.
+- ``checked#<monitor>#<check>``: the scheduled time of the latest check of that kind that
+  completed, for the audit to tell a monitor that went quiet.
+- ``audit``: the problems the last audit found open, so each is reported once.
+- ``registry`` and ``registry#NN``: written by Terraform (registry.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from .records import MonitorState, checked_key, monitor_state
 from .verdict import Status
 
 if TYPE_CHECKING:
@@ -31,15 +35,6 @@ HANDLED_RETENTION = timedelta(days=35)
 # Problem executions remembered per monitor, re-read by the next check's recovery notice.
 MAX_REMEMBERED = 5
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-@dataclass(frozen=True)
-class MonitorState:
-    """The last status reported for a monitor."""
-
-    status: Status
-    as_of: datetime
-    problem_executions: tuple[str, ...] = ()
 
 
 def _millis(moment: datetime) -> int:
@@ -130,13 +125,7 @@ class StateStore:
         ).get("Item")
         if item is None:
             return None
-        return MonitorState(
-            status=Status(item["status"]["S"]),
-            as_of=datetime.fromtimestamp(int(item["as_of"]["N"]) / 1000, UTC),
-            problem_executions=tuple(
-                value["S"] for value in item.get("problem_executions", {}).get("L", [])
-            ),
-        )
+        return monitor_state(item)
 
     def record(
         self,
@@ -145,6 +134,8 @@ class StateStore:
         as_of: datetime,
         problem_executions: tuple[str, ...],
         now: datetime,
+        *,
+        since: datetime | None = None,
     ) -> None:
         """Store the status a check reported, unless a later one is already stored."""
         self._write_if(
@@ -153,6 +144,7 @@ class StateStore:
                 "pk": {"S": f"monitor#{monitor}"},
                 "status": {"S": status.value},
                 "as_of": {"N": str(_millis(as_of))},
+                "since": {"N": str(_millis(since or as_of))},
                 "problem_executions": {
                     "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
                 },
@@ -160,6 +152,19 @@ class StateStore:
             },
             ConditionExpression="attribute_not_exists(pk) OR as_of <= :as_of",
             ExpressionAttributeValues={":as_of": {"N": str(_millis(as_of))}},
+        )
+
+    def mark_checked(self, monitor: str, check: str, scheduled: datetime, now: datetime) -> None:
+        """Record that a scheduled check completed, unless a later one already did."""
+        self._write_if(
+            self.dynamodb.put_item,
+            Item={
+                "pk": {"S": checked_key(monitor, check)},
+                "scheduled_time": {"N": str(_millis(scheduled))},
+                "checked_at": {"S": now.isoformat()},
+            },
+            ConditionExpression="attribute_not_exists(pk) OR scheduled_time <= :t",
+            ExpressionAttributeValues={":t": {"N": str(_millis(scheduled))}},
         )
 
 

@@ -60,6 +60,8 @@ def render_text(context: CheckContext, verdict: Verdict, report: dict[str, Any])
         lines += _execution_lines(number, entry, both)
     if report["executions_not_listed"]:
         lines.append(f"... and {report['executions_not_listed']} more not listed.")
+    if report["prediction"]:
+        lines += _prediction_lines(report["prediction"], both)
     if report["before_window"] and verdict.status is not Status.ERROR:
         lines += _before_window_lines(report["before_window"], both)
     if report["previous"]:
@@ -77,6 +79,22 @@ def _check_lines(context: CheckContext, both: Callable[[datetime], str]) -> list
         lines.append(
             f"Scheduler execution {context.scheduler_execution_id or '-'}, "
             f"attempt {context.attempt_number or '-'}"
+        )
+    return lines
+
+
+def _prediction_lines(prediction: dict[str, Any], both: Callable[[datetime], str]) -> list[str]:
+    """What an at-risk check predicted, and from what."""
+    lines = ["", "Prediction:"]
+    lines.append(f"  Deadline:      {both(datetime.fromisoformat(prediction['deadline']))}")
+    if prediction["expected_finish"]:
+        finish = both(datetime.fromisoformat(prediction["expected_finish"]))
+        lines.append(f"  Expected end:  {finish} ({prediction['run']}, at the usual pace)")
+    if prediction["usual_latest_start"]:
+        latest = both(datetime.fromisoformat(prediction["usual_latest_start"]))
+        lines.append(
+            f"  Usual start:   by {latest} at the latest "
+            f"(the last {prediction['windows_judged']} windows)"
         )
     return lines
 

@@ -20,6 +20,8 @@ class Status(StrEnum):
     ERROR = "ERROR"
     # OK after a check that was not: only reported when the state table is on.
     RECOVERED = "RECOVERED"
+    # Before the deadline: the run will likely miss it (an at-risk check's prediction).
+    AT_RISK = "AT_RISK"
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def judge_start(executions: list[Execution], window: Window, *, complete: bool =
 def follow_up(current: Status, previous: Status | None) -> Status:
     """The status to report given the monitor's last reported one.
 
-    OK after FAILED, LATE, MISSING or ERROR becomes RECOVERED, so whoever was alerted
+    OK after FAILED, LATE, MISSING, ERROR or AT_RISK becomes RECOVERED, so whoever was alerted
     hears that the job is healthy again; any other status is reported as it is.
     """
     if current is Status.OK and previous not in (None, Status.OK, Status.RECOVERED):

@@ -22,6 +22,8 @@ from scripts.fire_check import (
     scheduled_event,
     status_change_event,
 )
+from sfn_deadline_monitor.fire_times import next_fire
+from sfn_deadline_monitor.schedule_expression import parse
 from tests.apply.conftest import (
     as_list,
     failed_run,
@@ -86,13 +88,22 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     state_machine = basic["state_machine_arn"]
     executions = state_machine.replace(":stateMachine:", ":execution:") + ":*"
     state_table = aws("dynamodb").describe_table(TableName=basic["state_table_name"])["Table"]
-    for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+    for action in ("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"):
         assert granted[f"dynamodb:{action}"] == [state_table["TableArn"]]
     assert granted["states:ListExecutions"] == [state_machine]
     assert granted["states:DescribeExecution"] == [executions]
     assert granted["sns:Publish"] == [basic["topic_arn"]]
     assert granted["sqs:SendMessage"] == [basic["check_failures_queue_arn"]]
-    assert [r for resources in granted.values() for r in resources if r == "*"] == []
+    undelivered = aws("sqs").get_queue_attributes(
+        QueueUrl=basic["dead_letter_queue_url"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    assert granted["sqs:GetQueueAttributes"] == sorted(
+        [basic["check_failures_queue_arn"], undelivered]
+    )
+    # The audit's one grant on every resource: ListSchedules takes no resource.
+    assert [a for a, resources in granted.items() if "*" in resources] == [
+        "scheduler:ListSchedules"
+    ]
     assert set(granted) == {
         "logs:CreateLogStream",
         "logs:PutLogEvents",
@@ -101,9 +112,12 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
         "sns:Publish",
         "sqs:SendMessage",
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "scheduler:ListSchedules",
+        "sqs:GetQueueAttributes",
     }
 
 
@@ -215,13 +229,19 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
         "Dimensions": [{"Name": "FunctionName", "Value": basic["lambda_function_name"]}],
     }
     lost = alarms["nightly-batch-sfn-deadline-lost-checks"]["Metrics"]
+    group = basic["schedule_group_name"]
     assert sorted(
-        (m["MetricStat"]["Metric"]["Namespace"], m["MetricStat"]["Metric"]["MetricName"])
+        (
+            m["MetricStat"]["Metric"]["MetricName"],
+            m["MetricStat"]["Metric"]["Dimensions"][0]["Value"],
+        )
         for m in lost
         if "MetricStat" in m
     ) == [
-        ("AWS/Scheduler", "InvocationDroppedCount"),
-        ("AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount"),
+        ("InvocationDroppedCount", group),
+        ("InvocationDroppedCount", f"{group}-audit"),
+        ("InvocationsFailedToBeSentToDeadLetterCount", group),
+        ("InvocationsFailedToBeSentToDeadLetterCount", f"{group}-audit"),
     ]
     assert [m["Expression"] for m in lost if m.get("ReturnData")] == ["SUM(METRICS())"]
 
@@ -314,6 +334,60 @@ def test_rule_ignores_runs_that_succeeded(aws: Any, basic: dict[str, Any]) -> No
     (rule_arn,) = basic["failure_event_rule_arns"].values()
     with pytest.raises(RuntimeError, match="does not match"):
         rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
+
+
+def set_state(aws: Any, group: str, name: str, state: str) -> None:
+    """What someone does by hand in the console: UpdateSchedule with the schedule as it is,
+    but another state."""
+    scheduler = aws("scheduler")
+    held = scheduler.get_schedule(GroupName=group, Name=name)
+    kept = ("ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "Target")
+    scheduler.update_schedule(
+        Name=name, GroupName=group, State=state, **{key: held[key] for key in kept if key in held}
+    )
+
+
+def test_the_audit_names_a_quiet_monitor_once_and_its_recovery_once(
+    aws: Any, basic: dict[str, Any]
+) -> None:
+    """The deployed audit, run as its schedule fires it, hours later (the clock moved on):
+    nightly-etl's next 02:00 deadline passed, its function died before it could record
+    (here: it never ran), and 60 minutes of grace went by. Then its check runs, and later
+    someone disables its schedule by hand."""
+    inbox(aws, basic)
+    group, function = basic["schedule_group_name"], basic["lambda_function_name"]
+    deadline = next_fire(parse("cron(0 2 * * ? *)"), "Asia/Tokyo", datetime.now(UTC))
+    assert deadline is not None
+    clock = deadline + timedelta(minutes=65)
+
+    def audit(hours_later: int) -> dict[str, Any]:
+        at = clock + timedelta(hours=hours_later)
+        event = scheduled_event(aws("scheduler"), f"{group}-audit", "audit", at)
+        return invoke_deployed(aws("lambda"), function, event, at=at)
+
+    assert audit(0)["new"] == ["nightly-etl#quiet:deadline"]
+    (alert,) = inbox(aws, basic)
+    assert alert["Subject"] == f"[ERROR] {group} audit: 1 monitor(s) stopped checking: nightly-etl"
+    assert "no deadline check completed for its fire time" in alert["Message"]
+    assert audit(1)["new"] == [] and inbox(aws, basic) == []  # reported once
+
+    check = scheduled_event(aws("scheduler"), group, "nightly-etl", deadline)
+    assert invoke_deployed(aws("lambda"), function, check, at=clock)["status"] == "MISSING"
+    inbox(aws, basic)
+    assert audit(2)["recovered"] == ["nightly-etl#quiet:deadline"]
+    (recovered,) = inbox(aws, basic)
+    assert (
+        recovered["Subject"] == f"[RECOVERED] {group} audit: 1 monitor(s) check again: nightly-etl"
+    )
+
+    set_state(aws, group, "nightly-etl", "DISABLED")
+    try:
+        assert audit(3)["new"] == ["nightly-etl#schedule_disabled:deadline"]
+        (disabled,) = inbox(aws, basic)
+        assert f"its deadline schedule {group}/nightly-etl is DISABLED" in disabled["Message"]
+        assert audit(4)["new"] == [] and inbox(aws, basic) == []
+    finally:
+        set_state(aws, group, "nightly-etl", "ENABLED")
 
 
 def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:

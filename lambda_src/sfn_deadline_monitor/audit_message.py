@@ -1,0 +1,106 @@
+"""What an audit sends: the problems it found new and those gone, in the module's format.
+
+One alert per audit that found a change, never one per monitor: a group of schedules
+disabled at once makes one alert naming every monitor, not a thousand.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from .audit_rules import Findings
+from .formatting import iso
+from .message import Alert
+from .records import OpenProblem
+from .report import clean_subject
+from .verdict import Status
+
+_ADVICE = (
+    "Until each problem below is fixed, its monitor may send nothing: a failed, late or "
+    "missing run of that job goes unnoticed meanwhile."
+)
+
+
+def audit_alert(module: str, findings: Findings, now: datetime, message_format: str) -> Alert:
+    """ERROR when problems are new, else RECOVERED."""
+    new, recovered = findings.new, findings.recovered
+    still_open = len(findings.open) - len(new)
+    status = Status.ERROR if new else Status.RECOVERED
+    subject = clean_subject(f"[{status.value}] {module} audit: {_summary(new or recovered, new)}")
+    facts = {
+        "status": status.value,
+        "check": "audit",
+        "module": module,
+        "subject": subject,
+        "advice": _ADVICE if new else None,
+        "new": [_entry(p) for p in new],
+        "recovered": [_entry(p) for p in recovered],
+        "still_open": still_open,
+        "audited_at": iso(now),
+    }
+    match message_format:
+        case "json":
+            body = json.dumps(facts, indent=2, ensure_ascii=False)
+        case "chat":
+            body = json.dumps(_chat(facts), indent=2, ensure_ascii=False)
+        case _:
+            body = _text(facts)
+    return Alert(subject, body, {"status": status.value, "monitor": module, "check": "audit"})
+
+
+def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:
+    monitors = sorted({p.monitor for p in problems if p.monitor is not None})
+    queues = any(p.monitor is None for p in problems)
+    parts = []
+    if monitors:
+        verb = "stopped checking" if new else "check again"
+        parts.append(f"{len(monitors)} monitor(s) {verb}: {', '.join(monitors)}")
+    if queues:
+        parts.append("failure queues hold messages" if new else "failure queues are empty")
+    return "; ".join(parts)
+
+
+def _entry(problem: OpenProblem) -> dict[str, Any]:
+    return {
+        "monitor": problem.monitor,
+        "kind": problem.kind,
+        "text": problem.text,
+        "since": iso(problem.since),
+    }
+
+
+def _lines(entries: list[dict[str, Any]]) -> list[str]:
+    return [f"- {e['monitor'] or '(module)'}: {e['text']}" for e in entries]
+
+
+def _text(facts: dict[str, Any]) -> str:
+    lines = [facts["subject"], ""]
+    if facts["advice"]:
+        lines += [f"What to do:  {facts['advice']}", ""]
+    if facts["new"]:
+        lines += ["New problems:", *_lines(facts["new"]), ""]
+    if facts["recovered"]:
+        lines += ["Gone since the last audit:", *_lines(facts["recovered"]), ""]
+    lines.append(f"Still open, reported before: {facts['still_open']}")
+    lines.append(f"Audited at {facts['audited_at']}")
+    return "\n".join(lines) + "\n"
+
+
+def _chat(facts: dict[str, Any]) -> dict[str, Any]:
+    """AWS Chatbot's custom notification schema, as the checks' chat format."""
+    lines = _lines(facts["new"]) + [
+        f"{line[:2]}*gone:* {line[2:]}" for line in _lines(facts["recovered"])
+    ]
+    return {
+        "version": "1.0",
+        "source": "custom",
+        "content": {
+            "textType": "client-markdown",
+            "title": f":{'warning' if facts['new'] else 'white_check_mark'}: {facts['subject']}",
+            "description": "\n".join(lines)[:3500],
+            "nextSteps": [facts["advice"]] if facts["advice"] else [],
+        },
+        "metadata": {"threadId": f"sfn-deadline-monitor/{facts['module']}/audit"},
+    }

@@ -1,0 +1,86 @@
+# The registry: what the module deployed, written to the state table for the audit and
+# the status and doctor commands (lambda_src/sfn_deadline_monitor/registry.py), so that
+# they judge what AWS holds against what Terraform meant. The `registry` item holds the
+# module's resources and the number of monitor chunks; each `registry#NN` item holds up
+# to 100 monitors (about 1 KB each at most, far under DynamoDB's 400 KB item limit:
+# docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+locals {
+  monitors_per_registry_item = 100
+
+  schedule_groups = {
+    deadline = aws_scheduler_schedule_group.this.name
+    start    = one(aws_scheduler_schedule_group.start[*].name)
+    at_risk  = one(aws_scheduler_schedule_group.at_risk[*].name)
+    audit    = one(aws_scheduler_schedule_group.audit[*].name)
+  }
+
+  registry_monitors = { for key, m in var.monitors : key => {
+    state_machine_arn = m.state_machine_arn
+    role_arn          = m.role_arn
+    timezone          = m.timezone
+    lookback_minutes  = m.lookback_minutes
+    enabled           = m.enabled
+    # Each kind's schedule is named after the monitor, in that kind's group.
+    schedules = merge(
+      { deadline = { expression = m.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
+      m.start_check == null ? {} : { start = { expression = m.start_check.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
+      m.at_risk_check == null ? {} : { at_risk = { expression = m.at_risk_check.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
+    )
+    failure_rule = one([for id, keys in local.failure_rule_monitors : "${local.failure_rule_prefix}${id}" if contains(keys, key)])
+  } }
+  registry_chunks = {
+    for index in range(ceil(length(var.monitors) / local.monitors_per_registry_item)) : format("%02d", index) => slice(
+      sort(keys(var.monitors)),
+      index * local.monitors_per_registry_item,
+      min(length(var.monitors), (index + 1) * local.monitors_per_registry_item),
+    )
+  }
+
+  manifest = {
+    name            = var.name
+    region          = local.region
+    function_arn    = aws_lambda_function.this.arn
+    alert_topic_arn = local.topic_arn
+    alarm_topic_arn = local.alarm_topic
+    schedule_groups = { for kind, group in local.schedule_groups : kind => group if group != null }
+    audit           = var.audit.enabled ? { schedule = "audit", grace_minutes = var.audit.grace_minutes, message_format = var.audit.message_format } : null
+    queues = {
+      undelivered    = aws_sqs_queue.undelivered.url
+      check_failures = aws_sqs_queue.check_failures.url
+    }
+    failure_rules = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
+    alarms        = [for key in keys(local.health_alarms) : "${var.name}-sfn-deadline-${key}"]
+    kms_keys = { for use, key in {
+      alert_topic    = var.sns_topic_kms_key_arn
+      alarm_topic    = local.alarm_topic_key_arn
+      failure_queues = var.dead_letter_queue_kms_key_arn
+      logs           = var.log_kms_key_arn
+      state_table    = var.state_table_kms_key_arn
+      schedules      = var.schedule_kms_key_arn
+    } : use => key if key != null }
+    key_policies = local.kms_key_policies
+  }
+}
+
+resource "aws_dynamodb_table_item" "manifest" {
+  count = var.create_state_table ? 1 : 0
+
+  table_name = aws_dynamodb_table.state[0].name
+  hash_key   = aws_dynamodb_table.state[0].hash_key
+  item = jsonencode({
+    pk       = { S = "registry" }
+    manifest = { S = jsonencode(local.manifest) }
+    chunks   = { N = tostring(length(local.registry_chunks)) }
+  })
+}
+
+resource "aws_dynamodb_table_item" "registry" {
+  for_each = var.create_state_table ? local.registry_chunks : {}
+
+  table_name = aws_dynamodb_table.state[0].name
+  hash_key   = aws_dynamodb_table.state[0].hash_key
+  item = jsonencode({
+    pk       = { S = "registry#${each.key}" }
+    monitors = { S = jsonencode({ for key in each.value : key => local.registry_monitors[key] }) }
+  })
+}

@@ -1,0 +1,213 @@
+"""The audit through the handler, against emulated AWS: the registry in the state table, the
+schedules in the Scheduler, the failure queues in SQS. A monitor that went quiet is named
+once, then once more when it recovers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.scheduler.models import scheduler_backends
+
+from sfn_deadline_monitor import aws
+from sfn_deadline_monitor.registry import RegistryError
+from tests.conftest import REGION, Account, event, recent
+from tests.registry_items import manifest, monitor, write_registry
+from tests.test_handler import check
+
+FUNCTION = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:ops-sfn-deadline-check"
+GROUP = "ops"
+# Every minute, with 5 minutes of grace: the fire time 5 minutes back must be checked.
+EVERY_MINUTE = "cron(* * * * ? *)"
+GRACE = timedelta(minutes=5)
+
+
+class Module:
+    """The module's resources that the audit reads, as Terraform would leave them."""
+
+    def __init__(self, account: Account, dynamodb: Any, monitors: dict[str, str]) -> None:
+        self.account, self.dynamodb = account, dynamodb
+        self.scheduler = boto3.client("scheduler", region_name=REGION)
+        self.scheduler.create_schedule_group(Name=GROUP)
+        self.queues = {
+            queue: account.sqs.create_queue(QueueName=f"ops-{queue}")["QueueUrl"]
+            for queue in ("undelivered", "check_failures")
+        }
+        self.arns = {name: account.state_machine(name) for name in monitors}
+        for name, expression in monitors.items():
+            self.scheduler.create_schedule(
+                Name=name,
+                GroupName=GROUP,
+                ScheduleExpression=expression,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target={"Arn": FUNCTION, "RoleArn": account.role_arn},
+            )
+            self.backdate(name, datetime(2026, 1, 1, tzinfo=UTC))
+        self.monitors = {
+            name: monitor(self.arns[name], schedule=expression)
+            for name, expression in monitors.items()
+        }
+        self.manifest = manifest(
+            "ops",
+            REGION,
+            DEFAULT_ACCOUNT_ID,
+            alert_topic_arn=account.topic_arn,
+            queues=self.queues,
+            schedule_groups={"deadline": GROUP},
+            audit={"schedule": "audit", "grace_minutes": 5, "message_format": "text"},
+        )
+        self.write()
+
+    def write(self) -> None:
+        write_registry(self.dynamodb, "monitor-state", self.manifest, self.monitors)
+
+    def backdate(self, name: str, when: datetime) -> None:
+        """Make a schedule look created long ago (moto stamps it now)."""
+        backend = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION]
+        backend.schedule_groups[GROUP].schedules[name].last_modified_date = when.timestamp()
+
+    def audit(self, at: datetime | None = None) -> dict[str, Any]:
+        scheduled = (at or recent()).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return check({"version": 1, "check": "audit", "scheduled_time": scheduled})
+
+    def deadline_check(self, name: str, deadline: datetime) -> dict[str, Any]:
+        """The monitor's deadline check, run and recorded as the Scheduler would fire it."""
+        return check(
+            event(self.arns[name], deadline, monitor=name, timezone="UTC", lookback_minutes=10)
+        )
+
+    def alerts(self) -> list[dict[str, Any]]:
+        return [m for m in self.account.published() if m["Subject"].startswith("[")]
+
+
+@pytest.fixture
+def module(account: Account, state_table: Any) -> Module:
+    return Module(account, state_table, {"etl": EVERY_MINUTE, "billing": EVERY_MINUTE})
+
+
+def due_fire() -> datetime:
+    """The fire time the audit judges now: the latest minute at least GRACE ago."""
+    return (datetime.now(UTC) - GRACE).replace(second=0, microsecond=0)
+
+
+def test_monitors_that_check_on_time_are_not_reported(module: Module) -> None:
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()  # the checks' MISSING alerts
+    result = module.audit()
+    assert (result["open_problems"], module.alerts()) == (0, [])
+
+
+def test_a_schedule_disabled_by_hand_is_named_once_then_recovers_once(module: Module) -> None:
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    module.scheduler.update_schedule(
+        Name="etl",
+        GroupName=GROUP,
+        State="DISABLED",
+        ScheduleExpression=EVERY_MINUTE,
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": FUNCTION, "RoleArn": module.account.role_arn},
+    )
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: etl"
+    assert (
+        "- etl: its deadline schedule ops/etl is DISABLED although the module" in alert["Message"]
+    )
+    assert {k: v["Value"] for k, v in alert["MessageAttributes"].items()} == {
+        "status": "ERROR",
+        "monitor": "ops",
+        "check": "audit",
+    }
+    module.audit(recent() - timedelta(minutes=1))
+    assert module.alerts() == []  # reported once
+    module.scheduler.update_schedule(
+        Name="etl",
+        GroupName=GROUP,
+        State="ENABLED",
+        ScheduleExpression=EVERY_MINUTE,
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": FUNCTION, "RoleArn": module.account.role_arn},
+    )
+    module.audit(recent() - timedelta(minutes=2))
+    (recovered,) = module.alerts()
+    assert recovered["Subject"] == "[RECOVERED] ops audit: 1 monitor(s) check again: etl"
+
+
+def test_a_monitor_whose_check_never_completed_is_quiet_after_its_grace(module: Module) -> None:
+    """billing's function died before it could record: no checked item for its fire time."""
+    module.deadline_check("etl", due_fire())
+    module.account.published()
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: billing"
+    assert "- billing: no deadline check completed for its fire time" in alert["Message"]
+    assert "none has completed yet), 5 minutes of grace later" in alert["Message"]
+    module.audit(recent() - timedelta(minutes=1))
+    assert module.alerts() == []
+
+
+def test_a_duplicate_audit_delivery_sends_nothing(module: Module) -> None:
+    at = recent()
+    module.audit(at)
+    assert len(module.alerts()) == 1
+    assert module.audit(at) == {"check": "audit", "duplicate": True}
+    assert module.alerts() == []
+
+
+def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    module.account.sqs.send_message(QueueUrl=module.queues["check_failures"], MessageBody="{}")
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: failure queues hold messages"
+    assert "1 message(s) wait in the check_failures queue" in alert["Message"]
+
+
+def test_the_audit_reads_in_batches_whatever_the_number_of_monitors(
+    account: Account, state_table: Any
+) -> None:
+    """250 monitors: a BatchGetItem per 100 records, whatever the number of monitors."""
+    module = Module(account, state_table, {f"m{n:03d}": EVERY_MINUTE for n in range(250)})
+    calls: dict[str, int] = {}
+
+    def count(event_name: str, **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        calls[operation] = calls.get(operation, 0) + 1
+
+    for service in ("scheduler", "dynamodb", "sqs", "sns"):
+        aws.client(service).meta.events.register("before-call.*.*", count)  # type: ignore[call-overload]
+    result = module.audit()
+    assert result["open_problems"] == 250
+    # The registry (its manifest, then its 3 chunks), 250 records in 3, the open problems.
+    assert calls["BatchGetItem"] == 1 + 1 + 3 + 1
+    assert calls["GetQueueAttributes"] == 2
+    assert calls["Publish"] == 1
+    (alert,) = module.alerts()
+    assert alert["Subject"].startswith("[ERROR] ops audit: 250 monitor(s) stopped checking: m000")
+
+
+def test_without_a_registry_the_audit_fails_for_lambda_to_retry(
+    account: Account, state_table: Any
+) -> None:
+    with pytest.raises(RegistryError, match="holds no registry"):
+        check({"version": 1, "check": "audit", "scheduled_time": recent().isoformat()})
+
+
+def test_the_audit_alert_in_json(account: Account, state_table: Any) -> None:
+    module = Module(account, state_table, {"etl": EVERY_MINUTE})
+    module.manifest["audit"]["message_format"] = "json"
+    module.write()
+    module.audit()
+    (alert,) = module.alerts()
+    report = json.loads(alert["Message"])
+    assert (report["status"], report["check"], report["still_open"]) == ("ERROR", "audit", 0)
+    assert [p["kind"] for p in report["new"]] == ["quiet:deadline"]

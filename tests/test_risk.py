@@ -1,0 +1,85 @@
+"""The at-risk prediction, pure: at risk only when the job's own history says so; a
+normal run, a first run and a young job are never at risk."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sfn_deadline_monitor.history import History
+from sfn_deadline_monitor.risk import NO_HISTORY, NO_START, ON_TRACK, SLOW_RUN, predict
+from sfn_deadline_monitor.verdict import Execution, Status, Window
+from tests.conftest import at
+
+DEADLINE = at("2026-03-10T06:00")
+WINDOW = Window.ending_at(DEADLINE, timedelta(hours=3))
+EARLIER = tuple(
+    Window.ending_at(DEADLINE - timedelta(days=n), timedelta(hours=3)) for n in range(1, 21)
+)
+
+
+def run(name: str, start: datetime, minutes: float | None, status: str = "SUCCEEDED") -> Execution:
+    stop = None if minutes is None else start + timedelta(minutes=minutes)
+    return Execution(f"arn:{name}", name, status if stop else "RUNNING", start, stop)
+
+
+def history(days: int, took: float = 40, start_offset: float = 2) -> History:
+    """A run a day for ``days`` days, starting ``start_offset`` hours before the deadline."""
+    runs = tuple(
+        run(f"d{n}", DEADLINE - timedelta(days=n, hours=start_offset), took + n % 5)
+        for n in range(1, days + 1)
+    )
+    return History(runs, complete=True)
+
+
+def test_a_run_slower_than_its_history_is_at_risk_with_its_basis() -> None:
+    today = run("today", at("2026-03-10T04:30"), None)
+    verdict, prediction = predict([today], WINDOW, history(20), EARLIER, at("2026-03-10T05:30"))
+    assert (verdict.status, prediction.kind) == (Status.AT_RISK, SLOW_RUN)
+    assert prediction.pace is not None
+    assert (prediction.pace.runs, prediction.pace.shortest, prediction.pace.longest) == (
+        20,
+        timedelta(minutes=40),
+        timedelta(minutes=44),
+    )
+    # At 90th-percentile pace (44 min) a run started 04:30 ends 05:14, but it is 05:30:
+    # overdue, its end cannot be told.
+    assert prediction.expected_finish is None
+    late = run("today", at("2026-03-10T05:20"), None)
+    verdict, prediction = predict([late], WINDOW, history(20), EARLIER, at("2026-03-10T05:25"))
+    assert (verdict.status, prediction.expected_finish) == (Status.AT_RISK, at("2026-03-10T06:04"))
+
+
+def test_a_run_at_its_usual_pace_is_on_track() -> None:
+    today = run("today", at("2026-03-10T04:00"), None)
+    verdict, prediction = predict([today], WINDOW, history(20), EARLIER, at("2026-03-10T04:20"))
+    assert (verdict.status, prediction.kind) == (Status.OK, ON_TRACK)
+    assert prediction.expected_finish == at("2026-03-10T04:44")
+
+
+def test_too_little_history_means_no_prediction_never_an_alarm() -> None:
+    today = run("today", at("2026-03-10T05:50"), None)
+    verdict, prediction = predict([today], WINDOW, history(4), EARLIER, at("2026-03-10T05:55"))
+    assert (verdict.status, prediction.kind, prediction.pace) == (Status.OK, NO_HISTORY, None)
+
+
+def test_a_first_run_is_never_at_risk() -> None:
+    today = run("today", at("2026-03-10T05:50"), None)
+    verdict, prediction = predict(
+        [today], WINDOW, History(complete=True), EARLIER, at("2026-03-10T05:55")
+    )
+    assert (verdict.status, prediction.kind) == (Status.OK, NO_HISTORY)
+
+
+def test_no_start_after_the_latest_usual_start_is_at_risk() -> None:
+    """The job started 2 h before each deadline (04:00): at 04:30 nothing has started."""
+    verdict, prediction = predict([], WINDOW, history(20), EARLIER, at("2026-03-10T04:30"))
+    assert (verdict.status, prediction.kind) == (Status.AT_RISK, NO_START)
+    assert (prediction.usual_latest_start, prediction.starts_judged) == (at("2026-03-10T04:00"), 20)
+    verdict, prediction = predict([], WINDOW, history(20), EARLIER, at("2026-03-10T03:50"))
+    assert (verdict.status, prediction.kind) == (Status.OK, ON_TRACK)
+
+
+def test_a_succeeded_run_ends_the_question() -> None:
+    done = run("today", at("2026-03-10T04:00"), 30)
+    verdict, _ = predict([done], WINDOW, history(20), EARLIER, at("2026-03-10T05:50"))
+    assert verdict.status is Status.OK
