@@ -83,6 +83,16 @@ output "start_schedule_group_name" {
   value       = one(aws_scheduler_schedule_group.start[*].name)
 }
 
+output "at_risk_schedule_group_name" {
+  description = "Name of the schedule group that holds the at-risk schedules (null when no monitor has one)."
+  value       = one(aws_scheduler_schedule_group.at_risk[*].name)
+}
+
+output "audit_schedule_group_name" {
+  description = "Name of the schedule group that holds the audit's schedule, named audit (null when the audit is off)."
+  value       = one(aws_scheduler_schedule_group.audit[*].name)
+}
+
 output "failure_event_rule_arns" {
   description = "ARN of the EventBridge rule that forwards each monitor's failures for instant alerts, keyed by monitor (20 monitors share a rule)."
   value       = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => aws_cloudwatch_event_rule.failure[id].arn }]...)
@@ -124,4 +134,19 @@ output "state_table_name" {
 output "state_table_arn" {
   description = "ARN of the state table (null when create_state_table is false)."
   value       = one(aws_dynamodb_table.state[*].arn)
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard (null when create_dashboard is false)."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
+}
+
+output "status_command" {
+  description = "The command that prints each monitor's last status, last checks, next deadline and open problems, and exits 1 when any needs attention (run it with your AWS credentials, with PYTHONPATH set to this module's dist/lambda.zip). Null when create_state_table is false: the command reads the module's registry from the state table."
+  value       = var.create_state_table ? "python -m sfn_deadline_monitor status --name ${var.name} --region ${local.region}" : null
+}
+
+output "doctor_command" {
+  description = "The command that verifies, with read-only calls, what AWS does not report: key policies, the function's permission to publish, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
+  value       = var.create_state_table ? "python -m sfn_deadline_monitor doctor --name ${var.name} --region ${local.region}" : null
 }

@@ -7,7 +7,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.27"
+      version = ">= 5.76, < 7.0"
     }
   }
 }
@@ -18,7 +18,7 @@ provider "aws" {
 }
 
 locals {
-  jobs = toset(["nightly-etl", "billing", "reports"])
+  jobs = toset(["nightly-etl", "billing", "reports", "exports"])
 }
 
 data "aws_iam_policy_document" "states_assume" {
@@ -36,8 +36,9 @@ resource "aws_iam_role" "jobs" {
   assume_role_policy = data.aws_iam_policy_document.states_assume.json
 }
 
-# A job that fails when started with {"scenario": "fail"} and runs for an hour with
-# {"scenario": "slow"}: moto executes it, so the demo's runs are real.
+# A job that fails when started with {"scenario": "fail"}, runs for an hour with
+# {"scenario": "slow"} and for two seconds with {"scenario": "quick"}: moto executes it,
+# so the demo's runs are real.
 resource "aws_sfn_state_machine" "job" {
   for_each = local.jobs
 
@@ -51,10 +52,12 @@ resource "aws_sfn_state_machine" "job" {
         Choices = [
           { Variable = "$.scenario", StringEquals = "fail", Next = "LoadFailed" },
           { Variable = "$.scenario", StringEquals = "slow", Next = "WaitForUpstream" },
+          { Variable = "$.scenario", StringEquals = "quick", Next = "Transform" },
         ]
         Default = "Load"
       }
       WaitForUpstream = { Type = "Wait", Seconds = 3600, Next = "Load" }
+      Transform       = { Type = "Wait", Seconds = 2, Next = "Load" }
       Load            = { Type = "Pass", End = true }
       LoadFailed      = { Type = "Fail", Error = "Etl.LoadFailed", Cause = "relation orders_staging is locked by another transaction" }
     }
@@ -97,6 +100,14 @@ module "sfn_deadlines" {
       state_machine_arn = aws_sfn_state_machine.job["reports"].arn
       timezone          = "America/New_York"
     }
+    # Due every minute, for the demo to reach its deadline: runs take two seconds, and the
+    # at-risk check warns when today's takes longer than its history says it should.
+    exports = {
+      state_machine_arn   = aws_sfn_state_machine.job["exports"].arn
+      schedule_expression = "cron(* * * * ? *)"
+      lookback_minutes    = 1
+      at_risk_check       = { schedule_expression = "cron(* * * * ? *)" }
+    }
   }
 }
 
@@ -118,4 +129,12 @@ output "schedule_group_name" {
 
 output "failure_event_rule_arns" {
   value = module.sfn_deadlines.failure_event_rule_arns
+}
+
+output "at_risk_group_name" {
+  value = module.sfn_deadlines.at_risk_schedule_group_name
+}
+
+output "audit_group_name" {
+  value = module.sfn_deadlines.audit_schedule_group_name
 }

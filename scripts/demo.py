@@ -1,12 +1,15 @@
-"""`make demo`: the module deployed on emulated AWS, fed a failed, a late and a missing run.
+"""`make demo`: the module deployed on emulated AWS, fed a failed, a late and a missing run,
+a run at risk of missing its deadline, and a schedule someone disabled by hand.
 
-Starts moto on 127.0.0.1, applies demo/ (three state machines, the on-call topic and the
-module watching them), plays three scenarios (a run that fails, a run still going at its
-deadline, a job that never started), hands the failure's event to the check as the
-module's EventBridge rule does, fires each monitor's check the way EventBridge Scheduler
-does (one of them twice, as a retry would), lets on call start the missing job by hand
-and checks it again, and prints the alerts that reached the topic's SQS subscriber. Then
-it destroys everything and stops the server, also on Ctrl-C or failure.
+Starts moto on 127.0.0.1, applies demo/ (four state machines, the on-call topic and the
+module watching them), plays the scenarios (a run that fails, a run still going at its
+deadline, a job that never started, a job whose run takes far longer than its history),
+hands the failure's event to the check as the module's EventBridge rule does, fires each
+monitor's check the way EventBridge Scheduler does (one of them twice, as a retry would),
+lets on call start the missing job by hand and checks it again, fires the at-risk check
+before a deadline, disables a schedule by hand and fires the audit, and prints the alerts
+that reached the topic's SQS subscriber. Then it destroys everything and stops the
+server, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ SCENARIOS = {
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
     "reports": (None, "no run at all: its trigger was switched off"),
 }
-STEPS = 7
+STEPS = 9
+# exports' history: runs of two seconds, at least as many as a pace needs (history.py).
+QUICK_RUNS = 6
 
 
 def step(number: int, text: str) -> None:
@@ -58,11 +63,14 @@ def start_run(sfn: Any, arn: str, monitor: str, scenario: str | None) -> None:
 
 
 def play_scenarios(sfn: Any, arns: dict[str, str]) -> None:
+    print(f"  {'exports':12} {QUICK_RUNS} runs of two seconds each: its history")
+    for n in range(QUICK_RUNS):
+        start_run(sfn, arns["exports"], f"exports-{n}", "quick")
     for monitor, (scenario, story) in SCENARIOS.items():
         print(f"  {monitor:12} {story}")
         if scenario:
             start_run(sfn, arns[monitor], monitor, scenario)
-    time.sleep(1)  # moto runs the executions in the background
+    time.sleep(3)  # moto runs the executions in the background
     for monitor, arn in arns.items():
         for execution in sfn.list_executions(stateMachineArn=arn)["executions"]:
             print(f"  {monitor:12} execution {execution['status']}")
@@ -85,7 +93,8 @@ def send_failure_events(aws: Any, out: dict[str, Any]) -> None:
             )
             payload = rule_input(aws("events"), rule_arn.rsplit("/", 1)[-1], event)
             result = invoke_deployed(aws("lambda"), out["lambda_function_name"], payload)
-            print(f"  {monitor:12} failure event -> {result['status']} at once")
+            for summary in result["monitors"]:
+                print(f"  {summary['monitor']:12} failure event -> {summary['status']} at once")
 
 
 def fire(aws: Any, out: dict[str, Any], monitor: str, deadline: datetime, attempt: int = 1) -> None:
@@ -118,6 +127,39 @@ def recover(aws: Any, out: dict[str, Any]) -> None:
     start_run(aws("stepfunctions"), out["state_machine_arns"]["reports"], "reports", None)
     time.sleep(1)
     fire(aws, out, "reports", datetime.now(UTC).replace(microsecond=0))
+
+
+def at_risk(aws: Any, out: dict[str, Any]) -> None:
+    """exports is due every minute, its window the minute before; its history lies before
+    it. Today's run takes an hour: its at-risk check, due before the deadline, warns."""
+    wait = 61 - datetime.now(UTC).second
+    print(f"  waiting {wait} s for the next minute, so that the history lies before the window")
+    time.sleep(wait)
+    start_run(aws("stepfunctions"), out["state_machine_arns"]["exports"], "exports", "slow")
+    time.sleep(4)
+    event = scheduled_event(
+        aws("scheduler"),
+        out["at_risk_group_name"],
+        "exports",
+        datetime.now(UTC).replace(microsecond=0),
+    )
+    result = invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+    print(f"  {'exports':12} -> {result['status']:9} (prediction: {result['prediction']})")
+
+
+def audit(aws: Any, out: dict[str, Any]) -> None:
+    """Someone disables billing's schedule in the console; the next audit names it."""
+    scheduler, group = aws("scheduler"), out["schedule_group_name"]
+    held = scheduler.get_schedule(GroupName=group, Name="billing")
+    kept = ("ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "Target")
+    scheduler.update_schedule(
+        Name="billing", GroupName=group, State="DISABLED", **{k: held[k] for k in kept}
+    )
+    print(f"  {'billing':12} schedule DISABLED by hand")
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = scheduled_event(scheduler, out["audit_group_name"], "audit", now)
+    result = invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+    print(f"  {'audit':12} -> new problems: {', '.join(result['new']) or 'none'}")
 
 
 def print_alerts(sqs: Any, inbox_url: str) -> int:
@@ -174,7 +216,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 7; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 9; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -201,11 +243,17 @@ def play() -> int:
         step(5, "On call starts reports by hand, as its alert advised; its check runs again")
         recover(aws, out)
 
-        step(6, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
+        step(6, "exports' run takes far longer than its history: its at-risk check warns")
+        at_risk(aws, out)
+
+        step(7, "Someone disables a schedule by hand: the audit, hourly, names the monitor")
+        audit(aws, out)
+
+        step(8, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
     finally:
-        step(7, "Destroying what the demo created and stopping moto")
+        step(9, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

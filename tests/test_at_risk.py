@@ -72,7 +72,7 @@ def test_a_run_that_will_end_after_the_deadline_is_at_risk(
         "slow_run",
         1,
     )
-    assert alert["Subject"].startswith("[AT_RISK] etl: run today expected to end ")
+    assert alert["Subject"].startswith("[AT_RISK] etl: run today to end ")
     assert (
         "its last 20 successful runs took 40m 00s to 44m 00s (90th percentile 44m 00s)"
         in alert["Message"]
@@ -129,7 +129,7 @@ def test_one_warning_per_deadline_then_recovered_when_the_run_made_it(
     job.at_risk_check(deadline - timedelta(minutes=20))
     job.at_risk_check(deadline - timedelta(minutes=20), attempt_number="2")
     (warning,) = account.published()
-    assert warning["Subject"].startswith("[AT_RISK] etl: run today expected to end")
+    assert warning["Subject"].startswith("[AT_RISK] etl: run today to end")
     # The run made it after all: the deadline check follows up with RECOVERED.
     finish(job.arn, "today", deadline - timedelta(minutes=2))
     result = check(event(job.arn, deadline, monitor="etl", timezone="UTC"))

@@ -107,7 +107,8 @@ def test_missing_after_a_normal_history_gives_the_usual_advice_and_the_facts(
     check(deadline_check(sm))
     body = only_alert(account)["Message"]
     assert "Nothing started the state machine in the window. Check what triggers it" in body
-    assert "Last success:  d1 SUCCEEDED, 2026-11-28 03:22:00 UTC to" in body
+    assert "Last run:      d1 SUCCEEDED, 2026-11-28 03:22:00 UTC to" in body
+    assert "Last success:" not in body  # the last run, shown once
     assert "Usual runs:    1 a window" in body
     assert "Usual pace:    40m 00s to 40m 00s over the last 7 successful runs" in body
 

@@ -1,4 +1,4 @@
-"""``python -m sfn_deadline_monitor check ...``: the deadline check from a shell."""
+"""``python -m sfn_deadline_monitor check|status|doctor ...``: the commands (cli.py)."""
 
 import sys
 

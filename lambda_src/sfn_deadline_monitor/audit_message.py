@@ -38,7 +38,7 @@ def audit_alert(module: str, findings: Findings, now: datetime, message_format: 
         "new": [_entry(p) for p in new],
         "recovered": [_entry(p) for p in recovered],
         "still_open": still_open,
-        "audited_at": iso(now),
+        "audited_at": iso(now.replace(microsecond=0)),
     }
     match message_format:
         case "json":

@@ -94,14 +94,12 @@ def _at_risk_summary(prediction: Prediction, zone: tzinfo) -> str:
     def hhmm(moment: datetime | None) -> str:
         return "-" if moment is None else moment.astimezone(zone).strftime("%H:%M")
 
-    deadline = prediction.deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-    if prediction.run is not None and prediction.expected_finish is None:
-        return f"run {prediction.run.name} running longer than usual; deadline {deadline}"
-    if prediction.run is not None:
-        return (
-            f"run {prediction.run.name} expected to end {hhmm(prediction.expected_finish)}, "
-            f"after the {deadline} deadline"
-        )
+    deadline = prediction.deadline.astimezone(zone).strftime("%H:%M %Z")
+    run = prediction.run
+    if run is not None and prediction.expected_finish is None:
+        return f"run {run.name} overdue, deadline {deadline}"
+    if run is not None:
+        return f"run {run.name} to end {hhmm(prediction.expected_finish)}, deadline {deadline}"
     return f"no run started, usually by {hhmm(prediction.usual_latest_start)}; deadline {deadline}"
 
 
@@ -190,6 +188,7 @@ def prediction_entry(prediction: Prediction) -> dict[str, Any]:
         "kind": prediction.kind,
         "deadline": iso(prediction.deadline),
         "run": None if prediction.run is None else prediction.run.name,
+        "overdue": prediction.run is not None and prediction.expected_finish is None,
         "expected_finish": iso(prediction.expected_finish),
         "usual_latest_start": iso(prediction.usual_latest_start),
         "windows_judged": prediction.starts_judged,

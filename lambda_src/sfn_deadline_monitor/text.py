@@ -90,6 +90,11 @@ def _prediction_lines(prediction: dict[str, Any], both: Callable[[datetime], str
     if prediction["expected_finish"]:
         finish = both(datetime.fromisoformat(prediction["expected_finish"]))
         lines.append(f"  Expected end:  {finish} ({prediction['run']}, at the usual pace)")
+    if prediction["overdue"]:
+        lines.append(
+            f"  Expected end:  unknown: {prediction['run']} has run longer than 9 in 10 "
+            "of the recent successful runs"
+        )
     if prediction["usual_latest_start"]:
         latest = both(datetime.fromisoformat(prediction["usual_latest_start"]))
         lines.append(
@@ -109,13 +114,14 @@ def _before_window_lines(before: dict[str, Any], both: Callable[[datetime], str]
             f"({format_duration(entry['duration_seconds'])})"
         )
         lines.append(f"                 {entry['console_url'] or entry['arn']}")
-    running = {entry["arn"] for entry in before["still_running"]}
+    shown = {entry["arn"] for entry in before["still_running"]}
     for label, entry in (
         ("Last run:", before["last_run"]),
         ("Last success:", before["last_success"]),
     ):
-        if entry is not None and entry["arn"] not in running:
+        if entry is not None and entry["arn"] not in shown:
             lines.append(f"  {label:<14} {_run_line(entry, both)}")
+            shown.add(entry["arn"])
     if before["never_ran"]:
         lines.append("  No run at all: Step Functions lists none (it keeps closed runs 90 days).")
     elif before["last_run"] is None and not before["still_running"]:

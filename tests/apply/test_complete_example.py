@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from pytest_terraform import terraform
 
+from sfn_deadline_monitor import cli
+from sfn_deadline_monitor.cli_common import STATE_TABLE_SUFFIX
+from tests import registry_items
 from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
 from tests.iam_actions import unknown_actions, wildcard_grants
 
@@ -214,6 +217,45 @@ def test_state_table_is_on_demand_encrypted_and_recoverable(aws: Any, complete: 
         "Configuration"
     ]["Environment"]["Variables"]
     assert environment["STATE_TABLE_NAME"] == complete["state_table_name"]
+
+
+def test_doctor_and_status_pass_on_the_applied_example(
+    complete: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The commands against what Terraform really applied: the registry it wrote, the key
+    policy built from kms_key_policies, the schedules, rules, alarms and queues. No check
+    has run yet, so no monitor has a status, and nothing needs attention."""
+    name = complete["state_table_name"].removesuffix(STATE_TABLE_SUFFIX)
+    code = cli.main(["doctor", "--name", name, "--region", "us-east-1"])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK, out
+    assert [line for line in out.splitlines() if not line.startswith("PASS")] == [
+        "doctor: data-platform in us-east-1, 4 monitor(s)",
+        "18 checks: 18 passed, 0 failed, 0 warnings",
+    ]
+    assert cli.main(["status", "--name", name, "--region", "us-east-1"]) == cli.EXIT_OK
+    assert "0 of 4 monitor(s) need attention." in capsys.readouterr().out
+
+
+def test_the_tests_registry_items_are_shaped_as_terraform_writes_them(
+    aws: Any, complete: dict
+) -> None:
+    """tests/registry_items.py stands in for registry.tf in the commands' tests."""
+    items = {
+        item["pk"]["S"]: item
+        for item in aws("dynamodb").scan(TableName=complete["state_table_name"])["Items"]
+        if item["pk"]["S"].startswith("registry")
+    }
+    assert sorted(items) == ["registry", "registry#00"]
+    written = json.loads(items["registry"]["manifest"]["S"])
+    assert written.keys() == registry_items.manifest("n", "r", "a").keys()
+    assert written["audit"].keys() == registry_items.manifest("n", "r", "a")["audit"].keys()
+    monitors = json.loads(items["registry#00"]["monitors"]["S"])
+    nightly = registry_items.monitor("arn", start="cron(15 0 * * ? *)", failure_rule="rule")
+    assert monitors["nightly-etl"].keys() == nightly.keys()
+    assert {kind: s.keys() for kind, s in monitors["nightly-etl"]["schedules"].items()} == {
+        kind: s.keys() for kind, s in nightly["schedules"].items()
+    }
 
 
 def test_second_plan_shows_no_changes(complete_example: Any) -> None:

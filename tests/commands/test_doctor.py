@@ -1,0 +1,368 @@
+"""``doctor`` on emulated AWS: every check passes on a healthy deployment, and each check
+fails (or warns) on a deployment broken on purpose for it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from sfn_deadline_monitor import cli
+from tests.commands.conftest import (
+    ALARM,
+    NAME,
+    PREFIX,
+    PUBLISH_STATEMENT,
+    RULE,
+    TABLE,
+    Deployed,
+    client,
+    key_policy,
+    run,
+)
+from tests.conftest import REGION
+from tests.test_cross_account import MEMBER_ROLE
+
+Refuse = Callable[[str, str], None]
+
+
+def lines(output: str, level: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(level)]
+
+
+def test_a_healthy_deployment_passes_every_check(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_OK, out
+    assert lines(out, "FAIL") == lines(out, "WARN") == []
+    assert out.splitlines()[0] == f"doctor: {NAME} in {REGION}, 2 monitor(s)"
+    assert out.splitlines()[-1] == "12 checks: 12 passed, 0 failed, 0 warnings"
+    assert f"PASS  key {deployed.key_arn} (alert_topic): Enabled, its policy holds" in out
+    assert "PASS  2 deadline schedule(s) in group team: present, 2 enabled" in out
+    assert f"PASS  member role {MEMBER_ROLE}: assumed, lists the executions of 1 monitor(s)" in out
+
+
+def test_no_registry_cannot_start(account: object, capsys: pytest.CaptureFixture[str]) -> None:
+    client("dynamodb").create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_ERROR
+    assert f"error: {TABLE} holds no registry" in out
+
+
+def test_no_table_cannot_start(account: object, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_ERROR
+    assert f"error: no table {TABLE} in {REGION}: is --name the module's name input" in out
+
+
+def test_without_a_name_or_table_it_is_a_usage_error(
+    account: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["doctor"]) == cli.EXIT_USAGE
+    assert "give the module's --name" in capsys.readouterr().err
+
+
+def test_a_deleted_function(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("lambda").delete_function(FunctionName=f"{PREFIX}-check")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  function {deployed.function_arn} does not exist: no check runs. "
+        "Fix: run terraform apply, which restores it"
+    ]
+
+
+def test_a_deleted_topic(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("sns").delete_topic(TopicArn=deployed.topic_arn)
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert any(f"alert topic {deployed.topic_arn} does not exist" in f for f in lines(out, "FAIL"))
+
+
+def test_a_role_that_may_not_publish(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a topic policy that grants the role nothing, only the role's policies can."""
+    deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "PublishAlerts"])
+    alarms_only = {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": deployed.topic_arn,
+    }
+    client("sns").set_topic_attributes(
+        TopicArn=deployed.topic_arn,
+        AttributeName="Policy",
+        AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": [alarms_only]}),
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    (fail,) = lines(out, "FAIL")
+    assert (
+        f"sns:Publish on {deployed.topic_arn}: no statement of the role's policies allows it"
+        in fail
+    )
+
+
+def test_a_conditional_grant_cannot_be_judged(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SNS's default topic policy allows under AWS:SourceOwner, a key AWS leaves
+    undocumented: without the role's own grant, the doctor cannot tell."""
+    deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "PublishAlerts"])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_OK
+    (warn,) = lines(out, "WARN")
+    assert warn.endswith(
+        f"sns:Publish on {deployed.topic_arn}: only under a condition do the resource's policy "
+        "(statement __default_statement_ID) allow it. Fix: make sure the condition admits the "
+        "function"
+    )
+
+
+def test_a_role_that_may_not_use_the_topics_key(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "UseKeyAlertTopic"])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    (fail,) = lines(out, "FAIL")
+    assert f"kms:GenerateDataKey on {deployed.key_arn}: no statement of the role's policies" in fail
+
+
+def test_a_deny_in_an_attached_policy_stops_publishing(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iam = client("iam")
+    deny = {"Sid": "NoSns", "Effect": "Deny", "Action": "sns:*", "Resource": "*"}
+    arn = iam.create_policy(
+        PolicyName="no-sns",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [deny]}),
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=f"{PREFIX}-check", PolicyArn=arn)
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert "the role's policies deny it (statement NoSns)" in lines(out, "FAIL")[0]
+
+
+def test_a_permissions_boundary_without_publish(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iam = client("iam")
+    fence = {"Effect": "Allow", "Action": ["kms:*", "sts:AssumeRole"], "Resource": "*"}
+    arn = iam.create_policy(
+        PolicyName="fence",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [fence]}),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName=f"{PREFIX}-check", PermissionsBoundary=arn)
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert "the permissions boundary does not allow it" in lines(out, "FAIL")[0]
+
+
+def test_a_key_policy_without_the_modules_statement(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weaker = {
+        **PUBLISH_STATEMENT,
+        "Condition": {"ArnEquals": PUBLISH_STATEMENT["Condition"]["ArnEquals"]},
+    }
+    client("kms").put_key_policy(
+        KeyId=deployed.key_arn, PolicyName="default", Policy=key_policy(weaker)
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  key {deployed.key_arn} (alert_topic): its policy lacks "
+        "SfnDeadlineFunctionPublishes: "
+        'alerts cannot be published. Fix: merge the module\'s kms_key_policies["alert_topic"] '
+        "output into the key's policy"
+    ]
+
+
+def test_a_disabled_key(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("kms").disable_key(KeyId=deployed.key_arn.rsplit("/", 1)[-1])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert f"FAIL  key {deployed.key_arn} (alert_topic) is Disabled" in out
+
+
+def test_schedules_missing_disabled_elsewhere_or_undeclared(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scheduler = client("scheduler")
+    scheduler.delete_schedule(Name="etl", GroupName=NAME)
+    held = scheduler.get_schedule(Name="member-etl", GroupName=NAME)
+    scheduler.update_schedule(
+        Name="member-etl",
+        GroupName=NAME,
+        ScheduleExpression=held["ScheduleExpression"],
+        FlexibleTimeWindow={"Mode": "OFF"},
+        State="DISABLED",
+        Target={**held["Target"], "Arn": deployed.own_machine},
+    )
+    scheduler.create_schedule(
+        Name="by-hand",
+        GroupName=NAME,
+        ScheduleExpression="rate(1 hour)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": deployed.function_arn, "RoleArn": held["Target"]["RoleArn"]},
+    )
+    scheduler.delete_schedule(Name="audit", GroupName=f"{NAME}-audit")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert [line.split(". Fix: ")[0] for line in lines(out, "FAIL")] == [
+        "FAIL  1 audit schedule(s) of group team-audit missing: their checks never run: audit",
+        "FAIL  1 deadline schedule(s) of group team missing: their checks never run: etl",
+        "FAIL  1 deadline schedule(s) of group team disabled: their checks do not run: member-etl",
+        "FAIL  1 deadline schedule(s) of group team not targeting the function: member-etl",
+    ]
+    assert lines(out, "WARN") == [
+        "WARN  1 deadline schedule(s) of group team not declared by the module: nothing keeps "
+        "them up to date: by-hand. Fix: delete them, or declare them in the module"
+    ]
+
+
+def test_a_deleted_schedule_group(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("scheduler").delete_schedule_group(Name=f"{NAME}-audit")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  schedule group {NAME}-audit does not exist: no audit check runs. "
+        "Fix: run terraform apply, which restores it"
+    ]
+
+
+def test_a_paused_monitor_whose_schedule_runs_warns(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployed.monitors["etl"]["enabled"] = False
+    deployed.write()
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_OK
+    assert lines(out, "WARN")[0].startswith(
+        "WARN  1 deadline schedule(s) of group team enabled though declared paused: etl"
+    )
+
+
+@pytest.mark.parametrize(
+    ("breaking", "problem"),
+    [
+        (lambda e: e.disable_rule(Name=RULE), "disabled"),
+        (lambda e: e.remove_targets(Rule=RULE, Ids=["check"]), "not targeting the function"),
+        (
+            lambda e: (e.remove_targets(Rule=RULE, Ids=["check"]), e.delete_rule(Name=RULE)),
+            "missing",
+        ),
+    ],
+)
+def test_a_broken_failure_rule(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str], breaking: Callable, problem: str
+) -> None:
+    breaking(client("events"))
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  1 failure rule(s) {problem}: their monitors' instant failure alerts are off: "
+        f"{RULE}. Fix: run terraform apply, which restores it"
+    ]
+
+
+def test_a_member_role_of_another_account_than_the_state_machine(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The role is assumed, but Step Functions refuses a read across accounts."""
+    deployed.monitors["member-etl"]["state_machine_arn"] = deployed.own_machine
+    deployed.write()
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    (fail,) = lines(out, "FAIL")
+    assert fail.startswith(
+        f"FAIL  member role {MEMBER_ROLE} cannot list the executions of 1 monitor(s)' state "
+        "machines (member-etl: AccessDeniedException"
+    )
+
+
+def test_a_function_role_that_may_not_assume_the_member_role(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "AssumeMemberRoles"])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  the function's role may not assume {MEMBER_ROLE}: no statement of the role's "
+        "policies allows it. Fix: run terraform apply, which restores it (the AssumeMemberRoles "
+        "statement)"
+    ]
+
+
+def test_a_member_role_the_caller_may_not_assume_warns(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str], refuse: Refuse
+) -> None:
+    """modules/member-role trusts the function's role only: AWS refuses anyone else."""
+    refuse("AssumeRole", "AccessDenied")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_OK
+    assert lines(out, "WARN") == [
+        f"WARN  member role {MEMBER_ROLE}: your credentials could not assume it (AccessDenied: "
+        "refused by the test); modules/member-role trusts only the function's role, so its "
+        "reads are not verified. Fix: run doctor as a principal the role trusts, or see the "
+        "monitors' last checks (status)"
+    ]
+
+
+def test_an_alarm_without_actions(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("cloudwatch").disable_alarm_actions(AlarmNames=[ALARM])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        "FAIL  1 alarm(s) with actions disabled: the monitor's own failures go unheard: "
+        f"{ALARM}. Fix: aws cloudwatch enable-alarm-actions --alarm-names {ALARM}"
+    ]
+
+
+def test_a_deleted_alarm(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("cloudwatch").delete_alarms(AlarmNames=[ALARM])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL")[0].startswith("FAIL  1 alarm(s) missing: the monitor's own")
+
+
+def test_a_failure_queue_that_holds_messages(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = deployed.queues["check_failures"]
+    client("sqs").send_message(QueueUrl=url, MessageBody="{}")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  check_failures queue {PREFIX}-check-failures holds 1 message(s): checks that "
+        "failed inside the function after Lambda's retries. Fix: read them (aws sqs "
+        f"receive-message --queue-url {url}), fix what they name, then delete them"
+    ]
+
+
+def test_a_deleted_queue(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
+    client("sqs").delete_queue(QueueUrl=deployed.queues["undelivered"])
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL")[0].startswith("FAIL  undelivered queue https://")
+
+
+def test_a_check_the_caller_may_not_make_warns(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str], refuse: Refuse
+) -> None:
+    refuse("DescribeAlarms", "AccessDenied")
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_OK
+    assert lines(out, "WARN") == [
+        "WARN  alarms: could not check (AccessDenied: refused by the test). "
+        "Fix: run doctor with read access"
+    ]

@@ -1,0 +1,126 @@
+"""The doctor's reading of IAM statements, pure and table-driven."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sfn_deadline_monitor.policy import decide, holds, matches, statements
+
+ROLE = "arn:aws:iam::123456789012:role/ops/ops-sfn-deadline-check"
+TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts"
+OTHER_TOPIC = "arn:aws:sns:us-east-1:210987654321:alerts"
+
+
+def allow(action: Any = "sns:Publish", resource: Any = TOPIC, **more: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+def deny(action: Any = "sns:Publish", resource: Any = "*", **more: Any) -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": action, "Resource": resource, **more}
+
+
+CONDITION = {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}
+
+
+@pytest.mark.parametrize(
+    ("identity", "boundary", "resource_policy", "allowed"),
+    [
+        ([allow()], None, None, True),
+        ([allow("SNS:*")], None, None, True),  # actions are case-insensitive
+        ([allow("sns:Pub?ish", "arn:aws:sns:*:123456789012:*")], None, None, True),
+        ([allow(resource=TOPIC.upper())], None, None, False),  # ARNs are not
+        ([allow("sns:Subscribe")], None, None, False),
+        ([{"Effect": "Allow", "NotAction": "sns:Subscribe", "Resource": "*"}], None, None, True),
+        ([{"Effect": "Allow", "Action": "sns:*", "NotResource": TOPIC}], None, None, False),
+        ([allow(), deny()], None, None, False),
+        ([allow(), deny(Condition=CONDITION)], None, None, None),
+        ([allow(Condition=CONDITION)], None, None, None),
+        ([allow(Condition=CONDITION), allow()], None, None, True),
+        ([allow()], [allow("*", "*")], None, True),
+        ([allow()], [allow("kms:*", "*")], None, False),
+        ([allow()], [], None, False),  # a boundary that allows nothing
+        # Within one account the topic's policy alone may grant.
+        ([], None, [allow(Principal={"AWS": ROLE})], True),
+        ([], None, [allow(Principal={"AWS": "arn:aws:iam::123456789012:root"})], True),
+        ([], None, [allow(Principal={"Service": "cloudwatch.amazonaws.com"})], False),
+        ([], None, [allow(Principal="*", Condition=CONDITION)], None),
+        ([allow()], None, [deny(Principal="*")], False),
+        ([allow()], None, [deny(Principal={"AWS": "arn:aws:iam::999999999999:root"})], True),
+        ([allow()], None, [deny(NotPrincipal={"AWS": ROLE})], None),
+    ],
+)
+def test_decide(
+    identity: list[dict[str, Any]],
+    boundary: list[dict[str, Any]] | None,
+    resource_policy: list[dict[str, Any]] | None,
+    allowed: bool | None,
+) -> None:
+    decision = decide(
+        ROLE, "sns:Publish", TOPIC, identity, boundary=boundary, resource_policy=resource_policy
+    )
+    assert decision.allowed is allowed, decision.reason
+
+
+def test_another_accounts_topic_needs_its_policy_as_well() -> None:
+    own = [allow(resource=OTHER_TOPIC)]
+    assert decide(ROLE, "sns:Publish", OTHER_TOPIC, own, resource_policy=[]).allowed is False
+    granted = [allow(resource=OTHER_TOPIC, Principal={"AWS": "123456789012"})]
+    assert decide(ROLE, "sns:Publish", OTHER_TOPIC, own, resource_policy=granted).allowed is True
+
+
+def test_without_a_resource_policy_only_the_roles_side_is_judged() -> None:
+    member = "arn:aws:iam::111122223333:role/member"
+    assert decide(ROLE, "sts:AssumeRole", member, [allow("sts:AssumeRole", member)]).allowed
+
+
+def test_reasons_name_the_layer_and_statement() -> None:
+    assert decide(ROLE, "sns:Publish", TOPIC, [allow(), deny(Sid="NoSns")]).reason == (
+        "the role's policies deny it (statement NoSns)"
+    )
+    assert decide(ROLE, "sns:Publish", TOPIC, []).reason == (
+        "no statement of the role's policies allows it"
+    )
+
+
+REQUIRED = {
+    "Sid": "SfnDeadlineFunctionPublishes",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Resource": "*",
+    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+    "Condition": {"ArnEquals": {"aws:PrincipalArn": ROLE}},
+}
+
+
+@pytest.mark.parametrize(
+    ("present", "held"),
+    [
+        (REQUIRED, True),
+        ({**REQUIRED, "Sid": "Mine", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"]}, True),
+        ({**REQUIRED, "Action": "kms:*"}, True),
+        ({**REQUIRED, "Principal": {"AWS": ["123456789012"]}}, True),
+        ({**REQUIRED, "Condition": {"ArnEquals": {"AWS:PrincipalARN": [ROLE]}}}, True),
+        ({**REQUIRED, "Action": ["kms:GenerateDataKey", "kms:Decrypt"]}, False),
+        ({**REQUIRED, "Effect": "Deny"}, False),
+        ({**REQUIRED, "Principal": {"Service": "sns.amazonaws.com"}}, False),
+        ({k: v for k, v in REQUIRED.items() if k != "Condition"}, False),
+    ],
+)
+def test_a_key_policy_holds_a_statement_whatever_its_sid(
+    present: dict[str, Any], held: bool
+) -> None:
+    assert holds([present], REQUIRED) is held
+
+
+def test_statements_of_text_or_decoded_documents() -> None:
+    single = '{"Version": "2012-10-17", "Statement": {"Effect": "Allow"}}'
+    assert statements(single) == [{"Effect": "Allow"}]
+    assert statements({"Statement": [{"Effect": "Deny"}]}) == [{"Effect": "Deny"}]
+
+
+def test_wildcards_match_whole_values() -> None:
+    assert matches("arn:aws:sns:*:alerts", "arn:aws:sns:us-east-1:1:alerts")
+    assert not matches("sns:Publish", "sns:PublishBatch")
+    assert matches("kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext")
