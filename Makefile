@@ -16,14 +16,15 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint checkov upgrade-check tf-config tf-validate tf-test pytest test demo bench load-test
+.PHONY: help venv zip docs lint checkov upgrade-check tf-config tf-validate tf-test pytest test demo emulator bench load-test
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
+	@echo "make emulator  emulated AWS on 127.0.0.1:4566 for your own root module (PORT=...)"
 	@echo "make test   lint, check the committed Lambda zip, run every test"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
-	@echo "make docs   regenerate the READMEs' inputs/outputs tables"
-	@echo "make bench  measure check cost, cold start and Terraform times into benchmarks/"
+	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, timezones.tf, docs/aws-limits.md"
+	@echo "make bench  measure check cost, cold start, Terraform times and AWS limit sizes into benchmarks/"
 	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
 	@echo "make lint   ruff, mypy, terraform fmt and validate, checkov"
 
@@ -43,8 +44,15 @@ venv: $(STAMP)
 zip: $(STAMP)
 	$(PY) dev/build_lambda_zip.py
 
-docs: $(STAMP)
+# Every generated file: README and docs tables, the time zone list, the AWS limits;
+# docs/inputs.md's validation messages from a real plan of tests/validation.tftest.hcl
+# (about a minute) and docs/alerts.md's samples from real checks against moto.
+docs: $(STAMP) tf-config
 	$(PY) dev/tfdocs.py
+	$(PY) -m dev.validation_doc
+	PYTHONPATH=lambda_src $(PY) -m dev.alert_samples
+	$(PY) -m dev.timezones
+	$(PY) -m dev.aws_limits
 
 # Terraform reads the provider from the mirror when TF_PROVIDER_MIRROR is set.
 tf-config:
@@ -77,6 +85,7 @@ checkov: $(CHECKOV_STAMP)
 
 # The root module's tests, then each submodule's own (tests/ beside its .tf files).
 tf-test: tf-config
+	terraform init -backend=false -input=false >/dev/null
 	terraform test -no-color
 	@for dir in $(MODULES); do \
 	  echo "terraform test $$dir"; \
@@ -85,16 +94,24 @@ tf-test: tf-config
 	done
 
 # Unit tests run in-process with moto; tests/apply applies Terraform against a moto
-# server that scripts/moto_server.py runs for the duration of the suite.
+# server that each pytest worker starts (tests/apply/conftest.py). JOBS workers share
+# the test files, each file on one worker (its applies share one emulator).
+JOBS ?= 2
 pytest: $(STAMP) tf-config
-	$(PY) -m scripts.moto_server -- $(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 test: lint tf-test pytest
 
 demo: $(STAMP) tf-config
 	$(PY) -m scripts.demo
 
-# Writes benchmarks/README.md; ARGS="--sizes 1,10 --executions 1,100" narrows the run.
+# Emulated AWS for your own root module: prints the provider block to use (README,
+# "Try it in your own root module"). PORT=4566 by default.
+emulator: $(STAMP)
+	$(PY) -m scripts.emulator $(if $(PORT),--port $(PORT))
+
+# Writes benchmarks/README.md (and nothing else does), which says how long its run took.
+# ARGS="--sizes 1,10 --executions 1,100 --seed-sizes 1" narrows the run.
 bench: $(STAMP) tf-config
 	PYTHONPATH=lambda_src $(PY) -m dev.bench $(ARGS)
 

@@ -8,7 +8,8 @@ shows up here as a delete.
 
     python -m dev.upgrade_check --from v0.1.0 [--example basic] [--allow ADDRESS ...]
 
-exits 1 when the plan deletes a resource that is not allowed with --allow.
+exits 1 when the plan deletes a resource that is not allowed with --allow. A release
+not tagged in this clone is found by the commit RELEASES names for it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from scripts.terraform import terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+# Each release's commit, for clones without its tag: CHANGELOG.md's 0.1.0 is the tree of
+# the last commit whose changelog listed nothing unreleased.
+RELEASES = {"v0.1.0": "4a38be7a55d781c21b0d7e7789510d15ef7d6a92"}
 # Inputs that let every example apply against an empty emulator: ARNs are only text to it.
 EXAMPLE_VARIABLES = {
     "basic": {
@@ -37,9 +41,10 @@ EXAMPLE_VARIABLES = {
 
 
 def export_tree(ref: str, destination: Path) -> Path:
-    """The repository as it was at ``ref`` (a tag, a commit), without its history."""
+    """The repository as it was at ``ref`` (a release, a tag, a commit), without its
+    history."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", RELEASES.get(ref, ref)],
         check=True,
         capture_output=True,
     ).stdout
@@ -61,6 +66,13 @@ def apply_release(tree: Path, example: str, work: Path) -> None:
     env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
     terraform(directory, "init", env=env)
     terraform(directory, "apply", "-auto-approve", _state(work), *_variables(example), env=env)
+
+
+def destroy_release(tree: Path, example: str, work: Path) -> None:
+    """Destroy what ``apply_release`` applied (the state in ``work``)."""
+    directory = tree / "examples" / example
+    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    terraform(directory, "destroy", "-auto-approve", _state(work), *_variables(example), env=env)
 
 
 def planned_deletions(tree: Path, example: str, work: Path) -> list[str]:

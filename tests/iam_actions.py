@@ -27,9 +27,14 @@ def _operations(prefix: str) -> frozenset[str]:
 
 
 # Actions that AWS authorizes only on "*" and that the module may therefore grant so.
-# Every entry needs a comment saying why; none is needed so far: each action the module
-# grants names the resources it acts on.
-ACTIONS_AWS_CANNOT_SCOPE: frozenset[str] = frozenset()
+# Every entry needs a comment saying why.
+ACTIONS_AWS_CANNOT_SCOPE: frozenset[str] = frozenset(
+    {
+        # The audit lists the schedules; ListSchedules has no resource type (docs.aws.
+        # amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html).
+        "scheduler:ListSchedules",
+    }
+)
 
 
 def wildcard_grants(statements: list[dict]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -17,7 +18,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "validation.tftest.hcl"
-WORK = ROOT / ".build" / "mocked-plan"
+# One directory a process: pytest-xdist's workers plan at the same time.
+WORK = ROOT / ".build" / f"mocked-plan-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 # The calls' provider is the root's, which the test file's mock_provider replaces.
 PROVIDER = (
     'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
@@ -69,3 +71,86 @@ def _plan(calls: Iterable[str], mocked: str, work: Path, *flags: str) -> list[di
         assert command[0] != "init" or run.returncode == 0, run.stdout + run.stderr
     assert '"type":"test_run"' in run.stdout.replace(" ", ""), run.stdout + run.stderr
     return list(map(json.loads, run.stdout.splitlines()))
+
+
+def blocks(text: str, keyword: str) -> list[tuple[str, str]]:
+    """``keyword "name" { body }`` blocks at the top of an HCL file: (name, body)."""
+    found = []
+    for match in re.finditer(rf'^{keyword} "([^"]+)" {{\n', text, re.MULTILINE):
+        depth, index = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            index += 1
+        found.append((match[1], text[match.end() : index - 1]))
+    return found
+
+
+def variables_block(body: str) -> str:
+    """The inside of a run's (or the file's) ``variables { ... }`` block."""
+    start = body.index("variables {") + len("variables {")
+    depth, index = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(body[index], 0)
+        index += 1
+    return body[start : index - 1]
+
+
+def top_level_names(assignments: str) -> set[str]:
+    """The names assigned at the outer level of a variables block."""
+    names, depth = set(), 0
+    for line in assignments.splitlines():
+        if depth == 0 and (match := re.match(r"\s*([a-z_]+)\s*=", line)):
+            names.add(match[1])
+        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+    return names
+
+
+def module_calls(text: str) -> dict[str, str]:
+    """One module call per run, with the file's variables unless the run sets them. Each
+    call gets a name of its own (the module's `name` input), which its plan-time errors
+    begin with: a precondition's error does not say which module call it comes from."""
+    defaults = variables_block(text[: text.index('run "')])
+    calls = {}
+    for index, (name, body) in enumerate(blocks(text, "run")):
+        own = variables_block(body)
+        if "name" not in top_level_names(own):
+            own += f'\n  name = "case-{index:03d}"'
+        kept = [
+            block
+            for block in re.split(r"\n(?=  [a-z_]+ +=)", defaults)
+            if (match := re.match(r"\s*([a-z_]+)", block)) and match[1] not in top_level_names(own)
+        ]
+        calls[name] = f'module "{name}" {{\n  source = "../../"\n{chr(10).join(kept)}\n{own}\n}}\n'
+    return calls
+
+
+def validation_failures() -> dict[str, list[str]]:
+    """The error messages of every run, by run.
+
+    Terraform stops at the first stage that fails (inputs, then inputs that refer to other
+    inputs, then preconditions), so the calls are planned again without those that failed
+    until a plan reports nothing new.
+    """
+    text = CASES.read_text()
+    mocked = mocks()
+    pending = module_calls(text)
+    by_run: dict[str, list[str]] = {name: [] for name in pending}
+    while pending:
+        found = False
+        for diagnostic in plan_errors(pending.values(), mocked):
+            where = json.dumps(diagnostic)
+            owner = next(
+                (
+                    n
+                    for index, n in enumerate(by_run)
+                    if f'module \\"{n}\\"' in where
+                    or diagnostic["detail"].startswith(f"case-{index:03d}: ")
+                ),
+                "(unattributed)",
+            )
+            by_run.setdefault(owner, []).append(f"{diagnostic['summary']}: {diagnostic['detail']}")
+            found = found or owner in pending
+        if not found:
+            break
+        pending = {name: call for name, call in pending.items() if not by_run[name]}
+    return by_run

@@ -89,8 +89,9 @@ module "sfn_deadlines" {
 
   monitors = {
     # Tokyo's nightly load: starts 00:00, must have succeeded by 02:00 local time. If it
-    # has not started by 00:15, on call hears of it then, not at 02:00. Its alerts go to
-    # Slack through AWS Chatbot.
+    # has not started by 00:15, on call hears of it then, not at 02:00; at 01:30 the
+    # at-risk check warns when, at the pace of its recent runs, it will end too late. Its
+    # alerts go to Slack through AWS Chatbot.
     nightly-etl = {
       state_machine_arn = var.nightly_etl_state_machine_arn
       timezone          = "Asia/Tokyo"
@@ -99,6 +100,9 @@ module "sfn_deadlines" {
       start_check = {
         schedule_expression = "cron(15 0 * * ? *)"
         lookback_minutes    = 75
+      }
+      at_risk_check = {
+        schedule_expression = "cron(30 1 * * ? *)"
       }
     }
     # Berlin's billing run, weekdays: starts 05:00 through the prod alias, due by 06:30.
@@ -143,6 +147,13 @@ module "sfn_deadlines" {
   lambda_timeout        = 120
   log_retention_in_days = 365
   log_kms_key_arn       = aws_kms_key.monitor.arn
+
+  # The audit of the monitors themselves, every 30 minutes: a check may take 45 minutes
+  # (the Scheduler's retries below are 30) before its monitor counts as quiet.
+  audit = {
+    schedule_expression = "rate(30 minutes)"
+    grace_minutes       = 45
+  }
 
   schedule_retry_policy = {
     maximum_event_age_in_seconds = 1800

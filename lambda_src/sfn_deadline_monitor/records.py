@@ -39,6 +39,11 @@ class MonitorState:
         return (self.since or self.as_of) if same else as_of
 
 
+def monitor_key(monitor: str) -> str:
+    """The key of a monitor's last reported status."""
+    return f"monitor#{monitor}"
+
+
 def checked_key(monitor: str, check: str) -> str:
     """The key of the latest completed check of one kind of a monitor."""
     return f"checked#{monitor}#{check}"

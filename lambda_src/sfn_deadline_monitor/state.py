@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from .records import MonitorState, checked_key, monitor_state
+from .records import MonitorState, checked_key, monitor_key, monitor_state
 from .verdict import Status
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class StateStore:
         """The monitor's last reported status, or None before its first."""
         item = self.dynamodb.get_item(
             TableName=self.table_name,
-            Key={"pk": {"S": f"monitor#{monitor}"}},
+            Key={"pk": {"S": monitor_key(monitor)}},
             ConsistentRead=True,
         ).get("Item")
         if item is None:
@@ -141,7 +141,7 @@ class StateStore:
         self._write_if(
             self.dynamodb.put_item,
             Item={
-                "pk": {"S": f"monitor#{monitor}"},
+                "pk": {"S": monitor_key(monitor)},
                 "status": {"S": status.value},
                 "as_of": {"N": str(_millis(as_of))},
                 "since": {"N": str(_millis(since or as_of))},

@@ -34,6 +34,7 @@ from .records import (
     checked_key,
     get_items,
     last_checked,
+    monitor_key,
     monitor_state,
     open_problems,
 )
@@ -43,11 +44,6 @@ from .verdict import Status
 
 # The statuses that need no one: every other one was alerted and is not resolved yet.
 HEALTHY = frozenset({Status.OK.value, Status.RECOVERED.value})
-
-
-def monitor_key(monitor: str) -> str:
-    """The key of a monitor's last reported status (state.py writes it)."""
-    return f"monitor#{monitor}"
 
 
 @dataclass(frozen=True)

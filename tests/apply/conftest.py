@@ -1,8 +1,10 @@
 """Terraform applied against a moto server on 127.0.0.1.
 
-`make test` starts the server (scripts/moto_server.py) and passes its address in
-MOTO_ENDPOINT. Terraform and boto3 find it through AWS_ENDPOINT_URL, so the module and
-the examples are applied exactly as a user would apply them, with no provider changes.
+Each pytest process (each xdist worker) serves its own emulator (scripts/moto_server.py)
+for as long as it runs, unless MOTO_ENDPOINT names one already (`python -m
+scripts.moto_server -- pytest` does). Terraform and boto3 find it through
+AWS_ENDPOINT_URL, so the module and the examples are applied exactly as a user would
+apply them, with no provider changes.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -19,17 +23,28 @@ import pytest
 
 from scripts.moto_server import aws_environment
 
+ROOT = Path(__file__).resolve().parents[2]
+
 REGION = "us-east-1"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def moto_endpoint() -> Iterator[str]:
     endpoint = os.environ.get("MOTO_ENDPOINT")
+    server = None
     if not endpoint:
-        pytest.fail(
-            "MOTO_ENDPOINT is not set: run the suite with `make test`, which starts a moto "
-            "server, or `python -m scripts.moto_server -- python -m pytest`"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "scripts.moto_server", "--port", "0"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        assert server.stdout is not None
+        ready = server.stdout.readline().split()
+        if ready[:1] != ["ready"]:
+            server.kill()
+            pytest.fail(f"the moto server did not start: {ready}")
+        endpoint = ready[1]
     saved = dict(os.environ)
     os.environ.update(aws_environment(endpoint, REGION))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -37,6 +52,9 @@ def moto_endpoint() -> Iterator[str]:
     yield endpoint
     os.environ.clear()
     os.environ.update(saved)
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

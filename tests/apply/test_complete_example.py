@@ -106,7 +106,7 @@ def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> N
 
 def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict) -> None:
     """Every statement of both roles names its resources: "*" only for actions on the
-    commented allow-list in tests/iam_actions.py (currently none)."""
+    commented allow-list in tests/iam_actions.py (the audit's ListSchedules)."""
     statements = [
         statement
         for role in (complete["lambda_role_arn"], complete["scheduler_role_arn"])
@@ -231,7 +231,7 @@ def test_doctor_and_status_pass_on_the_applied_example(
     assert code == cli.EXIT_OK, out
     assert [line for line in out.splitlines() if not line.startswith("PASS")] == [
         "doctor: data-platform in us-east-1, 4 monitor(s)",
-        "18 checks: 18 passed, 0 failed, 0 warnings",
+        "19 checks: 19 passed, 0 failed, 0 warnings",
     ]
     assert cli.main(["status", "--name", name, "--region", "us-east-1"]) == cli.EXIT_OK
     assert "0 of 4 monitor(s) need attention." in capsys.readouterr().out
@@ -251,7 +251,9 @@ def test_the_tests_registry_items_are_shaped_as_terraform_writes_them(
     assert written.keys() == registry_items.manifest("n", "r", "a").keys()
     assert written["audit"].keys() == registry_items.manifest("n", "r", "a")["audit"].keys()
     monitors = json.loads(items["registry#00"]["monitors"]["S"])
-    nightly = registry_items.monitor("arn", start="cron(15 0 * * ? *)", failure_rule="rule")
+    nightly = registry_items.monitor(
+        "arn", start="cron(15 0 * * ? *)", at_risk="cron(30 1 * * ? *)", failure_rule="rule"
+    )
     assert monitors["nightly-etl"].keys() == nightly.keys()
     assert {kind: s.keys() for kind, s in monitors["nightly-etl"]["schedules"].items()} == {
         kind: s.keys() for kind, s in nightly["schedules"].items()

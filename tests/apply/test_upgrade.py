@@ -1,8 +1,6 @@
-"""The upgrade harness (dev/upgrade_check.py) catches a resource that a new release
-would destroy, and passes once a `moved` block says where it went.
-
-There is no earlier release to upgrade from yet, so the "new release" here is this tree
-with the scheduler's dead-letter queue deliberately renamed.
+"""Upgrades destroy nothing: examples/basic applied with release 0.1.0 (the tree CHANGELOG.md
+calls 0.1.0), then planned with this tree. And the harness catches what it must: a
+renamed resource without a `moved` block is a delete, which the block clears.
 """
 
 from __future__ import annotations
@@ -10,13 +8,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from dev.upgrade_check import ROOT, apply_release, planned_deletions
+from dev.upgrade_check import (
+    ROOT,
+    apply_release,
+    destroy_release,
+    export_tree,
+    planned_deletions,
+)
 
-RENAMED = "module.sfn_deadlines.aws_sqs_queue.scheduler_dead_letter"
+RENAMED = "module.sfn_deadlines.aws_sqs_queue.undelivered"
 MOVED = """
 moved {
-  from = aws_sqs_queue.scheduler_dead_letter
-  to   = aws_sqs_queue.dead_letter
+  from = aws_sqs_queue.undelivered
+  to   = aws_sqs_queue.renamed
 }
 """
 
@@ -35,13 +39,15 @@ def module_copy(destination: Path) -> Path:
     return destination
 
 
-def rename_dead_letter_queue(tree: Path, *, with_moved_block: bool) -> Path:
+def rename_queue(tree: Path, *, with_moved_block: bool) -> Path:
+    """The queue renamed where it is defined and used; moved.tf keeps its earlier moves,
+    which the new block then continues."""
     for path in tree.glob("*.tf"):
+        if path.name == "moved.tf":
+            continue
         text = path.read_text()
-        text = text.replace(
-            '"aws_sqs_queue" "scheduler_dead_letter"', '"aws_sqs_queue" "dead_letter"'
-        )
-        text = text.replace("aws_sqs_queue.scheduler_dead_letter", "aws_sqs_queue.dead_letter")
+        text = text.replace('"aws_sqs_queue" "undelivered"', '"aws_sqs_queue" "renamed"')
+        text = text.replace("aws_sqs_queue.undelivered", "aws_sqs_queue.renamed")
         path.write_text(text)
     if with_moved_block:
         with (tree / "main.tf").open("a") as main:
@@ -49,21 +55,29 @@ def rename_dead_letter_queue(tree: Path, *, with_moved_block: bool) -> Path:
     return tree
 
 
-def test_renamed_resource_is_caught_and_moved_block_clears_it(
+def test_upgrading_from_0_1_0_destroys_nothing(moto_endpoint: str, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    release = export_tree("v0.1.0", tmp_path / "v0.1.0")
+    apply_release(release, "basic", work)
+    try:
+        assert planned_deletions(module_copy(tmp_path / "this"), "basic", work) == []
+    finally:
+        destroy_release(release, "basic", work)
+
+
+def test_a_renamed_resource_is_caught_and_a_moved_block_clears_it(
     moto_endpoint: str, tmp_path: Path
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
     release = module_copy(tmp_path / "release")
     apply_release(release, "basic", work)
-
-    assert planned_deletions(module_copy(tmp_path / "same"), "basic", work) == []
-
-    renamed = rename_dead_letter_queue(module_copy(tmp_path / "renamed"), with_moved_block=False)
-    # The queue's policy names the queue, so it is replaced with it.
-    assert planned_deletions(renamed, "basic", work) == sorted(
-        [RENAMED, "module.sfn_deadlines.aws_sqs_queue_policy.dead_letter[0]"]
-    )
-
-    moved = rename_dead_letter_queue(module_copy(tmp_path / "moved"), with_moved_block=True)
-    assert planned_deletions(moved, "basic", work) == []
+    try:
+        assert planned_deletions(module_copy(tmp_path / "same"), "basic", work) == []
+        renamed = rename_queue(module_copy(tmp_path / "renamed"), with_moved_block=False)
+        assert RENAMED in planned_deletions(renamed, "basic", work)
+        moved = rename_queue(module_copy(tmp_path / "moved"), with_moved_block=True)
+        assert planned_deletions(moved, "basic", work) == []
+    finally:
+        destroy_release(release, "basic", work)

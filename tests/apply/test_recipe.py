@@ -1,0 +1,79 @@
+"""README's Usage, pasted into a root module of one's own and applied as the README's
+"Try it in your own root module" says: with the provider block `make emulator` prints and
+nothing else pointing at the emulator. Then the CLI, run from the module's checkout as a
+consumer runs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.emulator import provider_block
+from scripts.terraform import terraform
+
+ROOT = Path(__file__).resolve().parents[2]
+# Only what any shell has: the recipe's provider block must point Terraform at the
+# emulator by itself.
+AWS_SETTINGS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
+
+
+def usage() -> str:
+    """The first HCL block of README's Usage section, as a reader copies it."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("\n## Usage\n") :]
+    return re.search(r"```hcl\n(.*?)```", section, re.S)[1]  # type: ignore[index]
+
+
+@pytest.fixture
+def own_root(tmp_path: Path, aws: Any, moto_endpoint: str) -> Path:
+    """A root module beside a checkout of this repository, as Usage's source expects, in a
+    clean environment; the state machine it watches exists already."""
+    (tmp_path / "terraform-aws-sfn-deadline-monitor").symlink_to(ROOT)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text(provider_block(moto_endpoint) + "\n" + usage())
+    role = aws("iam").create_role(RoleName="nightly-etl-recipe", AssumeRolePolicyDocument="{}")
+    aws("stepfunctions").create_state_machine(
+        name="nightly-etl",
+        roleArn=role["Role"]["Arn"],
+        definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+    )
+    return root
+
+
+def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: str) -> None:
+    clean = {key: value for key, value in os.environ.items() if key not in AWS_SETTINGS}
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(clean)
+    try:
+        terraform(own_root, "init")
+        terraform(own_root, "apply", "-auto-approve")
+        terraform(own_root, "plan", "-detailed-exitcode")  # raises on any change
+        status = subprocess.run(
+            [sys.executable, "-m", "sfn_deadline_monitor", "status", "--name", "nightly-jobs"],
+            env={
+                **clean,
+                "PYTHONPATH": str(ROOT / "dist" / "lambda.zip"),
+                "AWS_ENDPOINT_URL": moto_endpoint,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_REGION": "us-east-1",
+            },
+            cwd=own_root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert "nightly-etl" in status.stdout
+        terraform(own_root, "destroy", "-auto-approve")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
