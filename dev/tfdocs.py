@@ -1,10 +1,16 @@
-"""Generate the inputs and outputs tables of a module's README from its .tf files.
+"""Generate the inputs and outputs tables of the module's docs from its .tf files.
 
 terraform-docs is not installable everywhere this project is developed, so this writes
 the same kind of tables between the ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``
-markers, and ``--check`` fails when a README has drifted from variables.tf or outputs.tf.
+markers, and ``--check`` fails when a file has drifted from variables.tf or outputs.tf:
 
-    python dev/tfdocs.py                 # rewrite README.md, {modules,examples}/*/README.md
+- README.md: compact tables (name, the description's first sentence, default) and a link
+  to docs/inputs.md;
+- docs/inputs.md: the root module's full tables (name, description, type, default,
+  required); its validation messages are written by dev/validation_doc.py;
+- {modules,examples}/*/README.md: full tables and each validation rule's message.
+
+    python dev/tfdocs.py                 # rewrite them
     python dev/tfdocs.py --check         # exit 1 if any of them is stale
 """
 
@@ -24,12 +30,28 @@ BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 
 
+INPUTS_DOC = ROOT / "docs" / "inputs.md"
+# A sentence ends at . ! or ? before white space or the end, not inside "e.g." or "i.e.".
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.!?](?=\s|$)")
+
+
 def module_dirs() -> list[Path]:
     """The root module, each submodule and each example: all keep their tables in README.md."""
     return [
         ROOT,
         *sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf")),
         *sorted(p.parent for p in (ROOT / "examples").glob("*/main.tf")),
+    ]
+
+
+def targets() -> list[tuple[Path, str]]:
+    """Every file with tables, and the tables it holds: the root README's compact ones,
+    docs/inputs.md's full ones, the submodules' and examples' full ones in their READMEs."""
+    root, *others = module_dirs()
+    return [
+        (root / "README.md", render_compact(root)),
+        (INPUTS_DOC, render(root, validations=False)),
+        *((directory / "README.md", render(directory)) for directory in others),
     ]
 
 
@@ -104,8 +126,43 @@ def _validations(variables: dict[str, dict[str, Any]]) -> list[str]:
     return rows
 
 
-def render(directory: Path) -> str:
-    """The inputs and outputs tables of the module in ``directory``."""
+def first_sentence(text: str) -> str:
+    """The description's first sentence, on one line."""
+    flat = " ".join(text.split())
+    end = _SENTENCE_END.search(flat)
+    return flat if end is None else flat[: end.end()]
+
+
+def render_compact(directory: Path) -> str:
+    """The root README's tables: each input's and output's first sentence, each input's
+    default, and where the rest is."""
+    variables, outputs = _blocks(directory, "variable"), _blocks(directory, "output")
+    lines = [
+        BEGIN,
+        "## Inputs",
+        "",
+        "Each input's full description, type and validation messages: "
+        "[docs/inputs.md](docs/inputs.md).",
+        "",
+        "| Name | Description | Default |",
+        "|------|-------------|---------|",
+    ]
+    for name, body in variables.items():
+        default = _cell(_default(body)) if "default" in body else "required"
+        lines.append(
+            f"| `{name}` | {_cell(first_sentence(_text(body.get('description', ''))))} "
+            f"| {default} |"
+        )
+    lines += ["", "## Outputs", "", "| Name | Description |", "|------|-------------|"]
+    for name, body in outputs.items():
+        lines.append(f"| `{name}` | {_cell(first_sentence(_text(body.get('description', ''))))} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def render(directory: Path, *, validations: bool = True) -> str:
+    """The full inputs and outputs tables of the module in ``directory``, and each
+    validation rule's message unless ``validations`` is False."""
     lines = [BEGIN, "## Inputs", ""]
     variables = _blocks(directory, "variable")
     if variables:
@@ -134,8 +191,8 @@ def render(directory: Path) -> str:
             )
     else:
         lines.append("No outputs.")
-    validations = _validations(variables)
-    if validations:
+    rules = _validations(variables) if validations else []
+    if rules:
         lines += [
             "",
             "## Input validation",
@@ -144,37 +201,37 @@ def render(directory: Path) -> str:
             "",
             "| Input | Message when the value is not accepted |",
             "|-------|------|",
-            *validations,
+            *rules,
         ]
     lines.append(END)
     return "\n".join(lines)
 
 
-def updated_readme(directory: Path) -> tuple[Path, str, str]:
-    """The README's path, its current text, and its text with fresh tables."""
-    readme = directory / "README.md"
-    current = readme.read_text() if readme.exists() else ""
-    if BEGIN not in current or END not in current:
-        raise SystemExit(f"{readme.relative_to(ROOT)} lacks the {BEGIN} ... {END} markers")
-    head, rest = current.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return readme, current, head + render(directory) + tail
+def between(path: Path, begin: str, end: str, block: str) -> tuple[str, str]:
+    """``path``'s text, and its text with ``block`` (markers included) in place of what
+    lies between ``begin`` and ``end``."""
+    current = path.read_text() if path.exists() else ""
+    if begin not in current or end not in current:
+        raise SystemExit(f"{path.relative_to(ROOT)} lacks the {begin} ... {end} markers")
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return current, head + block + tail
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if a README is stale")
+    parser.add_argument("--check", action="store_true", help="fail if a file is stale")
     args = parser.parse_args(argv)
     stale = []
-    for directory in module_dirs():
-        readme, current, fresh = updated_readme(directory)
+    for path, tables in targets():
+        current, fresh = between(path, BEGIN, END, tables)
         if current == fresh:
             continue
         if args.check:
-            stale.append(str(readme.relative_to(ROOT)))
+            stale.append(str(path.relative_to(ROOT)))
         else:
-            readme.write_text(fresh)
-            print(f"updated {readme.relative_to(ROOT)}")
+            path.write_text(fresh)
+            print(f"updated {path.relative_to(ROOT)}")
     if stale:
         print(
             f"stale inputs/outputs tables in {', '.join(stale)}: run `make docs`", file=sys.stderr

@@ -172,11 +172,10 @@ def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
     assert "1 message(s) wait in the check_failures queue" in alert["Message"]
 
 
-def test_the_audit_reads_in_batches_whatever_the_number_of_monitors(
-    account: Account, state_table: Any
-) -> None:
-    """250 monitors: a BatchGetItem per 100 records, whatever the number of monitors."""
-    module = Module(account, state_table, {f"m{n:03d}": EVERY_MINUTE for n in range(250)})
+def test_the_audit_of_1000_monitors_costs_29_calls(account: Account, state_table: Any) -> None:
+    """Every monitor quiet, so the audit reads and writes all it can: 29 calls on AWS,
+    whose ListSchedules pages hold 100 schedules (moto's hold fewer: counted apart)."""
+    module = Module(account, state_table, {f"m{n:04d}": EVERY_MINUTE for n in range(1000)})
     calls: dict[str, int] = {}
 
     def count(event_name: str, **_: Any) -> None:
@@ -185,14 +184,21 @@ def test_the_audit_reads_in_batches_whatever_the_number_of_monitors(
 
     for service in ("scheduler", "dynamodb", "sqs", "sns"):
         aws.client(service).meta.events.register("before-call.*.*", count)  # type: ignore[call-overload]
-    result = module.audit()
-    assert result["open_problems"] == 250
-    # The registry (its manifest, then its 3 chunks), 250 records in 3, the open problems.
-    assert calls["BatchGetItem"] == 1 + 1 + 3 + 1
-    assert calls["GetQueueAttributes"] == 2
-    assert calls["Publish"] == 1
+    assert module.audit()["open_problems"] == 1000
+    pages = calls.pop("ListSchedules")
+    assert pages == -(-1000 // len(module.scheduler.list_schedules(GroupName=GROUP)["Schedules"]))
+    # The registry (its manifest, then its 10 chunks), 1,000 records in 10, the open
+    # problems; the claim and the open problems written, the claim completed.
+    assert calls == {
+        "BatchGetItem": 1 + 1 + 10 + 1,
+        "GetQueueAttributes": 2,
+        "Publish": 1,
+        "PutItem": 2,
+        "UpdateItem": 1,
+    }
+    assert sum(calls.values()) + 1000 // 100 == 29
     (alert,) = module.alerts()
-    assert alert["Subject"].startswith("[ERROR] ops audit: 250 monitor(s) stopped checking: m000")
+    assert alert["Subject"].startswith("[ERROR] ops audit: 1000 monitor(s) stopped checking: m0000")
 
 
 def test_without_a_registry_the_audit_fails_for_lambda_to_retry(

@@ -6,17 +6,17 @@ Every run of that file becomes a call of the module in one generated root module
 once with a mocked provider (one plan, not one per rule: each plan costs about a second).
 The failures are read from `terraform test -json` and matched to their module call, and
 each must say what MESSAGES expects for its run; a run without an expected message fails
-the test, so a new rule cannot go unchecked.
+the test, so a new rule cannot go unchecked. The same messages, rendered, are
+docs/inputs.md's validation section (dev/validation_doc.py).
 """
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
-from tests.mocked_plan import CASES, mocks, plan_errors
+from dev.tfdocs import INPUTS_DOC, between
+from dev.validation_doc import BEGIN, END, render
+from tests.mocked_plan import CASES, blocks, validation_failures
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
 # and what to do).
@@ -108,88 +108,11 @@ MESSAGES = {
 }
 
 
-def blocks(text: str, keyword: str) -> list[tuple[str, str]]:
-    """``keyword "name" { body }`` blocks at the top of an HCL file: (name, body)."""
-    found = []
-    for match in re.finditer(rf'^{keyword} "([^"]+)" {{\n', text, re.MULTILINE):
-        depth, index = 1, match.end()
-        while depth:
-            depth += {"{": 1, "}": -1}.get(text[index], 0)
-            index += 1
-        found.append((match[1], text[match.end() : index - 1]))
-    return found
-
-
-def variables_block(body: str) -> str:
-    """The inside of a run's (or the file's) ``variables { ... }`` block."""
-    start = body.index("variables {") + len("variables {")
-    depth, index = 1, start
-    while depth:
-        depth += {"{": 1, "}": -1}.get(body[index], 0)
-        index += 1
-    return body[start : index - 1]
-
-
-def top_level_names(assignments: str) -> set[str]:
-    """The names assigned at the outer level of a variables block."""
-    names, depth = set(), 0
-    for line in assignments.splitlines():
-        if depth == 0 and (match := re.match(r"\s*([a-z_]+)\s*=", line)):
-            names.add(match[1])
-        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
-    return names
-
-
-def module_calls(text: str) -> dict[str, str]:
-    """One module call per run, with the file's variables unless the run sets them. Each
-    call gets a name of its own (the module's `name` input), which its plan-time errors
-    begin with: a precondition's error does not say which module call it comes from."""
-    defaults = variables_block(text[: text.index('run "')])
-    calls = {}
-    for index, (name, body) in enumerate(blocks(text, "run")):
-        own = variables_block(body)
-        if "name" not in top_level_names(own):
-            own += f'\n  name = "case-{index:03d}"'
-        kept = [
-            block
-            for block in re.split(r"\n(?=  [a-z_]+ +=)", defaults)
-            if (match := re.match(r"\s*([a-z_]+)", block)) and match[1] not in top_level_names(own)
-        ]
-        calls[name] = f'module "{name}" {{\n  source = "../../"\n{chr(10).join(kept)}\n{own}\n}}\n'
-    return calls
-
-
 @pytest.fixture(scope="module")
 def failures() -> dict[str, list[str]]:
-    """The error messages of every run, by run.
-
-    Terraform stops at the first stage that fails (inputs, then inputs that refer to other
-    inputs, then preconditions), so the calls are planned again without those that failed
-    until a plan reports nothing new.
-    """
-    text = CASES.read_text()
-    mocked = mocks()
-    pending = module_calls(text)
-    by_run: dict[str, list[str]] = {name: [] for name in pending}
-    while pending:
-        found = False
-        for diagnostic in plan_errors(pending.values(), mocked):
-            where = json.dumps(diagnostic)
-            owner = next(
-                (
-                    n
-                    for index, n in enumerate(by_run)
-                    if f'module \\"{n}\\"' in where
-                    or diagnostic["detail"].startswith(f"case-{index:03d}: ")
-                ),
-                "(unattributed)",
-            )
-            by_run.setdefault(owner, []).append(f"{diagnostic['summary']}: {diagnostic['detail']}")
-            found = found or owner in pending
-        if not found:
-            break
-        pending = {name: call for name, call in pending.items() if not by_run[name]}
-    return by_run
+    """The error messages of every run, by run (one plan per stage, shared by every test
+    of this file)."""
+    return validation_failures()
 
 
 def test_every_rule_has_its_message_pinned() -> None:
@@ -209,3 +132,9 @@ def test_the_rule_says_what_is_wrong_and_what_to_do(
 def test_what_the_scheduler_accepts_plans_without_a_word(failures: dict[str, list[str]]) -> None:
     assert failures["what_the_scheduler_accepts_is_accepted"] == []
     assert failures.get("(unattributed)", []) == []
+
+
+def test_the_docs_list_the_messages_terraform_really_gives(failures: dict[str, list[str]]) -> None:
+    """docs/inputs.md's validation section is this plan's messages, rendered."""
+    current, fresh = between(INPUTS_DOC, BEGIN, END, render(failures))
+    assert current == fresh, "docs/inputs.md lists other messages: run `make docs`"

@@ -1,6 +1,6 @@
 # Every input rule rejects bad input at plan time (expect_failures), with a mocked AWS
 # provider. tests/test_validation_messages.py runs these same cases again without
-# expect_failures and checks each message; README.md ("Input validation") lists them.
+# expect_failures and checks each message; docs/inputs.md ("Input validation") lists them.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
