@@ -16,10 +16,10 @@ moved {
 
 moved {
   from = aws_scheduler_schedule.deadline
-  to   = module.deadline_schedules.aws_scheduler_schedule.this
+  to   = module.schedules["deadline"].aws_scheduler_schedule.this
 }
 
 moved {
   from = aws_scheduler_schedule.start
-  to   = module.start_schedules.aws_scheduler_schedule.this
+  to   = module.schedules["start"].aws_scheduler_schedule.this
 }

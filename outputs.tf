@@ -35,7 +35,7 @@ output "schedule_group_arn" {
 
 output "schedule_arns" {
   description = "ARN of each monitor's deadline schedule, keyed by monitor."
-  value       = { for key, schedule in module.deadline_schedules.schedules : key => schedule.arn }
+  value       = { for key, schedule in module.schedules["deadline"].schedules : key => schedule.arn }
 }
 
 output "sns_topic_arn" {
@@ -75,7 +75,7 @@ output "alarm_sns_topic_arn" {
 
 output "start_schedule_arns" {
   description = "ARN of each monitor's early start-check schedule, keyed by monitor (monitors with start_check only)."
-  value       = { for key, schedule in module.start_schedules.schedules : key => schedule.arn }
+  value       = { for key, schedule in module.schedules["start"].schedules : key => schedule.arn }
 }
 
 output "start_schedule_group_name" {

@@ -7,13 +7,6 @@
 locals {
   monitors_per_registry_item = 100
 
-  schedule_groups = {
-    deadline = aws_scheduler_schedule_group.this.name
-    start    = one(aws_scheduler_schedule_group.start[*].name)
-    at_risk  = one(aws_scheduler_schedule_group.at_risk[*].name)
-    audit    = one(aws_scheduler_schedule_group.audit[*].name)
-  }
-
   registry_monitors = { for key, m in var.monitors : key => {
     state_machine_arn = m.state_machine_arn
     role_arn          = m.role_arn

@@ -1,12 +1,10 @@
-# The monitors' schedules: a deadline check each, and a start check and an at-risk check
-# for those that ask. Each kind lives in a schedule group of its own, so that a monitor's
-# schedules can share its name, and all are built by modules/schedules.
+# The schedules: a deadline check for each monitor, a start check and an at-risk check for
+# those that ask, and the audit. Each kind lives in a schedule group of its own, so that a
+# monitor's schedules can share its name; one call of modules/schedules builds each kind.
 locals {
-  # The check's input contract (README: "Input contract"). The Scheduler substitutes the
-  # <aws.scheduler.*> attributes at each invocation; jsonencode writes < and > as \u003c
-  # and \u003e, which it would not substitute, so they are restored (no value of the
-  # contract can hold them). Only a cross-account monitor's input names a role.
-  check_inputs = { for id, input in merge(
+  # The check's input contract (docs/input-contract.md), by schedule: "<name> <kind>".
+  # Only a cross-account monitor's input names a role.
+  monitor_inputs = merge(
     { for key, m in var.monitors : "${key} deadline" => {
       monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
     } },
@@ -17,19 +15,56 @@ locals {
     { for key, m in local.at_risk_checks : "${key} at_risk" => {
       monitor = key, check = "at_risk", lookback_minutes = m.lookback_minutes, deadline_expression = m.schedule_expression
     } },
+  )
+  # The Scheduler substitutes the <aws.scheduler.*> attributes at each invocation;
+  # jsonencode writes < and > as \u003c and \u003e, which it would not substitute, so they
+  # are restored (no value of the contract can hold them).
+  check_inputs = { for id, input in merge(
+    { for id, input in local.monitor_inputs : id => merge(
+      {
+        state_machine_arn = var.monitors[input.monitor].state_machine_arn
+        timezone          = var.monitors[input.monitor].timezone
+        message_format    = var.monitors[input.monitor].message_format
+      },
+      var.monitors[input.monitor].role_arn == null ? {} : { role_arn = var.monitors[input.monitor].role_arn },
+      input,
+    ) },
+    var.audit.enabled ? { "audit audit" = { check = "audit" } } : {},
     ) : id => replace(replace(jsonencode(merge(
       {
         version                = 1
-        state_machine_arn      = var.monitors[input.monitor].state_machine_arn
-        timezone               = var.monitors[input.monitor].timezone
-        message_format         = var.monitors[input.monitor].message_format
         scheduled_time         = "<aws.scheduler.scheduled-time>"
         scheduler_execution_id = "<aws.scheduler.execution-id>"
         attempt_number         = "<aws.scheduler.attempt-number>"
       },
-      var.monitors[input.monitor].role_arn == null ? {} : { role_arn = var.monitors[input.monitor].role_arn },
       input,
   )), "\\u003c", "<"), "\\u003e", ">") }
+
+  # Every schedule by kind, then by name; each fires in its monitor's time zone.
+  schedules = {
+    deadline = { for key, m in var.monitors : key => {
+      description = coalesce(m.description, "Deadline check of ${m.state_machine_arn}"), enabled = m.enabled
+      expression  = m.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+    } }
+    start = { for key, m in local.start_checks : key => {
+      description = "Start check of ${m.state_machine_arn}: a run must have started by now", enabled = m.enabled
+      expression  = m.start_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+    } }
+    at_risk = { for key, m in local.at_risk_checks : key => {
+      description = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?", enabled = m.enabled
+      expression  = m.at_risk_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+    } }
+    audit = var.audit.enabled ? { audit = {
+      description = "Audit of the ${var.name} deadline monitors: reports a monitor that stopped checking", enabled = true
+      expression  = var.audit.schedule_expression, timezone = "UTC", start_date = null, end_date = null
+    } } : {}
+  }
+  schedule_groups = {
+    deadline = aws_scheduler_schedule_group.this.name
+    start    = one(aws_scheduler_schedule_group.start[*].name)
+    at_risk  = one(aws_scheduler_schedule_group.at_risk[*].name)
+    audit    = one(aws_scheduler_schedule_group.audit[*].name)
+  }
 
   schedule_target = {
     function_arn    = aws_lambda_function.this.arn
@@ -65,45 +100,11 @@ resource "aws_scheduler_schedule_group" "this" {
   }
 }
 
-module "deadline_schedules" {
-  source = "./modules/schedules"
-
-  group_name  = aws_scheduler_schedule_group.this.name
-  kms_key_arn = var.schedule_kms_key_arn
-  target      = local.schedule_target
-  schedules = { for key, m in var.monitors : key => {
-    description         = coalesce(m.description, "Deadline check of ${m.state_machine_arn}")
-    enabled             = m.enabled
-    schedule_expression = m.schedule_expression
-    timezone            = m.timezone
-    start_date          = m.start_date
-    end_date            = m.end_date
-    input               = local.check_inputs["${key} deadline"]
-  } }
-}
-
 resource "aws_scheduler_schedule_group" "start" {
   count = length(local.start_checks) > 0 ? 1 : 0
 
   name = "${var.name}-start"
   tags = var.tags
-}
-
-module "start_schedules" {
-  source = "./modules/schedules"
-
-  group_name  = one(aws_scheduler_schedule_group.start[*].name)
-  kms_key_arn = var.schedule_kms_key_arn
-  target      = local.schedule_target
-  schedules = { for key, m in local.start_checks : key => {
-    description         = "Start check of ${m.state_machine_arn}: a run must have started by now"
-    enabled             = m.enabled
-    schedule_expression = m.start_check.schedule_expression
-    timezone            = m.timezone
-    start_date          = m.start_date
-    end_date            = m.end_date
-    input               = local.check_inputs["${key} start"]
-  } }
 }
 
 resource "aws_scheduler_schedule_group" "at_risk" {
@@ -113,19 +114,27 @@ resource "aws_scheduler_schedule_group" "at_risk" {
   tags = var.tags
 }
 
-module "at_risk_schedules" {
-  source = "./modules/schedules"
+resource "aws_scheduler_schedule_group" "audit" {
+  count = var.audit.enabled ? 1 : 0
 
-  group_name  = one(aws_scheduler_schedule_group.at_risk[*].name)
+  name = "${var.name}-audit"
+  tags = var.tags
+}
+
+module "schedules" {
+  source   = "./modules/schedules"
+  for_each = toset(keys(local.schedules))
+
+  group_name  = local.schedule_groups[each.key]
   kms_key_arn = var.schedule_kms_key_arn
   target      = local.schedule_target
-  schedules = { for key, m in local.at_risk_checks : key => {
-    description         = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?"
-    enabled             = m.enabled
-    schedule_expression = m.at_risk_check.schedule_expression
-    timezone            = m.timezone
-    start_date          = m.start_date
-    end_date            = m.end_date
-    input               = local.check_inputs["${key} at_risk"]
+  schedules = { for name, s in local.schedules[each.key] : name => {
+    description         = s.description
+    enabled             = s.enabled
+    schedule_expression = s.expression
+    timezone            = s.timezone
+    start_date          = s.start_date
+    end_date            = s.end_date
+    input               = local.check_inputs["${name} ${each.key}"]
   } }
 }

@@ -10,8 +10,9 @@ beyond botocore's retries, or its twin still in flight) is run again after Lambd
 asynchronous retry delays (1 then 2 minutes by default); one that fails every time would
 wait in the check-failures queue. Then it verifies that every check reached the verdict
 its scenario calls for, none was lost, none was handled twice, and every alert due was
-published exactly once. Bounded: a fixed number of
-checks, loopback only, a time limit.
+published exactly once. Bounded: a fixed number of checks, loopback only, a time limit.
+The throttling and Lambda's way of running the checks are emulated in
+dev/load_emulation.py.
 
     PYTHONPATH=lambda_src python -m dev.load_test [--checks 1000] [--workers 50]
         [--bucket 200] [--refill 5] [--retry-delays 60,120]
@@ -21,28 +22,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import heapq
 import io
 import json
 import os
 import sys
-import threading
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
-from moto.core.exceptions import JsonRESTError
-from moto.stepfunctions.responses import StepFunctionResponse
 
+from dev.load_emulation import TokenBucket, invoke_as_lambda
 from scripts.moto_server import emulated_aws
 from sfn_deadline_monitor import aws, delivery, handler
 
 REGION = "us-east-1"
-TIME_LIMIT_SECONDS = 900
 SCENARIOS = ("OK", "FAILED", "LATE", "MISSING")
 DEFINITION = json.dumps(
     {
@@ -62,48 +58,6 @@ DEFINITION = json.dumps(
         },
     }
 )
-
-
-@dataclass
-class TokenBucket:
-    """ListExecutions' throttling as Step Functions applies it: a call takes a token, the
-    bucket refills at a steady rate, and a call that finds it empty is throttled."""
-
-    size: int
-    refill_per_second: float
-    tokens: float = 0.0
-    updated: float = field(default_factory=time.monotonic)
-    throttled: int = 0
-    calls: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self.tokens = float(self.size)
-
-    def take(self) -> bool:
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(
-                self.size, self.tokens + (now - self.updated) * self.refill_per_second
-            )
-            self.updated = now
-            self.calls += 1
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return True
-            self.throttled += 1
-            return False
-
-    def install(self) -> None:
-        original = StepFunctionResponse.list_executions
-        bucket = self
-
-        def list_executions(response: StepFunctionResponse) -> Any:
-            if not bucket.take():
-                raise JsonRESTError("ThrottlingException", "Rate exceeded")
-            return original(response)
-
-        StepFunctionResponse.list_executions = list_executions  # type: ignore[method-assign]
 
 
 @dataclass
@@ -207,7 +161,9 @@ def _run(
     events |= {f"{name} again": events[name] for name in list(events)[::10]}
     started = time.monotonic()
     with contextlib.redirect_stdout(io.StringIO()):
-        results, lost, retries = _invoke_as_lambda(events, workers, retry_delays)
+        results, lost, retries = invoke_as_lambda(
+            handler.lambda_handler, events, workers, retry_delays
+        )
     wall = time.monotonic() - started
 
     # Of a check delivered twice, either delivery may be the one that is handled.
@@ -244,43 +200,6 @@ def _run(
         throttled_calls=bucket.throttled,
         list_calls=bucket.calls,
     )
-
-
-def _invoke_as_lambda(
-    events: dict[str, dict[str, Any]], workers: int, retry_delays: tuple[float, ...]
-) -> tuple[dict[str, dict[str, Any]], list[str], int]:
-    """Run every event's check as Lambda runs asynchronous invocations: ``workers`` at
-    once, and a check that fails run again after each of ``retry_delays``.
-
-    Returns the checks' results, the checks that failed every time, and the retries."""
-    results: dict[str, dict[str, Any]] = {}
-    lost: list[str] = []
-    retries = 0
-    due = [(0.0, name, 0) for name in events]  # (when, monitor, attempts so far)
-    heapq.heapify(due)
-    running: dict[Future[dict[str, Any]], tuple[str, int]] = {}
-    limit = time.monotonic() + TIME_LIMIT_SECONDS
-    started = time.monotonic()
-    with ThreadPoolExecutor(workers) as pool:
-        while (due or running) and time.monotonic() < limit:
-            while due and due[0][0] <= time.monotonic() - started and len(running) < workers:
-                _, name, attempts = heapq.heappop(due)
-                running[pool.submit(handler.lambda_handler, events[name])] = (name, attempts)
-            pause = min(1.0, max(0.01, due[0][0] - (time.monotonic() - started))) if due else 1.0
-            done, _ = wait(list(running), timeout=pause, return_when=FIRST_COMPLETED)
-            for future in done:
-                name, attempts = running.pop(future)
-                try:
-                    results[name] = future.result()
-                except Exception:  # Lambda retries an invocation that raised, as here
-                    if attempts < len(retry_delays):
-                        retries += 1
-                        when = time.monotonic() - started + retry_delays[attempts]
-                        heapq.heappush(due, (when, name, attempts + 1))
-                    else:
-                        lost.append(name)
-    lost += [name for _, name, _ in due] + [name for name, _ in running.values()]
-    return results, lost, retries
 
 
 def _drain(sqs: Any, queue_url: str) -> list[dict[str, Any]]:

@@ -32,10 +32,19 @@ REGION = "us-east-1"
 # the last commit whose changelog listed nothing unreleased.
 RELEASES = {"v0.1.0": "4a38be7a55d781c21b0d7e7789510d15ef7d6a92"}
 # Inputs that let every example apply against an empty emulator: ARNs are only text to it.
+STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:"
 EXAMPLE_VARIABLES = {
     "basic": {
-        "state_machine_arn": "arn:aws:states:us-east-1:123456789012:stateMachine:nightly-etl",
+        "state_machine_arn": f"{STATE_MACHINE}nightly-etl",
         "sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:on-call",
+    },
+    # Start checks, which basic has none of: an earlier tree's start schedules must move.
+    "complete": {
+        "nightly_etl_state_machine_arn": f"{STATE_MACHINE}nightly-etl",
+        "billing_state_machine_arn": f"{STATE_MACHINE}billing:prod",
+        "hourly_export_state_machine_arn": f"{STATE_MACHINE}hourly-export",
+        "legacy_report_state_machine_arn": f"{STATE_MACHINE}legacy-report",
+        "alert_email": "oncall@example.com",
     },
 }
 

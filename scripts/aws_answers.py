@@ -87,7 +87,7 @@ def _start_execution(self: StepFunctionResponse) -> ActionResult:
         self._get_param("name"),
         self._get_param("input", if_none="{}"),
     )
-    execution.started_through = through
+    execution.started_through = through  # type: ignore[attr-defined]  # the emulator's own field
     return ActionResult(
         {"executionArn": execution.execution_arn, "startDate": execution.start_date}
     )

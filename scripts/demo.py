@@ -231,7 +231,7 @@ def play() -> int:
         )
 
         def aws(service: str) -> Any:
-            return boto3.client(service, region_name=REGION)
+            return boto3.client(service, region_name=REGION)  # type: ignore[call-overload]
 
         step(3, "Playing one night's scenarios; the failure reaches the check at once")
         play_scenarios(aws("stepfunctions"), out["state_machine_arns"])

@@ -24,12 +24,15 @@ import tempfile
 import uuid
 import zipfile
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from moto.events.models import EventPattern
 from moto.events.utils import EventTemplateParser
 
 from dev.build_lambda_zip import ZIP_PATH
+
+if TYPE_CHECKING:
+    from moto.events.utils import EventMessageType
 
 
 def scheduled_event(
@@ -47,7 +50,8 @@ def scheduled_event(
         "<aws.scheduler.attempt-number>": str(attempt),
     }.items():
         template = template.replace(placeholder, value)
-    return json.loads(template)
+    payload: dict[str, Any] = json.loads(template)
+    return payload
 
 
 def status_change_event(
@@ -101,7 +105,7 @@ def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, 
     deployed rule instead.
     """
     pattern = events.describe_rule(Name=rule_name)["EventPattern"]
-    if not EventPattern.load(pattern).matches_event(event):
+    if not EventPattern.load(pattern).matches_event(cast("EventMessageType", event)):
         msg = f"rule {rule_name} does not match the event"
         raise RuntimeError(msg)
     (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
@@ -109,7 +113,7 @@ def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, 
     return EventTemplateParser.parse(
         input_template=transformer["InputTemplate"],
         input_paths_map=transformer.get("InputPathsMap", {}),
-        event={**event, "ingestion-time": event["time"]},
+        event=cast("EventMessageType", {**event, "ingestion-time": event["time"]}),
     )
 
 
@@ -123,7 +127,7 @@ _CLOCK = (
 
 def invoke_deployed(
     lambda_client: Any, function_name: str, event: dict[str, Any], at: datetime | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Run the deployed function's handler on ``event`` and return what it returned.
 
     moto's Code.Location names an S3 host it does not serve, so the code comes from the
@@ -163,7 +167,8 @@ def invoke_deployed(
     if run.returncode != 0:
         msg = f"{function_name} failed:\n{run.stderr}"
         raise RuntimeError(msg)
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return result
 
 
 def invoke_deployed_async(

@@ -2,7 +2,9 @@
 the planned resources.
 
 A `terraform test` run costs about a second of plan each; one generated root module with
-a module call per case plans them all in one run.
+a module call per case plans them all in one run. validation_failures() does so for every
+run of tests/validation.tftest.hcl: tests/test_validation_messages.py checks the messages,
+dev/validation_doc.py writes them into docs/inputs.md.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def validation_failures() -> dict[str, list[str]]:
                     n
                     for index, n in enumerate(by_run)
                     if f'module \\"{n}\\"' in where
-                    or diagnostic["detail"].startswith(f"case-{index:03d}: ")
+                    or str(diagnostic["detail"]).startswith(f"case-{index:03d}: ")
                 ),
                 "(unattributed)",
             )

@@ -91,7 +91,7 @@ run "one_schedule_per_monitor_one_function" {
   command = apply
 
   assert {
-    condition     = toset(keys(module.deadline_schedules.schedules)) == toset(["nightly-etl", "billing"])
+    condition     = toset(keys(module.schedules["deadline"].schedules)) == toset(["nightly-etl", "billing"])
     error_message = "There must be exactly one schedule per monitor, keyed by monitor name."
   }
 
@@ -105,22 +105,22 @@ run "daily_job_defaults" {
   command = apply
 
   assert {
-    condition     = module.deadline_schedules.schedules["nightly-etl"].schedule_expression == "cron(0 2 * * ? *)"
+    condition     = module.schedules["deadline"].schedules["nightly-etl"].schedule_expression == "cron(0 2 * * ? *)"
     error_message = "The default deadline is 02:00 every day."
   }
 
   assert {
-    condition     = module.deadline_schedules.schedules["nightly-etl"].schedule_expression_timezone == "UTC"
+    condition     = module.schedules["deadline"].schedules["nightly-etl"].schedule_expression_timezone == "UTC"
     error_message = "The default time zone is UTC."
   }
 
   assert {
-    condition     = jsondecode(module.deadline_schedules.schedules["nightly-etl"].target[0].input).lookback_minutes == 180
+    condition     = jsondecode(module.schedules["deadline"].schedules["nightly-etl"].target[0].input).lookback_minutes == 180
     error_message = "The default look-back of 3 hours covers a run that starts at 00:00 for a 02:00 deadline."
   }
 
   assert {
-    condition     = module.deadline_schedules.schedules["nightly-etl"].state == "ENABLED"
+    condition     = module.schedules["deadline"].schedules["nightly-etl"].state == "ENABLED"
     error_message = "Monitors are enabled by default."
   }
 
@@ -147,12 +147,12 @@ run "schedules_fire_on_time_with_the_contract" {
   command = apply
 
   assert {
-    condition     = alltrue([for s in module.deadline_schedules.schedules : s.flexible_time_window[0].mode == "OFF"])
+    condition     = alltrue([for s in module.schedules["deadline"].schedules : s.flexible_time_window[0].mode == "OFF"])
     error_message = "A deadline check must fire exactly on time: flexible time window OFF."
   }
 
   assert {
-    condition = jsondecode(module.deadline_schedules.schedules["billing"].target[0].input) == {
+    condition = jsondecode(module.schedules["deadline"].schedules["billing"].target[0].input) == {
       version                = 1
       monitor                = "billing"
       state_machine_arn      = "arn:aws:states:us-east-1:000000000000:stateMachine:billing:prod"
@@ -169,27 +169,27 @@ run "schedules_fire_on_time_with_the_contract" {
   }
 
   assert {
-    condition     = strcontains(module.deadline_schedules.schedules["billing"].target[0].input, "\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"")
+    condition     = strcontains(module.schedules["deadline"].schedules["billing"].target[0].input, "\"scheduled_time\":\"<aws.scheduler.scheduled-time>\"")
     error_message = "The context attributes must appear literally (not as \\u003c...\\u003e) for the Scheduler to substitute them."
   }
 
   assert {
-    condition     = module.deadline_schedules.schedules["billing"].state == "DISABLED"
+    condition     = module.schedules["deadline"].schedules["billing"].state == "DISABLED"
     error_message = "enabled = false pauses the monitor."
   }
 
   assert {
-    condition     = module.deadline_schedules.schedules["billing"].start_date == "2035-01-01T00:00:00Z"
+    condition     = module.schedules["deadline"].schedules["billing"].start_date == "2035-01-01T00:00:00Z"
     error_message = "start_date reaches the schedule."
   }
 
   assert {
-    condition     = alltrue([for s in module.deadline_schedules.schedules : s.group_name == "ops"])
+    condition     = alltrue([for s in module.schedules["deadline"].schedules : s.group_name == "ops"])
     error_message = "Every schedule lives in the module's own schedule group."
   }
 
   assert {
-    condition     = alltrue([for s in module.deadline_schedules.schedules : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
+    condition     = alltrue([for s in module.schedules["deadline"].schedules : s.target[0].retry_policy[0].maximum_retry_attempts == 10])
     error_message = "Undelivered checks are retried before they go to the undelivered queue."
   }
 }
@@ -604,22 +604,22 @@ run "early_start_check" {
   }
 
   assert {
-    condition     = keys(module.start_schedules.schedules) == ["nightly-etl"]
+    condition     = keys(module.schedules["start"].schedules) == ["nightly-etl"]
     error_message = "Only monitors with start_check get a start schedule."
   }
 
   assert {
-    condition     = module.start_schedules.schedules["nightly-etl"].group_name == "ops-start" && module.start_schedules.schedules["nightly-etl"].name == "nightly-etl"
+    condition     = module.schedules["start"].schedules["nightly-etl"].group_name == "ops-start" && module.schedules["start"].schedules["nightly-etl"].name == "nightly-etl"
     error_message = "Start checks live in their own group, under the monitor's name."
   }
 
   assert {
-    condition     = module.start_schedules.schedules["nightly-etl"].schedule_expression == "cron(15 0 * * ? *)" && module.start_schedules.schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo" && module.start_schedules.schedules["nightly-etl"].flexible_time_window[0].mode == "OFF"
+    condition     = module.schedules["start"].schedules["nightly-etl"].schedule_expression == "cron(15 0 * * ? *)" && module.schedules["start"].schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo" && module.schedules["start"].schedules["nightly-etl"].flexible_time_window[0].mode == "OFF"
     error_message = "The start check fires on time, in the monitor's time zone."
   }
 
   assert {
-    condition = jsondecode(module.start_schedules.schedules["nightly-etl"].target[0].input) == {
+    condition = jsondecode(module.schedules["start"].schedules["nightly-etl"].target[0].input) == {
       version                = 1
       check                  = "start"
       monitor                = "nightly-etl"
@@ -664,17 +664,17 @@ run "at_risk_check" {
   }
 
   assert {
-    condition     = keys(module.at_risk_schedules.schedules) == ["nightly-etl"] && module.at_risk_schedules.schedules["nightly-etl"].group_name == "ops-at-risk"
+    condition     = keys(module.schedules["at_risk"].schedules) == ["nightly-etl"] && module.schedules["at_risk"].schedules["nightly-etl"].group_name == "ops-at-risk"
     error_message = "Only monitors with at_risk_check get an at-risk schedule, in a group of their own under the monitor's name."
   }
 
   assert {
-    condition     = module.at_risk_schedules.schedules["nightly-etl"].schedule_expression == "cron(30 5 * * ? *)" && module.at_risk_schedules.schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo"
+    condition     = module.schedules["at_risk"].schedules["nightly-etl"].schedule_expression == "cron(30 5 * * ? *)" && module.schedules["at_risk"].schedules["nightly-etl"].schedule_expression_timezone == "Asia/Tokyo"
     error_message = "The at-risk check fires at its own time, in the monitor's time zone."
   }
 
   assert {
-    condition = jsondecode(module.at_risk_schedules.schedules["nightly-etl"].target[0].input) == {
+    condition = jsondecode(module.schedules["at_risk"].schedules["nightly-etl"].target[0].input) == {
       version                = 1
       check                  = "at_risk"
       monitor                = "nightly-etl"
@@ -704,12 +704,12 @@ run "audit_and_registry" {
   }
 
   assert {
-    condition     = module.audit_schedule.schedules["audit"].group_name == "ops-audit" && module.audit_schedule.schedules["audit"].schedule_expression == "rate(1 hour)" && module.audit_schedule.schedules["audit"].state == "ENABLED"
+    condition     = module.schedules["audit"].schedules["audit"].group_name == "ops-audit" && module.schedules["audit"].schedules["audit"].schedule_expression == "rate(1 hour)" && module.schedules["audit"].schedules["audit"].state == "ENABLED"
     error_message = "The audit runs hourly by default, in a group of its own."
   }
 
   assert {
-    condition = jsondecode(module.audit_schedule.schedules["audit"].target[0].input) == {
+    condition = jsondecode(module.schedules["audit"].schedules["audit"].target[0].input) == {
       version                = 1
       check                  = "audit"
       scheduled_time         = "<aws.scheduler.scheduled-time>"
@@ -811,7 +811,7 @@ run "state_table_can_be_switched_off" {
   }
 
   assert {
-    condition     = length(aws_dynamodb_table_item.manifest) == 0 && length(aws_dynamodb_table_item.registry) == 0 && length(aws_scheduler_schedule_group.audit) == 0 && length(module.audit_schedule.schedules) == 0
+    condition     = length(aws_dynamodb_table_item.manifest) == 0 && length(aws_dynamodb_table_item.registry) == 0 && length(aws_scheduler_schedule_group.audit) == 0 && length(module.schedules["audit"].schedules) == 0
     error_message = "Without the table there is no registry and no audit."
   }
 
@@ -846,7 +846,7 @@ run "cross_account_monitor" {
   }
 
   assert {
-    condition     = jsondecode(module.deadline_schedules.schedules["member-etl"].target[0].input).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read" && !contains(keys(jsondecode(module.deadline_schedules.schedules["nightly-etl"].target[0].input)), "role_arn")
+    condition     = jsondecode(module.schedules["deadline"].schedules["member-etl"].target[0].input).role_arn == "arn:aws:iam::111122223333:role/ops-sfn-deadline-read" && !contains(keys(jsondecode(module.schedules["deadline"].schedules["nightly-etl"].target[0].input)), "role_arn")
     error_message = "Only a cross-account monitor's check names the role to assume."
   }
 

@@ -83,7 +83,7 @@ run "sixty_monitors_by_exact_arns" {
   }
 
   assert {
-    condition     = length(module.start_schedules.schedules) == 60 && length(module.deadline_schedules.schedules) == 60
+    condition     = length(module.schedules["start"].schedules) == 60 && length(module.schedules["deadline"].schedules) == 60
     error_message = "Each monitor has its deadline and start schedules."
   }
 }

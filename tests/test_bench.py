@@ -1,4 +1,4 @@
-"""`make bench`'s measuring parts, and the README's ties to the page it writes."""
+"""`make bench`'s measuring parts, and the docs' ties to the page it writes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 from moto import mock_aws
 
-from dev import bench
+from dev.bench import check_cost, month, terraform_times
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,18 +19,24 @@ def _anchor(heading: str) -> str:
     return text.replace(" ", "-")
 
 
-def test_readme_links_only_to_sections_the_benchmark_page_has() -> None:
-    readme = (ROOT / "README.md").read_text()
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_docs_link_only_to_sections_the_benchmark_page_has() -> None:
     page = (ROOT / "benchmarks" / "README.md").read_text()
     anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", page, flags=re.MULTILINE)}
-    linked = set(re.findall(r"benchmarks/README\.md#([\w-]+)", readme))
-    assert linked, "README links to no section of benchmarks/README.md"
+    linked = {
+        anchor
+        for doc in DOCS
+        for anchor in re.findall(r"benchmarks/README\.md#([\w-]+)", doc.read_text())
+    }
+    assert linked, "no page links to a section of benchmarks/README.md"
     assert linked <= anchors, sorted(linked - anchors)
 
 
-def test_readme_month_is_the_benchmarks_month() -> None:
-    readme = " ".join((ROOT / "README.md").read_text().split())
-    assert f"a daily monitor makes {bench.CHECKS_A_MONTH} checks" in readme
+def test_costs_month_is_the_benchmarks_month() -> None:
+    costs = " ".join((ROOT / "docs" / "costs.md").read_text().split())
+    assert f"a daily monitor makes {month.CHECKS_A_MONTH} checks" in costs
 
 
 def test_benchmark_page_is_written_by_the_benchmark() -> None:
@@ -43,7 +49,7 @@ def test_benchmark_page_is_written_by_the_benchmark() -> None:
 def test_calls_are_counted_by_service_and_operation() -> None:
     with mock_aws():
         sns = boto3.client("sns", region_name="us-east-1")
-        with bench.counted_calls() as calls:
+        with check_cost.counted_calls() as calls:
             sns.create_topic(Name="t")
             sns.list_topics()
             sns.list_topics()
@@ -61,7 +67,7 @@ def test_provider_waits_are_the_time_nothing_else_went_on() -> None:
         # The emulator answers twice while only the queue is being created.
         "requests": [(10.0, 11.0), (20.0, 20.5)],
     }
-    timeline = bench.apply_timeline(apply)
+    timeline = terraform_times.apply_timeline(apply)
     assert timeline["emulator_busy_s"] == 1.5
     # 5 to 10, 11 to 20 and 20.5 to 30 for the queue, 30 to 55 for its policy.
     assert timeline["waiting_s"] == 48.5

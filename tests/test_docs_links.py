@@ -1,5 +1,6 @@
-"""Every relative link in docs/ leads somewhere: the file exists, and the section it names
-is a heading (or an explicit anchor) of that file, as GitHub renders them."""
+"""Every relative link in the project's pages (README, docs/, the examples' and modules'
+READMEs) leads somewhere: the file exists, and the section it names is a heading (or an
+explicit anchor) of that file, as GitHub renders them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = sorted((ROOT / "docs").glob("*.md"))
+DOCS = sorted(
+    page
+    for pattern in ("*.md", "docs/*.md", "benchmarks/*.md", "examples/*/*.md", "modules/*/*.md")
+    for page in ROOT.glob(pattern)
+)
 # [text](target): not images, not inside inline code.
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
@@ -35,7 +40,7 @@ def links(page: Path) -> list[str]:
     return [target for target in _LINK.findall(text) if "://" not in target]
 
 
-@pytest.mark.parametrize("page", DOCS, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", DOCS, ids=lambda page: str(page.relative_to(ROOT)))
 def test_every_relative_link_resolves(page: Path) -> None:
     broken = []
     for target in links(page):

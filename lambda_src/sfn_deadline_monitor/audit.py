@@ -6,7 +6,7 @@ BatchGetItem for the registry (its manifest, then its chunks of 100 monitors);
 ceil(N / 100) ListSchedules per schedule group; ceil(N / 100) BatchGetItem for the checks'
 records and 1 for the open problems; 2 GetQueueAttributes; the claim (1 PutItem, 1
 UpdateItem) and 1 PutItem for the open problems; 1 Publish when something changed. At
-1,000 monitors: 29 calls (tests/test_audit.py counts them; `make bench` times the audit).
+1,000 monitors: 29 calls (tests/test_audit.py counts them).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``python -m sfn_deadline_monitor <command>``: the parser and the dispatch, one file per
 command (cli_check, status, doctor), so each command reads on its own.
 
-    check   judge one state machine's runs before a deadline (README: "Command-line check")
+    check   judge one state machine's runs before a deadline (docs/commands.md)
     status  every monitor of a deployed module: last status, checks, next deadline, problems
     doctor  verify what the emulator cannot enforce and AWS does not report
 """

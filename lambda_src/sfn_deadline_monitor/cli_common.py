@@ -20,7 +20,7 @@ from .registry import Registry, RegistryError, load
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-# Exit statuses, the same for every command (README: "Command-line check").
+# Exit statuses, the same for every command (docs/commands.md).
 EXIT_OK = 0
 EXIT_NOT_OK = 1  # check: FAILED, LATE or MISSING; status: needs attention; doctor: a FAIL
 EXIT_USAGE = 2  # bad arguments (argparse uses 2 as well)

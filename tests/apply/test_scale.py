@@ -11,7 +11,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from dev.aws_limits import LIMITS, measure
+from dev.aws_limits import LIMITS
+from dev.deployed_sizes import measure
 from scripts.moto_server import emulated_aws
 from scripts.terraform import terraform
 
