@@ -35,8 +35,8 @@ def audit_alert(module: str, findings: Findings, now: datetime, message_format: 
         "module": module,
         "subject": subject,
         "advice": _ADVICE if new else None,
-        "new": [_entry(p) for p in new],
-        "recovered": [_entry(p) for p in recovered],
+        "new": [p.as_json() for p in new],
+        "recovered": [p.as_json() for p in recovered],
         "still_open": still_open,
         "audited_at": iso(now.replace(microsecond=0)),
     }
@@ -60,15 +60,6 @@ def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) ->
     if queues:
         parts.append("failure queues hold messages" if new else "failure queues are empty")
     return "; ".join(parts)
-
-
-def _entry(problem: OpenProblem) -> dict[str, Any]:
-    return {
-        "monitor": problem.monitor,
-        "kind": problem.kind,
-        "text": problem.text,
-        "since": iso(problem.since),
-    }
 
 
 def _lines(entries: list[dict[str, Any]]) -> list[str]:

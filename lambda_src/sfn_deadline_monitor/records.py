@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .formatting import iso
 from .verdict import Status
 
 if TYPE_CHECKING:
@@ -118,6 +119,16 @@ class OpenProblem:
     def key(self) -> str:
         return f"{self.monitor or '-'}#{self.kind}"
 
+    def as_json(self) -> dict[str, Any]:
+        """The problem as the state table keeps it and the audit alert and `status --json`
+        show it: one shape, so that what is stored reads back as what was shown."""
+        return {
+            "monitor": self.monitor,
+            "kind": self.kind,
+            "text": self.text,
+            "since": iso(self.since),
+        }
+
 
 def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
     """The problems an ``audit`` item holds open, by key."""
@@ -132,10 +143,7 @@ def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
 
 def audit_item(problems: dict[str, OpenProblem], now: datetime) -> dict[str, Any]:
     """The ``audit`` item that holds ``problems`` open."""
-    listed = [
-        {"monitor": p.monitor, "kind": p.kind, "text": p.text, "since": p.since.isoformat()}
-        for _, p in sorted(problems.items())
-    ]
+    listed = [p.as_json() for _, p in sorted(problems.items())]
     return {
         "pk": {"S": AUDIT_KEY},
         "open": {"S": json.dumps(listed)},

@@ -229,15 +229,6 @@ def render_text(report: StatusReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _problem(problem: OpenProblem) -> dict[str, Any]:
-    return {
-        "monitor": problem.monitor,
-        "kind": problem.kind,
-        "text": problem.text,
-        "since": iso(problem.since),
-    }
-
-
 def render_json(report: StatusReport) -> str:
     """The same report for scripts: ISO 8601 times in UTC, null where unknown."""
     return json.dumps(
@@ -258,11 +249,11 @@ def render_json(report: StatusReport) -> str:
                     "next_deadline": iso(m.next_deadline),
                     "next_deadline_note": m.next_note or None,
                     "needs_attention": m.needs_attention,
-                    "problems": [_problem(p) for p in m.problems],
+                    "problems": [p.as_json() for p in m.problems],
                 }
                 for m in report.monitors
             ],
-            "other_problems": [_problem(p) for p in report.other_problems],
+            "other_problems": [p.as_json() for p in report.other_problems],
         },
         indent=2,
     )
