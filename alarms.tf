@@ -8,8 +8,7 @@
 locals {
   metrics_per_alarm = 10
 
-  scheduler_groups   = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
-  failure_rule_names = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
+  scheduler_groups = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
 
   health_alarms = var.create_alarms ? merge(
     {
@@ -41,9 +40,9 @@ locals {
     },
     # EventBridge reports a failure event it could not put in the undelivered queue per
     # rule only (docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
-    { for index in range(ceil(length(local.failure_rule_names) / local.metrics_per_alarm)) : format("lost-failure-events-%02d", index) => {
+    { for index, names in chunklist(local.failure_rule_names, local.metrics_per_alarm) : format("lost-failure-events-%02d", index) => {
       description = "EventBridge could not send failure events of its rules to the undelivered queue (its key policy or the queue is wrong): those instant alerts are lost; the deadline checks still report the runs."
-      metrics = [for name in slice(local.failure_rule_names, index * local.metrics_per_alarm, min(length(local.failure_rule_names), (index + 1) * local.metrics_per_alarm)) : {
+      metrics = [for name in names : {
         namespace = "AWS/Events", name = "InvocationsFailedToBeSentToDlq", stat = "Sum", dimensions = { RuleName = name }
       }]
     } },

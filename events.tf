@@ -16,17 +16,13 @@ locals {
   monitors_per_failure_rule = var.monitors_per_failure_rule
 
   # A paused monitor hears nothing, as its schedules fire nothing.
-  failure_event_monitors = sort([for key, m in var.monitors : key if m.instant_failure_alerts && m.enabled])
-  failure_rule_monitors = {
-    for index in range(ceil(length(local.failure_event_monitors) / local.monitors_per_failure_rule)) : format("%02d", index) => slice(
-      local.failure_event_monitors,
-      index * local.monitors_per_failure_rule,
-      min(length(local.failure_event_monitors), (index + 1) * local.monitors_per_failure_rule),
-    )
-  }
+  failure_event_monitors  = sort([for key, m in var.monitors : key if m.instant_failure_alerts && m.enabled])
+  failure_rule_monitors   = { for index, keys in chunklist(local.failure_event_monitors, local.monitors_per_failure_rule) : format("%02d", index) => keys }
+  failure_rule_by_monitor = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => id }]...)
   # Every rule's name starts with the prefix, which the invoke permission and the
   # undelivered queue's policy match.
   failure_rule_prefix  = "${var.name}-sfn-failed-"
+  failure_rule_names   = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
   failure_rule_pattern = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.failure_rule_prefix}*"
 
   failure_event_patterns = { for id, keys in local.failure_rule_monitors : id => jsonencode({

@@ -19,11 +19,7 @@ locals {
   own_reads = { for key, m in var.monitors : key => m if m.role_arn == null }
   # Exact grants, 20 monitors a policy, keyed by position in the sorted monitor names.
   read_policy_monitors = var.read_scope != null ? {} : {
-    for index in range(ceil(length(var.monitors) / local.monitors_per_read_policy)) : format("%02d", index) => slice(
-      sort(keys(var.monitors)),
-      index * local.monitors_per_read_policy,
-      min(length(var.monitors), (index + 1) * local.monitors_per_read_policy),
-    )
+    for index, keys in chunklist(sort(keys(var.monitors)), local.monitors_per_read_policy) : format("%02d", index) => keys
   }
   # With a read scope, one grant per name prefix instead, in the inline policy.
   scoped_state_machine_arns = var.read_scope == null ? [] : [

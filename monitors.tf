@@ -24,6 +24,8 @@ locals {
 
   start_checks   = { for key, m in var.monitors : key => m if m.start_check != null }
   at_risk_checks = { for key, m in var.monitors : key => m if m.at_risk_check != null }
+  # A start check looks back as far as its monitor unless it says otherwise.
+  start_check_lookbacks = { for key, m in local.start_checks : key => coalesce(m.start_check.lookback_minutes, m.lookback_minutes) }
 
   # Every schedule expression a monitor sets, with the look-back that goes with it.
   schedule_expressions = merge(
@@ -32,7 +34,7 @@ locals {
     } },
     { for key, m in local.start_checks : "${key} start" => {
       monitor  = key, field = "start_check.schedule_expression", text = m.start_check.schedule_expression,
-      lookback = coalesce(m.start_check.lookback_minutes, m.lookback_minutes)
+      lookback = local.start_check_lookbacks[key]
     } },
     { for key, m in local.at_risk_checks : "${key} at_risk" => {
       monitor = key, field = "at_risk_check.schedule_expression", text = m.at_risk_check.schedule_expression, lookback = m.lookback_minutes
@@ -139,9 +141,9 @@ locals {
     try(timecmp(m.start_date, timeadd(plantimestamp(), "-5m")) >= 0, true) ? [] : ["start_date ${m.start_date} has passed, and the Scheduler refuses a start date more than 5 minutes in the past: remove it (the schedule then fires from now on)"],
     try(timecmp(m.end_date, plantimestamp()) > 0, true) ? [] : ["end_date ${m.end_date} has passed: the schedule would never fire again; remove the monitor or the end date"],
     try(timecmp(m.end_date, m.start_date) > 0, true) ? [] : ["end_date must be after start_date"],
-    flatten([for id, problems in local.expression_problems : problems if local.schedule_expressions[id].monitor == key]),
-    flatten([for id, problems in local.early_check_order_problems : problems if local.schedule_expressions[id].monitor == key]),
-    m.at_risk_check == null || !startswith(m.schedule_expression, "rate(") ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
+    flatten([for kind in ["deadline", "start", "at_risk"] : lookup(local.expression_problems, "${key} ${kind}", [])]),
+    flatten([for kind in ["start", "at_risk"] : lookup(local.early_check_order_problems, "${key} ${kind}", [])]),
+    m.at_risk_check == null || local.parsed_expressions["${key} deadline"].rate == null ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
   ) }
 
   # What is wrong with each monitor's ARNs; checked at plan when the ARNs are known then

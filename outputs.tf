@@ -80,22 +80,22 @@ output "start_schedule_arns" {
 
 output "start_schedule_group_name" {
   description = "Name of the schedule group that holds the start-check schedules (null when no monitor has one)."
-  value       = one(aws_scheduler_schedule_group.start[*].name)
+  value       = local.schedule_groups.start
 }
 
 output "at_risk_schedule_group_name" {
   description = "Name of the schedule group that holds the at-risk schedules (null when no monitor has one)."
-  value       = one(aws_scheduler_schedule_group.at_risk[*].name)
+  value       = local.schedule_groups.at_risk
 }
 
 output "audit_schedule_group_name" {
   description = "Name of the schedule group that holds the audit's schedule, named audit (null when the audit is off)."
-  value       = one(aws_scheduler_schedule_group.audit[*].name)
+  value       = local.schedule_groups.audit
 }
 
 output "failure_event_rule_arns" {
   description = "ARN of the EventBridge rule that forwards each monitor's failures for instant alerts, keyed by monitor (20 monitors share a rule)."
-  value       = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => aws_cloudwatch_event_rule.failure[id].arn }]...)
+  value       = { for key, id in local.failure_rule_by_monitor : key => aws_cloudwatch_event_rule.failure[id].arn }
 }
 
 output "read_policy_arns" {
@@ -118,8 +118,8 @@ output "monitor_settings" {
     enabled                = m.enabled
     start_date             = m.start_date
     end_date               = m.end_date
-    start_check            = m.start_check == null ? null : { schedule_expression = m.start_check.schedule_expression, lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes) }
-    instant_failure_alerts = m.instant_failure_alerts && m.enabled
+    start_check            = m.start_check == null ? null : { schedule_expression = m.start_check.schedule_expression, lookback_minutes = local.start_check_lookbacks[key] }
+    instant_failure_alerts = contains(local.failure_event_monitors, key)
     message_format         = m.message_format
     notify_on_success      = m.notify_on_success
     role_arn               = m.role_arn

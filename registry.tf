@@ -13,20 +13,15 @@ locals {
     timezone          = m.timezone
     lookback_minutes  = m.lookback_minutes
     enabled           = m.enabled
-    # Each kind's schedule is named after the monitor, in that kind's group.
-    schedules = merge(
-      { deadline = { expression = m.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
-      m.start_check == null ? {} : { start = { expression = m.start_check.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
-      m.at_risk_check == null ? {} : { at_risk = { expression = m.at_risk_check.schedule_expression, start_date = m.start_date, end_date = m.end_date } },
-    )
-    failure_rule = one([for id, keys in local.failure_rule_monitors : "${local.failure_rule_prefix}${id}" if contains(keys, key)])
+    # Each kind's schedule is named after the monitor, in that kind's group (the audit's
+    # is the module's, not a monitor's).
+    schedules = { for kind, schedules in local.schedules : kind => {
+      expression = schedules[key].schedule_expression, start_date = schedules[key].start_date, end_date = schedules[key].end_date
+    } if kind != "audit" && contains(keys(schedules), key) }
+    failure_rule = try("${local.failure_rule_prefix}${local.failure_rule_by_monitor[key]}", null)
   } }
   registry_chunks = {
-    for index in range(ceil(length(var.monitors) / local.monitors_per_registry_item)) : format("%02d", index) => slice(
-      sort(keys(var.monitors)),
-      index * local.monitors_per_registry_item,
-      min(length(var.monitors), (index + 1) * local.monitors_per_registry_item),
-    )
+    for index, keys in chunklist(sort(keys(var.monitors)), local.monitors_per_registry_item) : format("%02d", index) => keys
   }
 
   manifest = {
@@ -41,7 +36,7 @@ locals {
       undelivered    = aws_sqs_queue.undelivered.url
       check_failures = aws_sqs_queue.check_failures.url
     }
-    failure_rules = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
+    failure_rules = local.failure_rule_names
     alarms        = [for key in keys(local.health_alarms) : "${var.name}-sfn-deadline-${key}"]
     kms_keys = { for use, key in {
       alert_topic    = var.sns_topic_kms_key_arn

@@ -9,7 +9,7 @@ locals {
       monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
     } },
     { for key, m in local.start_checks : "${key} start" => {
-      monitor = key, check = "start", lookback_minutes = coalesce(m.start_check.lookback_minutes, m.lookback_minutes), schedule_expression = m.start_check.schedule_expression
+      monitor = key, check = "start", lookback_minutes = local.start_check_lookbacks[key], schedule_expression = m.start_check.schedule_expression
     } },
     # The at-risk check judges the deadline's window: it names the deadline's schedule.
     { for key, m in local.at_risk_checks : "${key} at_risk" => {
@@ -43,20 +43,20 @@ locals {
   # Every schedule by kind, then by name; each fires in its monitor's time zone.
   schedules = {
     deadline = { for key, m in var.monitors : key => {
-      description = coalesce(m.description, "Deadline check of ${m.state_machine_arn}"), enabled = m.enabled
-      expression  = m.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+      description         = coalesce(m.description, "Deadline check of ${m.state_machine_arn}"), enabled = m.enabled
+      schedule_expression = m.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
     } }
     start = { for key, m in local.start_checks : key => {
-      description = "Start check of ${m.state_machine_arn}: a run must have started by now", enabled = m.enabled
-      expression  = m.start_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+      description         = "Start check of ${m.state_machine_arn}: a run must have started by now", enabled = m.enabled
+      schedule_expression = m.start_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
     } }
     at_risk = { for key, m in local.at_risk_checks : key => {
-      description = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?", enabled = m.enabled
-      expression  = m.at_risk_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
+      description         = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?", enabled = m.enabled
+      schedule_expression = m.at_risk_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
     } }
     audit = var.audit.enabled ? { audit = {
-      description = "Audit of the ${var.name} deadline monitors: reports a monitor that stopped checking", enabled = true
-      expression  = var.audit.schedule_expression, timezone = "UTC", start_date = null, end_date = null
+      description         = "Audit of the ${var.name} deadline monitors: reports a monitor that stopped checking", enabled = true
+      schedule_expression = var.audit.schedule_expression, timezone = "UTC", start_date = null, end_date = null
     } } : {}
   }
   schedule_groups = {
@@ -123,18 +123,10 @@ resource "aws_scheduler_schedule_group" "audit" {
 
 module "schedules" {
   source   = "./modules/schedules"
-  for_each = toset(keys(local.schedules))
+  for_each = local.schedules
 
   group_name  = local.schedule_groups[each.key]
   kms_key_arn = var.schedule_kms_key_arn
   target      = local.schedule_target
-  schedules = { for name, s in local.schedules[each.key] : name => {
-    description         = s.description
-    enabled             = s.enabled
-    schedule_expression = s.expression
-    timezone            = s.timezone
-    start_date          = s.start_date
-    end_date            = s.end_date
-    input               = local.check_inputs["${name} ${each.key}"]
-  } }
+  schedules   = { for name, s in each.value : name => merge(s, { input = local.check_inputs["${name} ${each.key}"] }) }
 }
