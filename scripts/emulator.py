@@ -10,12 +10,9 @@ applied is gone with it.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
-from types import FrameType
 
-from scripts.moto_server import DEFAULT_HOST, DEFAULT_REGION, start
+from scripts.moto_server import DEFAULT_HOST, DEFAULT_REGION, serve
 
 # The provider's endpoint names for every service the module calls (tests/
 # test_emulator_recipe.py holds this equal to the module's resource types), and sfn for
@@ -72,22 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=4566, help="TCP port on 127.0.0.1")
     parser.add_argument("--region", default=DEFAULT_REGION)
     args = parser.parse_args(argv)
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    server = start(DEFAULT_HOST, args.port)
-    try:
-        host, port = server.get_host_and_port()
-        print(instructions(f"http://{host}:{port}", args.region), flush=True)
-        while not stop.wait(timeout=1):
-            pass
-    finally:
-        server.stop()
-    return 0
+    return serve(DEFAULT_HOST, args.port, lambda endpoint: instructions(endpoint, args.region))
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from moto.core.config import default_user_config
@@ -160,6 +160,26 @@ def run_with_server(command: list[str], host: str) -> int:
         server.stop()
 
 
+def serve(host: str, port: int, announce: Callable[[str], str]) -> int:
+    """Serve moto until SIGTERM or Ctrl-C, printing ``announce(endpoint)`` once it listens."""
+    stop_requested = threading.Event()
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    server = start(host, port)
+    try:
+        bound_host, bound_port = server.get_host_and_port()
+        print(announce(f"http://{bound_host}:{bound_port}"), flush=True)
+        while not stop_requested.wait(timeout=1):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run moto (Step Functions patched) on loopback.")
     parser.add_argument(
@@ -182,23 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if command:
         return run_with_server(command, args.host)
 
-    stop_requested = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop_requested.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-
-    server = start(args.host, args.port)
-    try:
-        host, port = server.get_host_and_port()
-        print(f"ready http://{host}:{port}", flush=True)
-        while not stop_requested.wait(timeout=1):
-            pass
-    finally:
-        server.stop()
-    return 0
+    return serve(args.host, args.port, lambda endpoint: f"ready {endpoint}")
 
 
 if __name__ == "__main__":

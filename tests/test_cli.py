@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sfn_deadline_monitor import cli
+from sfn_deadline_monitor.cli_check import lookback_minutes
 from tests.conftest import Account, at
 from tests.test_handler import attributes, only_alert
 
@@ -144,13 +145,13 @@ def test_a_state_machine_of_another_region_is_read_in_its_region(
     ("text", "minutes"), [("3h", 180), ("90m", 90), ("1d", 1440), ("1h30m", 90), ("45", 45)]
 )
 def test_lookback_durations(text: str, minutes: int) -> None:
-    assert cli.lookback_minutes(text) == minutes
+    assert lookback_minutes(text) == minutes
 
 
 @pytest.mark.parametrize("text", ["", "3 hours", "h", "-5"])
 def test_bad_lookback_is_refused(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="is not a duration"):
-        cli.lookback_minutes(text)
+        lookback_minutes(text)
 
 
 def test_runs_as_python_dash_m_from_the_committed_zip() -> None:

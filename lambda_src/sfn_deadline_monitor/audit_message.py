@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .audit_rules import Findings
+from .chat import chat_description
 from .formatting import iso
 from .message import Alert
 from .records import OpenProblem
@@ -90,7 +91,7 @@ def _chat(facts: dict[str, Any]) -> dict[str, Any]:
         "content": {
             "textType": "client-markdown",
             "title": f":{'warning' if facts['new'] else 'white_check_mark'}: {facts['subject']}",
-            "description": "\n".join(lines)[:3500],
+            "description": chat_description(lines),
             "nextSteps": [facts["advice"]] if facts["advice"] else [],
         },
         "metadata": {"threadId": f"sfn-deadline-monitor/{facts['module']}/audit"},

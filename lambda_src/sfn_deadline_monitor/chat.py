@@ -28,6 +28,14 @@ _CHAT_ICONS = {
 MAX_CHAT_DESCRIPTION_CHARS = 3500
 
 
+def chat_description(lines: list[str]) -> str:
+    """The lines as one chat description, cut to what AWS Chatbot shows whole."""
+    description = "\n".join(lines)
+    if len(description) > MAX_CHAT_DESCRIPTION_CHARS:
+        description = description[: MAX_CHAT_DESCRIPTION_CHARS - 20] + "\n... (truncated)"
+    return description
+
+
 def _prediction_lines(prediction: dict[str, Any], local: Callable[[str | None], str]) -> list[str]:
     """An at-risk check's prediction, in a line or two."""
     lines = []
@@ -92,9 +100,7 @@ def render_chat(context: CheckContext, verdict: Verdict, report: dict[str, Any])
         for entry in report["previous"]["executions"]:
             redriven = f" (redriven {entry['redrive_count']}x)" if entry["redrive_count"] else ""
             lines.append(f"• *{entry['name']}* is now {entry['status']}{redriven}")
-    description = "\n".join(lines)
-    if len(description) > MAX_CHAT_DESCRIPTION_CHARS:
-        description = description[: MAX_CHAT_DESCRIPTION_CHARS - 20] + "\n... (truncated)"
+    description = chat_description(lines)
     related = [context.state_machine_arn] if context.state_machine_arn else []
     related += [entry["arn"] for entry in report["executions"]]
     return {

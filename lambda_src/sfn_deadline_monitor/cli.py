@@ -12,10 +12,9 @@ import argparse
 import sys
 
 from . import cli_check, doctor, status
-from .cli_check import lookback_minutes
 from .cli_common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE, CommandError
 
-__all__ = ["EXIT_ERROR", "EXIT_NOT_OK", "EXIT_OK", "EXIT_USAGE", "lookback_minutes", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_NOT_OK", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .audit import run_audit
 from .contract import AT_RISK, CHECKS, DEADLINE, AuditRequest, CheckRequest, parse_event
 from .delivery import TOPIC_ENV, Delivery, settle
 from .executions import ThrottledError, read_window, report_status_change
@@ -70,6 +69,9 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
     if isinstance(request, FailureEvent):
         return _failure_event(request, topic_arn, now, budget)
     if isinstance(request, AuditRequest):
+        # Imported here: the audit's modules are not on every check's cold start.
+        from .audit import run_audit  # noqa: PLC0415
+
         return run_audit(request, topic_arn, now, budget.lease)
     try:
         scheduled = _scheduled(request, topic_arn, now, budget)

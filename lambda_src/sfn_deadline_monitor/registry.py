@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 MANIFEST_KEY = "registry"
-# The kinds of schedule a monitor may have, each in a schedule group of its own.
-SCHEDULE_KINDS = ("deadline", "start", "at_risk")
 
 
 class RegistryError(RuntimeError):
