@@ -197,7 +197,10 @@ def audit() -> list[Sample]:
         scheduler.create_schedule_group(Name=MODULE)
         queues = {
             use: account.sqs.create_queue(QueueName=f"{MODULE}-sfn-deadline-{suffix}")["QueueUrl"]
-            for use, suffix in (("undelivered", "scheduler-dlq"), ("check_failures", "check-failures"))
+            for use, suffix in (
+                ("undelivered", "scheduler-dlq"),
+                ("check_failures", "check-failures"),
+            )
         }
         registry = manifest(
             MODULE,

@@ -71,23 +71,20 @@ def apply_release(tree: Path, example: str, work: Path) -> None:
 
     Needs AWS_ENDPOINT_URL pointing at an emulator (or an account to spare).
     """
-    directory = tree / "examples" / example
-    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    directory, env = _example(tree, example, work)
     terraform(directory, "init", env=env)
     terraform(directory, "apply", "-auto-approve", _state(work), *_variables(example), env=env)
 
 
 def destroy_release(tree: Path, example: str, work: Path) -> None:
     """Destroy what ``apply_release`` applied (the state in ``work``)."""
-    directory = tree / "examples" / example
-    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    directory, env = _example(tree, example, work)
     terraform(directory, "destroy", "-auto-approve", _state(work), *_variables(example), env=env)
 
 
 def planned_deletions(tree: Path, example: str, work: Path) -> list[str]:
     """Addresses that a plan of ``tree`` on the state in ``work`` would delete or replace."""
-    directory = tree / "examples" / example
-    env = {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
+    directory, env = _example(tree, example, work)
     plan_file = work / f"{tree.name}.tfplan"
     terraform(directory, "init", env=env)
     terraform(directory, "plan", _state(work), f"-out={plan_file}", *_variables(example), env=env)
@@ -97,6 +94,12 @@ def planned_deletions(tree: Path, example: str, work: Path) -> list[str]:
         for change in plan.get("resource_changes", [])
         if "delete" in change["change"]["actions"]
     )
+
+
+def _example(tree: Path, example: str, work: Path) -> tuple[Path, dict[str, str]]:
+    """The example's directory in ``tree``, and the environment that keeps its Terraform
+    data in ``work``."""
+    return tree / "examples" / example, {"TF_DATA_DIR": str(work / f"{tree.name}.terraform")}
 
 
 def _state(work: Path) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scripts.moto_server import DEFAULT_HOST, DEFAULT_REGION, serve
+from scripts.moto_server import DEFAULT_HOST, DEFAULT_REGION, aws_environment, serve
 
 # The provider's endpoint names for every service the module calls (tests/
 # test_emulator_recipe.py holds this equal to the module's resource types), and sfn for
@@ -59,8 +59,9 @@ def instructions(endpoint: str, region: str = DEFAULT_REGION) -> str:
         "# are run by moto, so their executions are real):\n"
         f"{provider_block(endpoint, region)}\n"
         "# For the CLI and boto3 (python -m sfn_deadline_monitor ...):\n"
-        f"export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing "
-        f"AWS_SECRET_ACCESS_KEY=testing AWS_REGION={region}\n"
+        "export "
+        + " ".join(f"{name}={value}" for name, value in aws_environment(endpoint, region).items())
+        + "\n"
     )
 
 

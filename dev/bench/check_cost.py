@@ -96,20 +96,18 @@ def check_cost(sizes: list[int]) -> list[dict[str, Any]]:
         Scenario("1 failed", 1, "FAILED"),
         Scenario("none (missing)", 0),
     ]
-    saved = dict(os.environ)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": REGION,
+    }
     rows = []
-    try:
+    with mock.patch.dict(os.environ, credentials):
+        os.environ.pop("AWS_ENDPOINT_URL", None)
         for scenario in scenarios:
             with mock_aws(), contextlib.redirect_stdout(io.StringIO()):
                 rows.append(_check_cost(scenario))
             print(f"  {scenario.label}: {rows[-1]['calls']}", flush=True)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     return rows
 
 
