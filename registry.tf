@@ -2,8 +2,10 @@
 # the status and doctor commands (lambda_src/sfn_deadline_monitor/registry.py), so that
 # they judge what AWS holds against what Terraform meant. The `registry` item holds the
 # module's resources and the number of monitor chunks; each `registry#NN` item holds up
-# to 100 monitors (about 1 KB each at most, far under DynamoDB's 400 KB item limit:
-# docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+# to 100 monitors: about 610 bytes each with the longest names and ARNs and a deadline
+# schedule (tests/scale.tftest.hcl holds 100 of them under a quarter of DynamoDB's 400 KB
+# item limit), about 100 more for each start or at-risk schedule
+# (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
 locals {
   monitors_per_registry_item = 100
 

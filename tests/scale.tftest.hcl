@@ -158,6 +158,11 @@ run "a_thousand_monitors" {
     condition     = length(aws_cloudwatch_dashboard.this[0].dashboard_body) < 10000 && !strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "pipeline-0999")
     error_message = "The dashboard draws no metric per monitor: its body stays about 5 KB at 1,000 monitors."
   }
+
+  assert {
+    condition     = length(aws_dynamodb_table_item.registry) == 10
+    error_message = "1,000 monitors are registered in 10 state table items of 100 monitors each."
+  }
 }
 
 run "the_longest_names_need_fewer_monitors_a_rule" {
@@ -191,5 +196,12 @@ run "the_longest_names_need_fewer_monitors_a_rule" {
   assert {
     condition     = alltrue([for pattern in local.failure_event_patterns : length(pattern) <= 2048]) && alltrue([for template in local.failure_event_templates : length(template) <= 8192])
     error_message = "With 10 monitors a rule, 80-character names fit the pattern and template limits."
+  }
+
+  # DynamoDB's item size limit, 400 KB with attribute names (docs.aws.amazon.com/
+  # amazondynamodb/latest/developerguide/ServiceQuotas.html); the item's JSON counts more.
+  assert {
+    condition     = length(aws_dynamodb_table_item.registry["00"].item) / 60 * local.monitors_per_registry_item <= 400 * 1024 / 4
+    error_message = "A registry item of 100 monitors with the longest names and ARNs stays under a quarter of DynamoDB's 400 KB item limit."
   }
 }
