@@ -16,13 +16,14 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-validate tf-test pytest test demo emulator bench load-test
+.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-validate tf-test pytest test test-order demo emulator bench load-test
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
 	@echo "make emulator  emulated AWS on 127.0.0.1:4566 for your own root module (PORT=...)"
 	@echo "make test   lint, check the committed Lambda zip, run every test (what CI runs)"
 	@echo "make quick  the edit-test loop: Python checks and every test without an apply"
+	@echo "make test-order  the applied examples' tests in reverse order (make test shuffles them)"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, timezones.tf, docs/aws-limits.md"
 	@echo "make bench  measure check cost, cold start, Terraform times and AWS limit sizes into benchmarks/"
@@ -108,9 +109,15 @@ tf-test: tf-config
 # on 2 cores 4 workers took 10 min 44 s where 2 took 12 min 10 s.
 JOBS ?= 4
 pytest: $(STAMP) tf-config
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile $(ARGS)
 
 test: lint tf-test pytest
+
+# pytest-randomly shuffles every run of the suite (its seed is printed: repeat an order
+# with `make pytest ARGS=--randomly-seed=N`); this runs the tests that share an applied
+# example in reverse order, the other order they must pass in.
+test-order: $(STAMP) tf-config
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -p no:randomly --reverse tests/apply $(ARGS)
 
 # The edit-test loop: the Python checks and every test that needs no terraform apply (the
 # validation messages still plan). CI runs `make test`, which adds checkov, terraform

@@ -172,18 +172,22 @@ def invoke_deployed(
 
 
 def invoke_deployed_async(
-    lambda_client: Any, sqs: Any, function_name: str, event: dict[str, Any]
+    lambda_client: Any,
+    sqs: Any,
+    function_name: str,
+    event: dict[str, Any],
+    at: datetime | None = None,
 ) -> dict[str, Any] | None:
     """Run the deployed function as Lambda runs an asynchronous invocation: a failed one is
     retried as the function's event invoke config says, then Lambda's on-failure record
     (docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html) goes to its
     on-failure destination queue. Returns the function's result, or None when the
-    invocation ended in the queue."""
+    invocation ended in the queue; ``at`` sets the clock as for ``invoke_deployed``."""
     config = lambda_client.get_function_event_invoke_config(FunctionName=function_name)
     attempts = 1 + config["MaximumRetryAttempts"]
     for _ in range(attempts):
         try:
-            return invoke_deployed(lambda_client, function_name, event)
+            return invoke_deployed(lambda_client, function_name, event, at=at)
         except RuntimeError as error:
             failure = str(error)
     function = lambda_client.get_function(FunctionName=function_name)["Configuration"]

@@ -5,6 +5,13 @@ for as long as it runs, unless MOTO_ENDPOINT names one already (`python -m
 scripts.moto_server -- pytest` does). Terraform and boto3 find it through
 AWS_ENDPOINT_URL, so the module and the examples are applied exactly as a user would
 apply them, with no provider changes.
+
+The tests of a file share one apply, yet pass in any order (`make test-order` runs them
+reversed; pytest-randomly shuffles every run): each test reads only the alerts published
+while it ran (its own ``Inbox``), finds the state table as the apply left it and leaves it
+so (``state_table_as_found``), restores what else it changes, and takes its times from
+the runs it started or from ``CLOCKS``, never from the time of day it happens to run at.
+Only the test marked ``destroys`` ends the apply, so it runs after the others.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +35,45 @@ from scripts.moto_server import aws_environment
 ROOT = Path(__file__).resolve().parents[2]
 
 REGION = "us-east-1"
+
+# Fixed clocks for the tests whose outcome depends on when they run. In 2099: after every
+# run a test starts and every schedule change it makes (the audit ignores fire times
+# before a schedule's last change), so no run on the emulator falls in a window they check.
+# CLOCKS spread over a day (11:45 and 13:25 UTC are when CI once failed);
+CLOCKS = [
+    datetime(2099, 1, 5, 0, 0, tzinfo=UTC),
+    datetime(2099, 1, 6, 3, 30, tzinfo=UTC),
+    datetime(2099, 1, 7, 11, 45, tzinfo=UTC),
+    datetime(2099, 1, 8, 13, 25, tzinfo=UTC),
+    datetime(2099, 1, 9, 16, 59, tzinfo=UTC),
+    datetime(2099, 1, 10, 17, 0, tzinfo=UTC),
+    datetime(2099, 1, 11, 21, 40, tzinfo=UTC),
+]
+# DST_CLOCKS, with the zone name that Europe/Berlin's next weekday 06:30 after each has:
+# on both sides of Europe's 2099 changes (summer time from 03-29, winter time from 10-25).
+DST_CLOCKS = [
+    (datetime(2099, 3, 26, 12, 0, tzinfo=UTC), "CET"),
+    (datetime(2099, 3, 27, 12, 0, tzinfo=UTC), "CEST"),
+    (datetime(2099, 10, 22, 12, 0, tzinfo=UTC), "CEST"),
+    (datetime(2099, 10, 24, 12, 0, tzinfo=UTC), "CET"),
+]
+
+
+def clock_id(clock: datetime) -> str:
+    return clock.strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """After any reordering (pytest-randomly, pytest-reverse: both wrap this hook too,
+    and a conftest's wrapper is entered before theirs), a test marked ``destroys`` moves
+    behind the other tests of its file: it ends the apply they share."""
+    yield
+    last = {item.nodeid for item in items if item.get_closest_marker("destroys")}
+    position: dict[str, int] = {}
+    for index, item in enumerate(items):
+        position.setdefault(str(item.path), index)
+    items.sort(key=lambda item: (position[str(item.path)], item.nodeid in last))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -122,6 +170,73 @@ def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
 def as_list(value: str | list[str]) -> list[str]:
     """An IAM Action or Resource, which may be one string or a list, as a list."""
     return [value] if isinstance(value, str) else list(value)
+
+
+class Inbox:
+    """A queue subscribed to a topic for one test: it holds what was published while that
+    test ran, and nothing that an earlier test published or left unread."""
+
+    def __init__(self, aws: Any, topic_arn: str) -> None:
+        self._sqs, self._sns = aws("sqs"), aws("sns")
+        self.url = self._sqs.create_queue(QueueName=f"inbox-{uuid.uuid4().hex[:16]}")["QueueUrl"]
+        queue_arn = self._sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])
+        self._subscription = self._sns.subscribe(
+            TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
+        )["SubscriptionArn"]
+
+    def take(self) -> list[dict[str, Any]]:
+        """Every notification published since the last take, oldest first, each deleted
+        once read. moto hands a notification to the queue within Publish, so an empty
+        receive means none is left: no wait."""
+        taken = []
+        while batch := self._sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+        ).get("Messages", []):
+            for message in batch:
+                taken.append(json.loads(message["Body"]))
+                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+        return sorted(taken, key=lambda notification: notification["Timestamp"])
+
+    def close(self) -> None:
+        self._sns.unsubscribe(SubscriptionArn=self._subscription)
+        self._sqs.delete_queue(QueueUrl=self.url)
+
+
+@pytest.fixture
+def subscribe(aws: Any) -> Iterator[Callable[[str], Inbox]]:
+    """``subscribe(topic_arn)``: an Inbox of that topic, removed after the test."""
+    opened: list[Inbox] = []
+
+    def open_inbox(topic_arn: str) -> Inbox:
+        opened.append(Inbox(aws, topic_arn))
+        return opened[-1]
+
+    yield open_inbox
+    for inbox in opened:
+        inbox.close()
+
+
+def table_items(aws: Any, table: str) -> dict[str, dict[str, Any]]:
+    """Every item of a state table, by its key."""
+    pages = aws("dynamodb").get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
+    return {item["pk"]["S"]: item for page in pages for item in page["Items"]}
+
+
+@pytest.fixture
+def keep_state_table(aws: Any) -> Iterator[Callable[[str], None]]:
+    """``keep_state_table(table)``: after the test, the table holds what it held before
+    (items the test wrote are deleted, those it changed or deleted are put back), so
+    that no test meets another's statuses, claims or open problems."""
+    kept: dict[str, dict[str, dict[str, Any]]] = {}
+    yield lambda table: kept.setdefault(table, table_items(aws, table))
+    dynamodb = aws("dynamodb")
+    for table, before in kept.items():
+        after = table_items(aws, table)
+        for key in after.keys() - before.keys():
+            dynamodb.delete_item(TableName=table, Key={"pk": {"S": key}})
+        for key, item in before.items():
+            if after.get(key) != item:
+                dynamodb.put_item(TableName=table, Item=item)
 
 
 def failed_run(sfn: Any, state_machine_arn: str, name: str) -> dict[str, Any]:

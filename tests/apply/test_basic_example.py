@@ -1,14 +1,15 @@
 """examples/basic applied against moto: what AWS would hold, that a second plan is empty,
 that the deployed function really alerts, and that destroy leaves nothing behind.
 
-The tests share one apply (pytest-terraform, session scope) and run in file order; the
-last one destroys.
+The tests share one apply (pytest-terraform, session scope) and pass in any order (see
+tests/apply/conftest.py); the one marked ``destroys`` runs last.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +26,10 @@ from scripts.fire_check import (
 from sfn_deadline_monitor.fire_times import next_fire
 from sfn_deadline_monitor.schedule_expression import parse
 from tests.apply.conftest import (
+    CLOCKS,
+    Inbox,
     as_list,
+    clock_id,
     failed_run,
     outputs_of,
     role_policies,
@@ -40,6 +44,20 @@ terraform("basic_example", scope="session")
 @pytest.fixture(scope="session")
 def basic(basic_example: Any) -> dict[str, Any]:
     return outputs_of(basic_example)
+
+
+@pytest.fixture
+def inbox(subscribe: Any, basic: dict[str, Any]) -> Inbox:
+    """What the on-call topic receives while the test runs."""
+    return subscribe(basic["topic_arn"])
+
+
+@pytest.fixture(autouse=True)
+def state_table_as_found(
+    request: pytest.FixtureRequest, keep_state_table: Any, basic: dict[str, Any]
+) -> None:
+    if not request.node.get_closest_marker("destroys"):
+        keep_state_table(basic["state_table_name"])
 
 
 def schedule(aws: Any, basic: dict[str, Any]) -> dict[str, Any]:
@@ -188,18 +206,20 @@ def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) 
         FunctionName=function, Environment={"Variables": gone}
     )
     try:
-        deadline = datetime.now(UTC).replace(microsecond=0)
+        deadline = CLOCKS[0]
         event = scheduled_event(
             aws("scheduler"), basic["schedule_group_name"], "nightly-etl", deadline
         )
-        assert invoke_deployed_async(aws("lambda"), aws("sqs"), function, event) is None
+        assert (
+            invoke_deployed_async(aws("lambda"), aws("sqs"), function, event, at=deadline) is None
+        )
     finally:
         aws("lambda").update_function_configuration(FunctionName=function, Environment=variables)
     (message,) = aws("sqs").receive_message(
         QueueUrl=basic["check_failures_queue_url"], WaitTimeSeconds=1
     )["Messages"]
     # Handled here: left in the queue, it would be visible again after the queue's
-    # visibility timeout, and the audit test after this one would report it.
+    # visibility timeout, and an audit test after this one would report it.
     aws("sqs").delete_message(
         QueueUrl=basic["check_failures_queue_url"], ReceiptHandle=message["ReceiptHandle"]
     )
@@ -256,51 +276,50 @@ def test_second_plan_shows_no_changes(basic_example: Any) -> None:
     assert code == 0, output
 
 
-def test_deployed_function_alerts_on_a_failed_run(aws: Any, basic: dict[str, Any]) -> None:
+def test_deployed_function_alerts_on_a_failed_run(
+    aws: Any, basic: dict[str, Any], inbox: Inbox
+) -> None:
     """The code Terraform deployed, with the configuration Terraform gave it,
     invoked with the input the schedule holds, publishes an alert that a subscriber of
     the topic receives."""
     run = failed_run(aws("stepfunctions"), basic["state_machine_arn"], "nightly-2026-11-28")
     execution_arn = run["executionArn"]
 
-    # Scheduled times are whole seconds; the next one is the first deadline after the run.
-    deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    # Scheduled times are whole seconds: the deadline is the first one after the run
+    # ended, on the emulator's clock, and the check runs at it.
+    deadline = (run["stopDate"] + timedelta(seconds=1)).replace(microsecond=0)
     event = scheduled_event(aws("scheduler"), basic["schedule_group_name"], "nightly-etl", deadline)
-    summary = invoke_deployed(aws("lambda"), basic["lambda_function_name"], event)
+    summary = invoke_deployed(aws("lambda"), basic["lambda_function_name"], event, at=deadline)
     assert summary["status"] == "FAILED"
     assert summary["deadline"] == deadline.isoformat()  # the substituted scheduled time
 
-    sqs = aws("sqs")
-    messages = sqs.receive_message(
-        QueueUrl=basic["inbox_url"], MaxNumberOfMessages=10, WaitTimeSeconds=2
-    )["Messages"]
-    (notification,) = [json.loads(m["Body"]) for m in messages]
-    assert notification["Subject"].startswith("[FAILED] nightly-etl: 1 of 1 run(s) failed")
+    (notification,) = inbox.take()
+    # The runs other tests started may share the 3-hour window: all of them count.
+    window = [
+        e
+        for e in aws("stepfunctions").list_executions(stateMachineArn=basic["state_machine_arn"])[
+            "executions"
+        ]
+        if e["startDate"] >= deadline - timedelta(minutes=180)
+    ]
+    failed = sum(e["status"] == "FAILED" for e in window)
+    assert notification["Subject"].startswith(
+        f"[FAILED] nightly-etl: {failed} of {len(window)} run(s) failed"
+    ), notification["Subject"]
     assert notification["MessageAttributes"]["status"]["Value"] == "FAILED"
     assert "Etl.LoadFailed" in notification["Message"]
     assert "table orders is locked" in notification["Message"]
-    assert "1. FAILED  nightly-2026-11-28  (FAILED)" in notification["Message"]
+    assert re.search(r"\d+\. FAILED  nightly-2026-11-28  \(FAILED\)", notification["Message"])
     assert execution_arn in notification["Message"]
     assert "no scheduled time" not in notification["Message"]
 
 
-def inbox(aws: Any, basic: dict[str, Any]) -> list[dict[str, Any]]:
-    sqs = aws("sqs")
-    messages = sqs.receive_message(
-        QueueUrl=basic["inbox_url"], MaxNumberOfMessages=10, WaitTimeSeconds=2
-    ).get("Messages", [])
-    for message in messages:
-        sqs.delete_message(QueueUrl=basic["inbox_url"], ReceiptHandle=message["ReceiptHandle"])
-    return [json.loads(m["Body"]) for m in messages]
-
-
 def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
-    aws: Any, basic: dict[str, Any]
+    aws: Any, basic: dict[str, Any], inbox: Inbox
 ) -> None:
     """A Step Functions failure event, matched by the deployed rule's pattern
     and wrapped by its input transformer, makes the deployed function alert at once; the
     same event delivered again sends nothing (the state table remembers it)."""
-    inbox(aws, basic)
     run = failed_run(aws("stepfunctions"), basic["state_machine_arn"], "nightly-event")
     execution_arn = run["executionArn"]
     event = status_change_event(
@@ -322,7 +341,7 @@ def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
         True,
     )
     assert [m["duplicate"] for m in again["monitors"]] == [True]
-    (notification,) = inbox(aws, basic)
+    (notification,) = inbox.take()
     assert notification["Subject"].startswith("[FAILED] nightly-etl: run nightly-event FAILED at")
     assert "Etl.LoadFailed" in notification["Message"]
     item = aws("dynamodb").get_item(
@@ -333,7 +352,7 @@ def test_deployed_rule_alerts_on_a_failure_at_once_and_only_once(
 
 
 def test_rule_ignores_runs_that_succeeded(aws: Any, basic: dict[str, Any]) -> None:
-    now = datetime.now(UTC)
+    now = CLOCKS[0]
     arn = basic["state_machine_arn"].replace(":stateMachine:", ":execution:") + ":fine"
     event = status_change_event(arn, "SUCCEEDED", now, now)
     (rule_arn,) = basic["failure_event_rule_arns"].values()
@@ -343,25 +362,35 @@ def test_rule_ignores_runs_that_succeeded(aws: Any, basic: dict[str, Any]) -> No
 
 def set_state(aws: Any, group: str, name: str, state: str) -> None:
     """What someone does by hand in the console: UpdateSchedule with the schedule as it is,
-    but another state."""
+    but another state (UpdateSchedule replaces every field: those not passed are lost)."""
     scheduler = aws("scheduler")
     held = scheduler.get_schedule(GroupName=group, Name=name)
-    kept = ("ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "Target")
+    kept = (
+        "ActionAfterCompletion",
+        "Description",
+        "EndDate",
+        "FlexibleTimeWindow",
+        "KmsKeyArn",
+        "ScheduleExpression",
+        "ScheduleExpressionTimezone",
+        "StartDate",
+        "Target",
+    )
     scheduler.update_schedule(
         Name=name, GroupName=group, State=state, **{key: held[key] for key in kept if key in held}
     )
 
 
+@pytest.mark.parametrize("now", CLOCKS, ids=clock_id)
 def test_the_audit_names_a_quiet_monitor_once_and_its_recovery_once(
-    aws: Any, basic: dict[str, Any]
+    aws: Any, basic: dict[str, Any], inbox: Inbox, now: datetime
 ) -> None:
     """The deployed audit, run as its schedule fires it, hours later (the clock moved on):
-    nightly-etl's next 02:00 deadline passed, its function died before it could record
-    (here: it never ran), and 60 minutes of grace went by. Then its check runs, and later
-    someone disables its schedule by hand."""
-    inbox(aws, basic)
+    nightly-etl's next 02:00 deadline after ``now`` passed, its function died before it
+    could record (here: it never ran), and 60 minutes of grace went by. Then its check
+    runs, and later someone disables its schedule by hand."""
     group, function = basic["schedule_group_name"], basic["lambda_function_name"]
-    deadline = next_fire(parse("cron(0 2 * * ? *)"), "Asia/Tokyo", datetime.now(UTC))
+    deadline = next_fire(parse("cron(0 2 * * ? *)"), "Asia/Tokyo", now)
     assert deadline is not None
     clock = deadline + timedelta(minutes=65)
 
@@ -371,16 +400,17 @@ def test_the_audit_names_a_quiet_monitor_once_and_its_recovery_once(
         return invoke_deployed(aws("lambda"), function, event, at=at)
 
     assert audit(0)["new"] == ["nightly-etl#quiet:deadline"]
-    (alert,) = inbox(aws, basic)
+    (alert,) = inbox.take()
     assert alert["Subject"] == f"[ERROR] {group} audit: 1 monitor(s) stopped checking: nightly-etl"
     assert "no deadline check completed for its fire time" in alert["Message"]
-    assert audit(1)["new"] == [] and inbox(aws, basic) == []  # reported once
+    assert audit(1)["new"] == [] and inbox.take() == []  # reported once
 
     check = scheduled_event(aws("scheduler"), group, "nightly-etl", deadline)
     assert invoke_deployed(aws("lambda"), function, check, at=clock)["status"] == "MISSING"
-    inbox(aws, basic)
+    (missing,) = inbox.take()
+    assert missing["Subject"].startswith("[MISSING] nightly-etl: no run started in the 3h")
     assert audit(2)["recovered"] == ["nightly-etl#quiet:deadline"]
-    (recovered,) = inbox(aws, basic)
+    (recovered,) = inbox.take()
     assert (
         recovered["Subject"] == f"[RECOVERED] {group} audit: 1 monitor(s) check again: nightly-etl"
     )
@@ -388,13 +418,14 @@ def test_the_audit_names_a_quiet_monitor_once_and_its_recovery_once(
     set_state(aws, group, "nightly-etl", "DISABLED")
     try:
         assert audit(3)["new"] == ["nightly-etl#schedule_disabled:deadline"]
-        (disabled,) = inbox(aws, basic)
+        (disabled,) = inbox.take()
         assert f"its deadline schedule {group}/nightly-etl is DISABLED" in disabled["Message"]
-        assert audit(4)["new"] == [] and inbox(aws, basic) == []
+        assert audit(4)["new"] == [] and inbox.take() == []
     finally:
         set_state(aws, group, "nightly-etl", "ENABLED")
 
 
+@pytest.mark.destroys
 def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_example: Any) -> None:
     basic_example.terraform.destroy()
     assert aws("lambda").list_functions()["Functions"] == []

@@ -1,19 +1,31 @@
 """examples/complete applied against moto: every option reaches AWS, and a second plan
-is empty. The last test destroys."""
+is empty. The tests pass in any order; the one marked ``destroys`` runs last."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from fnmatch import fnmatch
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_terraform import terraform
 
+from scripts.fire_check import invoke_deployed, scheduled_event
 from sfn_deadline_monitor import cli
 from sfn_deadline_monitor.cli_common import STATE_TABLE_SUFFIX
+from sfn_deadline_monitor.fire_times import next_fire
+from sfn_deadline_monitor.schedule_expression import parse
 from tests import registry_items
-from tests.apply.conftest import as_list, outputs_of, role_policies, terraform_plan_exit_code
+from tests.apply.conftest import (
+    DST_CLOCKS,
+    as_list,
+    clock_id,
+    outputs_of,
+    role_policies,
+    terraform_plan_exit_code,
+)
 from tests.iam_actions import unknown_actions, wildcard_grants
 
 # Registers the session fixture `complete_example`: tests/apply/terraform/complete_example.
@@ -260,11 +272,41 @@ def test_the_tests_registry_items_are_shaped_as_terraform_writes_them(
     }
 
 
+@pytest.mark.parametrize("clock", DST_CLOCKS, ids=lambda clock: clock_id(clock[0]))
+def test_a_deadline_keeps_its_local_time_across_daylight_saving_changes(
+    aws: Any, complete: dict, subscribe: Any, keep_state_table: Any, clock: tuple[datetime, str]
+) -> None:
+    """billing is due by 06:30 on weekdays in Berlin. Its deployed schedule's next fire
+    time after a clock on either side of a daylight saving change is 06:30 Berlin time,
+    in winter (05:30 UTC) as in summer (04:30 UTC), and the deployed check, fired then
+    with no run, says MISSING with that local deadline."""
+    now, zone_name = clock
+    keep_state_table(complete["state_table_name"])
+    inbox = subscribe(complete["sns_topic_arn"])
+    group, function = complete["schedule_group_name"], complete["lambda_function_name"]
+    held = aws("scheduler").get_schedule(GroupName=group, Name="billing")
+    timezone = held["ScheduleExpressionTimezone"]
+    deadline = next_fire(parse(held["ScheduleExpression"]), timezone, now)
+    assert deadline is not None
+    local = deadline.astimezone(ZoneInfo(timezone))
+    assert (local.hour, local.minute, local.tzname()) == (6, 30, zone_name)
+
+    event = scheduled_event(aws("scheduler"), group, "billing", deadline)
+    assert invoke_deployed(aws("lambda"), function, event, at=deadline)["status"] == "MISSING"
+    (alert,) = inbox.take()
+    assert alert["Subject"].startswith("[MISSING] billing: ")
+    assert alert["Subject"].endswith(f"{local:%Y-%m-%d} 06:30 {zone_name}"), alert["Subject"]
+    report = json.loads(alert["Message"])
+    assert report["window"]["deadline"] == deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert report["window"]["timezone"] == "Europe/Berlin"
+
+
 def test_second_plan_shows_no_changes(complete_example: Any) -> None:
     code, output = terraform_plan_exit_code(complete_example)
     assert code == 0, output
 
 
+@pytest.mark.destroys
 def test_destroy_leaves_nothing_behind(aws: Any, complete_example: Any) -> None:
     complete_example.terraform.destroy()
     assert aws("lambda").list_functions()["Functions"] == []

@@ -6,7 +6,7 @@ credentials a request is signed with, as AWS does (it does not enforce IAM polic
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -87,11 +87,12 @@ def test_check_may_assume_exactly_the_member_role(aws: Any, cross: dict[str, Any
 def test_deployed_function_reads_the_member_accounts_failed_run(
     aws: Any, cross: dict[str, Any]
 ) -> None:
-    failed_run(member(cross, "stepfunctions"), cross["member_state_machine_arn"], "member-1")
-    deadline = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    run = failed_run(member(cross, "stepfunctions"), cross["member_state_machine_arn"], "member-1")
+    # The first scheduled time (whole seconds) after the run ended, on the emulator's clock.
+    deadline = (run["stopDate"] + timedelta(seconds=1)).replace(microsecond=0)
     event = scheduled_event(aws("scheduler"), cross["schedule_group_name"], "member-etl", deadline)
     assert event["role_arn"] == cross["member_role_arn"]
-    summary = invoke_deployed(aws("lambda"), cross["lambda_function_name"], event)
+    summary = invoke_deployed(aws("lambda"), cross["lambda_function_name"], event, at=deadline)
     assert summary["status"] == "FAILED"
     assert summary["state_machine_arn"] == cross["member_state_machine_arn"]
 
@@ -101,6 +102,7 @@ def test_second_plan_shows_no_changes(cross_account_example: Any) -> None:
     assert code == 0, output
 
 
+@pytest.mark.destroys
 def test_destroy_leaves_nothing_behind(
     aws: Any, cross: dict[str, Any], cross_account_example: Any
 ) -> None:

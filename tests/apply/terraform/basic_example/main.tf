@@ -1,5 +1,5 @@
-# Test root module: what a user's estate holds (a state machine, an on-call topic with a
-# subscriber), plus examples/basic applied unchanged on top of it, all against moto.
+# Test root module: what a user's estate holds (a state machine, an on-call topic; each test
+# subscribes a queue of its own), plus examples/basic applied unchanged on top of it, on moto.
 terraform {
   required_providers {
     aws = {
@@ -50,17 +50,6 @@ resource "aws_sns_topic" "on_call" {
   name = "on-call"
 }
 
-resource "aws_sqs_queue" "on_call_inbox" {
-  name                    = "on-call-inbox"
-  sqs_managed_sse_enabled = true
-}
-
-resource "aws_sns_topic_subscription" "on_call_inbox" {
-  topic_arn = aws_sns_topic.on_call.arn
-  protocol  = "sqs"
-  endpoint  = aws_sqs_queue.on_call_inbox.arn
-}
-
 module "basic" {
   source = "../../../../examples/basic"
 
@@ -74,10 +63,6 @@ output "state_machine_arn" {
 
 output "topic_arn" {
   value = aws_sns_topic.on_call.arn
-}
-
-output "inbox_url" {
-  value = aws_sqs_queue.on_call_inbox.url
 }
 
 output "lambda_function_name" {
