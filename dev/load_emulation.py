@@ -23,25 +23,55 @@ from moto.stepfunctions.responses import StepFunctionResponse
 TIME_LIMIT_SECONDS = 900
 
 
+class Clock:
+    """Real time: waiting for the next retry sleeps."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def pass_until(self, moment: float) -> None:
+        time.sleep(max(0.0, moment - self.now()))
+
+
+class StoppedClock(Clock):
+    """Time that passes only while no check runs, by jumping to the next retry. Every
+    attempt of a wave meets the bucket as it was when the wave began: the worst case for
+    a burst, and the same on a fast machine as on a slow one (in real time, how much the
+    bucket refills during a wave depends on how fast the machine runs the checks)."""
+
+    def __init__(self) -> None:
+        self.moment = 0.0
+
+    def now(self) -> float:
+        return self.moment
+
+    def pass_until(self, moment: float) -> None:
+        self.moment = max(self.moment, moment)
+
+
 @dataclass
 class TokenBucket:
     """ListExecutions' throttling as Step Functions applies it: a call takes a token, the
-    bucket refills at a steady rate, and a call that finds it empty is throttled."""
+    bucket refills at a steady rate, and a call that finds it empty is throttled. A
+    ``drained`` bucket starts empty, as when other callers in the account used it up."""
 
     size: int
     refill_per_second: float
+    drained: bool = False
+    clock: Clock = field(default_factory=Clock)
     tokens: float = 0.0
-    updated: float = field(default_factory=time.monotonic)
+    updated: float = 0.0
     throttled: int = 0
     calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.tokens = float(self.size)
+        self.tokens = 0.0 if self.drained else float(self.size)
+        self.updated = self.clock.now()
 
     def take(self) -> bool:
         with self.lock:
-            now = time.monotonic()
+            now = self.clock.now()
             self.tokens = min(
                 self.size, self.tokens + (now - self.updated) * self.refill_per_second
             )
@@ -70,10 +100,11 @@ def invoke_as_lambda(
     events: dict[str, dict[str, Any]],
     workers: int,
     retry_delays: tuple[float, ...],
+    clock: Clock,
 ) -> tuple[dict[str, dict[str, Any]], list[str], int]:
     """Run ``function`` on every event as Lambda runs asynchronous invocations:
     ``workers`` at once, and an event whose check fails run again after each of
-    ``retry_delays``.
+    ``retry_delays`` on ``clock``.
 
     Returns the checks' results, the checks that failed every time, and the retries."""
     results: dict[str, dict[str, Any]] = {}
@@ -82,14 +113,15 @@ def invoke_as_lambda(
     due = [(0.0, name, 0) for name in events]  # (when, monitor, attempts so far)
     heapq.heapify(due)
     running: dict[Future[dict[str, Any]], tuple[str, int]] = {}
-    limit = time.monotonic() + TIME_LIMIT_SECONDS
-    started = time.monotonic()
+    started = clock.now()
     with ThreadPoolExecutor(workers) as pool:
-        while (due or running) and time.monotonic() < limit:
-            while due and due[0][0] <= time.monotonic() - started and len(running) < workers:
+        while (due or running) and clock.now() - started < TIME_LIMIT_SECONDS:
+            if due and not running:
+                clock.pass_until(started + due[0][0])
+            while due and due[0][0] <= clock.now() - started and len(running) < workers:
                 _, name, attempts = heapq.heappop(due)
                 running[pool.submit(function, events[name])] = (name, attempts)
-            pause = min(1.0, max(0.01, due[0][0] - (time.monotonic() - started))) if due else 1.0
+            pause = min(1.0, max(0.01, due[0][0] - (clock.now() - started))) if due else 1.0
             done, _ = wait(list(running), timeout=pause, return_when=FIRST_COMPLETED)
             for future in done:
                 name, attempts = running.pop(future)
@@ -98,7 +130,7 @@ def invoke_as_lambda(
                 except Exception:  # Lambda retries an invocation that raised, as here
                     if attempts < len(retry_delays):
                         retries += 1
-                        when = time.monotonic() - started + retry_delays[attempts]
+                        when = clock.now() - started + retry_delays[attempts]
                         heapq.heappush(due, (when, name, attempts + 1))
                     else:
                         lost.append(name)

@@ -15,7 +15,7 @@ The throttling and Lambda's way of running the checks are emulated in
 dev/load_emulation.py.
 
     PYTHONPATH=lambda_src python -m dev.load_test [--checks 1000] [--workers 50]
-        [--bucket 200] [--refill 5] [--retry-delays 60,120]
+        [--bucket 200] [--refill 5] [--retry-delays 60,120] [--drained] [--stopped-clock]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 
 import boto3
 
-from dev.load_emulation import TokenBucket, invoke_as_lambda
+from dev.load_emulation import Clock, StoppedClock, TokenBucket, invoke_as_lambda
 from scripts.moto_server import emulated_aws
 from sfn_deadline_monitor import aws, delivery, handler
 
@@ -99,11 +99,16 @@ def run(
     workers: int = 50,
     bucket: tuple[int, float] = (200, 5.0),
     retry_delays: tuple[float, ...] = (60.0, 120.0),
+    *,
+    drained: bool = False,
+    stopped_clock: bool = False,
 ) -> LoadResult:
     """Set up ``checks`` monitors on a fresh moto server, fire them all, verify."""
     with emulated_aws(REGION):
         try:
-            return _run(checks, workers, TokenBucket(*bucket), retry_delays)
+            clock = StoppedClock() if stopped_clock else Clock()
+            throttling = TokenBucket(*bucket, drained=drained, clock=clock)
+            return _run(checks, workers, throttling, retry_delays)
         finally:
             aws.reset_clients()
 
@@ -162,7 +167,7 @@ def _run(
     started = time.monotonic()
     with contextlib.redirect_stdout(io.StringIO()):
         results, lost, retries = invoke_as_lambda(
-            handler.lambda_handler, events, workers, retry_delays
+            handler.lambda_handler, events, workers, retry_delays, bucket.clock
         )
     wall = time.monotonic() - started
 
@@ -244,9 +249,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bucket", type=int, default=200, help="ListExecutions bucket size")
     parser.add_argument("--refill", type=float, default=5.0, help="tokens added a second")
     parser.add_argument("--retry-delays", default="60,120", help="Lambda's retry delays, seconds")
+    parser.add_argument(
+        "--drained", action="store_true", help="the bucket starts empty (others used it up)"
+    )
+    parser.add_argument(
+        "--stopped-clock",
+        action="store_true",
+        help="time passes only between Lambda's attempts: the bucket refills between waves",
+    )
     args = parser.parse_args(argv)
     delays = tuple(float(d) for d in args.retry_delays.split(","))
-    result = run(args.checks, args.workers, (args.bucket, args.refill), delays)
+    result = run(
+        args.checks,
+        args.workers,
+        (args.bucket, args.refill),
+        delays,
+        drained=args.drained,
+        stopped_clock=args.stopped_clock,
+    )
     print(report(result))
     problems = result.problems()
     for problem in problems:

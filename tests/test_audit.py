@@ -13,7 +13,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
-from sfn_deadline_monitor import aws
+from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.registry import RegistryError
 from tests.conftest import REGION, Account, event, recent
 from tests.registry_items import manifest, monitor, write_registry
@@ -89,9 +89,20 @@ def module(account: Account, state_table: Any) -> Module:
     return Module(account, state_table, {"etl": EVERY_MINUTE, "billing": EVERY_MINUTE})
 
 
+@pytest.fixture(autouse=True)
+def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler reads the clock once per invocation. Stopped at the test's start, the
+    fire time a test computes is the one the audit judges, even when a minute turns
+    between them (every schedule here fires each minute)."""
+    now = datetime.now(UTC)
+    clock = type("Clock", (datetime,), {"now": classmethod(lambda _, tz=None: now.astimezone(tz))})
+    monkeypatch.setattr(handler, "datetime", clock)
+
+
 def due_fire() -> datetime:
-    """The fire time the audit judges now: the latest minute at least GRACE ago."""
-    return (datetime.now(UTC) - GRACE).replace(second=0, microsecond=0)
+    """The fire time the audit judges on the handler's clock: the latest minute at least
+    GRACE ago."""
+    return (handler.datetime.now(UTC) - GRACE).replace(second=0, microsecond=0)
 
 
 def test_monitors_that_check_on_time_are_not_reported(module: Module) -> None:
