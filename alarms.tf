@@ -10,7 +10,9 @@ locals {
 
   scheduler_groups = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
 
-  health_alarms = var.create_alarms ? merge(
+  # Filtered, not chosen by a conditional: `create_alarms ? {...} : {}` has two result types,
+  # which `terraform console` (and any expression that reads it) refuses.
+  health_alarms = { for key, alarm in merge(
     {
       check-errors = {
         description = "The deadline check function failed (it could not publish an alert, or crashed). Lambda retries; failed events go to the check-failures queue."
@@ -27,6 +29,13 @@ locals {
       check-failures = {
         description = "Deadline checks failed inside the function after Lambda's retries; they wait in the check-failures queue."
         metrics     = [{ namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", stat = "Maximum", dimensions = { QueueName = aws_sqs_queue.check_failures.name } }]
+      }
+      # A failed check that Lambda could not put in the check-failures queue (the queue or
+      # its key refuses the function) reaches no queue: only this metric tells
+      # (docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+      lost-check-failures = {
+        description = "Lambda could not put failed checks in the check-failures queue (the queue or its key policy refuses the function): those checks are lost."
+        metrics     = [{ namespace = "AWS/Lambda", name = "DestinationDeliveryFailures", stat = "Sum", dimensions = { FunctionName = aws_lambda_function.this.function_name } }]
       }
       # A check the Scheduler dropped after its retries, or could not put in the undelivered
       # queue (key or queue policy), is lost without reaching any queue: only these
@@ -46,7 +55,7 @@ locals {
         namespace = "AWS/Events", name = "InvocationsFailedToBeSentToDlq", stat = "Sum", dimensions = { RuleName = name }
       }]
     } },
-  ) : {}
+  ) : key => alarm if var.create_alarms }
 }
 
 resource "aws_cloudwatch_metric_alarm" "health" {

@@ -148,12 +148,18 @@ resource "aws_iam_role" "scheduler" {
   path                 = var.iam_role_path
   permissions_boundary = var.iam_permissions_boundary_arn
   tags                 = var.tags
-  # Only schedules of this account may use the role (confused-deputy protection).
+  # Only this module's schedule groups may use the role: "The value of aws:SourceArn must
+  # be your EventBridge Scheduler schedule group ARN ... Do not scope the aws:SourceArn
+  # statement to a specific schedule or a schedule name prefix"
+  # (docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
-      Effect    = "Allow", Action = "sts:AssumeRole", Principal = { Service = "scheduler.amazonaws.com" }
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "scheduler.amazonaws.com" }
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnEquals    = { "aws:SourceArn" = [for group in local.scheduler_groups : "arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule-group/${group}"] }
+      }
     }]
   })
 }

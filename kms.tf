@@ -28,9 +28,16 @@ locals {
         StringEquals = { "kms:ViaService" = "sns.${local.region}.amazonaws.com" }
       }
     }]
+    # Only this module's alarms, in this account, may use the key through CloudWatch
+    # (confused-deputy protection: CloudWatch's requests carry aws:SourceArn, the alarm,
+    # and aws:SourceAccount; EventBridge's, below, carry neither).
     alarm_topic = [{
       Sid    = "SfnDeadlineAlarmsPublish", Effect = "Allow", Principal = { Service = "cloudwatch.amazonaws.com" }, Resource = "*"
       Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name}-sfn-deadline-*" }
+      }
     }]
     # EventBridge puts undeliverable failure events in the queue as itself
     # (docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); the Scheduler's

@@ -130,6 +130,9 @@ locals {
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
     contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : ["timezone ${m.timezone} is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"],
     contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
+    # CreateSchedule takes a Description of at most 512 characters
+    # (docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
+    m.description == null || try(length(m.description) <= 512, false) ? [] : ["description is ${length(m.description)} characters; the Scheduler takes at most 512: shorten it"],
     m.lookback_minutes >= 1 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes ? [] : ["lookback_minutes must be a whole number of minutes from 1 to 44640 (31 days)"],
     try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes >= 1 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false) ? [] : [
       "start_check.lookback_minutes must be a whole number of minutes from 1 to 44640, or unset to use the monitor's lookback_minutes"

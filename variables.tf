@@ -26,6 +26,7 @@ variable "monitors" {
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
     Terraform drops attributes it does not know without a word: the monitor_settings output shows what each monitor really got.
+    Two monitors written under the same key are one: Terraform keeps the last of equal keys in a map, also without a word. Plan creates one deadline schedule per monitor, and the monitor_settings output names every monitor the module got: count either against what you wrote.
   EOT
   type = map(object({
     state_machine_arn   = string
@@ -407,9 +408,13 @@ variable "iam_role_path" {
   type        = string
   default     = "/"
 
+  # A role's ARN, path included, must match [\w+=,.@/-]+ where the Scheduler and Lambda
+  # take it (docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html, RoleArn;
+  # docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html, Role): IAM itself would
+  # accept any printable character, and the schedules would then be refused at apply.
   validation {
-    condition     = can(regex("^/([\\x21-\\x7E]+/)?$", var.iam_role_path)) && length(var.iam_role_path) <= 512
-    error_message = "iam_role_path must start and end with '/', such as / or /monitoring/."
+    condition     = can(regex("^/([A-Za-z0-9_+=,.@-]+/)*$", var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "iam_role_path must start and end with '/' and hold only letters, digits and _+=,.@- between (the Scheduler and Lambda refuse a role ARN with other characters), such as / or /monitoring/; got \"${var.iam_role_path}\"."
   }
 }
 

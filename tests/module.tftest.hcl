@@ -237,8 +237,22 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.scheduler.assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "000000000000" } }
-    error_message = "The Scheduler's role trusts only schedules of this account."
+    condition = jsondecode(aws_iam_role.scheduler.assume_role_policy).Statement[0].Condition == {
+      StringEquals = { "aws:SourceAccount" = "000000000000" }
+      ArnEquals = { "aws:SourceArn" = [
+        "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops",
+        "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops-audit",
+      ] }
+    }
+    error_message = "The Scheduler's role trusts only the module's schedule groups, in this account."
+  }
+
+  assert {
+    condition = jsondecode(output.kms_key_policies.alarm_topic).Statement[0].Condition == {
+      StringEquals = { "aws:SourceAccount" = "000000000000" }
+      ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ops-sfn-deadline-*" }
+    }
+    error_message = "CloudWatch may use the alarm topic's key for this module's alarms in this account only."
   }
 }
 
@@ -410,7 +424,7 @@ run "watch_the_watcher" {
   }
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"]
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"]
     error_message = "Alarms watch the function's errors and throttles, both failure queues, and deliveries that reach no queue."
   }
 
@@ -581,7 +595,7 @@ run "twenty_monitors_a_rule" {
   }
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"] && length(aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query) == 4
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"] && length(aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query) == 4
     error_message = "One alarm sums the dead-letter failures of up to 10 rules."
   }
 }

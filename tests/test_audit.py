@@ -5,6 +5,7 @@ once, then once more when it recovers."""
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -228,3 +229,53 @@ def test_the_audit_alert_in_json(account: Account, state_table: Any) -> None:
     report = json.loads(alert["Message"])
     assert (report["status"], report["check"], report["still_open"]) == ("ERROR", "audit", 0)
     assert [p["kind"] for p in report["new"]] == ["quiet:deadline"]
+
+
+def test_1000_monitors_with_every_schedule_quiet_or_missing_fit_sns_and_dynamodb(
+    account: Account, state_table: Any
+) -> None:
+    """The day a whole schedule group goes: 1,000 monitors with 64-character names, each
+    with a deadline that went quiet and start and at-risk schedules deleted, 3,000 open
+    problems. In each format the alert stays under SNS's 262,144 bytes (it lists the first
+    problems and counts the rest), the open problems stay under DynamoDB's 400 KB item,
+    and the next audit reads them back: nothing is reported twice."""
+    names = [f"{n:04d}-".ljust(64, "x") for n in range(1000)]
+    module = Module(account, state_table, dict.fromkeys(names, EVERY_MINUTE))
+    groups = {"deadline": GROUP, "start": f"{GROUP}-start", "at_risk": f"{GROUP}-at-risk"}
+    for group in (groups["start"], groups["at_risk"]):
+        module.scheduler.create_schedule_group(Name=group)
+    module.manifest["schedule_groups"] = groups
+    for name in names:
+        module.monitors[name]["schedules"] |= {
+            kind: {"expression": EVERY_MINUTE, "start_date": None, "end_date": None}
+            for kind in ("start", "at_risk")
+        }
+    sizes = {}
+    for minutes, message_format in enumerate(("text", "json", "chat")):
+        state_table.delete_item(TableName="monitor-state", Key={"pk": {"S": "audit"}})
+        module.manifest["audit"]["message_format"] = message_format
+        module.write()
+        result = module.audit(recent() - timedelta(minutes=minutes))
+        assert (result["open_problems"], len(result["new"])) == (3000, 3000)
+        (alert,) = module.alerts()
+        sizes[message_format] = len(alert["Message"].encode()) + len(alert["Subject"])
+        every_problem = "python -m sfn_deadline_monitor status --name ops --region us-east-1"
+        if message_format == "text":
+            assert f"- ... and 2950 more; every open problem: {every_problem}" in alert["Message"]
+        elif message_format == "json":
+            report = json.loads(alert["Message"])
+            assert (len(report["new"]), report["new_total"]) == (50, 3000)
+            assert report["all_open"] == every_problem
+        else:
+            steps = json.loads(alert["Message"])["content"]["nextSteps"]
+            assert steps[-1] == f"Every open problem: {every_problem}"
+    assert max(sizes.values()) < 262_144, sizes
+    item = state_table.get_item(TableName="monitor-state", Key={"pk": {"S": "audit"}})["Item"]
+    # DynamoDB counts each attribute's name and value (binary: its bytes).
+    item_bytes = sum(len(k) + len(v.get("S", "")) + len(v.get("B", b"")) for k, v in item.items())
+    assert item_bytes < 400 * 1024, item_bytes
+    plain = len(zlib.decompress(item["open_z"]["B"]))
+    assert plain > 400 * 1024  # as plain JSON, the item would not fit
+    assert module.audit(recent() + timedelta(minutes=1))["new"] == []
+    assert module.alerts() == []
+    print(f"\n3,000 problems: alert bytes {sizes}; item {item_bytes} bytes ({plain} as JSON)")

@@ -45,6 +45,9 @@ MESSAGES = {
     "dead_letter_key_not_kms": "dead_letter_queue_kms_key_arn must be a KMS key ARN",
     "state_table_key_not_kms": "state_table_kms_key_arn must be a KMS key ARN",
     "role_path_without_slashes": "iam_role_path must start and end with '/'",
+    "role_path_with_a_character_the_scheduler_refuses": (
+        "hold only letters, digits and _+=,.@- between"
+    ),
     "boundary_not_a_policy": "iam_permissions_boundary_arn must be an IAM policy ARN",
     "reserved_concurrency_zero": "lambda_reserved_concurrent_executions must be null (unreserved)",
     "async_retries_beyond_lambda_limit": "lambda_async_retry_attempts must be 0, 1 or 2",
@@ -78,6 +81,9 @@ MESSAGES = {
     "lookback_longer_than_the_rate": "- etl: schedule_expression rate(1 hour): its look-back of 90 minutes is longer than the interval between runs (60 minutes)",
     "at_in_the_past": "- etl: schedule_expression at(2020-01-01T00:00:00): at() lies in the past in Asia/Tokyo",
     "at_on_a_day_that_does_not_exist": "- etl: schedule_expression at(2035-02-30T00:00:00): 2035-02-30T00:00:00 is not a date",
+    "description_longer_than_the_scheduler_takes": (
+        "- etl: description is 513 characters; the Scheduler takes at most 512"
+    ),
     "lookback_zero": "- etl: lookback_minutes must be a whole number of minutes from 1 to 44640",
     "lookback_fraction": "- etl: lookback_minutes must be a whole number",
     "lookback_beyond_a_month": "- etl: lookback_minutes must be a whole number",

@@ -231,6 +231,14 @@ run "role_path_without_slashes" {
   expect_failures = [var.iam_role_path]
 }
 
+run "role_path_with_a_character_the_scheduler_refuses" {
+  command = plan
+  variables {
+    iam_role_path = "/team monitoring/"
+  }
+  expect_failures = [var.iam_role_path]
+}
+
 run "boundary_not_a_policy" {
   command = plan
   variables {
@@ -544,6 +552,16 @@ run "at_on_a_day_that_does_not_exist" {
   variables {
     monitors = {
       etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2035-02-30T00:00:00)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "description_longer_than_the_scheduler_takes" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", description = join("", [for i in range(513) : "x"]) }
     }
   }
   expect_failures = [aws_scheduler_schedule_group.this]

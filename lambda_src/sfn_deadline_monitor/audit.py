@@ -55,7 +55,9 @@ def run_audit(
         message_id = None
         if findings.new or findings.recovered:
             manifest = registry.manifest
-            alert = audit_alert(manifest.name, findings, now, manifest.audit_format)
+            alert = audit_alert(
+                manifest.name, manifest.region, findings, now, manifest.audit_format
+            )
             message_id = publish(topic_arn, alert)
     except Exception:
         if key is not None:

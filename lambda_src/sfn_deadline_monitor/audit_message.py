@@ -1,7 +1,11 @@
 """What an audit sends: the problems it found new and those gone, in the module's format.
 
 One alert per audit that found a change, never one per monitor: a group of schedules
-disabled at once makes one alert naming every monitor, not a thousand.
+disabled at once makes one alert, not a thousand. It lists the first LISTED problems of
+each kind of change and counts the rest: at 1,000 monitors with every kind of schedule
+the full list would exceed SNS's 262,144-byte message
+(docs.aws.amazon.com/sns/latest/api/API_Publish.html), the publish would fail every
+hour, and the audit would say nothing. The `status` command lists every open problem.
 """
 
 from __future__ import annotations
@@ -18,13 +22,17 @@ from .records import OpenProblem
 from .report import clean_subject
 from .verdict import Status
 
+LISTED = 50
+
 _ADVICE = (
     "Until each problem below is fixed, its monitor may send nothing: a failed, late or "
     "missing run of that job goes unnoticed meanwhile."
 )
 
 
-def audit_alert(module: str, findings: Findings, now: datetime, message_format: str) -> Alert:
+def audit_alert(
+    module: str, region: str, findings: Findings, now: datetime, message_format: str
+) -> Alert:
     """ERROR when problems are new, else RECOVERED."""
     new, recovered = findings.new, findings.recovered
     still_open = len(findings.open) - len(new)
@@ -36,9 +44,12 @@ def audit_alert(module: str, findings: Findings, now: datetime, message_format: 
         "module": module,
         "subject": subject,
         "advice": _ADVICE if new else None,
-        "new": [p.as_json() for p in new],
-        "recovered": [p.as_json() for p in recovered],
+        "new": [p.as_json() for p in new[:LISTED]],
+        "new_total": len(new),
+        "recovered": [p.as_json() for p in recovered[:LISTED]],
+        "recovered_total": len(recovered),
         "still_open": still_open,
+        "all_open": f"python -m sfn_deadline_monitor status --name {module} --region {region}",
         "audited_at": iso(now.replace(microsecond=0)),
     }
     match message_format:
@@ -63,8 +74,15 @@ def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) ->
     return "; ".join(parts)
 
 
-def _lines(entries: list[dict[str, Any]]) -> list[str]:
-    return [f"- {e['monitor'] or '(module)'}: {e['text']}" for e in entries]
+def _lines(facts: dict[str, Any], change: str) -> list[str]:
+    """A line for each listed problem of ``change`` (new or recovered), then the count of
+    those not listed."""
+    entries = facts[change]
+    lines = [f"- {e['monitor'] or '(module)'}: {e['text']}" for e in entries]
+    unlisted = facts[f"{change}_total"] - len(entries)
+    if unlisted:
+        lines.append(f"- ... and {unlisted} more; every open problem: {facts['all_open']}")
+    return lines
 
 
 def _text(facts: dict[str, Any]) -> str:
@@ -72,9 +90,9 @@ def _text(facts: dict[str, Any]) -> str:
     if facts["advice"]:
         lines += [f"What to do:  {facts['advice']}", ""]
     if facts["new"]:
-        lines += ["New problems:", *_lines(facts["new"]), ""]
+        lines += ["New problems:", *_lines(facts, "new"), ""]
     if facts["recovered"]:
-        lines += ["Gone since the last audit:", *_lines(facts["recovered"]), ""]
+        lines += ["Gone since the last audit:", *_lines(facts, "recovered"), ""]
     lines.append(f"Still open, reported before: {facts['still_open']}")
     lines.append(f"Audited at {facts['audited_at']}")
     return "\n".join(lines) + "\n"
@@ -82,8 +100,8 @@ def _text(facts: dict[str, Any]) -> str:
 
 def _chat(facts: dict[str, Any]) -> dict[str, Any]:
     """AWS Chatbot's custom notification schema, as the checks' chat format."""
-    lines = _lines(facts["new"]) + [
-        f"{line[:2]}*gone:* {line[2:]}" for line in _lines(facts["recovered"])
+    lines = _lines(facts, "new") + [
+        f"{line[:2]}*gone:* {line[2:]}" for line in _lines(facts, "recovered")
     ]
     return {
         "version": "1.0",
@@ -92,7 +110,10 @@ def _chat(facts: dict[str, Any]) -> dict[str, Any]:
             "textType": "client-markdown",
             "title": f":{'warning' if facts['new'] else 'white_check_mark'}: {facts['subject']}",
             "description": chat_description(lines),
-            "nextSteps": [facts["advice"]] if facts["advice"] else [],
+            # The description may be cut; the command that lists every problem is not.
+            "nextSteps": [facts["advice"], f"Every open problem: {facts['all_open']}"]
+            if facts["advice"]
+            else [],
         },
         "metadata": {"threadId": f"sfn-deadline-monitor/{facts['module']}/audit"},
     }

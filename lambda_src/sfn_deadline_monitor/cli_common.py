@@ -9,9 +9,11 @@ nothing is guessed from naming conventions that a variable could change.
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import aws
@@ -64,18 +66,33 @@ def state_table(name: str | None, table: str | None) -> str:
     raise CommandError("give the module's --name (or its state --table)", EXIT_USAGE)
 
 
+def table_region(flag: str | None) -> str:
+    """Where the module's state table is: --region, else the AWS configuration's region
+    (AWS_DEFAULT_REGION or a profile's), else AWS_REGION, which botocore does not read but
+    Lambda and the emulator's exports set. The registry in the table names every other
+    resource's region."""
+    region = flag or boto3.session.Session().region_name or os.environ.get("AWS_REGION")
+    if not region:
+        raise CommandError(
+            "no region: give --region, the module's region (its status_command output "
+            "names it), or set AWS_DEFAULT_REGION",
+            EXIT_USAGE,
+        )
+    return region
+
+
 def open_deployment(args: argparse.Namespace) -> Deployment:
     """Read the registry the module wrote to its state table (1 or 2 BatchGetItem calls up
     to 10,000 monitors); every failure to do so is a CommandError that says what to check."""
     table = state_table(args.name, args.table)
+    region = table_region(args.region)
     aws.reset_clients()
     try:
-        dynamodb = aws.client("dynamodb", region=args.region)
+        dynamodb = aws.client("dynamodb", region=region)
         registry = load(dynamodb, table)
     except RegistryError as error:
         raise CommandError(str(error)) from error
     except ClientError as error:
-        region = args.region or "your configured region"
         code = error.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
             raise CommandError(

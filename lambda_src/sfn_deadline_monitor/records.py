@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -131,21 +132,30 @@ class OpenProblem:
 
 
 def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
-    """The problems an ``audit`` item holds open, by key."""
+    """The problems an ``audit`` item holds open, by key: compressed (``open_z``) or, as
+    it was written before it was compressed, plain JSON (``open``)."""
     if item is None:
         return {}
+    if "open_z" in item:
+        listed = json.loads(zlib.decompress(item["open_z"]["B"]))
+    else:
+        listed = json.loads(item.get("open", {}).get("S", "[]"))
     problems = [
         OpenProblem(p["monitor"], p["kind"], p["text"], datetime.fromisoformat(p["since"]))
-        for p in json.loads(item["open"]["S"])
+        for p in listed
     ]
     return {p.key: p for p in problems}
 
 
 def audit_item(problems: dict[str, OpenProblem], now: datetime) -> dict[str, Any]:
-    """The ``audit`` item that holds ``problems`` open."""
+    """The ``audit`` item that holds ``problems`` open, compressed: at 1,000 monitors
+    with every kind of schedule, 3,000 open problems take about 1 MB as JSON, over
+    DynamoDB's 400 KB item (docs.aws.amazon.com/amazondynamodb/latest/developerguide/
+    ServiceQuotas.html), and their repeated wording compresses well under it
+    (tests/test_audit.py measures the worst case)."""
     listed = [p.as_json() for _, p in sorted(problems.items())]
     return {
         "pk": {"S": AUDIT_KEY},
-        "open": {"S": json.dumps(listed)},
+        "open_z": {"B": zlib.compress(json.dumps(listed).encode(), 9)},
         "audited_at": {"S": now.isoformat()},
     }

@@ -61,9 +61,11 @@ variable "iam_role_path" {
   type        = string
   default     = "/"
 
+  # The root module takes a monitor's role_arn with these characters only, as the role
+  # ARNs the Scheduler and Lambda accept ([\w+=,.@/-]).
   validation {
-    condition     = can(regex("^/([\\x21-\\x7E]+/)?$", var.iam_role_path)) && length(var.iam_role_path) <= 512
-    error_message = "iam_role_path must start and end with '/', such as / or /monitoring/."
+    condition     = can(regex("^/([A-Za-z0-9_+=,.@-]+/)*$", var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "iam_role_path must start and end with '/' and hold only letters, digits and _+=,.@- between, such as / or /monitoring/; got \"${var.iam_role_path}\"."
   }
 }
 

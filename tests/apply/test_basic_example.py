@@ -146,7 +146,23 @@ def test_scheduler_role_may_only_invoke_the_check(aws: Any, basic: dict[str, Any
     (trusted,) = trust["Statement"]
     assert trusted["Principal"] == {"Service": "scheduler.amazonaws.com"}
     account = aws("sts").get_caller_identity()["Account"]
-    assert trusted["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+    groups = [basic["schedule_group_name"], f"{basic['schedule_group_name']}-audit"]
+    assert trusted["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnEquals": {
+            "aws:SourceArn": [
+                f"arn:aws:scheduler:us-east-1:{account}:schedule-group/{group}" for group in groups
+            ]
+        },
+    }
+    # Every schedule that uses the role is in one of those groups.
+    scheduler = aws("scheduler")
+    assert {
+        s["GroupName"]
+        for s in scheduler.list_schedules()["Schedules"]
+        if scheduler.get_schedule(GroupName=s["GroupName"], Name=s["Name"])["Target"]["RoleArn"]
+        == held["Target"]["RoleArn"]
+    } == set(groups)
     granted = {
         action: as_list(s["Resource"])
         for s in role_policies(aws, held["Target"]["RoleArn"])
@@ -240,6 +256,7 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
         "nightly-batch-sfn-deadline-check-errors",
         "nightly-batch-sfn-deadline-check-failures",
         "nightly-batch-sfn-deadline-check-throttles",
+        "nightly-batch-sfn-deadline-lost-check-failures",
         "nightly-batch-sfn-deadline-lost-checks",
         "nightly-batch-sfn-deadline-lost-failure-events-00",
         "nightly-batch-sfn-deadline-scheduler-dead-letters",
@@ -251,6 +268,12 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
     assert errors["MetricStat"]["Metric"] == {
         "Namespace": "AWS/Lambda",
         "MetricName": "Errors",
+        "Dimensions": [{"Name": "FunctionName", "Value": basic["lambda_function_name"]}],
+    }
+    (undelivered,) = alarms["nightly-batch-sfn-deadline-lost-check-failures"]["Metrics"]
+    assert undelivered["MetricStat"]["Metric"] == {
+        "Namespace": "AWS/Lambda",
+        "MetricName": "DestinationDeliveryFailures",
         "Dimensions": [{"Name": "FunctionName", "Value": basic["lambda_function_name"]}],
     }
     lost = alarms["nightly-batch-sfn-deadline-lost-checks"]["Metrics"]

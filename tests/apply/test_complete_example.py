@@ -195,6 +195,16 @@ def test_the_key_policy_holds_what_the_module_sends_through_the_key(
     policy = json.loads(aws("kms").get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
     principals = {s["Sid"]: s["Principal"] for s in policy["Statement"]}
     assert principals["SfnDeadlineAlarmsPublish"] == {"Service": "cloudwatch.amazonaws.com"}
+    (alarms,) = [s for s in policy["Statement"] if s["Sid"] == "SfnDeadlineAlarmsPublish"]
+    account = complete["account_id"]
+    pattern = f"arn:aws:cloudwatch:us-east-1:{account}:alarm:data-platform-sfn-deadline-*"
+    assert alarms["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": pattern},
+    }
+    # The pattern covers every alarm the module made.
+    names = [a["AlarmName"] for a in aws("cloudwatch").describe_alarms()["MetricAlarms"]]
+    assert names and all(fnmatch(name, "data-platform-sfn-deadline-*") for name in names)
     assert principals["SfnDeadlineEventBridgeDeadLetters"] == {"Service": "events.amazonaws.com"}
     assert principals["SfnDeadlineLogsEncrypt"] == {"Service": "logs.us-east-1.amazonaws.com"}
     for sid in (

@@ -56,6 +56,17 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
         terraform(own_root, "init")
         terraform(own_root, "apply", "-auto-approve")
         terraform(own_root, "plan", "-detailed-exitcode")  # raises on any change
+        # `terraform console` reads every local of the module: it refused one whose
+        # conditional had two result types (alarms.tf), where plan let it pass.
+        console = subprocess.run(
+            ["terraform", f"-chdir={own_root}", "console", "-no-color"],
+            input="keys(module.sfn_deadlines)\n",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert console.returncode == 0, console.stderr
+        assert '"monitor_settings",' in console.stdout
         status = subprocess.run(
             [sys.executable, "-m", "sfn_deadline_monitor", "status", "--name", "nightly-jobs"],
             env={

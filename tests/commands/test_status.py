@@ -17,7 +17,7 @@ from sfn_deadline_monitor.registry import MonitorSpec, ScheduleSpec
 from sfn_deadline_monitor.schedule_expression import parse
 from sfn_deadline_monitor.state import StateStore
 from sfn_deadline_monitor.verdict import Status
-from tests.commands.conftest import NAME, TABLE, client, run
+from tests.commands.conftest import NAME, TABLE, Deployed, client, run
 from tests.conftest import REGION, Account, at
 from tests.registry_items import manifest, monitor, write_registry
 
@@ -128,6 +128,20 @@ def test_at_1000_monitors_it_reads_in_23_calls(
 def test_unreadable_or_unnamed_tables(account: Account, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("status", capsys)[0] == cli.EXIT_ERROR
     assert cli.main(["status", "--region", REGION]) == cli.EXIT_USAGE
+
+
+def test_the_region_comes_from_the_flag_the_configuration_or_aws_region(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/commands.md's exports set AWS_REGION, which botocore does not read."""
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    assert cli.main(["status", "--name", NAME]) == cli.EXIT_OK
+    capsys.readouterr()
+    monkeypatch.delenv("AWS_REGION")
+    assert cli.main(["status", "--name", NAME]) == cli.EXIT_USAGE
+    assert "no region: give --region" in capsys.readouterr().err
+    assert cli.main(["status", "--name", NAME, "--region", REGION]) == cli.EXIT_OK
 
 
 def spec(

@@ -221,6 +221,12 @@ run "iam_role_path_without_trailing_slash" {
   expect_failures = [var.iam_role_path]
 }
 
+run "iam_role_path_with_a_space" {
+  command = plan
+  variables { iam_role_path = "/team monitoring/" }
+  expect_failures = [var.iam_role_path]
+}
+
 run "permissions_boundary_is_not_a_policy" {
   command = plan
   variables { permissions_boundary_arn = "arn:aws:iam::222233334444:role/boundary" }
