@@ -16,11 +16,12 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-validate tf-test pytest test test-order demo emulator bench load-test
+.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-validate tf-test pytest test test-order demo emulator fire bench load-test
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
 	@echo "make emulator  emulated AWS on 127.0.0.1:4566 for your own root module (PORT=...)"
+	@echo "make fire NAME=... MONITOR=...  fire one of your checks on the emulator, print its alert"
 	@echo "make test   lint, check the committed Lambda zip, run every test (what CI runs)"
 	@echo "make quick  the edit-test loop: Python checks and every test without an apply"
 	@echo "make test-order  the applied examples' tests in reverse order (make test shuffles them)"
@@ -133,6 +134,14 @@ demo: $(STAMP) tf-config
 # "Try it in your own root module"). PORT=4566 by default.
 emulator: $(STAMP)
 	$(PY) -m scripts.emulator $(if $(PORT),--port $(PORT))
+
+# One of your deployed checks, fired on the emulator as the Scheduler would fire it, and
+# the alert it publishes (moto fires no schedule and runs no function). With the exports
+# that `make emulator` prints: make fire NAME=nightly-jobs MONITOR=nightly-etl
+# [KIND=start|at_risk] [AT=2026-12-07T17:00:00Z] [REGION=us-east-1]
+fire: $(STAMP)
+	PYTHONPATH=lambda_src $(PY) -m scripts.fire --name $(NAME) --monitor $(MONITOR) \
+	  $(if $(KIND),--kind $(KIND)) $(if $(AT),--at $(AT)) $(if $(REGION),--region $(REGION))
 
 # Writes benchmarks/README.md (and nothing else does), which says how long its run took.
 # ARGS="--sizes 1,10 --executions 1,100 --seed-sizes 1" narrows the run.

@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 import boto3
 import pytest
 
+from scripts.inbox import Inbox
 from scripts.moto_server import aws_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,36 +170,6 @@ def role_policies(aws: Any, role_arn: str) -> list[dict[str, Any]]:
 def as_list(value: str | list[str]) -> list[str]:
     """An IAM Action or Resource, which may be one string or a list, as a list."""
     return [value] if isinstance(value, str) else list(value)
-
-
-class Inbox:
-    """A queue subscribed to a topic for one test: it holds what was published while that
-    test ran, and nothing that an earlier test published or left unread."""
-
-    def __init__(self, aws: Any, topic_arn: str) -> None:
-        self._sqs, self._sns = aws("sqs"), aws("sns")
-        self.url = self._sqs.create_queue(QueueName=f"inbox-{uuid.uuid4().hex[:16]}")["QueueUrl"]
-        queue_arn = self._sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])
-        self._subscription = self._sns.subscribe(
-            TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
-        )["SubscriptionArn"]
-
-    def take(self) -> list[dict[str, Any]]:
-        """Every notification published since the last take, oldest first, each deleted
-        once read. moto hands a notification to the queue within Publish, so an empty
-        receive means none is left: no wait."""
-        taken = []
-        while batch := self._sqs.receive_message(
-            QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        ).get("Messages", []):
-            for message in batch:
-                taken.append(json.loads(message["Body"]))
-                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-        return sorted(taken, key=lambda notification: notification["Timestamp"])
-
-    def close(self) -> None:
-        self._sns.unsubscribe(SubscriptionArn=self._subscription)
-        self._sqs.delete_queue(QueueUrl=self.url)
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ from scripts.fire_check import (
     scheduled_event,
     status_change_event,
 )
+from scripts.inbox import Inbox
 from sfn_deadline_monitor.fire_times import next_fire
 from sfn_deadline_monitor.schedule_expression import parse
 from tests.apply.conftest import (
     CLOCKS,
-    Inbox,
     as_list,
     clock_id,
     failed_run,

@@ -67,16 +67,17 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
         )
         assert console.returncode == 0, console.stderr
         assert '"monitor_settings",' in console.stdout
+        # The exports `make emulator` prints.
+        emulator = {
+            **clean,
+            "AWS_ENDPOINT_URL": moto_endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+        }
         status = subprocess.run(
             [sys.executable, "-m", "sfn_deadline_monitor", "status", "--name", "nightly-jobs"],
-            env={
-                **clean,
-                "PYTHONPATH": str(ROOT / "dist" / "lambda.zip"),
-                "AWS_ENDPOINT_URL": moto_endpoint,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_REGION": "us-east-1",
-            },
+            env={**emulator, "PYTHONPATH": str(ROOT / "dist" / "lambda.zip")},
             cwd=own_root,
             capture_output=True,
             text=True,
@@ -84,6 +85,20 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
         )
         assert status.returncode == 0, status.stdout + status.stderr
         assert "nightly-etl" in status.stdout
+        # Fire the deployed deadline check as `make fire` does: its state machine never ran.
+        fired = subprocess.run(
+            [
+                *(sys.executable, "-m", "scripts.fire", "--name", "nightly-jobs"),
+                *("--monitor", "nightly-etl", "--at", "2099-01-05T17:00:00Z"),
+            ],
+            env={**emulator, "PYTHONPATH": f"{ROOT / 'lambda_src'}:{ROOT}"},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert fired.returncode == 0, fired.stdout + fired.stderr
+        assert "Subject: [MISSING] nightly-etl: no run started in the 3h before" in fired.stdout
         terraform(own_root, "destroy", "-auto-approve")
     finally:
         os.environ.clear()
