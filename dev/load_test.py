@@ -30,11 +30,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import boto3
 
 from dev.load_emulation import Clock, StoppedClock, TokenBucket, invoke_as_lambda
+from scripts.inbox import drain
 from scripts.moto_server import emulated_aws
 from sfn_deadline_monitor import aws, delivery, handler
 
@@ -188,7 +188,7 @@ def _run(
         if results.get(name, {}).get("duplicate")
         or results.get(name.removesuffix(" again"), {}).get("duplicate")
     )
-    alerts = _drain(sqs, inbox)
+    alerts = drain(sqs, inbox, wait_seconds=1)
     return LoadResult(
         checks=checks,
         workers=workers,
@@ -205,21 +205,6 @@ def _run(
         throttled_calls=bucket.throttled,
         list_calls=bucket.calls,
     )
-
-
-def _drain(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
-    received = []
-    while batch := sqs.receive_message(
-        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
-    ).get("Messages", []):
-        received += [json.loads(m["Body"]) for m in batch]
-        sqs.delete_message_batch(
-            QueueUrl=queue_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
-            ],
-        )
-    return received
 
 
 def report(result: LoadResult) -> str:

@@ -22,6 +22,7 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
+from scripts.inbox import drain
 from sfn_deadline_monitor import delivery, handler
 
 REGION = "ap-northeast-1"
@@ -126,14 +127,7 @@ class Account:
 
     def alerts(self) -> list[dict[str, Any]]:
         """Every notification that reached the subscriber, oldest first."""
-        found = []
-        while batch := self.sqs.receive_message(
-            QueueUrl=self.inbox, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        ).get("Messages", []):
-            for message in batch:
-                found.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.inbox, ReceiptHandle=message["ReceiptHandle"])
-        return found
+        return drain(self.sqs, self.inbox)
 
 
 def frozen(moment: datetime) -> type[datetime]:

@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 
 from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
+from scripts.inbox import drain
 from scripts.moto_server import emulated_aws
 from scripts.terraform import TerraformError, terraform
 
@@ -163,16 +164,7 @@ def audit(aws: Any, out: dict[str, Any]) -> None:
 
 
 def print_alerts(sqs: Any, inbox_url: str) -> int:
-    received = []
-    while True:
-        batch = sqs.receive_message(
-            QueueUrl=inbox_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
-        ).get("Messages", [])
-        if not batch:
-            break
-        received += [json.loads(message["Body"]) for message in batch]
-        for message in batch:
-            sqs.delete_message(QueueUrl=inbox_url, ReceiptHandle=message["ReceiptHandle"])
+    received = drain(sqs, inbox_url, wait_seconds=1)
     for notification in received:
         attributes = {k: v["Value"] for k, v in notification["MessageAttributes"].items()}
         print("\n" + "=" * 100)

@@ -1,6 +1,7 @@
-"""A queue subscribed to an SNS topic for as long as one reader needs it: what was
-published meanwhile, and nothing from before. Used by the tests of applied examples and by
-scripts/fire.py, both on the emulator."""
+"""Reading notifications on the emulator: ``drain`` empties a queue that an SNS topic
+delivers to; an ``Inbox`` is such a queue subscribed for as long as one reader needs it
+(what was published meanwhile, nothing from before), for the tests of applied examples
+and scripts/fire.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,19 @@ import json
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+
+def drain(sqs: Any, queue_url: str, wait_seconds: int = 0) -> list[dict[str, Any]]:
+    """Every notification in the queue, oldest first, each deleted once read. moto hands
+    a notification to the queue within Publish, so an empty receive means none is left."""
+    taken = []
+    while batch := sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+    ).get("Messages", []):
+        for message in batch:
+            taken.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return sorted(taken, key=lambda notification: str(notification["Timestamp"]))
 
 
 class Inbox:
@@ -22,17 +36,8 @@ class Inbox:
         )["SubscriptionArn"]
 
     def take(self) -> list[dict[str, Any]]:
-        """Every notification published since the last take, oldest first, each deleted
-        once read. moto hands a notification to the queue within Publish, so an empty
-        receive means none is left: no wait."""
-        taken = []
-        while batch := self._sqs.receive_message(
-            QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        ).get("Messages", []):
-            for message in batch:
-                taken.append(json.loads(message["Body"]))
-                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-        return sorted(taken, key=lambda notification: str(notification["Timestamp"]))
+        """Every notification published since the last take, oldest first."""
+        return drain(self._sqs, self.url)
 
     def close(self) -> None:
         self._sns.unsubscribe(SubscriptionArn=self._subscription)
