@@ -4,6 +4,7 @@ once, then once more when it recovers."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -239,7 +240,8 @@ def test_1000_monitors_with_every_schedule_quiet_or_missing_fit_sns_and_dynamodb
     problems. In each format the alert stays under SNS's 262,144 bytes (it lists the first
     problems and counts the rest), the open problems stay under DynamoDB's 400 KB item,
     and the next audit reads them back: nothing is reported twice."""
-    names = [f"{n:04d}-".ljust(64, "x") for n in range(1000)]
+    # Names that do not compress: 64 hexadecimal digits each.
+    names = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(1000)]
     module = Module(account, state_table, dict.fromkeys(names, EVERY_MINUTE))
     groups = {"deadline": GROUP, "start": f"{GROUP}-start", "at_risk": f"{GROUP}-at-risk"}
     for group in (groups["start"], groups["at_risk"]):

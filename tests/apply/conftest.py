@@ -9,7 +9,7 @@ apply them, with no provider changes.
 The tests of a file share one apply, yet pass in any order (`make test-order` runs them
 reversed; pytest-randomly shuffles every run): each test reads only the alerts published
 while it ran (its own ``Inbox``), finds the state table as the apply left it and leaves it
-so (``state_table_as_found``), restores what else it changes, and takes its times from
+so (``keep_state_table``), restores what else it changes, and takes its times from
 the runs it started or from ``CLOCKS``, never from the time of day it happens to run at.
 Only the test marked ``destroys`` ends the apply, so it runs after the others.
 """
@@ -39,7 +39,7 @@ REGION = "us-east-1"
 # Fixed clocks for the tests whose outcome depends on when they run. In 2099: after every
 # run a test starts and every schedule change it makes (the audit ignores fire times
 # before a schedule's last change), so no run on the emulator falls in a window they check.
-# CLOCKS spread over a day (11:45 and 13:25 UTC are when CI once failed);
+# CLOCKS spread over a day (11:45 and 13:25 UTC are when CI once failed).
 CLOCKS = [
     datetime(2099, 1, 5, 0, 0, tzinfo=UTC),
     datetime(2099, 1, 6, 3, 30, tzinfo=UTC),
@@ -65,9 +65,10 @@ def clock_id(clock: datetime) -> str:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
-    """After any reordering (pytest-randomly, pytest-reverse: both wrap this hook too,
-    and a conftest's wrapper is entered before theirs), a test marked ``destroys`` moves
-    behind the other tests of its file: it ends the apply they share."""
+    """After any reordering, a test marked ``destroys`` moves behind the other tests of its
+    file: it ends the apply they share. pytest-randomly and pytest-reverse wrap this hook
+    too (tryfirst); a conftest registers after them, so its wrapper is entered first and
+    finishes last, after their reordering."""
     yield
     last = {item.nodeid for item in items if item.get_closest_marker("destroys")}
     position: dict[str, int] = {}
