@@ -141,12 +141,14 @@ output "dashboard_name" {
   value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
 }
 
+# The commands as they run from the root module's directory: path.module is this module's
+# directory relative to it (a local source's path, or .terraform/modules/<label>).
 output "status_command" {
-  description = "The command that prints each monitor's last status, last checks, next deadline and open problems, and exits 1 when any needs attention (run it with your AWS credentials, with PYTHONPATH set to this module's dist/lambda.zip). Null when create_state_table is false: the command reads the module's registry from the state table."
-  value       = var.create_state_table ? "python -m sfn_deadline_monitor status --name ${var.name} --region ${local.region}" : null
+  description = "The command that prints each monitor's last status, last checks, next deadline and open problems, and exits 1 when any needs attention: run it as printed from your root module's directory, with your AWS credentials and a Python that has boto3. Null when create_state_table is false: the command reads the module's registry from the state table."
+  value       = var.create_state_table ? "PYTHONPATH=${path.module}/dist/lambda.zip python -m sfn_deadline_monitor status --name ${var.name} --region ${local.region}" : null
 }
 
 output "doctor_command" {
   description = "The command that verifies, with read-only calls, what AWS does not report: key policies, the function's permission to publish, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
-  value       = var.create_state_table ? "python -m sfn_deadline_monitor doctor --name ${var.name} --region ${local.region}" : null
+  value       = var.create_state_table ? "PYTHONPATH=${path.module}/dist/lambda.zip python -m sfn_deadline_monitor doctor --name ${var.name} --region ${local.region}" : null
 }

@@ -5,6 +5,7 @@ consumer runs it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -85,6 +86,27 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
         )
         assert status.returncode == 0, status.stdout + status.stderr
         assert "nightly-etl" in status.stdout
+        # The module's status_command, run as printed from the root module's directory by
+        # a shell whose `python` has boto3 (this one's).
+        printed = subprocess.run(
+            ["terraform", f"-chdir={own_root}", "console", "-no-color"],
+            input="module.sfn_deadlines.status_command\n",
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        command = json.loads(printed)
+        assert command.startswith("PYTHONPATH=") and "/dist/lambda.zip python -m" in command
+        as_printed = subprocess.run(
+            ["bash", "-c", command],
+            env={**emulator, "PATH": f"{Path(sys.executable).parent}:{clean['PATH']}"},
+            cwd=own_root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert as_printed.returncode == 0, as_printed.stdout + as_printed.stderr
+        assert "nightly-etl" in as_printed.stdout
         # Fire the deployed deadline check as `make fire` does: its state machine never ran.
         fired = subprocess.run(
             [
