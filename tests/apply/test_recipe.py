@@ -48,6 +48,22 @@ def own_root(tmp_path: Path, aws: Any, moto_endpoint: str) -> Path:
     return root
 
 
+def run(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> str:
+    """A command run as the reader runs it: its output; the test fails if it fails."""
+    result = subprocess.run(
+        args, input=stdin, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def console(root: Path, expression: str) -> str:
+    """What `terraform console` prints for ``expression`` in ``root``."""
+    return run(["terraform", "console", "-no-color"], cwd=root, stdin=f"{expression}\n").strip()
+
+
 def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: str) -> None:
     clean = {key: value for key, value in os.environ.items() if key not in AWS_SETTINGS}
     saved = dict(os.environ)
@@ -59,16 +75,9 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
         terraform(own_root, "plan", "-detailed-exitcode")  # raises on any change
         # `terraform console` reads every local of the module: it refused one whose
         # conditional had two result types (alarms.tf), where plan let it pass.
-        console = subprocess.run(
-            ["terraform", f"-chdir={own_root}", "console", "-no-color"],
-            input="keys(module.sfn_deadlines)\n",
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert console.returncode == 0, console.stderr
-        assert '"monitor_settings",' in console.stdout
-        # The exports `make emulator` prints.
+        assert '"monitor_settings",' in console(own_root, "keys(module.sfn_deadlines)")
+        # The module's status_command, run as printed from the root module's directory, with
+        # the exports `make emulator` prints, by a shell whose `python` has boto3 (this one's).
         emulator = {
             **clean,
             "AWS_ENDPOINT_URL": moto_endpoint,
@@ -76,51 +85,21 @@ def test_usage_applies_as_pasted_with_the_recipe(own_root: Path, moto_endpoint: 
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_REGION": "us-east-1",
         }
-        status = subprocess.run(
-            [sys.executable, "-m", "sfn_deadline_monitor", "status", "--name", "nightly-jobs"],
-            env={**emulator, "PYTHONPATH": str(ROOT / "dist" / "lambda.zip")},
-            cwd=own_root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert status.returncode == 0, status.stdout + status.stderr
-        assert "nightly-etl" in status.stdout
-        # The module's status_command, run as printed from the root module's directory by
-        # a shell whose `python` has boto3 (this one's).
-        printed = subprocess.run(
-            ["terraform", f"-chdir={own_root}", "console", "-no-color"],
-            input="module.sfn_deadlines.status_command\n",
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        command = json.loads(printed)
+        command = json.loads(console(own_root, "module.sfn_deadlines.status_command"))
         assert command.startswith("PYTHONPATH=") and "/dist/lambda.zip python -m" in command
-        as_printed = subprocess.run(
-            ["bash", "-c", command],
-            env={**emulator, "PATH": f"{Path(sys.executable).parent}:{clean['PATH']}"},
-            cwd=own_root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert as_printed.returncode == 0, as_printed.stdout + as_printed.stderr
-        assert "nightly-etl" in as_printed.stdout
+        path = f"{Path(sys.executable).parent}:{clean['PATH']}"
+        status = run(["bash", "-c", command], cwd=own_root, env={**emulator, "PATH": path})
+        assert "nightly-etl" in status
         # Fire the deployed deadline check as `make fire` does: its state machine never ran.
-        fired = subprocess.run(
+        fired = run(
             [
                 *(sys.executable, "-m", "scripts.fire", "--name", "nightly-jobs"),
                 *("--monitor", "nightly-etl", "--at", "2099-01-05T17:00:00Z"),
             ],
-            env={**emulator, "PYTHONPATH": f"{ROOT / 'lambda_src'}:{ROOT}"},
             cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
+            env={**emulator, "PYTHONPATH": f"{ROOT / 'lambda_src'}:{ROOT}"},
         )
-        assert fired.returncode == 0, fired.stdout + fired.stderr
-        assert "Subject: [MISSING] nightly-etl: no run started in the 3h before" in fired.stdout
+        assert "Subject: [MISSING] nightly-etl: no run started in the 3h before" in fired
         terraform(own_root, "destroy", "-auto-approve")
     finally:
         os.environ.clear()
