@@ -8,7 +8,8 @@
 locals {
   metrics_per_alarm = 10
 
-  scheduler_groups = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
+  # Every alarm's name starts so; the alarm topic's key policy admits CloudWatch for these.
+  alarm_name_prefix = "${var.name}-sfn-deadline-"
 
   # Filtered, not chosen by a conditional: `create_alarms ? {...} : {}` has two result types,
   # which `terraform console` (and any expression that reads it) refuses.
@@ -61,7 +62,7 @@ locals {
 resource "aws_cloudwatch_metric_alarm" "health" {
   for_each = local.health_alarms
 
-  alarm_name          = "${var.name}-sfn-deadline-${each.key}"
+  alarm_name          = "${local.alarm_name_prefix}${each.key}"
   alarm_description   = each.value.description
   evaluation_periods  = 1
   threshold           = 0

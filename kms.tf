@@ -36,7 +36,7 @@ locals {
       Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
       Condition = {
         StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name}-sfn-deadline-*" }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name_prefix}*" }
       }
     }]
     # EventBridge puts undeliverable failure events in the queue as itself

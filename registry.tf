@@ -39,7 +39,7 @@ locals {
       check_failures = aws_sqs_queue.check_failures.url
     }
     failure_rules = local.failure_rule_names
-    alarms        = [for key in keys(local.health_alarms) : "${var.name}-sfn-deadline-${key}"]
+    alarms        = [for key in keys(local.health_alarms) : "${local.alarm_name_prefix}${key}"]
     kms_keys = { for use, key in {
       alert_topic    = var.sns_topic_kms_key_arn
       alarm_topic    = local.alarm_topic_key_arn

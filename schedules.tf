@@ -65,6 +65,9 @@ locals {
     at_risk  = one(aws_scheduler_schedule_group.at_risk[*].name)
     audit    = one(aws_scheduler_schedule_group.audit[*].name)
   }
+  # The groups that exist: the alarms and dashboard read their metrics, the Scheduler
+  # role trusts them.
+  scheduler_groups = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
 
   schedule_target = {
     function_arn    = aws_lambda_function.this.arn
