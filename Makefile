@@ -90,7 +90,7 @@ checkov: $(CHECKOV_STAMP)
 
 # The root module's tests, each file in a terraform process of its own (together they take
 # about the time of the slowest, not the sum), then the tests of each submodule that has
-# them (modules/schedules is tested through the root module).
+# them (modules/schedules and modules/inputs are tested through the root module).
 tf-test: tf-config
 	terraform init -backend=false -input=false >/dev/null
 	@mkdir -p $(BUILD)

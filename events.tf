@@ -16,7 +16,7 @@ locals {
   monitors_per_failure_rule = var.monitors_per_failure_rule
 
   # A paused monitor hears nothing, as its schedules fire nothing.
-  failure_event_monitors  = sort([for key, m in var.monitors : key if m.instant_failure_alerts && m.enabled])
+  failure_event_monitors  = sort([for key, m in local.monitors : key if m.instant_failure_alerts && m.enabled])
   failure_rule_monitors   = { for index, keys in chunklist(local.failure_event_monitors, local.monitors_per_failure_rule) : format("%02d", index) => keys }
   failure_rule_by_monitor = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => id }]...)
   # Every rule's name starts with the prefix, which the invoke permission and the
@@ -41,10 +41,10 @@ locals {
   failure_event_templates = { for id, keys in local.failure_rule_monitors : id => format(
     "{\"version\":1,\"check\":\"status_change\",\"monitors\":%s,\"event\":<aws.events.event.json>}",
     jsonencode([for key in keys : merge(
-      { monitor = key, state_machine_arn = var.monitors[key].state_machine_arn },
-      var.monitors[key].timezone == "UTC" ? {} : { timezone = var.monitors[key].timezone },
-      var.monitors[key].message_format == "text" ? {} : { message_format = var.monitors[key].message_format },
-      var.monitors[key].role_arn == null ? {} : { role_arn = var.monitors[key].role_arn },
+      { monitor = key, state_machine_arn = local.monitors[key].state_machine_arn },
+      local.monitors[key].timezone == "UTC" ? {} : { timezone = local.monitors[key].timezone },
+      local.monitors[key].message_format == "text" ? {} : { message_format = local.monitors[key].message_format },
+      local.monitors[key].role_arn == null ? {} : { role_arn = local.monitors[key].role_arn },
     )]),
   ) }
 }
@@ -60,8 +60,8 @@ resource "aws_cloudwatch_event_rule" "failure" {
 
   lifecycle {
     precondition {
-      condition     = length(each.value) <= var.service_quotas.eventbridge_event_pattern_characters
-      error_message = "${var.name}: Failure rule ${each.key}'s event pattern would be ${length(each.value)} characters, over EventBridge's ${var.service_quotas.eventbridge_event_pattern_characters} (quota 'Event pattern size'): its ${local.monitors_per_failure_rule} state machines have long names. Set monitors_per_failure_rule lower, or ask AWS to raise the quota (4,096 at most) and set service_quotas.eventbridge_event_pattern_characters."
+      condition     = length(each.value) <= local.service_quotas.eventbridge_event_pattern_characters
+      error_message = "${var.name}: Failure rule ${each.key}'s event pattern would be ${length(each.value)} characters, over EventBridge's ${local.service_quotas.eventbridge_event_pattern_characters} (quota 'Event pattern size'): its ${local.monitors_per_failure_rule} state machines have long names. Set monitors_per_failure_rule lower, or ask AWS to raise the quota (4,096 at most) and set service_quotas.eventbridge_event_pattern_characters."
     }
   }
 }

@@ -1,6 +1,6 @@
 # The check function's role: read the monitored executions (or assume the member roles
 # that may), publish to the one topic, keep its state, write its own log group, and for
-# the audit list the schedules and count the failure queues' messages. Nothing else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
+# the audit list the schedules and state machines and count the failure queues' messages. Nothing else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
 #
 # Policies are written with jsonencode, whose output has no white space, so their length
 # is the size IAM counts against its limits (docs.aws.amazon.com/IAM/latest/UserGuide/
@@ -16,14 +16,14 @@ locals {
   lambda_role_arn = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-check"
 
   # Monitors whose state machine the function reads with its own role.
-  own_reads = { for key, m in var.monitors : key => m if m.role_arn == null }
+  own_reads = { for key, m in local.monitors : key => m if m.role_arn == null }
   # Exact grants, 20 monitors a policy, keyed by position in the sorted monitor names.
-  read_policy_monitors = var.read_scope != null ? {} : {
-    for index, keys in chunklist(sort(keys(var.monitors)), local.monitors_per_read_policy) : format("%02d", index) => keys
+  read_policy_monitors = local.read_scope != null ? {} : {
+    for index, keys in chunklist(sort(keys(local.monitors)), local.monitors_per_read_policy) : format("%02d", index) => keys
   }
   # With a read scope, one grant per name prefix instead, in the inline policy.
-  scoped_state_machine_arns = var.read_scope == null ? [] : [
-    for prefix in var.read_scope.state_machine_name_prefixes : "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${prefix}*"
+  scoped_state_machine_arns = local.read_scope == null ? [] : [
+    for prefix in local.read_scope.state_machine_name_prefixes : "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${prefix}*"
   ]
 
   read_policies = { for id, keys in local.read_policy_monitors : id => jsonencode({
@@ -31,7 +31,7 @@ locals {
     Statement = [for statement in [
       { Sid = "ReadMonitoredStateMachines", Action = "states:ListExecutions", Resource = distinct([for key in keys : local.base_state_machine_arns[key] if contains(keys(local.own_reads), key)]) },
       { Sid = "ReadMonitoredExecutions", Action = "states:DescribeExecution", Resource = distinct([for key in keys : local.execution_arn_patterns[key] if contains(keys(local.own_reads), key)]) },
-      { Sid = "AssumeMemberRoles", Action = "sts:AssumeRole", Resource = distinct([for key in keys : var.monitors[key].role_arn if !contains(keys(local.own_reads), key)]) },
+      { Sid = "AssumeMemberRoles", Action = "sts:AssumeRole", Resource = distinct([for key in keys : local.monitors[key].role_arn if !contains(keys(local.own_reads), key)]) },
     ] : merge({ Effect = "Allow" }, statement) if length(statement.Resource) > 0]
   }) }
 
@@ -46,12 +46,12 @@ locals {
     Version = "2012-10-17"
     Statement = concat(
       [{ Sid = "WriteOwnLogs", Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${local.arns.log_group}:*" }],
-      var.read_scope == null ? [] : [
+      local.read_scope == null ? [] : [
         { Sid = "ReadStateMachinesInScope", Effect = "Allow", Action = "states:ListExecutions", Resource = local.scoped_state_machine_arns },
         { Sid = "ReadExecutionsInScope", Effect = "Allow", Action = "states:DescribeExecution", Resource = [for arn in local.scoped_state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"] },
       ],
-      var.read_scope == null || length(local.own_reads) == length(var.monitors) ? [] : [
-        { Sid = "AssumeMemberRoles", Effect = "Allow", Action = "sts:AssumeRole", Resource = distinct([for m in values(var.monitors) : m.role_arn if m.role_arn != null]) },
+      local.read_scope == null || length(local.own_reads) == length(local.monitors) ? [] : [
+        { Sid = "AssumeMemberRoles", Effect = "Allow", Action = "sts:AssumeRole", Resource = distinct([for m in values(local.monitors) : m.role_arn if m.role_arn != null]) },
       ],
       var.create_state_table ? [
         { Sid = "RememberChecks", Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource = local.arns.state_table },
@@ -62,7 +62,14 @@ locals {
       [for statement in [
         { Sid = "AuditSchedules", Effect = "Allow", Action = "scheduler:ListSchedules", Resource = ["*"] },
         { Sid = "AuditQueues", Effect = "Allow", Action = "sqs:GetQueueAttributes", Resource = [local.arns.undelivered, local.arns.check_failures] },
-      ] : statement if var.audit.enabled],
+        # It lists the state machines (names and types), to find monitored ones that do not
+        # exist or are EXPRESS. ListStateMachines is among the "API actions that do not act
+        # on a specific resource" (docs.aws.amazon.com/step-functions/latest/dg/
+        # concept-create-iam-advanced.html), and has no resource type: "you must specify all
+        # resources ("*")" (docs.aws.amazon.com/service-authorization/latest/reference/
+        # list_awsstepfunctions.html).
+        { Sid = "AuditStateMachines", Effect = "Allow", Action = "states:ListStateMachines", Resource = ["*"] },
+      ] : statement if local.audit.enabled],
       [
         { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
         { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },

@@ -15,21 +15,21 @@ locals {
   # Each monitor's state machine, parsed (partition, region, account, name, qualifier);
   # null when the ARN is not one. A version or alias is authorized, and its executions
   # named, through its state machine's own ARN.
-  state_machines = { for key, m in var.monitors : key => try(regex(local.state_machine_arn_regex, m.state_machine_arn), null) }
-  base_state_machine_arns = { for key, m in var.monitors : key => try(
+  state_machines = { for key, m in local.monitors : key => try(regex(local.state_machine_arn_regex, m.state_machine_arn), null) }
+  base_state_machine_arns = { for key, m in local.monitors : key => try(
     "arn:${local.state_machines[key].partition}:states:${local.state_machines[key].region}:${local.state_machines[key].account}:stateMachine:${local.state_machines[key].name}",
     m.state_machine_arn,
   ) }
   execution_arn_patterns = { for key, arn in local.base_state_machine_arns : key => "${replace(arn, ":stateMachine:", ":execution:")}:*" }
 
-  start_checks   = { for key, m in var.monitors : key => m if m.start_check != null }
-  at_risk_checks = { for key, m in var.monitors : key => m if m.at_risk_check != null }
+  start_checks   = { for key, m in local.monitors : key => m if m.start_check != null }
+  at_risk_checks = { for key, m in local.monitors : key => m if m.at_risk_check != null }
   # A start check looks back as far as its monitor unless it says otherwise.
   start_check_lookbacks = { for key, m in local.start_checks : key => coalesce(m.start_check.lookback_minutes, m.lookback_minutes) }
 
   # Every schedule expression a monitor sets, with the look-back that goes with it.
   schedule_expressions = merge(
-    { for key, m in var.monitors : "${key} deadline" => {
+    { for key, m in local.monitors : "${key} deadline" => {
       monitor = key, field = "schedule_expression", text = m.schedule_expression, lookback = m.lookback_minutes
     } },
     { for key, m in local.start_checks : "${key} start" => {
@@ -91,8 +91,8 @@ locals {
     : local.parsed_expressions[id].at != null ? (
       !can(formatdate("YYYY", "${local.parsed_expressions[id].at}Z")) ? ["${local.parsed_expressions[id].at} is not a date and time"] :
       # The local time is past in the monitor's zone whatever its daylight saving time.
-      timecmp("${local.parsed_expressions[id].at}Z", timeadd(plantimestamp(), "${lookup(local.timezone_smallest_utc_offset_minutes, var.monitors[e.monitor].timezone, -720)}m")) > 0 ? [] : [
-        "at() lies in the past in ${var.monitors[e.monitor].timezone}: a one-time schedule in the past never fires"
+      timecmp("${local.parsed_expressions[id].at}Z", timeadd(plantimestamp(), "${lookup(local.timezone_smallest_utc_offset_minutes, local.monitors[e.monitor].timezone, -720)}m")) > 0 ? [] : [
+        "at() lies in the past in ${local.monitors[e.monitor].timezone}: a one-time schedule in the past never fires"
       ]
     )
     : startswith(e.text, "cron(") ? ["a cron expression has 6 fields separated by single spaces: minutes hours day-of-month month day-of-week year"]
@@ -117,8 +117,8 @@ locals {
     null,
   ) if !endswith(id, " deadline") }
   early_check_order_problems = { for id, lead in local.early_check_leads : id => (
-    lead == null || (try(lead >= 1, false) && try(lead < var.monitors[local.schedule_expressions[id].monitor].lookback_minutes, false)) ? [] : [
-      "${split(".", local.schedule_expressions[id].field)[0]} fires at ${format("%02d:%02d", floor(local.fixed_times[id].minute_of_day / 60), local.fixed_times[id].minute_of_day % 60)}, outside the deadline's look-back window (the ${var.monitors[local.schedule_expressions[id].monitor].lookback_minutes} minutes before ${format("%02d:%02d", floor(local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day / 60), local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day % 60)}): make it fire after the window opens and before the deadline"
+    lead == null || (try(lead >= 1, false) && try(lead < local.monitors[local.schedule_expressions[id].monitor].lookback_minutes, false)) ? [] : [
+      "${split(".", local.schedule_expressions[id].field)[0]} fires at ${format("%02d:%02d", floor(local.fixed_times[id].minute_of_day / 60), local.fixed_times[id].minute_of_day % 60)}, outside the deadline's look-back window (the ${local.monitors[local.schedule_expressions[id].monitor].lookback_minutes} minutes before ${format("%02d:%02d", floor(local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day / 60), local.fixed_times["${local.schedule_expressions[id].monitor} deadline"].minute_of_day % 60)}): make it fire after the window opens and before the deadline"
     ]
   ) }
 
@@ -126,7 +126,8 @@ locals {
 
   # What is wrong with each monitor's configuration; none of these depends on a value
   # known only after apply, so they are all checked at plan.
-  configuration_problems = { for key, m in var.monitors : key => concat(
+  configuration_problems = { for key, m in local.monitors : key => concat(
+    module.inputs.unknown_attributes.monitors[key],
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
     contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : ["timezone ${m.timezone} is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"],
     contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
@@ -151,13 +152,13 @@ locals {
 
   # What is wrong with each monitor's ARNs; checked at plan when the ARNs are known then
   # (a state machine or member role created in the same apply is checked at apply).
-  arn_problems = { for key, m in var.monitors : key => concat(
+  arn_problems = { for key, m in local.monitors : key => concat(
     local.state_machines[key] != null ? [] : ["state_machine_arn ${m.state_machine_arn} must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>"],
     try(local.state_machines[key].region == local.region, true) ? [] : ["the state machine must be in this module's region (${local.region}): the function reads executions in its own region"],
     try(local.state_machines[key].account == local.account_id || m.role_arn != null, true) ? [] : ["a state machine in another account (${local.state_machines[key].account}) needs a role_arn in that account (modules/member-role)"],
     m.role_arn == null || can(regex(local.role_arn_regex, m.role_arn)) ? [] : ["role_arn must be an IAM role ARN such as arn:aws:iam::111122223333:role/sfn-deadline-read (see modules/member-role)"],
     m.role_arn == null || try(split(":", m.role_arn)[4] == local.state_machines[key].account, true) ? [] : ["role_arn must be a role in the account that owns the state machine (it reads the executions from inside that account)"],
-    m.role_arn != null || var.read_scope == null || try(anytrue([for prefix in var.read_scope.state_machine_name_prefixes : startswith(local.state_machines[key].name, prefix)]), true) ? [] : [
+    m.role_arn != null || local.read_scope == null || try(anytrue([for prefix in local.read_scope.state_machine_name_prefixes : startswith(local.state_machines[key].name, prefix)]), true) ? [] : [
       "the state machine's name does not start with any of read_scope.state_machine_name_prefixes, so the function could not read it: add a prefix"
     ],
   ) }

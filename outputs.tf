@@ -109,8 +109,8 @@ output "kms_key_policies" {
 }
 
 output "monitor_settings" {
-  description = "Each monitor's settings as the module applies them, defaults filled in: what Terraform kept of the monitors input (it drops attributes it does not know without a word)."
-  value = { for key, m in var.monitors : key => {
+  description = "Each monitor's settings as the module applies them, defaults filled in."
+  value = { for key, m in local.monitors : key => {
     state_machine_arn      = m.state_machine_arn
     schedule_expression    = m.schedule_expression
     timezone               = m.timezone

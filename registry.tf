@@ -9,7 +9,7 @@
 locals {
   monitors_per_registry_item = 100
 
-  registry_monitors = { for key, m in var.monitors : key => {
+  registry_monitors = { for key, m in local.monitors : key => {
     state_machine_arn = m.state_machine_arn
     role_arn          = m.role_arn
     timezone          = m.timezone
@@ -23,7 +23,7 @@ locals {
     failure_rule = try("${local.failure_rule_prefix}${local.failure_rule_by_monitor[key]}", null)
   } }
   registry_chunks = {
-    for index, keys in chunklist(sort(keys(var.monitors)), local.monitors_per_registry_item) : format("%02d", index) => keys
+    for index, keys in chunklist(sort(keys(local.monitors)), local.monitors_per_registry_item) : format("%02d", index) => keys
   }
 
   manifest = {
@@ -33,7 +33,7 @@ locals {
     alert_topic_arn = local.topic_arn
     alarm_topic_arn = local.alarm_topic
     schedule_groups = { for kind, group in local.schedule_groups : kind => group if group != null }
-    audit           = var.audit.enabled ? { schedule = "audit", grace_minutes = var.audit.grace_minutes, message_format = var.audit.message_format } : null
+    audit           = local.audit.enabled ? { schedule = "audit", grace_minutes = local.audit.grace_minutes, message_format = local.audit.message_format } : null
     queues = {
       undelivered    = aws_sqs_queue.undelivered.url
       check_failures = aws_sqs_queue.check_failures.url

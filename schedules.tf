@@ -5,7 +5,7 @@ locals {
   # The check's input contract (docs/input-contract.md), by schedule: "<name> <kind>".
   # Only a cross-account monitor's input names a role.
   monitor_inputs = merge(
-    { for key, m in var.monitors : "${key} deadline" => {
+    { for key, m in local.monitors : "${key} deadline" => {
       monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
     } },
     { for key, m in local.start_checks : "${key} start" => {
@@ -22,14 +22,14 @@ locals {
   check_inputs = { for id, input in merge(
     { for id, input in local.monitor_inputs : id => merge(
       {
-        state_machine_arn = var.monitors[input.monitor].state_machine_arn
-        timezone          = var.monitors[input.monitor].timezone
-        message_format    = var.monitors[input.monitor].message_format
+        state_machine_arn = local.monitors[input.monitor].state_machine_arn
+        timezone          = local.monitors[input.monitor].timezone
+        message_format    = local.monitors[input.monitor].message_format
       },
-      var.monitors[input.monitor].role_arn == null ? {} : { role_arn = var.monitors[input.monitor].role_arn },
+      local.monitors[input.monitor].role_arn == null ? {} : { role_arn = local.monitors[input.monitor].role_arn },
       input,
     ) },
-    var.audit.enabled ? { "audit audit" = { check = "audit" } } : {},
+    local.audit.enabled ? { "audit audit" = { check = "audit" } } : {},
     ) : id => replace(replace(jsonencode(merge(
       {
         version                = 1
@@ -42,7 +42,7 @@ locals {
 
   # Every schedule by kind, then by name; each fires in its monitor's time zone.
   schedules = {
-    deadline = { for key, m in var.monitors : key => {
+    deadline = { for key, m in local.monitors : key => {
       description         = coalesce(m.description, "Deadline check of ${m.state_machine_arn}"), enabled = m.enabled
       schedule_expression = m.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
     } }
@@ -54,9 +54,9 @@ locals {
       description         = "At-risk check of ${m.state_machine_arn}: will its run make the deadline?", enabled = m.enabled
       schedule_expression = m.at_risk_check.schedule_expression, timezone = m.timezone, start_date = m.start_date, end_date = m.end_date
     } }
-    audit = var.audit.enabled ? { audit = {
+    audit = local.audit.enabled ? { audit = {
       description         = "Audit of the ${var.name} deadline monitors: reports a monitor that stopped checking", enabled = true
-      schedule_expression = var.audit.schedule_expression, timezone = "UTC", start_date = null, end_date = null
+      schedule_expression = local.audit.schedule_expression, timezone = "UTC", start_date = null, end_date = null
     } } : {}
   }
   schedule_groups = {
@@ -73,7 +73,7 @@ locals {
     function_arn    = aws_lambda_function.this.arn
     role_arn        = aws_iam_role.scheduler.arn
     dead_letter_arn = aws_sqs_queue.undelivered.arn
-    retry_policy    = var.schedule_retry_policy
+    retry_policy    = local.schedule_retry_policy
   }
 }
 
@@ -81,8 +81,9 @@ resource "aws_scheduler_schedule_group" "this" {
   name = var.name
   tags = var.tags
 
-  # The monitors' rules (monitors.tf) and the quotas that grow with the monitors, on the
-  # resource every schedule lives in: plan fails here, naming each monitor and what to fix.
+  # The inputs' rules (monitors.tf, inputs.tf) and the quotas that grow with the monitors,
+  # on the resource every schedule lives in: plan fails here, naming each monitor or input
+  # and what to fix.
   lifecycle {
     precondition {
       condition     = length(local.invalid_configuration) == 0
@@ -93,12 +94,16 @@ resource "aws_scheduler_schedule_group" "this" {
       error_message = "${var.name}: Invalid monitors:\n${join("\n", [for key, problems in local.invalid_arns : "- ${key}: ${join("; ", problems)}"])}"
     }
     precondition {
-      condition     = length(local.read_policy_monitors) <= var.service_quotas.iam_managed_policies_per_role
-      error_message = "${var.name}: Reading ${length(var.monitors)} monitors' state machines by their exact ARNs takes ${length(local.read_policy_monitors)} managed policies (${local.monitors_per_read_policy} monitors each), and an IAM role holds ${var.service_quotas.iam_managed_policies_per_role} (quota 'Managed policies per role'). Set read_scope = { state_machine_name_prefixes = [...] } to grant by name prefix, or, once AWS has raised the quota for this account, set service_quotas.iam_managed_policies_per_role."
+      condition     = length(local.input_problems) == 0
+      error_message = "${var.name}: Invalid inputs:\n${join("\n", [for name, problems in local.input_problems : "- ${name}: ${join("; ", problems)}"])}"
     }
     precondition {
-      condition     = length(local.failure_rule_monitors) <= var.service_quotas.eventbridge_rules_per_bus
-      error_message = "${var.name}: Instant failure alerts for ${length(local.failure_event_monitors)} monitors take ${length(local.failure_rule_monitors)} rules on the default event bus, which holds ${var.service_quotas.eventbridge_rules_per_bus} (quota 'Rules per event bus', shared with the account's other rules): turn instant_failure_alerts off for some monitors, or set service_quotas once AWS has raised the quota."
+      condition     = length(local.read_policy_monitors) <= local.service_quotas.iam_managed_policies_per_role
+      error_message = "${var.name}: Reading ${length(local.monitors)} monitors' state machines by their exact ARNs takes ${length(local.read_policy_monitors)} managed policies (${local.monitors_per_read_policy} monitors each), and an IAM role holds ${local.service_quotas.iam_managed_policies_per_role} (quota 'Managed policies per role'). Set read_scope = { state_machine_name_prefixes = [...] } to grant by name prefix, or, once AWS has raised the quota for this account, set service_quotas.iam_managed_policies_per_role."
+    }
+    precondition {
+      condition     = length(local.failure_rule_monitors) <= local.service_quotas.eventbridge_rules_per_bus
+      error_message = "${var.name}: Instant failure alerts for ${length(local.failure_event_monitors)} monitors take ${length(local.failure_rule_monitors)} rules on the default event bus, which holds ${local.service_quotas.eventbridge_rules_per_bus} (quota 'Rules per event bus', shared with the account's other rules): turn instant_failure_alerts off for some monitors, or set service_quotas once AWS has raised the quota."
     }
   }
 }
@@ -118,7 +123,7 @@ resource "aws_scheduler_schedule_group" "at_risk" {
 }
 
 resource "aws_scheduler_schedule_group" "audit" {
-  count = var.audit.enabled ? 1 : 0
+  count = local.audit.enabled ? 1 : 0
 
   name = "${var.name}-audit"
   tags = var.tags

@@ -25,33 +25,15 @@ variable "monitors" {
     - at_risk_check: optional early warning, a schedule inside the deadline's window ({ schedule_expression }): AT_RISK when, judged by the job's own recent successful runs, a run still going will finish after the deadline, or no run has started although the usual start time has passed. Needs 5 successful runs of history; sent once per deadline.
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
-    Terraform drops attributes it does not know without a word: the monitor_settings output shows what each monitor really got.
+    An attribute not listed here fails plan, naming the monitor and the closest known name (did you mean schedule_expression?).
     Two monitors written under the same key are one: Terraform keeps the last of equal keys in a map, also without a word. Plan creates one deadline schedule per monitor, and the monitor_settings output names every monitor the module got: count either against what you wrote.
   EOT
-  type = map(object({
-    state_machine_arn   = string
-    schedule_expression = optional(string, "cron(0 2 * * ? *)")
-    timezone            = optional(string, "UTC")
-    lookback_minutes    = optional(number, 180)
-    enabled             = optional(bool, true)
-    start_date          = optional(string)
-    end_date            = optional(string)
-    notify_on_success   = optional(bool, false)
-    message_format      = optional(string, "text")
-    description         = optional(string)
-    role_arn            = optional(string)
-    start_check = optional(object({
-      schedule_expression = string
-      lookback_minutes    = optional(number)
-    }))
-    at_risk_check = optional(object({
-      schedule_expression = string
-    }))
-    instant_failure_alerts = optional(bool, true)
-  }))
+  # Typed in modules/inputs, which finds the attributes the type does not know: a typed
+  # variable here would drop them without a word.
+  type = any
 
-  # Every other rule on monitors is in monitors.tf (local.monitor_problems): a validation
-  # block may not use a local computed from its own variable.
+  # Every other rule on monitors is in monitors.tf (configuration_problems), on the typed
+  # monitors: a validation block may not use a value computed from its own variable.
   validation {
     condition     = length(var.monitors) > 0
     error_message = "monitors must name at least one state machine to watch."
@@ -63,40 +45,14 @@ variable "read_scope" {
     What the check function may read in this account. Null (the default, least privilege): exactly the monitored state machines, granted in managed policies of 20 monitors each; a role holds 10 managed policies by default, so up to 200 monitors.
     For larger estates, { state_machine_name_prefixes = ["etl-", "billing-"] } grants every state machine of this account and region whose name starts with one of the prefixes ("" for all of them), in the function's inline policy; every monitored state machine's name must match one.
   EOT
-  type = object({
-    state_machine_name_prefixes = list(string)
-  })
-  default = null
-
-  validation {
-    condition     = var.read_scope == null || try(length(var.read_scope.state_machine_name_prefixes) > 0 && alltrue([for p in var.read_scope.state_machine_name_prefixes : can(regex("^[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{0,80}$", p))]), false)
-    error_message = "read_scope.state_machine_name_prefixes must list at least one prefix of up to 80 characters that a state machine name may hold (\"\" grants every state machine in this account and region)."
-  }
+  type        = any # typed in modules/inputs, as monitors
+  default     = null
 }
 
 variable "service_quotas" {
   description = "Your account's values of the adjustable AWS quotas the module plans against; raise one only once AWS has raised it for the account. Plan fails, naming the quota, when the module would need more. iam_managed_policies_per_role: IAM 'Managed policies per role' (default 10); eventbridge_rules_per_bus: EventBridge 'Rules per event bus' (300; 100 in some Regions), shared with every other rule on the default bus; eventbridge_event_pattern_characters: EventBridge 'Event pattern size' (2048, at most 4096), which each failure rule's list of 20 state machines must fit."
-  type = object({
-    iam_managed_policies_per_role        = optional(number, 10)
-    eventbridge_rules_per_bus            = optional(number, 300)
-    eventbridge_event_pattern_characters = optional(number, 2048)
-  })
-  default = {}
-
-  validation {
-    condition     = var.service_quotas.iam_managed_policies_per_role >= 1 && var.service_quotas.iam_managed_policies_per_role <= 25
-    error_message = "service_quotas.iam_managed_policies_per_role must be 1 to 25 (IAM's maximum for 'Managed policies per role')."
-  }
-
-  validation {
-    condition     = var.service_quotas.eventbridge_rules_per_bus >= 1
-    error_message = "service_quotas.eventbridge_rules_per_bus must be at least 1."
-  }
-
-  validation {
-    condition     = var.service_quotas.eventbridge_event_pattern_characters >= 2048 && var.service_quotas.eventbridge_event_pattern_characters <= 4096
-    error_message = "service_quotas.eventbridge_event_pattern_characters must be 2048 (the default) to 4096 (PutRule's own limit on EventPattern)."
-  }
+  type        = any # typed in modules/inputs, as monitors
+  default     = {}
 }
 
 variable "monitors_per_failure_rule" {
@@ -118,33 +74,8 @@ variable "audit" {
     - grace_minutes: how long after a fire time its check may still be under way (Scheduler and Lambda retries) before the monitor counts as quiet. Default 60.
     - message_format: "text", "json" or "chat", as a monitor's. Default "text".
   EOT
-  type = object({
-    enabled             = optional(bool, true)
-    schedule_expression = optional(string, "rate(1 hour)")
-    grace_minutes       = optional(number, 60)
-    message_format      = optional(string, "text")
-  })
-  default = {}
-
-  validation {
-    condition     = contains(["text", "json", "chat"], var.audit.message_format)
-    error_message = "audit.message_format must be \"text\", \"json\" or \"chat\"."
-  }
-
-  validation {
-    condition     = can(regex("^rate\\(0*[1-9][0-9]* (minute|hour|day)s?\\)$", var.audit.schedule_expression))
-    error_message = "audit.schedule_expression must be rate(<whole number> minutes|hours|days), such as rate(1 hour)."
-  }
-
-  validation {
-    condition     = var.audit.grace_minutes >= 5 && var.audit.grace_minutes <= 1440 && floor(var.audit.grace_minutes) == var.audit.grace_minutes
-    error_message = "audit.grace_minutes must be a whole number from 5 to 1440 (a day)."
-  }
-
-  validation {
-    condition     = !var.audit.enabled || var.create_state_table
-    error_message = "${var.name}: audit needs the state table, where the checks record themselves: set create_state_table = true, or audit = { enabled = false }."
-  }
+  type        = any # typed in modules/inputs, as monitors
+  default     = {}
 }
 
 variable "create_sns_topic" {
@@ -363,22 +294,9 @@ variable "metrics_namespace" {
 }
 
 variable "schedule_retry_policy" {
-  description = "How long and how often EventBridge Scheduler retries a check it could not deliver before it goes to the dead-letter queue."
-  type = object({
-    maximum_event_age_in_seconds = optional(number, 3600)
-    maximum_retry_attempts       = optional(number, 10)
-  })
-  default = {}
-
-  validation {
-    condition     = var.schedule_retry_policy.maximum_event_age_in_seconds >= 60 && var.schedule_retry_policy.maximum_event_age_in_seconds <= 86400
-    error_message = "schedule_retry_policy.maximum_event_age_in_seconds must be between 60 and 86400."
-  }
-
-  validation {
-    condition     = var.schedule_retry_policy.maximum_retry_attempts >= 0 && var.schedule_retry_policy.maximum_retry_attempts <= 185
-    error_message = "schedule_retry_policy.maximum_retry_attempts must be between 0 and 185."
-  }
+  description = "How long and how often EventBridge Scheduler retries a check it could not deliver before it goes to the dead-letter queue: { maximum_event_age_in_seconds = 60 to 86400 (default 3600), maximum_retry_attempts = 0 to 185 (default 10) }."
+  type        = any # typed in modules/inputs, as monitors
+  default     = {}
 }
 
 variable "schedule_kms_key_arn" {

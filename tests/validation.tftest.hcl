@@ -188,7 +188,7 @@ run "event_age_too_long" {
   variables {
     schedule_retry_policy = { maximum_event_age_in_seconds = 90000 }
   }
-  expect_failures = [var.schedule_retry_policy]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "retry_attempts_too_many" {
@@ -196,7 +196,7 @@ run "retry_attempts_too_many" {
   variables {
     schedule_retry_policy = { maximum_retry_attempts = 200 }
   }
-  expect_failures = [var.schedule_retry_policy]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "schedule_key_not_kms" {
@@ -284,7 +284,7 @@ run "read_scope_without_prefixes" {
   variables {
     read_scope = { state_machine_name_prefixes = [] }
   }
-  expect_failures = [var.read_scope]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "read_scope_prefix_with_a_colon" {
@@ -292,7 +292,7 @@ run "read_scope_prefix_with_a_colon" {
   variables {
     read_scope = { state_machine_name_prefixes = ["etl:prod"] }
   }
-  expect_failures = [var.read_scope]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "quota_of_managed_policies_beyond_the_maximum" {
@@ -300,7 +300,7 @@ run "quota_of_managed_policies_beyond_the_maximum" {
   variables {
     service_quotas = { iam_managed_policies_per_role = 30 }
   }
-  expect_failures = [var.service_quotas]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "quota_of_rules_zero" {
@@ -308,7 +308,7 @@ run "quota_of_rules_zero" {
   variables {
     service_quotas = { eventbridge_rules_per_bus = 0 }
   }
-  expect_failures = [var.service_quotas]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "quota_of_pattern_size_beyond_put_rule" {
@@ -316,7 +316,7 @@ run "quota_of_pattern_size_beyond_put_rule" {
   variables {
     service_quotas = { eventbridge_event_pattern_characters = 5000 }
   }
-  expect_failures = [var.service_quotas]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "monitors_per_failure_rule_zero" {
@@ -732,7 +732,7 @@ run "audit_in_weeks" {
   variables {
     audit = { schedule_expression = "rate(1 week)" }
   }
-  expect_failures = [var.audit]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "audit_grace_too_short" {
@@ -740,7 +740,7 @@ run "audit_grace_too_short" {
   variables {
     audit = { grace_minutes = 1 }
   }
-  expect_failures = [var.audit]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "audit_format_unknown" {
@@ -748,7 +748,7 @@ run "audit_format_unknown" {
   variables {
     audit = { message_format = "xml" }
   }
-  expect_failures = [var.audit]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "audit_without_the_state_table" {
@@ -756,7 +756,7 @@ run "audit_without_the_state_table" {
   variables {
     create_state_table = false
   }
-  expect_failures = [var.audit]
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
 
 run "start_check_after_the_deadline" {
@@ -841,4 +841,78 @@ run "what_the_scheduler_accepts_is_accepted" {
       overnight   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:f", schedule_expression = "cron(0 2 * * ? *)", start_check = { schedule_expression = "cron(15 23 * * ? *)" }, at_risk_check = { schedule_expression = "cron(30 1 * * ? *)" } }
     }
   }
+}
+
+# Attributes the module does not know: Terraform would drop them from a typed input
+# without a word, so each fails plan naming the closest known name.
+run "monitor_attribute_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expresion = "cron(0 6 * * ? *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "monitor_attribute_unlike_any" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", owner = "data-team" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "start_check_attribute_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "cron(0 1 * * ? *)", lookback_minute = 60 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "at_risk_check_attribute_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", at_risk_check = { schedule_expression = "cron(30 1 * * ? *)", schedule_expresion = "cron(0 1 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "audit_attribute_misspelt" {
+  command = plan
+  variables {
+    audit = { grace_minute = 30 }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "retry_policy_attribute_misspelt" {
+  command = plan
+  variables {
+    schedule_retry_policy = { maximum_retry_attempt = 3 }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "quota_attribute_misspelt" {
+  command = plan
+  variables {
+    service_quotas = { eventbridge_rules_per_event_bus = 100 }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "read_scope_attribute_misspelt" {
+  command = plan
+  variables {
+    read_scope = { state_machine_name_prefixes = ["etl"], state_machine_name_prefix = ["etl"] }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
 }
