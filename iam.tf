@@ -176,3 +176,16 @@ resource "aws_iam_role_policy" "scheduler" {
   role   = aws_iam_role.scheduler.id
   policy = local.scheduler_policy
 }
+
+# What each role may do, read from its policies above (never listed twice): the
+# role_actions and permissions_boundary_policy outputs, for an estate whose boundary must
+# allow them. Names only, no resource's attribute, so a boundary built from them can be
+# attached to the roles in the same apply.
+locals {
+  role_actions = {
+    check_function = sort(distinct(flatten([
+      for policy in concat([local.lambda_policy], values(local.read_policies)) : [for statement in jsondecode(policy).Statement : statement.Action]
+    ])))
+    scheduler = sort(distinct(flatten([for statement in jsondecode(local.scheduler_policy).Statement : statement.Action])))
+  }
+}

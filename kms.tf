@@ -101,3 +101,24 @@ data "aws_kms_key" "sns_aws_managed" {
     }
   }
 }
+
+# Nor may the failure queues use the AWS managed key of SQS (alias/aws/sqs) while failure
+# rules exist: EventBridge puts the failure events it cannot deliver into them as itself,
+# and "to allow these event sources to work with encrypted queues, you must create a
+# customer managed KMS key and add permissions in the key policy for the service"; "you
+# cannot modify the key policy of an AWS managed KMS key for Amazon SQS"
+# (docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+# The Scheduler and the function send as their roles, which that key admits. Read whether
+# or not a key is given: a key created in the same apply is not known at plan.
+data "aws_kms_key" "sqs_aws_managed" {
+  count = length(local.failure_event_monitors) > 0 ? 1 : 0
+
+  key_id = "alias/aws/sqs"
+
+  lifecycle {
+    postcondition {
+      condition     = var.dead_letter_queue_kms_key_arn == null || self.arn != var.dead_letter_queue_kms_key_arn
+      error_message = "${var.name}: dead_letter_queue_kms_key_arn ${coalesce(var.dead_letter_queue_kms_key_arn, "-")} is the AWS managed key alias/aws/sqs, whose policy EventBridge may not use: failure events it could not deliver would be dropped. Use a customer managed key whose policy holds the kms_key_policies output's failure_queues statements, or null for SQS-managed encryption (SSE-SQS)."
+    }
+  }
+}

@@ -68,6 +68,7 @@ locals {
     format("(\\*|%[1]s(-%[1]s)?)(/0*[1-9][0-9]*)?(,(\\*|%[1]s(-%[1]s)?)(/0*[1-9][0-9]*)?)*", number)
   ) }
   minutes_per_rate_unit = { minute = 1, hour = 60, day = 1440 }
+  longest_rate_days     = 36500 # as the function's schedule_expression.py, which says why
 
   parsed_expressions = { for id, e in local.schedule_expressions : id => {
     cron = try(zipmap(local.cron_fields, regex("^cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)$", e.text)), null)
@@ -76,7 +77,9 @@ locals {
   } }
 
   expression_problems = { for id, e in local.schedule_expressions : id => [for problems in [join("; ", (
-    local.parsed_expressions[id].cron != null ? concat(
+    # (?i) would read "sun" spelt with U+017F (long s) as SUN, which the Scheduler refuses.
+    !can(regex("^[\\x20-\\x7E]*$", e.text)) ? ["an expression holds ASCII characters only"]
+    : local.parsed_expressions[id].cron != null ? concat(
       [for field in local.cron_fields : "${field} must be ${local.cron_accepted[field]}, got ${local.parsed_expressions[id].cron[field]}"
       if !can(regex(local.cron_field_regexes[field], local.parsed_expressions[id].cron[field]))],
       (local.parsed_expressions[id].cron["day-of-month"] == "?") != (local.parsed_expressions[id].cron["day-of-week"] == "?") ? [] : [
@@ -84,12 +87,16 @@ locals {
       ],
     )
     : local.parsed_expressions[id].rate != null ? (
+      local.parsed_expressions[id].rate.value * local.minutes_per_rate_unit[local.parsed_expressions[id].rate.unit] > local.longest_rate_days * 1440 ? [
+        "the interval must be at most ${local.longest_rate_days} days"
+      ] :
       e.lookback <= local.parsed_expressions[id].rate.value * local.minutes_per_rate_unit[local.parsed_expressions[id].rate.unit] ? [] : [
         "its look-back of ${e.lookback} minutes is longer than the interval between runs (${local.parsed_expressions[id].rate.value * local.minutes_per_rate_unit[local.parsed_expressions[id].rate.unit]} minutes), so one run would count for two deadlines: make the look-back at most the interval"
       ]
     )
     : local.parsed_expressions[id].at != null ? (
       !can(formatdate("YYYY", "${local.parsed_expressions[id].at}Z")) ? ["${local.parsed_expressions[id].at} is not a date and time"] :
+      tonumber(substr(local.parsed_expressions[id].at, 0, 4)) > 2199 ? ["the year must be 1970-2199, the Scheduler's years"] :
       # The local time is past in the monitor's zone whatever its daylight saving time.
       timecmp("${local.parsed_expressions[id].at}Z", timeadd(plantimestamp(), "${lookup(local.timezone_smallest_utc_offset_minutes, local.monitors[e.monitor].timezone, -720)}m")) > 0 ? [] : [
         "at() lies in the past in ${local.monitors[e.monitor].timezone}: a one-time schedule in the past never fires"

@@ -108,6 +108,19 @@ output "kms_key_policies" {
   value       = { for use, statements in local.kms_key_policies : use => jsonencode({ Version = "2012-10-17", Statement = statements }) }
 }
 
+output "role_actions" {
+  description = "The IAM actions each role the module creates uses, as its policies grant them (check_function, scheduler): what a permissions boundary of your estate must allow. They follow the configuration (a member role's sts:AssumeRole, the audit's reads, a key's kms: actions)."
+  value       = local.role_actions
+}
+
+output "permissions_boundary_policy" {
+  description = "A permissions boundary document that allows exactly the actions of role_actions, on every resource (the roles' own policies scope each action to its resources): give its ARN to iam_permissions_boundary_arn, or merge it into your estate's boundary. It depends on names only, so the boundary can be created in the same apply as the roles it bounds."
+  value = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "SfnDeadlineMonitorRoles", Effect = "Allow", Action = sort(distinct(flatten(values(local.role_actions)))), Resource = "*" }]
+  })
+}
+
 output "monitor_settings" {
   description = "Each monitor's settings as the module applies them, defaults filled in."
   value = { for key, m in local.monitors : key => {
@@ -149,6 +162,6 @@ output "status_command" {
 }
 
 output "doctor_command" {
-  description = "The command that verifies, with read-only calls, what AWS does not report: key policies, the function's permission to publish, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
+  description = "The command that verifies, with read-only calls, what AWS does not report: the monitored state machines (they exist, are STANDARD and readable by the check's role), key policies, the function's permission to publish, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
   value       = var.create_state_table ? "PYTHONPATH=${path.module}/dist/lambda.zip python -m sfn_deadline_monitor doctor --name ${var.name} --region ${local.region}" : null
 }

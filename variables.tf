@@ -68,7 +68,7 @@ variable "monitors_per_failure_rule" {
 
 variable "audit" {
   description = <<-EOT
-    The monitor's audit of itself, on a schedule of its own: it reports (status ERROR, check "audit") a monitor whose schedule is missing, disabled or no longer targets the function, whose last completed check is older than its last expected fire time plus grace_minutes, and failure queues that hold messages; each problem once, then RECOVERED when it is gone. Needs the state table.
+    The monitor's audit of itself, on a schedule of its own: it reports (status ERROR, check "audit") a monitor whose schedule is missing, disabled or no longer targets the function, whose last completed check is older than its last expected fire time plus grace_minutes, whose state machine does not exist or is not STANDARD, and failure queues that hold messages; each problem once, then RECOVERED when it is gone. Needs the state table.
     - enabled: default true.
     - schedule_expression: rate(...) of the audit, default rate(1 hour).
     - grace_minutes: how long after a fire time its check may still be under way (Scheduler and Lambda retries) before the monitor counts as quiet. Default 60.

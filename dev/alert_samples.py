@@ -46,6 +46,7 @@ from dev.sample_account import (
 from scripts import aws_answers
 from scripts.fire_check import status_change_event
 from sfn_deadline_monitor import aws
+from sfn_deadline_monitor.state import StateStore
 from tests.registry_items import manifest, monitor, write_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +192,8 @@ def recovered() -> list[Sample]:
 
 def audit() -> list[Sample]:
     """The module's audit: one schedule disabled by hand, one monitor whose check never
-    completed (the function failed, and the check waits in the check-failures queue)."""
+    completed (the function failed, and the check waits in the check-failures queue), and
+    one whose state_machine_arn has a typo (its checks completed, each an ERROR)."""
     with emulated() as account:
         scheduler = client("scheduler")
         scheduler.create_schedule_group(Name=MODULE)
@@ -211,7 +213,11 @@ def audit() -> list[Sample]:
             queues=queues,
             schedule_groups={"deadline": MODULE, "audit": f"{MODULE}-audit"},
         )
-        monitors = {"nightly-etl": DAILY, "billing": "cron(0 5 * * ? *)"}
+        monitors = {
+            "nightly-etl": DAILY,
+            "billing": "cron(0 5 * * ? *)",
+            "weekly-report": "cron(0 1 * * ? *)",
+        }
         for name, expression in monitors.items():
             scheduler.create_schedule(
                 Name=name,
@@ -224,14 +230,19 @@ def audit() -> list[Sample]:
             )
             schedule = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION].schedule_groups[MODULE]
             schedule.schedules[name].last_modified_date = tokyo("2026-11-01T00:00").timestamp()
+        machines = {name: account.state_machine(name) for name in monitors}
+        machines["weekly-report"] = machines["weekly-report"].replace("report", "reprot")
         write_registry(
             account.dynamodb,
             TABLE,
             registry,
             {
-                name: monitor(account.state_machine(name), schedule=expression, timezone=ZONE)
+                name: monitor(machines[name], schedule=expression, timezone=ZONE)
                 for name, expression in monitors.items()
             },
+        )
+        StateStore(TABLE, account.dynamodb).mark_checked(
+            "weekly-report", "deadline", tokyo("2026-11-28T01:00"), tokyo("2026-11-28T01:00")
         )
         account.sqs.send_message(QueueUrl=queues["check_failures"], MessageBody="{}")
         at = tokyo("2026-11-28T03:10")
@@ -248,8 +259,9 @@ def audit() -> list[Sample]:
                 account,
                 "ERROR from the audit",
                 "At 03:10 the hourly audit finds billing's schedule disabled by hand, no "
-                "completed check for nightly-etl's 02:00 deadline, and that check waiting "
-                "in the check-failures queue.",
+                "completed check for nightly-etl's 02:00 deadline, that check waiting "
+                "in the check-failures queue, and weekly-report watching weekly-reprot, "
+                "a state machine that does not exist.",
             )
         ]
 

@@ -27,6 +27,8 @@ KINDS = {
     '"Invalid value for variable")',
     "Resource precondition failed": "Checked across inputs before anything is created "
     '(Terraform: "Resource precondition failed")',
+    "Resource postcondition failed": "Checked against what AWS answers at plan, such as "
+    'which key an AWS managed alias names (Terraform: "Resource postcondition failed")',
 }
 # The test harness names each case's module call case-NNN; a real plan names yours.
 _CASE_NAME = re.compile(r"\bcase-\d{3}: ")

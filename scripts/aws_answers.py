@@ -11,8 +11,8 @@ launcher (scripts/moto_server.py) and by the in-process test fixtures.
   (an alias's routed one) and lists the executions started through it, each naming its
   stateMachineVersionArn and stateMachineAliasArn; moto refuses both ARNs. Every closed
   execution carries its stopDate (moto leaves it out for TIMED_OUT).
-- DescribeKey on the predefined alias alias/aws/sns: AWS associates it with the AWS
-  managed key for SNS; moto knows no such alias.
+- DescribeKey on the predefined aliases alias/aws/sns and alias/aws/sqs: AWS associates
+  each with the AWS managed key of its service; moto knows neither alias.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def install() -> None:
     }
     for name, action in replaced.items():
         setattr(StepFunctionResponse, name, action)
-    kms_utils.RESERVED_ALIASES.append("alias/aws/sns")
+    kms_utils.RESERVED_ALIASES.extend(["alias/aws/sns", "alias/aws/sqs"])
     KmsBackend._generate_default_keys = _generating_aws_managed(  # type: ignore[method-assign]
         KmsBackend._generate_default_keys
     )

@@ -33,6 +33,10 @@ ACTIONS_AWS_CANNOT_SCOPE: frozenset[str] = frozenset(
         # The audit lists the schedules; ListSchedules has no resource type (docs.aws.
         # amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html).
         "scheduler:ListSchedules",
+        # The audit (and the member role, for it) lists the state machines, to find those
+        # monitored that do not exist; ListStateMachines has no resource type (docs.aws.
+        # amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+        "states:ListStateMachines",
     }
 )
 

@@ -218,14 +218,38 @@ run "least_privilege" {
 
   assert {
     condition = { for s in jsondecode(local.lambda_policy).Statement : s.Sid => [s.Action, s.Resource] } == {
-      WriteOwnLogs     = [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check:*"]
-      RememberChecks   = [["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"]
-      AuditSchedules   = ["scheduler:ListSchedules", ["*"]]
-      AuditQueues      = ["sqs:GetQueueAttributes", ["arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-scheduler-dlq", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]]
-      PublishAlerts    = ["sns:Publish", "arn:aws:sns:us-east-1:000000000000:alerts"]
-      KeepFailedChecks = ["sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]
+      WriteOwnLogs       = [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/ops-sfn-deadline-check:*"]
+      RememberChecks     = [["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "arn:aws:dynamodb:us-east-1:000000000000:table/ops-sfn-deadline-state"]
+      AuditSchedules     = ["scheduler:ListSchedules", ["*"]]
+      AuditQueues        = ["sqs:GetQueueAttributes", ["arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-scheduler-dlq", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]]
+      AuditStateMachines = ["states:ListStateMachines", ["*"]]
+      PublishAlerts      = ["sns:Publish", "arn:aws:sns:us-east-1:000000000000:alerts"]
+      KeepFailedChecks   = ["sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:ops-sfn-deadline-check-failures"]
     }
-    error_message = "The function's inline policy holds exactly what every check and the audit need (ListSchedules takes no resource), no KMS permission without keys."
+    error_message = "The function's inline policy holds exactly what every check and the audit need (ListSchedules and ListStateMachines take no resource), no KMS permission without keys."
+  }
+
+  assert {
+    condition = jsonencode(output.role_actions) == jsonencode({
+      check_function = [
+        "dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "logs:CreateLogStream", "logs:PutLogEvents", "scheduler:ListSchedules", "sns:Publish", "sqs:GetQueueAttributes",
+        "sqs:SendMessage", "states:DescribeExecution", "states:ListExecutions", "states:ListStateMachines",
+      ]
+      scheduler = ["lambda:InvokeFunction", "sqs:SendMessage"]
+    })
+    error_message = "role_actions lists every action of each role's policies (the function's inline and read policies), once, sorted."
+  }
+
+  assert {
+    condition = output.permissions_boundary_policy == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid    = "SfnDeadlineMonitorRoles", Effect = "Allow", Resource = "*"
+        Action = sort(distinct(concat(output.role_actions.check_function, output.role_actions.scheduler)))
+      }]
+    })
+    error_message = "The boundary document allows exactly the roles' actions."
   }
 
   assert {
@@ -356,6 +380,46 @@ run "aws_managed_key_cannot_carry_alarms" {
   expect_failures = [data.aws_kms_key.sns_aws_managed]
 }
 
+run "aws_managed_key_cannot_keep_failure_events" {
+  command = plan
+
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/55555555-6666-4777-8888-999999999999"
+  }
+
+  override_data {
+    target = data.aws_kms_key.sqs_aws_managed
+    values = {
+      arn = "arn:aws:kms:us-east-1:000000000000:key/55555555-6666-4777-8888-999999999999"
+    }
+  }
+
+  expect_failures = [data.aws_kms_key.sqs_aws_managed]
+}
+
+run "aws_managed_sqs_key_without_failure_rules" {
+  command = plan
+
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/55555555-6666-4777-8888-999999999999"
+    monitors = {
+      nightly-etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", instant_failure_alerts = false }
+    }
+  }
+
+  override_data {
+    target = data.aws_kms_key.sqs_aws_managed
+    values = {
+      arn = "arn:aws:kms:us-east-1:000000000000:key/55555555-6666-4777-8888-999999999999"
+    }
+  }
+
+  assert {
+    condition     = length(data.aws_kms_key.sqs_aws_managed) == 0
+    error_message = "Without failure rules EventBridge sends nothing to the queues: the Scheduler and the function may use the AWS managed key."
+  }
+}
+
 run "alarms_on_a_topic_of_their_own" {
   command = apply
 
@@ -458,6 +522,26 @@ run "watch_the_watcher" {
   assert {
     condition     = aws_lambda_function.this.environment[0].variables.METRICS_NAMESPACE == "SfnDeadlineMonitor"
     error_message = "The function knows the namespace of its metrics."
+  }
+}
+
+run "role_actions_follow_the_configuration" {
+  command = plan
+
+  variables {
+    audit                         = { enabled = false }
+    sns_topic_kms_key_arn         = "arn:aws:kms:us-east-1:000000000000:key/33333333-4444-4555-8666-777777777777"
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/33333333-4444-4555-8666-777777777777"
+  }
+
+  assert {
+    condition     = length(setintersection(output.role_actions.check_function, ["scheduler:ListSchedules", "sqs:GetQueueAttributes", "states:ListStateMachines"])) == 0
+    error_message = "Without the audit, the function's actions hold none of the audit's reads."
+  }
+
+  assert {
+    condition     = contains(output.role_actions.check_function, "kms:Decrypt") && contains(output.role_actions.scheduler, "kms:GenerateDataKey")
+    error_message = "With customer managed keys, each role's actions hold the kms: actions its policy grants."
   }
 }
 
@@ -867,6 +951,11 @@ run "cross_account_monitor" {
   assert {
     condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : lookup(m, "role_arn", null)] == ["arn:aws:iam::111122223333:role/ops-sfn-deadline-read", null]
     error_message = "A cross-account monitor's forwarded failure events are described through its member role."
+  }
+
+  assert {
+    condition     = contains(output.role_actions.check_function, "sts:AssumeRole")
+    error_message = "With a member role to assume, the function's actions, and so the boundary, include sts:AssumeRole."
   }
 }
 

@@ -12,13 +12,16 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
 from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.records import open_problems
 from sfn_deadline_monitor.registry import RegistryError
 from tests.conftest import REGION, Account, event, recent
 from tests.registry_items import manifest, monitor, write_registry
+from tests.test_cross_account import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
 from tests.test_handler import check
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:ops-sfn-deadline-check"
@@ -101,6 +104,29 @@ def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handler, "datetime", clock)
 
 
+def fail_once(service: str, operation: str, when: Any = lambda params: True) -> None:
+    """Make the handler's next ``operation`` call whose parameters ``when`` accepts fail,
+    once, as AWS would refuse it after the retries."""
+    failed = False
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        nonlocal failed
+        if not failed and when(params):
+            failed = True
+            error = {"Error": {"Code": "InternalServerError", "Message": "failed by the test"}}
+            raise ClientError(error, operation)  # type: ignore[arg-type]
+
+    aws.client(service).meta.events.register(  # type: ignore[call-overload]
+        f"before-parameter-build.{service}.{operation}", refuse
+    )
+
+
+def remembered(state_table: Any) -> list[str]:
+    """The keys of the problems the audit holds open."""
+    item = state_table.get_item(TableName="monitor-state", Key={"pk": {"S": "audit"}})
+    return sorted(open_problems(item.get("Item")))
+
+
 def due_fire() -> datetime:
     """The fire time the audit judges on the handler's clock: the latest minute at least
     GRACE ago."""
@@ -174,6 +200,115 @@ def test_a_duplicate_audit_delivery_sends_nothing(module: Module) -> None:
     assert module.alerts() == []
 
 
+def test_a_failed_record_of_the_open_problems_sends_no_second_alert(
+    module: Module, state_table: Any
+) -> None:
+    """The open problems are written before the alert is published: when that write
+    fails, nothing is sent, and the next audit announces the problem once."""
+    module.deadline_check("etl", due_fire())
+    module.account.published()
+    fail_once("dynamodb", "PutItem", lambda params: params["Item"]["pk"]["S"] == "audit")
+    with pytest.raises(ClientError, match="failed by the test"):
+        module.audit()
+    module.audit(recent() - timedelta(minutes=1))
+    module.audit(recent() - timedelta(minutes=2))
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: billing"
+    assert remembered(state_table) == ["billing#quiet:deadline"]
+
+
+def test_a_failed_publish_is_announced_once_by_the_retry(module: Module, state_table: Any) -> None:
+    """A publish that fails puts back what was open before and frees the claim: Lambda's
+    retry of the same audit announces the problem, once."""
+    module.deadline_check("etl", due_fire())
+    module.account.published()
+    fail_once("sns", "Publish")
+    at = recent()
+    with pytest.raises(ClientError, match="failed by the test"):
+        module.audit(at)
+    assert (module.alerts(), remembered(state_table)) == ([], [])
+    module.audit(at)  # Lambda's retry
+    module.audit(at - timedelta(minutes=1))
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: billing"
+    assert remembered(state_table) == ["billing#quiet:deadline"]
+
+
+def test_a_state_machine_that_does_not_exist_is_named_once_then_recovers_once(
+    module: Module,
+) -> None:
+    """A typo in state_machine_arn passes plan and apply; the audit names it within one
+    audit period instead of the monitor's deadline."""
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    typo = module.arns["etl"] + "-typo"
+    module.monitors["etl"]["state_machine_arn"] = typo
+    module.write()
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: etl"
+    assert (
+        f"- etl: its state machine {typo} does not exist in {DEFAULT_ACCOUNT_ID}/{REGION}: "
+        "each of its checks reports ERROR. Fix: correct the monitor's state_machine_arn"
+    ) in alert["Message"]
+    module.audit(recent() - timedelta(minutes=1))
+    assert module.alerts() == []  # reported once
+    module.account.state_machine("etl-typo")
+    module.audit(recent() - timedelta(minutes=2))
+    (recovered,) = module.alerts()
+    assert recovered["Subject"] == "[RECOVERED] ops audit: 1 monitor(s) check again: etl"
+
+
+def test_a_member_state_machine_is_looked_for_through_its_role(module: Module) -> None:
+    """Both monitors watch the member account, one with a typo: only that one is named
+    (a list of the function's own account would hold neither)."""
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    member = member_state_machine()
+    for name, arn in {"etl": member, "billing": f"{member}-typo"}.items():
+        module.monitors[name] |= {"state_machine_arn": arn, "role_arn": MEMBER_ROLE}
+    module.write()
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: 1 monitor(s) stopped checking: billing"
+    assert (
+        f"its state machine {member}-typo does not exist in {MEMBER_ACCOUNT}/" in (alert["Message"])
+    )
+
+
+def test_state_machines_the_audit_may_not_list_are_a_problem_not_a_pass(
+    module: Module, state_table: Any
+) -> None:
+    """A role without states:ListStateMachines: the audit says it could not look, never
+    that the state machines exist or that they do not."""
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    fail = {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}
+
+    def refuse(**_: Any) -> None:
+        raise ClientError(fail, "ListStateMachines")  # type: ignore[arg-type]
+
+    aws.client("stepfunctions").meta.events.register(
+        "before-parameter-build.sfn.ListStateMachines", refuse
+    )
+    module.monitors["etl"]["state_machine_arn"] += "-typo"
+    module.write()
+    module.audit()
+    (alert,) = module.alerts()
+    assert alert["Subject"] == "[ERROR] ops audit: state machines the audit cannot list"
+    assert (
+        f"- (module): the function's role could not list the state machines in {REGION} "
+        "(ListStateMachines: AccessDeniedException not authorized), so the audit cannot tell "
+        "whether the state machines of 2 monitor(s) exist: billing, etl. Fix: let the "
+        "function's role call states:ListStateMachines"
+    ) in alert["Message"]
+    assert "does not exist" not in alert["Message"]
+    assert remembered(state_table) == ["-#state_machines_unread:function:us-east-1"]
+
+
 def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
     for name in ("etl", "billing"):
         module.deadline_check(name, due_fire())
@@ -185,8 +320,8 @@ def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
     assert "1 message(s) wait in the check_failures queue" in alert["Message"]
 
 
-def test_the_audit_of_1000_monitors_costs_29_calls(account: Account, state_table: Any) -> None:
-    """Every monitor quiet, so the audit reads and writes all it can: 29 calls on AWS,
+def test_the_audit_of_1000_monitors_costs_30_calls(account: Account, state_table: Any) -> None:
+    """Every monitor quiet, so the audit reads and writes all it can: 30 calls on AWS,
     whose ListSchedules pages hold 100 schedules (moto's hold fewer: counted apart)."""
     module = Module(account, state_table, {f"m{n:04d}": EVERY_MINUTE for n in range(1000)})
     calls: dict[str, int] = {}
@@ -195,21 +330,23 @@ def test_the_audit_of_1000_monitors_costs_29_calls(account: Account, state_table
         operation = event_name.rsplit(".", 1)[-1]
         calls[operation] = calls.get(operation, 0) + 1
 
-    for service in ("scheduler", "dynamodb", "sqs", "sns"):
+    for service in ("scheduler", "dynamodb", "sqs", "sns", "stepfunctions"):
         aws.client(service).meta.events.register("before-call.*.*", count)  # type: ignore[call-overload]
     assert module.audit()["open_problems"] == 1000
     pages = calls.pop("ListSchedules")
     assert pages == -(-1000 // len(module.scheduler.list_schedules(GroupName=GROUP)["Schedules"]))
     # The registry (its manifest, then its 10 chunks), 1,000 records in 10, the open
-    # problems; the claim and the open problems written, the claim completed.
+    # problems; the account's 1,000 state machines in one list; the claim and the open
+    # problems written, the claim completed.
     assert calls == {
         "BatchGetItem": 1 + 1 + 10 + 1,
+        "ListStateMachines": 1,
         "GetQueueAttributes": 2,
         "Publish": 1,
         "PutItem": 2,
         "UpdateItem": 1,
     }
-    assert sum(calls.values()) + 1000 // 100 == 29
+    assert sum(calls.values()) + 1000 // 100 == 30
     (alert,) = module.alerts()
     assert alert["Subject"].startswith("[ERROR] ops audit: 1000 monitor(s) stopped checking: m0000")
 

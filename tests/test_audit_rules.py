@@ -7,7 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.audit_rules import ScheduleSeen, find_problems, reconcile
+from sfn_deadline_monitor.audit_rules import (
+    ScheduleSeen,
+    find_problems,
+    reconcile,
+    state_machine_problems,
+)
 from sfn_deadline_monitor.records import checked_key
 from sfn_deadline_monitor.registry import Manifest, MonitorSpec, Registry, ScheduleSpec
 from sfn_deadline_monitor.schedule_expression import parse
@@ -39,12 +44,17 @@ def registry(*monitors: MonitorSpec, grace_minutes: int = 60) -> Registry:
 
 
 def monitor(
-    expression: str = "cron(0 2 * * ? *)", timezone: str = "UTC", *, enabled: bool = True
+    expression: str = "cron(0 2 * * ? *)",
+    timezone: str = "UTC",
+    *,
+    enabled: bool = True,
+    arn: str = ARN,
+    role_arn: str | None = None,
 ) -> MonitorSpec:
     return MonitorSpec(
         name="etl",
-        state_machine_arn=ARN,
-        role_arn=None,
+        state_machine_arn=arn,
+        role_arn=role_arn,
         timezone=timezone,
         lookback=timedelta(hours=3),
         enabled=enabled,
@@ -148,3 +158,61 @@ def test_each_problem_is_new_once_and_recovered_once() -> None:
     fixed = find_problems(registry(monitor()), seen(), checked, {}, at("2026-03-10T07:00"))
     closed = reconcile(again.open, fixed)
     assert (kinds(closed.recovered), closed.open) == (["schedule_disabled:deadline"], {})
+
+
+OWN = (None, "us-east-1")
+MEMBER_ROLE = "arn:aws:iam::111122223333:role/sfn-deadline-read"
+MEMBER_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:etl"
+
+
+@pytest.mark.parametrize(
+    ("listed", "kind", "words"),
+    [
+        ({}, "state_machine_missing", f"its state machine {ARN} does not exist in 123456789012/"),
+        ({ARN: "EXPRESS"}, "state_machine_not_standard", "is EXPRESS: ListExecutions cannot"),
+    ],
+)
+def test_a_state_machine_that_is_missing_or_express_is_named(
+    listed: dict, kind: str, words: str
+) -> None:
+    (problem,) = state_machine_problems(
+        registry(monitor()), {OWN: listed}, {}, {}, at("2026-03-10T05:00")
+    )
+    assert (problem.monitor, problem.kind) == ("etl", kind)
+    assert words in problem.text
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [{ARN: "STANDARD"}, {ARN: None}],  # a listing without the type is not judged on it
+)
+def test_a_standard_state_machine_is_no_problem(listed: dict) -> None:
+    assert state_machine_problems(registry(monitor()), {OWN: listed}, {}, {}, LONG_AGO) == []
+
+
+def test_a_version_or_alias_is_judged_by_its_state_machine() -> None:
+    alias = monitor(arn=f"{ARN}:prod")
+    assert state_machine_problems(registry(alias), {OWN: {ARN: "STANDARD"}}, {}, {}, LONG_AGO) == []
+
+
+def test_a_member_state_machine_is_looked_for_in_its_role_account() -> None:
+    member = monitor(arn=MEMBER_ARN, role_arn=MEMBER_ROLE)
+    listed = {(MEMBER_ROLE, "us-east-1"): {}}
+    (problem,) = state_machine_problems(registry(member), listed, {}, {}, LONG_AGO)
+    assert "does not exist in 111122223333/us-east-1" in problem.text
+
+
+def test_an_unread_account_is_a_problem_and_recovers_nothing() -> None:
+    """A missing state machine stays open while its account cannot be listed: unread is
+    neither missing nor found."""
+    first = state_machine_problems(registry(monitor()), {OWN: {}}, {}, {}, LONG_AGO)
+    opened = reconcile({}, first)
+    refused = {OWN: "ListStateMachines: AccessDeniedException"}
+    later = state_machine_problems(registry(monitor()), {}, refused, opened.open, LONG_AGO)
+    findings = reconcile(opened.open, later)
+    assert findings.recovered == ()
+    assert kinds(findings.new) == ["state_machines_unread:function:us-east-1"]
+    assert sorted(findings.open) == [
+        "-#state_machines_unread:function:us-east-1",
+        "etl#state_machine_missing",
+    ]

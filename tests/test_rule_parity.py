@@ -36,7 +36,13 @@ EXPRESSIONS = [
     "rate(1 days)",
     "rate(05 hours)",
     "at(2035-06-01T09:00:00)",
+    "rate(36500 days)",
+    "cron(0 2 ? * sun *)",
     # Refused by both.
+    "rate(36501 days)",
+    "rate(99999999999999999999 minutes)",
+    "at(2200-01-01T00:00:00)",
+    "cron(0 2 ? * \u017fun *)",
     "cron(0 25 * * ? *)",
     "cron(60 2 * * ? *)",
     "cron(0 2 * * * *)",

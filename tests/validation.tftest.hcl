@@ -916,3 +916,41 @@ run "read_scope_attribute_misspelt" {
   }
   expect_failures = [aws_scheduler_schedule_group.this]
 }
+
+run "failure_queue_key_the_aws_managed_one" {
+  command = plan
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/44444444-5555-4666-8777-888888888888"
+  }
+  expect_failures = [data.aws_kms_key.sqs_aws_managed]
+}
+
+run "at_after_the_schedulers_years" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2200-01-01T02:00:00)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "rate_beyond_a_century" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(99999999999 days)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "cron_name_not_ascii" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * \u017fun *)" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}

@@ -50,35 +50,14 @@ resource "aws_sns_topic" "alarms" {
   tags              = local.tags
 }
 
-# The boundary an estate may require on every role it creates: at most what the
-# monitor's roles ever need.
-data "aws_iam_policy_document" "boundary" {
-  #checkov:skip=CKV_AWS_111:A permissions boundary caps actions; the roles' own policies scope each action to its resources.
-  #checkov:skip=CKV_AWS_356:A permissions boundary caps actions; the roles' own policies scope each action to its resources.
-  statement {
-    actions = [
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-      "states:ListExecutions",
-      "states:DescribeExecution",
-      "sns:Publish",
-      "kms:GenerateDataKey*",
-      "kms:Decrypt",
-      "lambda:InvokeFunction",
-      "sqs:SendMessage",
-      "dynamodb:GetItem",
-      "dynamodb:PutItem",
-      "dynamodb:UpdateItem",
-      "dynamodb:DeleteItem",
-    ]
-    resources = ["*"] # the roles' own policies scope every action to its resources
-  }
-}
-
+# The boundary an estate may require on every role it creates: exactly what the monitor's
+# roles use, as the module derives it from their own policies (permissions_boundary_policy),
+# so it cannot drift from what the function calls. An estate with a boundary of its own
+# merges role_actions into it instead.
 resource "aws_iam_policy" "boundary" {
   name   = "${var.name}-monitor-boundary"
   path   = "/monitoring/"
-  policy = data.aws_iam_policy_document.boundary.json
+  policy = module.sfn_deadlines.permissions_boundary_policy
   tags   = local.tags
 }
 

@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from .audit_rules import Findings
+from .audit_rules import QUEUE_NOT_EMPTY, STATE_MACHINES_UNREAD, Findings
 from .chat import chat_description
 from .formatting import iso
 from .message import Alert
@@ -23,6 +23,15 @@ from .report import clean_subject
 from .verdict import Status
 
 LISTED = 50
+
+# The module's own problems (no monitor) in the subject, when new and when gone.
+_MODULE_PROBLEMS = {
+    QUEUE_NOT_EMPTY: ("failure queues hold messages", "failure queues are empty"),
+    STATE_MACHINES_UNREAD: (
+        "state machines the audit cannot list",
+        "the audit lists the state machines again",
+    ),
+}
 
 _ADVICE = (
     "Until each problem below is fixed, its monitor may send nothing: a failed, late or "
@@ -64,13 +73,12 @@ def audit_alert(
 
 def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:
     monitors = sorted({p.monitor for p in problems if p.monitor is not None})
-    queues = any(p.monitor is None for p in problems)
+    module = sorted({p.kind.split(":")[0] for p in problems if p.monitor is None})
     parts = []
     if monitors:
         verb = "stopped checking" if new else "check again"
         parts.append(f"{len(monitors)} monitor(s) {verb}: {', '.join(monitors)}")
-    if queues:
-        parts.append("failure queues hold messages" if new else "failure queues are empty")
+    parts += [_MODULE_PROBLEMS[kind][0 if new else 1] for kind in module]
     return "; ".join(parts)
 
 

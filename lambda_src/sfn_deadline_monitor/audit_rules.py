@@ -10,7 +10,11 @@ A deadline monitor is trusted only while it is known to run. The audit holds the
   before it could record, or a check waits in a failure queue;
 - a fire time the Scheduler skipped: a wall time that does not exist on a daylight
   saving day never fires, so that window's run was never checked;
-- a failure queue that holds messages.
+- a failure queue that holds messages;
+- a monitored state machine that does not exist or is not STANDARD (machines.py), which
+  the monitor's checks can only report as ERROR at its deadline; and an account whose
+  state machines the audit could not list, which is reported as such, never as "all
+  exist".
 
 A fire time before the schedule's last change is not judged: the schedule did not exist
 then as it is now.
@@ -18,10 +22,12 @@ then as it is now.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .fire_times import previous_fire, skipped_fire
+from .machines import FIXES, MISSING, NOT_STANDARD, Listing, fault
 from .records import OpenProblem, checked_key
 from .registry import MonitorSpec, Registry, ScheduleSpec
 from .schedule_expression import Rate
@@ -33,10 +39,16 @@ SCHEDULE_MISSING, SCHEDULE_DISABLED, SCHEDULE_RETARGETED = (
     "schedule_retargeted",
 )
 QUEUE_NOT_EMPTY = "queue_not_empty"
+STATE_MACHINES_UNREAD = "state_machines_unread"
 _QUEUE_CONTENTS = {
     "undelivered": "checks and failure events the Scheduler or EventBridge could not deliver",
     "check_failures": "checks that failed in the function after Lambda's retries",
 }
+
+
+# Who lists a monitor's state machines, and where: its member role (None: the function's
+# own role) and the state machine's region.
+Reader = tuple[str | None, str]
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,69 @@ def _quiet(
         "failed before it could record (see its log group and the check-failures queue)"
     )
     return OpenProblem(monitor.name, f"{QUIET}:{spec.kind}", text, now)
+
+
+def reader_of(monitor: MonitorSpec) -> Reader:
+    """The role and region through which the audit lists ``monitor``'s state machine."""
+    return monitor.role_arn, monitor.state_machine_arn.split(":")[3]
+
+
+def state_machine_problems(
+    registry: Registry,
+    listed: Mapping[Reader, Listing],
+    unread: Mapping[Reader, str],
+    open_before: Mapping[str, OpenProblem],
+    now: datetime,
+) -> list[OpenProblem]:
+    """Each monitored state machine that does not exist or is not STANDARD, from the
+    state machines ``listed`` by each reader; a reader whose list failed (``unread``: its
+    error) is a problem of its own, and its monitors' state machine problems stay open as
+    they were: not read is not recovered."""
+    own_account = registry.manifest.function_arn.split(":")[4]
+    problems = []
+    unverified: dict[Reader, list[str]] = {}
+    for monitor in registry.monitors.values():
+        reader = reader_of(monitor)
+        if reader in unread:
+            unverified.setdefault(reader, []).append(monitor.name)
+            problems += [
+                p
+                for p in open_before.values()
+                if p.monitor == monitor.name and p.kind in (MISSING, NOT_STANDARD)
+            ]
+            continue
+        account = own_account if reader[0] is None else reader[0].split(":")[4]
+        found = fault(monitor.state_machine_arn, account, listed[reader])
+        if found is not None:
+            kind, what = found
+            text = f"{what}: each of its checks reports ERROR. Fix: {FIXES[kind]}"
+            problems.append(OpenProblem(monitor.name, kind, text, now))
+    for reader, names in sorted(unverified.items(), key=str):
+        problems.append(_unread(reader, unread[reader], sorted(names), now))
+    return problems
+
+
+def _unread(reader: Reader, error: str, names: list[str], now: datetime) -> OpenProblem:
+    role, region = reader
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    if role is None:
+        who = "the function's role"
+        fix = (
+            "let the function's role call states:ListStateMachines (terraform apply of this "
+            "release grants it; a permissions boundary or service control policy may deny it)"
+        )
+    else:
+        who = f"the member role {role}"
+        fix = (
+            f"apply modules/member-role of this release in account {role.split(':')[4]}, "
+            "which grants states:ListStateMachines"
+        )
+    text = (
+        f"{who} could not list the state machines in {region} ({error}), so the audit "
+        f"cannot tell whether the state machines of {len(names)} monitor(s) exist: {shown}. "
+        f"Fix: {fix}"
+    )
+    return OpenProblem(None, f"{STATE_MACHINES_UNREAD}:{role or 'function'}:{region}", text, now)
 
 
 def reconcile(open_before: dict[str, OpenProblem], found: list[OpenProblem]) -> Findings:

@@ -6,14 +6,17 @@ judge, this file puts them in order): the state table; the function; the alert a
 topics; that the function may publish; each customer managed key (enabled, its policy
 holding the statements kms_key_policies requires, Sid aside); each schedule group's
 schedules against the registry (present, enabled as declared, targeting the function);
-the failure rules (enabled, targeting the function); each member role (assumed,
-ListExecutions maxResults=1 per monitor, which spends one token of that account's
-ListExecutions bucket); the alarms (actions enabled, at least one action); the failure
-queues (empty).
+the failure rules (enabled, targeting the function); each monitored state machine of this
+account (it exists, is STANDARD, and the function's role may call ListExecutions on it,
+judged from the role's statements); each member role (assumed; its account's state
+machines listed, then ListExecutions maxResults=1 per monitor, which spends one token of
+that account's ListExecutions bucket); the alarms (actions enabled, at least one
+action); the failure queues (empty).
 
 Calls: about 240 at 1,000 monitors with the defaults, mostly IAM (2 per managed policy of
 the function's role: 50 read policies) and EventBridge (2 per failure rule: 50 rules);
-ListSchedules reads 100 schedules a call, DescribeAlarms 100 alarms.
+ListSchedules reads 100 schedules a call, ListStateMachines 1,000 state machines (one
+account and region a call), DescribeAlarms 100 alarms.
 
 "The function may publish" is judged from the statements of the function's role (inline,
 attached, permissions boundary) and the topic's policy, and, for an encrypted topic, the
@@ -76,10 +79,12 @@ def diagnose(d: Deployment) -> list[Finding]:
     for kind, group in sorted(m.schedule_groups.items()):
         findings += _guarded(f"schedule group {group}", partial(reads.schedules, c, d, kind, group))
     findings += _guarded("failure rules", partial(reads.failure_rules, c, m))
+    own: dict[str, str] = {}
     members: dict[str, dict[str, str]] = defaultdict(dict)
     for name, spec in d.registry.monitors.items():
-        if spec.role_arn:
-            members[spec.role_arn][name] = spec.state_machine_arn
+        (members[spec.role_arn] if spec.role_arn else own)[name] = spec.state_machine_arn
+    if own:
+        findings += _guarded("state machines", partial(reads.state_machines, m, own, role))
     for arn, machines in sorted(members.items()):
         findings += _guarded(f"member role {arn}", partial(reads.member_role, role, arn, machines))
     findings += _guarded("alarms", partial(reads.alarms, c, m))

@@ -1,14 +1,18 @@
 """The doctor's judgements of access: may the function publish, do the keys' policies hold
-what the module requires, may the member roles be assumed and read. Pure, as
+what the module requires, does each monitored state machine exist, is it STANDARD and
+readable with the role its checks use, may the member roles be assumed and read. Pure, as
 doctor_checks.py; the evidence is read by doctor_reads.py and weighed by policy.py.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from .doctor_checks import APPLY, Finding, Level
+from .doctor_checks import APPLY, Finding, Level, listed_names
+from .machines import FAULT_CODES, FIXES, Listing, fault
 from .policy import Decision, Statement, holds
+from .settings import base_state_machine_arn
 
 # What a key that is gone, disabled or missing its statements breaks, by its use.
 KEY_USES = {
@@ -82,14 +86,91 @@ def key(
     )
 
 
+def _faults(
+    account: str,
+    machines: Mapping[str, str],
+    listed: Listing | None,
+    reads: Mapping[str, str | None],
+) -> dict[str, tuple[str, str]]:
+    """Each monitor whose state machine does not exist or is not STANDARD, as (kind, what):
+    from ``listed`` (ListStateMachines of ``account``, None when it failed), else from
+    what the monitor's ListExecutions answered (``reads``: an error, ``Code: message``)."""
+    found: dict[str, tuple[str, str]] = {}
+    for monitor, arn in machines.items():
+        judged = None if listed is None else fault(arn, account, listed)
+        code = (reads.get(monitor) or "").split(":", 1)[0]
+        if judged is None and code in FAULT_CODES:
+            judged = FAULT_CODES[code], f"its state machine {base_state_machine_arn(arn)}: {code}"
+        if judged is not None:
+            found[monitor] = judged
+    return found
+
+
+def _fault_findings(faults: Mapping[str, tuple[str, str]]) -> list[Finding]:
+    """One line per monitor: each has its own state_machine_arn to correct."""
+    return [
+        Finding(
+            Level.FAIL,
+            f"monitor {monitor}: {what}: each of its checks reports ERROR",
+            FIXES[kind],
+        )
+        for monitor, (kind, what) in sorted(faults.items())
+    ]
+
+
+def state_machines(
+    account: str,
+    machines: Mapping[str, str],
+    listed: Listing,
+    may_read: Mapping[str, Decision],
+) -> list[Finding]:
+    """The state machines the function reads with its own role (``machines``: by
+    monitor): each exists and is STANDARD (``listed``: ListStateMachines of ``account``,
+    every region of them), and the role may list its executions (``may_read``: by
+    monitor, empty when the role could not be read)."""
+    faults = _faults(account, machines, listed, {})
+    findings = _fault_findings(faults)
+    refused: dict[tuple[Level, str], list[str]] = defaultdict(list)
+    for monitor, decision in may_read.items():
+        if monitor not in faults and decision.allowed is not True:
+            level = Level.FAIL if decision.allowed is False else Level.WARN
+            refused[level, decision.reason].append(monitor)
+    fix = (
+        f"{APPLY} (the ReadMonitoredStateMachines statements, or read_scope's prefixes); "
+        "remove a Deny or widen the permissions boundary"
+    )
+    for (level, reason), names in sorted(refused.items()):
+        what = f"call states:ListExecutions on the state machines of {listed_names(names)}"
+        if level is Level.FAIL:
+            findings.append(Finding(level, f"the function's role may not {what}: {reason}", fix))
+        else:
+            findings.append(
+                Finding(level, f"cannot tell whether the function's role may {what}: {reason}", fix)
+            )
+    readable = ", readable by the function's role" if may_read else ""
+    return findings or [
+        Finding(
+            Level.PASS,
+            f"{len(machines)} monitor(s)' state machines in this account: exist, "
+            f"STANDARD{readable}",
+        )
+    ]
+
+
 def member_role(
     role_arn: str,
     may_assume: Decision | None,
     assume_error: str | None,
+    *,
+    machines: Mapping[str, str],
+    listed: Listing | None,
+    list_error: str | None,
     reads: Mapping[str, str | None],
 ) -> list[Finding]:
     """A member role: the function's role may assume it (``may_assume``, None when that
-    role could not be read), and with it each monitor's ListExecutions succeeded
+    role could not be read); with it, each monitor's state machine (``machines``) is in
+    its account's ListStateMachines (``listed``: ARN to type, None when not read;
+    ``list_error`` when AWS refused it), and each monitor's ListExecutions succeeded
     (``reads``: monitor to error, None when it did)."""
     findings = []
     if may_assume is not None and may_assume.allowed is not True:
@@ -112,7 +193,22 @@ def member_role(
                 "(status)",
             )
         )
-    failed = {monitor: error for monitor, error in reads.items() if error is not None}
+    if list_error is not None:
+        findings.append(
+            Finding(
+                Level.FAIL,
+                f"member role {role_arn} may not list its account's state machines "
+                f"({list_error}): the audit cannot tell whether they exist",
+                "apply modules/member-role of this release, which grants states:ListStateMachines",
+            )
+        )
+    faults = _faults(role_arn.split(":")[4], machines, listed, reads)
+    findings += _fault_findings(faults)
+    failed = {
+        monitor: error
+        for monitor, error in reads.items()
+        if error is not None and monitor not in faults
+    }
     if failed:
         errors = "; ".join(f"{m}: {e}" for m, e in sorted(failed.items())[:5])
         findings.append(
@@ -124,9 +220,11 @@ def member_role(
                 "the state machine's own account",
             )
         )
+    exist = ", whose state machines exist and are STANDARD" if listed is not None else ""
     return findings or [
         Finding(
             Level.PASS,
-            f"member role {role_arn}: assumed, lists the executions of {len(reads)} monitor(s)",
+            f"member role {role_arn}: assumed, lists the executions of {len(reads)} "
+            f"monitor(s){exist}",
         )
     ]

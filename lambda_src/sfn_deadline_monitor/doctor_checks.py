@@ -50,7 +50,7 @@ def unverified(what: str, error: str) -> Finding:
     return Finding(Level.WARN, f"{what}: could not check ({error})", "run doctor with read access")
 
 
-def _listed(names: Iterable[str], limit: int = 5) -> str:
+def listed_names(names: Iterable[str], limit: int = 5) -> str:
     """A few names, so that a problem of 1,000 monitors stays one line."""
     names = sorted(names)
     shown = ", ".join(names[:limit])
@@ -62,7 +62,7 @@ def _problems(
 ) -> list[Finding]:
     """One line per kind of problem, naming a few of the resources it concerns."""
     return [
-        Finding(level, f"{len(names)} {subject} {problem}{effect}: {_listed(names)}", fix)
+        Finding(level, f"{len(names)} {subject} {problem}{effect}: {listed_names(names)}", fix)
         for problem, (level, names, fix) in problems.items()
         if names
     ]

@@ -19,8 +19,10 @@ from . import doctor_access as access
 from . import doctor_checks as checks
 from .cli_common import Deployment
 from .doctor_checks import Finding
+from .machines import list_state_machines
 from .policy import Statement, decide, statements
 from .registry import Manifest
+from .settings import base_state_machine_arn
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -200,28 +202,69 @@ def failure_rules(c: Clients, m: Manifest) -> list[Finding]:
     return checks.failure_rules(found, m.function_arn)
 
 
+def state_machines(m: Manifest, machines: dict[str, str], role: Role | None) -> list[Finding]:
+    """List, as the caller, the state machines of each region of the monitors the function
+    reads with its own role (``machines``: by monitor), and weigh whether that role may
+    list each one's executions (not when the role could not be read)."""
+    listed: dict[str, str | None] = {}
+    for region in sorted({arn.split(":")[3] for arn in machines.values()}):
+        listed |= list_state_machines(aws.client("stepfunctions", region=region))
+    may_read = (
+        {}
+        if role is None
+        else {
+            monitor: decide(
+                role.arn,
+                "states:ListExecutions",
+                base_state_machine_arn(arn),
+                role.identity,
+                boundary=role.boundary,
+            )
+            for monitor, arn in machines.items()
+        }
+    )
+    return access.state_machines(m.function_arn.split(":")[4], machines, listed, may_read)
+
+
 def member_role(role: Role | None, arn: str, machines: dict[str, str]) -> list[Finding]:
-    """Assume the member role as the caller (aws.client does) and list one execution of
-    each of its monitors' state machines, in the state machine's region."""
+    """Assume the member role as the caller (aws.client does); list its account's state
+    machines in each region of its monitors' (as the audit does), and one execution of
+    each monitor's state machine (as its checks do)."""
     may_assume = (
         None
         if role is None
         else decide(role.arn, "sts:AssumeRole", arn, role.identity, boundary=role.boundary)
     )
     assume_error: str | None = None
+    listed: dict[str, str | None] = {}
+    list_error: str | None = None
     reads: dict[str, str | None] = {}
-    for monitor, machine in sorted(machines.items()):
+    for region in sorted({machine.split(":")[3] for machine in machines.values()}):
         try:
-            sfn = aws.client("stepfunctions", role_arn=arn, region=aws.region_of(machine))
+            sfn = aws.client("stepfunctions", role_arn=arn, region=region)
         except ClientError as error:
             assume_error = error_text(error)
             break
         try:
-            sfn.list_executions(stateMachineArn=machine, maxResults=1)
-            reads[monitor] = None
+            listed |= list_state_machines(sfn)
         except ClientError as error:
-            reads[monitor] = error_text(error)
-    return access.member_role(arn, may_assume, assume_error, reads)
+            list_error = error_text(error)
+        for monitor, machine in sorted(machines.items()):
+            if machine.split(":")[3] == region:
+                try:
+                    sfn.list_executions(stateMachineArn=machine, maxResults=1)
+                    reads[monitor] = None
+                except ClientError as error:
+                    reads[monitor] = error_text(error)
+    return access.member_role(
+        arn,
+        may_assume,
+        assume_error,
+        machines=machines,
+        listed=None if assume_error or list_error else listed,
+        list_error=list_error,
+        reads=reads,
+    )
 
 
 def alarms(c: Clients, m: Manifest) -> list[Finding]:

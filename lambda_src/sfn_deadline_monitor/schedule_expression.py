@@ -16,7 +16,11 @@ Choices where the documentation is silent:
 - both day fields '?' is rejected; a step is a whole number above 0; `*/n` starts at the field's
   lowest value; a range whose start is above its end wraps (AWS's example uses hours 20-2);
 - fields are separated by single spaces; names (JAN, mon) are case-insensitive; rate() takes
-  singular or plural units for any value (the Scheduler guide itself writes `rate(1 days)`).
+  singular or plural units for any value (the Scheduler guide itself writes `rate(1 days)`);
+- an expression is ASCII: case-insensitive matching would otherwise read "sun" spelt with
+  U+017F (long s) as SUN, which the Scheduler refuses;
+- a rate's interval is at most 100 years (AWS states no maximum; a larger one overflows the
+  dates the function counts with); at() lies in the Scheduler's years, 1970-2199, as cron's.
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ _FIELDS = (
     _Field("year", 1970, 2199, ",-*/"),
 )
 _MINUTES_IN = {"minute": 1, "hour": 60, "day": 1440}
+_LONGEST_RATE_DAYS = 36500
+_AT_YEARS = range(1970, 2200)
 _UNITS = {unit + s: timedelta(minutes=n) for unit, n in _MINUTES_IN.items() for s in ("", "s")}
 _WHOLE = re.compile(r"[0-9]+")
 
@@ -103,6 +109,8 @@ def _error(text: str, detail: str) -> ScheduleExpressionError:
 def parse(expression: str) -> Expression:
     """Read a ScheduleExpression, rejecting anything the documentation does not describe, so a
     typo fails here rather than as a schedule that silently never fires."""
+    if not expression.isascii():
+        raise _error(expression, "an expression holds ASCII characters only")
     if expression.startswith("cron(") and expression.endswith(")"):
         return _parse_cron(expression, expression[5:-1].split(" "))
     if expression.startswith("rate(") and expression.endswith(")"):
@@ -112,15 +120,20 @@ def parse(expression: str) -> Expression:
         if unit not in _UNITS:
             units = ", ".join(_UNITS)
             raise _error(expression, f"the unit must be one of {units}, got {unit or 'nothing'}")
+        if int(value) * _MINUTES_IN[unit.rstrip("s")] > _LONGEST_RATE_DAYS * _MINUTES_IN["day"]:
+            raise _error(expression, f"the interval must be at most {_LONGEST_RATE_DAYS} days")
         return Rate(expression, int(value) * _UNITS[unit])
     if expression.startswith("at(") and expression.endswith(")"):
         body = expression[3:-1]
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", body):
             raise _error(expression, "expected at(yyyy-mm-ddThh:mm:ss)")
         try:
-            return At(expression, datetime.strptime(body, "%Y-%m-%dT%H:%M:%S"))
+            local_time = datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
         except ValueError:
             raise _error(expression, "not a valid date and time") from None
+        if local_time.year not in _AT_YEARS:
+            raise _error(expression, "the year must be 1970-2199, the Scheduler's years")
+        return At(expression, local_time)
     raise _error(expression, "expected cron(...), rate(value unit) or at(yyyy-mm-ddThh:mm:ss)")
 
 

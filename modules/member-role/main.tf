@@ -1,5 +1,6 @@
 # The role the monitor's check function assumes to read executions in this (member)
-# account. It can read the listed state machines' executions and nothing else.
+# account. It can read the listed state machines' executions, and list the account's state
+# machines for the audit; nothing else.
 #
 # As in the root module, the grants that grow with the state machines go into managed
 # policies of 20 state machines each, under IAM's 6,144 characters whatever the names;
@@ -107,5 +108,18 @@ resource "aws_iam_role_policy" "scoped" {
       { Sid = "ReadStateMachinesInScope", Effect = "Allow", Action = "states:ListExecutions", Resource = local.scoped_state_machine_arns },
       { Sid = "ReadExecutionsInScope", Effect = "Allow", Action = "states:DescribeExecution", Resource = [for arn in local.scoped_state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"] },
     ]
+  })
+}
+
+# The monitor's audit checks that each monitored state machine exists and is STANDARD: it
+# lists this account's state machines (names and types; no definition, no execution).
+# ListStateMachines has no resource type, so "*": "you must specify all resources ("*")"
+# (docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+resource "aws_iam_role_policy" "list" {
+  name = "sfn-deadline-list"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "ListStateMachines", Effect = "Allow", Action = "states:ListStateMachines", Resource = "*" }]
   })
 }

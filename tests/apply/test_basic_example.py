@@ -118,9 +118,10 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     assert granted["sqs:GetQueueAttributes"] == sorted(
         [basic["check_failures_queue_arn"], undelivered]
     )
-    # The audit's one grant on every resource: ListSchedules takes no resource.
+    # The audit's grants on every resource: ListSchedules and ListStateMachines take none.
     assert [a for a, resources in granted.items() if "*" in resources] == [
-        "scheduler:ListSchedules"
+        "scheduler:ListSchedules",
+        "states:ListStateMachines",
     ]
     assert set(granted) == {
         "logs:CreateLogStream",
@@ -135,6 +136,7 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "scheduler:ListSchedules",
+        "states:ListStateMachines",
         "sqs:GetQueueAttributes",
     }
 

@@ -16,6 +16,7 @@ from scripts.fire_check import invoke_deployed, scheduled_event
 from sfn_deadline_monitor import cli
 from sfn_deadline_monitor.cli_common import STATE_TABLE_SUFFIX
 from sfn_deadline_monitor.fire_times import next_fire
+from sfn_deadline_monitor.policy import decide, statements
 from sfn_deadline_monitor.schedule_expression import parse
 from tests import registry_items
 from tests.apply.conftest import (
@@ -116,9 +117,40 @@ def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> N
     assert scheduler["kms:Decrypt"] == [complete["kms_key_arn"]]
 
 
+def test_the_boundary_admits_every_grant_of_both_roles(aws: Any, complete: dict) -> None:
+    """The example's permissions boundary, read back as IAM holds it, allows every action
+    each role's own policies grant, on its resources (evaluated by the doctor's
+    policy.decide). A boundary listing actions by hand lacked the audit's reads: on AWS
+    every audit would have been denied while the emulator, which evaluates no IAM, said
+    nothing."""
+    iam = aws("iam")
+    denied = []
+    for role_arn in (complete["lambda_role_arn"], complete["scheduler_role_arn"]):
+        role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+        boundary_arn = role["PermissionsBoundary"]["PermissionsBoundaryArn"]
+        version = iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)
+        boundary = statements(document["PolicyVersion"]["Document"])
+        identity = role_policies(aws, role_arn)
+        grants = {
+            (action, resource)
+            for statement in identity
+            if statement["Effect"] == "Allow"
+            for action in as_list(statement["Action"])
+            for resource in as_list(statement["Resource"])
+        }
+        assert grants, role_arn
+        for action, resource in sorted(grants):
+            decision = decide(role_arn, action, resource, identity, boundary=boundary)
+            if decision.allowed is not True:
+                denied.append(f"{role_arn}: {action} on {resource}: {decision.reason}")
+    assert not denied, "\n".join(denied)
+
+
 def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict) -> None:
     """Every statement of both roles names its resources: "*" only for actions on the
-    commented allow-list in tests/iam_actions.py (the audit's ListSchedules)."""
+    commented allow-list in tests/iam_actions.py (the audit's ListSchedules and
+    ListStateMachines)."""
     statements = [
         statement
         for role in (complete["lambda_role_arn"], complete["scheduler_role_arn"])
@@ -253,7 +285,7 @@ def test_doctor_and_status_pass_on_the_applied_example(
     assert code == cli.EXIT_OK, out
     assert [line for line in out.splitlines() if not line.startswith("PASS")] == [
         "doctor: data-platform in us-east-1, 4 monitor(s)",
-        "19 checks: 19 passed, 0 failed, 0 warnings",
+        "20 checks: 20 passed, 0 failed, 0 warnings",
     ]
     assert cli.main(["status", "--name", name, "--region", "us-east-1"]) == cli.EXIT_OK
     assert "0 of 4 monitor(s) need attention." in capsys.readouterr().out

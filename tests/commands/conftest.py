@@ -90,6 +90,12 @@ class Deployed:
                 "Resource": self.key_arn,
             },
             {
+                "Sid": "ReadMonitoredStateMachines",
+                "Effect": "Allow",
+                "Action": "states:ListExecutions",
+                "Resource": self.own_machine,
+            },
+            {
                 "Sid": "AssumeMemberRoles",
                 "Effect": "Allow",
                 "Action": "sts:AssumeRole",

@@ -10,6 +10,7 @@ import pytest
 
 from sfn_deadline_monitor import cli
 from tests.commands.conftest import (
+    ACCOUNT,
     ALARM,
     NAME,
     PREFIX,
@@ -21,8 +22,8 @@ from tests.commands.conftest import (
     key_policy,
     run,
 )
-from tests.conftest import REGION
-from tests.test_cross_account import MEMBER_ROLE
+from tests.conftest import REGION, Account
+from tests.test_cross_account import MEMBER_ACCOUNT, MEMBER_ROLE
 
 Refuse = Callable[[str, str], None]
 
@@ -38,10 +39,17 @@ def test_a_healthy_deployment_passes_every_check(
     assert code == cli.EXIT_OK, out
     assert lines(out, "FAIL") == lines(out, "WARN") == []
     assert out.splitlines()[0] == f"doctor: {NAME} in {REGION}, 2 monitor(s)"
-    assert out.splitlines()[-1] == "12 checks: 12 passed, 0 failed, 0 warnings"
+    assert out.splitlines()[-1] == "13 checks: 13 passed, 0 failed, 0 warnings"
     assert f"PASS  key {deployed.key_arn} (alert_topic): Enabled, its policy holds" in out
     assert "PASS  2 deadline schedule(s) in group team: present, 2 enabled" in out
-    assert f"PASS  member role {MEMBER_ROLE}: assumed, lists the executions of 1 monitor(s)" in out
+    assert (
+        "PASS  1 monitor(s)' state machines in this account: exist, STANDARD, readable by the "
+        "function's role"
+    ) in out
+    assert (
+        f"PASS  member role {MEMBER_ROLE}: assumed, lists the executions of 1 monitor(s), whose "
+        "state machines exist and are STANDARD"
+    ) in out
 
 
 def test_no_registry_cannot_start(account: object, capsys: pytest.CaptureFixture[str]) -> None:
@@ -272,6 +280,105 @@ def test_a_broken_failure_rule(
     assert lines(out, "FAIL") == [
         f"FAIL  1 failure rule(s) {problem}: their monitors' instant failure alerts are off: "
         f"{RULE}. Fix: run terraform apply, which restores it"
+    ]
+
+
+def test_a_state_machine_that_does_not_exist_fails_naming_its_monitor(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A well-formed ARN with a typo: the function's role may read it (Terraform grants
+    the ARN as written), but there is nothing to read."""
+    typo = deployed.own_machine.replace(":etl", ":etI")
+    deployed.monitors["etl"]["state_machine_arn"] = typo
+    deployed.write()
+    deployed.role_policy(
+        [
+            {**s, "Resource": typo} if s["Resource"] == deployed.own_machine else s
+            for s in deployed.role_statements()
+        ]
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  monitor etl: its state machine {typo} does not exist in {ACCOUNT}/{REGION}: "
+        "each of its checks reports ERROR. Fix: correct the monitor's state_machine_arn (a "
+        "typo?) or create the state machine"
+    ]
+
+
+def test_an_express_state_machine_fails_naming_its_monitor(
+    deployed: Deployed, account: Account, capsys: pytest.CaptureFixture[str]
+) -> None:
+    express = account.state_machine("etl-express", machine_type="EXPRESS")
+    deployed.monitors["etl"]["state_machine_arn"] = express
+    deployed.write()
+    deployed.role_policy(
+        [
+            {**s, "Resource": express} if s["Resource"] == deployed.own_machine else s
+            for s in deployed.role_statements()
+        ]
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    (fail,) = lines(out, "FAIL")
+    assert fail.startswith(
+        f"FAIL  monitor etl: its state machine {express} is EXPRESS: ListExecutions cannot "
+        "read it: each of its checks reports ERROR. Fix: watch an EXPRESS state machine"
+    )
+
+
+def test_a_state_machine_the_functions_role_may_not_read(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployed.role_policy(
+        [s for s in deployed.role_statements() if s["Sid"] != "ReadMonitoredStateMachines"]
+    )
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        "FAIL  the function's role may not call states:ListExecutions on the state machines "
+        "of etl: no statement of the role's policies allows it. Fix: run terraform apply, "
+        "which restores it (the ReadMonitoredStateMachines statements, or read_scope's "
+        "prefixes); remove a Deny or widen the permissions boundary"
+    ]
+
+
+def test_a_member_state_machine_that_does_not_exist_fails_naming_its_monitor(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member = deployed.monitors["member-etl"]["state_machine_arn"]
+    deployed.monitors["member-etl"]["state_machine_arn"] = f"{member}-typo"
+    deployed.write()
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  monitor member-etl: its state machine {member}-typo does not exist in "
+        f"{MEMBER_ACCOUNT}/{REGION}: each of its checks reports ERROR. Fix: correct the "
+        "monitor's state_machine_arn (a typo?) or create the state machine"
+    ]
+
+
+def test_a_member_role_that_may_not_list_state_machines(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str], refuse: Refuse
+) -> None:
+    """A member role of an older release: the checks still read, the audit cannot look.
+    Its missing state machine is still named, from what ListExecutions answers."""
+    refuse("ListStateMachines", "AccessDeniedException")
+    member = deployed.monitors["member-etl"]["state_machine_arn"]
+    deployed.monitors["member-etl"]["state_machine_arn"] = f"{member}-typo"
+    deployed.write()
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    assert [line.split(". Fix: ")[0] for line in lines(out, "FAIL")] == [
+        f"FAIL  member role {MEMBER_ROLE} may not list its account's state machines "
+        "(AccessDeniedException: refused by the test): the audit cannot tell whether they exist",
+        f"FAIL  monitor member-etl: its state machine {member}-typo: StateMachineDoesNotExist: "
+        "each of its checks reports ERROR",
+    ]
+    # The caller's own list was refused too: a check it could not make.
+    assert lines(out, "WARN") == [
+        "WARN  state machines: could not check (AccessDeniedException: refused by the test). "
+        "Fix: run doctor with read access"
     ]
 
 
