@@ -49,6 +49,11 @@ locals {
       schedules      = var.schedule_kms_key_arn
     } : use => key if key != null }
     key_policies = local.kms_key_policies
+    # What each role's permissions boundary must allow: doctor evaluates every action.
+    roles = {
+      check_function = { arn = aws_iam_role.lambda.arn, actions = local.role_actions.check_function }
+      scheduler      = { arn = aws_iam_role.scheduler.arn, actions = local.role_actions.scheduler }
+    }
   }
 }
 

@@ -23,13 +23,16 @@ import sys
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from moto.events.models import EventPattern
 from moto.events.utils import EventTemplateParser
 
 from dev.build_lambda_zip import ZIP_PATH
+from scripts import call_recorder
 
 if TYPE_CHECKING:
     from moto.events.utils import EventMessageType
@@ -117,6 +120,10 @@ def rule_input(events: Any, rule_name: str, event: dict[str, Any]) -> dict[str, 
     )
 
 
+# Called after each run of the deployed function: tests/apply/conftest.py evaluates the
+# calls it recorded (SFN_DEADLINE_CALL_LOG) against IAM as soon as the function returns.
+after_invocation: list[Callable[[], None]] = []
+
 # The handler's clock, set to a given time: it reads datetime.now once per invocation.
 _CLOCK = (
     "import datetime as d, {module} as m; "
@@ -143,14 +150,17 @@ def invoke_deployed(
         msg = f"{function_name} runs other code than {ZIP_PATH.name} (sha256 {digest})"
         raise RuntimeError(msg)
     module, handler = function["Handler"].rsplit(".", 1)
+    # With SFN_DEADLINE_CALL_LOG set, every AWS call of the function is recorded there.
+    recording = bool(os.environ.get(call_recorder.LOG_ENV))
     with tempfile.TemporaryDirectory() as directory:
         zipfile.ZipFile(io.BytesIO(code)).extractall(directory)
-        clock = "" if at is None else _CLOCK.format(module=module, at=at.isoformat())
+        preamble = "import call_recorder; call_recorder.install(); " if recording else ""
+        preamble += "" if at is None else _CLOCK.format(module=module, at=at.isoformat())
         run = subprocess.run(
             [
                 sys.executable,
                 "-c",
-                f"import json, sys; from {module} import {handler}; {clock}"
+                f"import json, sys; from {module} import {handler}; {preamble}"
                 f"print(json.dumps({handler}(json.load(sys.stdin), None)))",
             ],
             input=json.dumps(event),
@@ -158,12 +168,17 @@ def invoke_deployed(
             env={
                 **os.environ,
                 **function.get("Environment", {}).get("Variables", {}),
-                "PYTHONPATH": directory,
+                "PYTHONPATH": os.pathsep.join(
+                    [directory, *([str(Path(call_recorder.__file__).parent)] if recording else [])]
+                ),
+                call_recorder.ROLE_ENV: function["Role"],
             },
             capture_output=True,
             text=True,
             check=False,
         )
+    for callback in after_invocation:
+        callback()
     if run.returncode != 0:
         msg = f"{function_name} failed:\n{run.stderr}"
         raise RuntimeError(msg)

@@ -4,6 +4,7 @@ whose messages land on an SQS queue, so tests read what was really published."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from moto.stepfunctions.models import stepfunctions_backends
 from scripts import aws_answers
 from scripts.fire_check import status_change_event
 from sfn_deadline_monitor import aws, delivery
+from tests.apply import iam_calls
 
 REGION = "us-east-1"
 PASS_DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
@@ -257,3 +259,20 @@ def status_change(
         ],
         "event": event,
     }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The run's record of evaluated calls starts empty (once, not in each xdist worker)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(iam_calls.KEPT, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many distinct calls of the deployed function were evaluated against IAM."""
+    pairs = iam_calls.kept()
+    if pairs:
+        terminalreporter.write_line(
+            f"IAM: {len(pairs)} distinct (action, resource) calls of the deployed function, "
+            f"{len({action for action, _ in pairs})} actions, each evaluated against the "
+            "policies and permissions boundary of the role that made it (tests/apply/iam_calls.py)"
+        )

@@ -69,6 +69,12 @@ def manifest(name: str, region: str, account: str, **overrides: Any) -> dict[str
         "alarms": [],
         "kms_keys": {},
         "key_policies": {},
+        "roles": {
+            "check_function": {
+                "arn": f"arn:aws:iam::{account}:role/{prefix}-check",
+                "actions": ["sns:Publish"],
+            },
+        },
     }
     return {**base, **overrides}
 

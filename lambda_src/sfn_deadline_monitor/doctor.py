@@ -87,6 +87,8 @@ def diagnose(d: Deployment) -> list[Finding]:
         findings += _guarded("state machines", partial(reads.state_machines, m, own, role))
     for arn, machines in sorted(members.items()):
         findings += _guarded(f"member role {arn}", partial(reads.member_role, role, arn, machines))
+    for use, role_spec in sorted(m.roles.items()):
+        findings += _guarded(f"{use} role", partial(reads.role_actions, c, use, role_spec))
     findings += _guarded("alarms", partial(reads.alarms, c, m))
     for use, url in sorted(m.queues.items()):
         findings += _guarded(f"{use} queue", partial(reads.queue, c, use, url))

@@ -228,3 +228,44 @@ def member_role(
             f"monitor(s){exist}",
         )
     ]
+
+
+def role_actions(
+    use: str,
+    role_arn: str,
+    actions: Sequence[str],
+    decisions: Mapping[str, Sequence[tuple[str, Decision]]],
+) -> Finding:
+    """A role the module creates may take every action it uses (``actions``: the module's
+    role_actions) on each resource its own policies grant it (``decisions``: by action,
+    the decision for each granted resource; none when no Allow of its policies names the
+    action). The emulator evaluates no IAM: a boundary that lacks an action passes every
+    test there and fails on AWS."""
+    what = f"the {use} role {role_arn.rsplit('/', 1)[-1]}"
+    ungranted = [action for action in actions if not decisions.get(action)]
+    refused = {
+        level: [
+            f"{action} on {resource} ({decision.reason})"
+            for action in actions
+            for resource, decision in decisions.get(action, ())
+            if decision.allowed is allowed
+        ]
+        for level, allowed in ((Level.FAIL, False), (Level.WARN, None))
+    }
+    if ungranted or refused[Level.FAIL]:
+        faults = [f"its policies grant no {', '.join(ungranted)}"] if ungranted else []
+        faults += [listed_names(refused[Level.FAIL])] if refused[Level.FAIL] else []
+        return Finding(
+            Level.FAIL,
+            f"{what} may not take every action it uses: {'; '.join(faults)}",
+            f"{APPLY} (the role's policies); let the permissions boundary allow the module's "
+            "role_actions (its permissions_boundary_policy output is such a boundary)",
+        )
+    if refused[Level.WARN]:
+        return Finding(
+            Level.WARN,
+            f"cannot tell whether {what} may take every action it uses: "
+            + "; ".join(refused[Level.WARN][:5]),
+            "make sure the condition admits the role",
+        )
+    return Finding(Level.PASS, f"{what} may take each of the {len(actions)} action(s) it uses")

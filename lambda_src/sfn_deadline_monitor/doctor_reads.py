@@ -21,7 +21,7 @@ from .cli_common import Deployment
 from .doctor_checks import Finding
 from .machines import list_state_machines
 from .policy import Statement, decide, statements
-from .registry import Manifest
+from .registry import Manifest, RoleSpec
 from .settings import base_state_machine_arn
 
 if TYPE_CHECKING:
@@ -287,3 +287,24 @@ def queue(c: Clients, use: str, url: str) -> list[Finding]:
     )
     messages = None if found is None else sum(int(found.get(name, "0")) for name in names)
     return [checks.queue(use, url, messages)]
+
+
+def role_actions(c: Clients, use: str, spec: RoleSpec) -> list[Finding]:
+    """Every action the module's role uses, decided on each resource its policies grant
+    it, against those policies and its permissions boundary."""
+    r = role(c.iam, spec.arn)
+    decisions = {
+        action: [
+            (resource, decide(r.arn, action, resource, r.identity, boundary=r.boundary))
+            for s in r.identity
+            if s.get("Effect") == "Allow" and action in _listed(s.get("Action"))
+            for resource in _listed(s.get("Resource"))
+        ]
+        for action in spec.actions
+    }
+    return [access.role_actions(use, spec.arn, spec.actions, decisions)]
+
+
+def _listed(value: str | list[str] | None) -> list[str]:
+    """An IAM Action or Resource element, which may be one string, as a list."""
+    return [value] if isinstance(value, str) else list(value or ())

@@ -51,6 +51,15 @@ class MonitorSpec:
 
 
 @dataclass(frozen=True)
+class RoleSpec:
+    """A role the module creates, and every IAM action its policies grant it (the module's
+    role_actions): what its permissions boundary must allow."""
+
+    arn: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The module's own resources, by what they are for."""
 
@@ -67,6 +76,8 @@ class Manifest:
     alarms: tuple[str, ...]
     kms_keys: dict[str, str]
     key_policies: dict[str, list[dict[str, Any]]]
+    # Empty in a registry written by a release before roles were recorded.
+    roles: dict[str, RoleSpec]
 
 
 @dataclass(frozen=True)
@@ -139,4 +150,8 @@ def _manifest(data: dict[str, Any]) -> Manifest:
         alarms=tuple(data["alarms"]),
         kms_keys=data["kms_keys"],
         key_policies=data["key_policies"],
+        roles={
+            use: RoleSpec(role["arn"], tuple(role["actions"]))
+            for use, role in data.get("roles", {}).items()
+        },
     )

@@ -29,8 +29,10 @@ from typing import Any
 import boto3
 import pytest
 
+from scripts import call_recorder, fire_check
 from scripts.inbox import Inbox
 from scripts.moto_server import aws_environment
+from tests.apply import iam_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -223,3 +225,26 @@ def failed_run(sfn: Any, state_machine_arn: str, name: str) -> dict[str, Any]:
         time.sleep(0.1)
     assert run["status"] == "FAILED", run
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def calls_allowed_by_iam(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every call the deployed function makes is one AWS would allow: scripts/fire_check.py
+    records them, and as soon as the function returns each is evaluated against the
+    policies and permissions boundary of the role that made it, as applied
+    (tests/apply/iam_calls.py); the test that ran it fails naming what AWS would deny.
+    Each distinct call is counted for the run's summary."""
+    log = tmp_path_factory.mktemp("calls") / "calls.jsonl"
+    log.touch()
+    os.environ[call_recorder.LOG_ENV] = str(log)
+    offset = 0
+
+    def evaluate() -> None:
+        nonlocal offset
+        calls, offset = iam_calls.read(log, offset)
+        account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
+        iam_calls.keep(calls, os.environ.get("PYTEST_XDIST_WORKER", "main"))
+        denials = iam_calls.denied(calls, account, REGION)
+        assert not denials, "AWS would deny the function:\n" + "\n".join(denials)
+
+    fire_check.after_invocation.append(evaluate)

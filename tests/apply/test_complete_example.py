@@ -4,7 +4,7 @@ is empty. The tests pass in any order; the one marked ``destroys`` runs last."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from fnmatch import fnmatch
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,6 +147,22 @@ def test_the_boundary_admits_every_grant_of_both_roles(aws: Any, complete: dict)
     assert not denied, "\n".join(denied)
 
 
+def test_the_deployed_audit_reads_what_it_audits(
+    aws: Any, complete: dict, keep_state_table: Any
+) -> None:
+    """The deployed audit, fired as its schedule fires it right after the apply (its clock
+    is the deployment's: no fire time has passed its grace yet). It lists the schedules and
+    state machines, reads the checks' records and counts the failure queues: the calls the
+    example's hand-written boundary denied, which calls_allowed_by_iam now evaluates. All
+    four state machines exist."""
+    keep_state_table(complete["state_table_name"])
+    group, at = complete["schedule_group_name"], datetime.now(UTC)
+    event = scheduled_event(aws("scheduler"), f"{group}-audit", "audit", at)
+    summary = invoke_deployed(aws("lambda"), complete["lambda_function_name"], event, at=at)
+    assert summary["check"] == "audit" and summary["monitors"] == 4
+    assert [key for key in summary["new"] if "#state_machine" in key] == []
+
+
 def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict) -> None:
     """Every statement of both roles names its resources: "*" only for actions on the
     commented allow-list in tests/iam_actions.py (the audit's ListSchedules and
@@ -285,8 +301,11 @@ def test_doctor_and_status_pass_on_the_applied_example(
     assert code == cli.EXIT_OK, out
     assert [line for line in out.splitlines() if not line.startswith("PASS")] == [
         "doctor: data-platform in us-east-1, 4 monitor(s)",
-        "20 checks: 20 passed, 0 failed, 0 warnings",
+        "22 checks: 22 passed, 0 failed, 0 warnings",
     ]
+    # Both roles, whose boundary the example builds from permissions_boundary_policy.
+    assert "PASS  the check_function role data-platform-sfn-deadline-check may take each" in out
+    assert "PASS  the scheduler role data-platform-sfn-deadline-scheduler may take each" in out
     assert cli.main(["status", "--name", name, "--region", "us-east-1"]) == cli.EXIT_OK
     assert "0 of 4 monitor(s) need attention." in capsys.readouterr().out
 

@@ -32,6 +32,16 @@ PREFIX = f"{NAME}-sfn-deadline"
 TABLE = f"{PREFIX}-state"
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 FUNCTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-check"
+# What the function's role uses, as the module's role_actions lists it for this deployment.
+FUNCTION_ACTIONS = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:GetItem",
+    "kms:Decrypt",
+    "kms:GenerateDataKey*",
+    "sns:Publish",
+    "states:ListExecutions",
+    "sts:AssumeRole",
+]
 RULE = f"{NAME}-sfn-failed-00"
 ALARM = f"{PREFIX}-check-errors"
 # kms.tf's alert_topic statement for this module.
@@ -100,6 +110,12 @@ class Deployed:
                 "Effect": "Allow",
                 "Action": "sts:AssumeRole",
                 "Resource": MEMBER_ROLE,
+            },
+            {
+                "Sid": "RememberChecks",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
+                "Resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}",
             },
         ]
 
@@ -212,6 +228,7 @@ def _build(account: Account) -> Deployed:
             alarms=[ALARM],
             kms_keys={"alert_topic": key_arn},
             key_policies={"alert_topic": [PUBLISH_STATEMENT]},
+            roles={"check_function": {"arn": FUNCTION_ROLE, "actions": FUNCTION_ACTIONS}},
         ),
         monitors={
             "etl": monitor(own, failure_rule=RULE),

@@ -12,6 +12,7 @@ from sfn_deadline_monitor import cli
 from tests.commands.conftest import (
     ACCOUNT,
     ALARM,
+    FUNCTION_ACTIONS,
     NAME,
     PREFIX,
     PUBLISH_STATEMENT,
@@ -32,6 +33,17 @@ def lines(output: str, level: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith(level)]
 
 
+ROLE_FAILS = f"FAIL  the check_function role {PREFIX}-check may not take every action it uses: "
+
+
+def role_failure(output: str) -> tuple[str, list[str]]:
+    """The role-actions check's FAIL line (after its prefix), and the other FAIL lines: a
+    grant removed from the role fails that check too."""
+    fails = lines(output, "FAIL")
+    (role,) = [line.removeprefix(ROLE_FAILS) for line in fails if line.startswith(ROLE_FAILS)]
+    return role, [line for line in fails if not line.startswith(ROLE_FAILS)]
+
+
 def test_a_healthy_deployment_passes_every_check(
     deployed: Deployed, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -39,7 +51,8 @@ def test_a_healthy_deployment_passes_every_check(
     assert code == cli.EXIT_OK, out
     assert lines(out, "FAIL") == lines(out, "WARN") == []
     assert out.splitlines()[0] == f"doctor: {NAME} in {REGION}, 2 monitor(s)"
-    assert out.splitlines()[-1] == "13 checks: 13 passed, 0 failed, 0 warnings"
+    assert out.splitlines()[-1] == "14 checks: 14 passed, 0 failed, 0 warnings"
+    assert f"PASS  the check_function role {PREFIX}-check may take each of the 7 action(s)" in out
     assert f"PASS  key {deployed.key_arn} (alert_topic): Enabled, its policy holds" in out
     assert "PASS  2 deadline schedule(s) in group team: present, 2 enabled" in out
     assert (
@@ -112,11 +125,12 @@ def test_a_role_that_may_not_publish(
     )
     code, out = run("doctor", capsys)
     assert code == cli.EXIT_NOT_OK
-    (fail,) = lines(out, "FAIL")
+    role, (fail,) = role_failure(out)
     assert (
         f"sns:Publish on {deployed.topic_arn}: no statement of the role's policies allows it"
         in fail
     )
+    assert role.startswith("its policies grant no sns:Publish. Fix: run terraform apply")
 
 
 def test_a_conditional_grant_cannot_be_judged(
@@ -126,7 +140,8 @@ def test_a_conditional_grant_cannot_be_judged(
     undocumented: without the role's own grant, the doctor cannot tell."""
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "PublishAlerts"])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_OK
+    assert code == cli.EXIT_NOT_OK
+    assert role_failure(out)[0].startswith("its policies grant no sns:Publish.")
     (warn,) = lines(out, "WARN")
     assert warn.endswith(
         f"sns:Publish on {deployed.topic_arn}: only under a condition do the resource's policy "
@@ -141,7 +156,8 @@ def test_a_role_that_may_not_use_the_topics_key(
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "UseKeyAlertTopic"])
     code, out = run("doctor", capsys)
     assert code == cli.EXIT_NOT_OK
-    (fail,) = lines(out, "FAIL")
+    role, (fail,) = role_failure(out)
+    assert role.startswith("its policies grant no kms:Decrypt, kms:GenerateDataKey*.")
     assert f"kms:GenerateDataKey on {deployed.key_arn}: no statement of the role's policies" in fail
 
 
@@ -173,6 +189,33 @@ def test_a_permissions_boundary_without_publish(
     code, out = run("doctor", capsys)
     assert code == cli.EXIT_NOT_OK
     assert "the permissions boundary does not allow it" in lines(out, "FAIL")[0]
+
+
+def test_a_permissions_boundary_without_an_action_the_role_uses_fails_naming_it(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The audit's BatchGetItem, which examples/complete's hand-written boundary lacked: the
+    emulator evaluates no IAM, so only the doctor can say AWS would deny it."""
+    iam = client("iam")
+    fence = {
+        "Effect": "Allow",
+        "Action": [a for a in FUNCTION_ACTIONS if a != "dynamodb:BatchGetItem"],
+        "Resource": "*",
+    }
+    arn = iam.create_policy(
+        PolicyName="fence",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [fence]}),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName=f"{PREFIX}-check", PermissionsBoundary=arn)
+    code, out = run("doctor", capsys)
+    assert code == cli.EXIT_NOT_OK
+    role, others = role_failure(out)
+    assert role.startswith(
+        f"dynamodb:BatchGetItem on arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE} (the "
+        "permissions boundary does not allow it). Fix: run terraform apply, which restores it "
+        "(the role's policies); let the permissions boundary allow the module's role_actions"
+    )
+    assert others == []
 
 
 def test_a_key_policy_without_the_modules_statement(
@@ -335,7 +378,9 @@ def test_a_state_machine_the_functions_role_may_not_read(
     )
     code, out = run("doctor", capsys)
     assert code == cli.EXIT_NOT_OK
-    assert lines(out, "FAIL") == [
+    role, fails = role_failure(out)
+    assert role.startswith("its policies grant no states:ListExecutions.")
+    assert fails == [
         "FAIL  the function's role may not call states:ListExecutions on the state machines "
         "of etl: no statement of the role's policies allows it. Fix: run terraform apply, "
         "which restores it (the ReadMonitoredStateMachines statements, or read_scope's "
@@ -403,7 +448,9 @@ def test_a_function_role_that_may_not_assume_the_member_role(
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "AssumeMemberRoles"])
     code, out = run("doctor", capsys)
     assert code == cli.EXIT_NOT_OK
-    assert lines(out, "FAIL") == [
+    role, fails = role_failure(out)
+    assert role.startswith("its policies grant no sts:AssumeRole.")
+    assert fails == [
         f"FAIL  the function's role may not assume {MEMBER_ROLE}: no statement of the role's "
         "policies allows it. Fix: run terraform apply, which restores it (the AssumeMemberRoles "
         "statement)"
