@@ -162,6 +162,6 @@ output "status_command" {
 }
 
 output "doctor_command" {
-  description = "The command that verifies, with read-only calls, what AWS does not report: the monitored state machines (they exist, are STANDARD and readable by the check's role), key policies, the function's permission to publish, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
+  description = "The command that verifies, with read-only calls, what AWS does not report: the monitored state machines (they exist, are STANDARD and readable by the check's role), key policies, the function's permission to publish, whether each role's policies and permissions boundary allow every action it uses, schedules, failure rules, member roles, alarms and failure queues; it exits 1 when a check fails (run it as status_command). Null when create_state_table is false."
   value       = var.create_state_table ? "PYTHONPATH=${path.module}/dist/lambda.zip python -m sfn_deadline_monitor doctor --name ${var.name} --region ${local.region}" : null
 }

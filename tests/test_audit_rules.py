@@ -39,6 +39,7 @@ def registry(*monitors: MonitorSpec, grace_minutes: int = 60) -> Registry:
         alarms=(),
         kms_keys={},
         key_policies={},
+        roles={},
     )
     return Registry(manifest, {m.name: m for m in monitors})
 
