@@ -228,7 +228,9 @@ def failed_run(sfn: Any, state_machine_arn: str, name: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def calls_allowed_by_iam(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def calls_allowed_by_iam(
+    moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """Every call the deployed function makes is one AWS would allow: scripts/fire_check.py
     records them, and as soon as the function returns each is evaluated against the
     policies and permissions boundary of the role that made it, as applied
@@ -248,3 +250,6 @@ def calls_allowed_by_iam(moto_endpoint: str, tmp_path_factory: pytest.TempPathFa
         assert not denials, "AWS would deny the function:\n" + "\n".join(denials)
 
     fire_check.after_invocation.append(evaluate)
+    yield
+    fire_check.after_invocation.remove(evaluate)
+    del os.environ[call_recorder.LOG_ENV]
