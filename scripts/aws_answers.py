@@ -13,10 +13,17 @@ launcher (scripts/moto_server.py) and by the in-process test fixtures.
   execution carries its stopDate (moto leaves it out for TIMED_OUT).
 - DescribeKey on the predefined aliases alias/aws/sns and alias/aws/sqs: AWS associates
   each with the AWS managed key of its service; moto knows neither alias.
+- CreateSchedule repeated with the ClientToken of the request that created the schedule:
+  AWS answers as it did ("a unique, case-sensitive identifier you provide to ensure the
+  idempotency of the request", docs.aws.amazon.com/scheduler/latest/APIReference/
+  API_CreateSchedule.html; the AWS SDKs fill it in and keep it across their retries);
+  moto ignores it, so an SDK retry of a create moto had completed under load (the
+  1,000-monitor apply) failed with ConflictException.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +31,7 @@ from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
 from moto.kms import utils as kms_utils
 from moto.kms.models import KmsBackend
+from moto.scheduler.responses import EventBridgeSchedulerResponse
 from moto.stepfunctions.responses import StepFunctionResponse
 
 _INSTALLED = "_aws_answers_installed"
@@ -147,6 +155,25 @@ def _generating_aws_managed(generate: Callable[..., str | None]) -> Callable[...
     return generate_aws_managed
 
 
+def _idempotent(create: Callable[[EventBridgeSchedulerResponse], str]) -> Callable[..., str]:
+    # The token each schedule was created with, by (account, region, group, name).
+    tokens: dict[tuple[str, str, str, str], str] = {}
+
+    def create_schedule(self: EventBridgeSchedulerResponse) -> str:
+        backend, token = self.scheduler_backend, self._get_param("ClientToken")
+        group = self._get_param("GroupName") or "default"
+        key = (backend.account_id, backend.region_name, group, self.uri.split("/")[-1])
+        existing = getattr(backend.schedule_groups.get(group), "schedules", {}).get(key[3])
+        if token and existing is not None and tokens.get(key) == token:
+            return json.dumps({"ScheduleArn": existing.arn})
+        answer = create(self)
+        if token:
+            tokens[key] = token
+        return answer
+
+    return create_schedule
+
+
 def install() -> None:
     """Patch moto, once per process."""
     if getattr(StepFunctionResponse, _INSTALLED, False):
@@ -170,6 +197,9 @@ def install() -> None:
     }
     for name, action in replaced.items():
         setattr(StepFunctionResponse, name, action)
+    EventBridgeSchedulerResponse.create_schedule = _idempotent(  # type: ignore[method-assign]
+        EventBridgeSchedulerResponse.create_schedule
+    )
     kms_utils.RESERVED_ALIASES.extend(["alias/aws/sns", "alias/aws/sqs"])
     KmsBackend._generate_default_keys = _generating_aws_managed(  # type: ignore[method-assign]
         KmsBackend._generate_default_keys
