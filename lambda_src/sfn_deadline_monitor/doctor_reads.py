@@ -20,7 +20,7 @@ from . import doctor_checks as checks
 from .cli_common import Deployment
 from .doctor_checks import Finding
 from .machines import list_state_machines
-from .policy import Statement, decide, statements
+from .policy import Statement, decide, statements, values
 from .registry import Manifest, RoleSpec
 from .settings import base_state_machine_arn
 
@@ -297,14 +297,9 @@ def role_actions(c: Clients, use: str, spec: RoleSpec) -> list[Finding]:
         action: [
             (resource, decide(r.arn, action, resource, r.identity, boundary=r.boundary))
             for s in r.identity
-            if s.get("Effect") == "Allow" and action in _listed(s.get("Action"))
-            for resource in _listed(s.get("Resource"))
+            if s.get("Effect") == "Allow" and action in values(s.get("Action"))
+            for resource in values(s.get("Resource"))
         ]
         for action in spec.actions
     }
     return [access.role_actions(use, spec.arn, spec.actions, decisions)]
-
-
-def _listed(value: str | list[str] | None) -> list[str]:
-    """An IAM Action or Resource element, which may be one string, as a list."""
-    return [value] if isinstance(value, str) else list(value or ())

@@ -35,7 +35,7 @@ def statements(document: str | Mapping[str, Any]) -> list[Statement]:
     return [found] if isinstance(found, Mapping) else list(found)
 
 
-def _values(value: Any) -> list[str]:
+def values(value: Any) -> list[str]:
     """An IAM element that may be one string or a list, as a list."""
     if value is None:
         return []
@@ -59,10 +59,10 @@ def _covers(statement: Statement, element: str, value: str, *, ignore_case: bool
     """Whether ``Action``/``NotAction`` (or ``Resource``/``NotResource``) takes in value;
     a statement without either (a key policy may omit Resource) takes in everything."""
     if element in statement:
-        return any(matches(p, value, ignore_case=ignore_case) for p in _values(statement[element]))
+        return any(matches(p, value, ignore_case=ignore_case) for p in values(statement[element]))
     if f"Not{element}" in statement:
         return not any(
-            matches(p, value, ignore_case=ignore_case) for p in _values(statement[f"Not{element}"])
+            matches(p, value, ignore_case=ignore_case) for p in values(statement[f"Not{element}"])
         )
     return True
 
@@ -76,7 +76,7 @@ def _names(statement: Statement, principal_arn: str) -> bool | None:
     if principal == "*":
         return True
     account = principal_arn.split(":")[4]
-    named = _values(principal.get("AWS")) if isinstance(principal, Mapping) else []
+    named = values(principal.get("AWS")) if isinstance(principal, Mapping) else []
     return any(name in ("*", principal_arn, account) or _account(name) == account for name in named)
 
 
@@ -175,14 +175,14 @@ def _principal(statement: Statement) -> dict[str, list[str]]:
     if not isinstance(principal, Mapping):
         return {"AWS": [str(principal)]}
     return {
-        kind: sorted(_account(v) or v for v in _values(value)) for kind, value in principal.items()
+        kind: sorted(_account(v) or v for v in values(value)) for kind, value in principal.items()
     }
 
 
 def _condition(statement: Statement) -> dict[str, dict[str, list[str]]]:
     """Condition keys are case-insensitive; a single value is a list of one."""
     return {
-        operator: {key.lower(): sorted(_values(v)) for key, v in keys.items()}
+        operator: {key.lower(): sorted(values(v)) for key, v in keys.items()}
         for operator, keys in statement.get("Condition", {}).items()
     }
 
@@ -194,6 +194,6 @@ def holds(policy: Iterable[Statement], required: Statement) -> bool:
         s.get("Effect") == required.get("Effect")
         and _principal(s) == _principal(required)
         and _condition(s) == _condition(required)
-        and all(_covers(s, "Action", a, ignore_case=True) for a in _values(required.get("Action")))
+        and all(_covers(s, "Action", a, ignore_case=True) for a in values(required.get("Action")))
         for s in policy
     )

@@ -4,7 +4,7 @@ apply to it: the emulator evaluates none, so a call that AWS would deny passes h
 scripts/call_recorder.py records each call of the function (run by scripts/fire_check.py)
 as the IAM action it needs (the service's prefix and the operation's name, which the
 function's calls share) and the parameters naming its resource. Each call is judged, with
-the doctor's policy.decide, against the policies of the role that made it (the function's
+the doctor's reads and policy.decide, against the policies of the role that made it (the function's
 own, or the member role whose AssumeRole gave the signing key) and that role's permissions
 boundary, as the emulator holds them after terraform apply.
 """
@@ -20,7 +20,8 @@ from typing import Any
 
 import boto3
 
-from sfn_deadline_monitor.policy import Statement, decide, statements
+from sfn_deadline_monitor.doctor_reads import Role, role
+from sfn_deadline_monitor.policy import decide
 from sfn_deadline_monitor.settings import base_state_machine_arn
 
 # Each pytest process's evaluated calls, for the run's summary (tests/conftest.py).
@@ -116,37 +117,16 @@ def _iam(role_arn: str, account: str, region: str) -> Any:
     )
 
 
-def _policies(iam: Any, role_arn: str) -> tuple[list[Statement], list[Statement] | None]:
-    """The role's identity statements (inline and attached) and its boundary's."""
-    name = role_arn.rsplit("/", 1)[-1]
-
-    def managed(arn: str) -> list[Statement]:
-        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        return statements(
-            iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-        )
-
-    identity: list[Statement] = []
-    for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-        identity += statements(
-            iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
-        )
-    for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-        identity += managed(attached["PolicyArn"])
-    boundary = iam.get_role(RoleName=name)["Role"].get("PermissionsBoundary")
-    return identity, None if boundary is None else managed(boundary["PermissionsBoundaryArn"])
-
-
 def denied(calls: Iterable[Call], account: str, region: str) -> list[str]:
     """Each call AWS would not allow, naming the role, the action, the resource and the
     layer that refuses it."""
     found = []
-    policies: dict[str, tuple[list[Statement], list[Statement] | None]] = {}
+    roles: dict[str, Role] = {}
     for call in sorted(calls):
-        if call.role_arn not in policies:
-            policies[call.role_arn] = _policies(_iam(call.role_arn, account, region), call.role_arn)
-        identity, boundary = policies[call.role_arn]
-        decision = decide(call.role_arn, call.action, call.resource, identity, boundary=boundary)
+        if call.role_arn not in roles:
+            roles[call.role_arn] = role(_iam(call.role_arn, account, region), call.role_arn)
+        r = roles[call.role_arn]
+        decision = decide(r.arn, call.action, call.resource, r.identity, boundary=r.boundary)
         if decision.allowed is not True and (call.action, call.resource) not in _EXPECTED:
             found.append(f"{call.role_arn}: {call.action} on {call.resource}: {decision.reason}")
     return found

@@ -15,8 +15,9 @@ from pytest_terraform import terraform
 from scripts.fire_check import invoke_deployed, scheduled_event
 from sfn_deadline_monitor import cli
 from sfn_deadline_monitor.cli_common import STATE_TABLE_SUFFIX
+from sfn_deadline_monitor.doctor_reads import role
 from sfn_deadline_monitor.fire_times import next_fire
-from sfn_deadline_monitor.policy import decide, statements
+from sfn_deadline_monitor.policy import decide
 from sfn_deadline_monitor.schedule_expression import parse
 from tests import registry_items
 from tests.apply.conftest import (
@@ -123,25 +124,22 @@ def test_the_boundary_admits_every_grant_of_both_roles(aws: Any, complete: dict)
     policy.decide). A boundary listing actions by hand lacked the audit's reads: on AWS
     every audit would have been denied while the emulator, which evaluates no IAM, said
     nothing."""
-    iam = aws("iam")
     denied = []
     for role_arn in (complete["lambda_role_arn"], complete["scheduler_role_arn"]):
-        role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
-        boundary_arn = role["PermissionsBoundary"]["PermissionsBoundaryArn"]
-        version = iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"]
-        document = iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)
-        boundary = statements(document["PolicyVersion"]["Document"])
-        identity = role_policies(aws, role_arn)
+        applied = role(aws("iam"), role_arn)
+        assert applied.boundary is not None, role_arn
         grants = {
             (action, resource)
-            for statement in identity
+            for statement in applied.identity
             if statement["Effect"] == "Allow"
             for action in as_list(statement["Action"])
             for resource in as_list(statement["Resource"])
         }
         assert grants, role_arn
         for action, resource in sorted(grants):
-            decision = decide(role_arn, action, resource, identity, boundary=boundary)
+            decision = decide(
+                role_arn, action, resource, applied.identity, boundary=applied.boundary
+            )
             if decision.allowed is not True:
                 denied.append(f"{role_arn}: {action} on {resource}: {decision.reason}")
     assert not denied, "\n".join(denied)
