@@ -45,7 +45,7 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 venv: $(STAMP)
 
 zip: $(STAMP)
-	$(PY) dev/build_lambda_zip.py
+	$(PY) -m dev.build_lambda_zip
 
 # Every generated file: README and docs tables, the time zone list, the AWS limits;
 # docs/inputs.md's validation messages from a real plan of tests/validation.tftest.hcl
@@ -77,11 +77,11 @@ tf-validate: tf-config
 lint: $(STAMP) tf-validate checkov lint-python
 
 lint-python: $(STAMP)
-	$(PY) -m ruff check lambda_src scripts dev tests
-	$(PY) -m ruff format --check lambda_src scripts dev tests
+	$(PY) -m ruff check lambda_src testkit scripts dev tests
+	$(PY) -m ruff format --check lambda_src testkit scripts dev tests
 	$(PY) -m mypy
 	$(PY) dev/tfdocs.py --check
-	$(PY) dev/build_lambda_zip.py --check
+	$(PY) -m dev.build_lambda_zip --check
 
 # The module as each example calls it; every skipped check carries its reason inline.
 checkov: $(CHECKOV_STAMP)

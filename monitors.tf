@@ -8,7 +8,7 @@ locals {
   # `id` is the region's name on provider 5.x and 6.x alike (`name` is deprecated in 6.0).
   region = data.aws_region.current.id
 
-  # The same pattern as the function's contract.py; tests keep the two equal.
+  # The same pattern as the function's check/contract.py; tests keep the two equal.
   state_machine_arn_regex = trimspace(file("${path.module}/patterns/state-machine-arn.regex"))
   role_arn_regex          = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}$"
 
@@ -42,7 +42,7 @@ locals {
   )
 
   # EventBridge Scheduler's expressions (docs.aws.amazon.com/scheduler/latest/UserGuide/
-  # schedule-types.html), checked as the function's schedule_expression.py parses them.
+  # schedule-types.html), checked as the function's check/schedule_expression.py parses them.
   cron_fields = ["minutes", "hours", "day-of-month", "month", "day-of-week", "year"]
   cron_numbers = {
     minutes        = "0*([0-9]|[1-5][0-9])"
@@ -68,7 +68,7 @@ locals {
     format("(\\*|%[1]s(-%[1]s)?)(/0*[1-9][0-9]*)?(,(\\*|%[1]s(-%[1]s)?)(/0*[1-9][0-9]*)?)*", number)
   ) }
   minutes_per_rate_unit = { minute = 1, hour = 60, day = 1440 }
-  longest_rate_days     = 36500 # as the function's schedule_expression.py, which says why
+  longest_rate_days     = 36500 # as the function's check/schedule_expression.py, which says why
 
   parsed_expressions = { for id, e in local.schedule_expressions : id => {
     cron = try(zipmap(local.cron_fields, regex("^cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)$", e.text)), null)

@@ -1,5 +1,5 @@
 # The registry: what the module deployed, written to the state table for the audit and
-# the status and doctor commands (lambda_src/sfn_deadline_monitor/registry.py), so that
+# the status and doctor commands (lambda_src/sfn_deadline_monitor/state/registry.py), so that
 # they judge what AWS holds against what Terraform meant. The `registry` item holds the
 # module's resources and the number of monitor chunks; each `registry#NN` item holds up
 # to 100 monitors: about 610 bytes each with the longest names and ARNs and a deadline

@@ -1,6 +1,6 @@
 # What the monitor remembers between checks: each monitor's last status (for RECOVERED
 # notices) and the checks already handled (so that a check delivered twice alerts once).
-# Item layout: lambda_src/sfn_deadline_monitor/state.py.
+# Item layout: lambda_src/sfn_deadline_monitor/state/store.py.
 resource "aws_dynamodb_table" "state" {
   #checkov:skip=CKV_AWS_119:Encrypted at rest with DynamoDB's AWS owned key unless state_table_kms_key_arn names a customer-managed key.
   #checkov:skip=CKV_AWS_28:Point-in-time recovery is optional (state_table_point_in_time_recovery): the table holds a status per monitor that the next check rebuilds.

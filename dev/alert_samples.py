@@ -4,7 +4,7 @@ Each scenario runs the check function's handler in-process against moto, with re
 executions in emulated Step Functions and the state table on (as by default), and reads
 back what reached the alert topic's SQS subscriber (the account: dev/sample_account.py).
 The handler's clock is frozen
-(``sfn_deadline_monitor.handler.datetime``, as scripts/fire_check.py's ``_CLOCK`` does),
+(``sfn_deadline_monitor.handler.datetime``, as testkit/fire_check.py's ``_CLOCK`` does),
 and execution names and the Scheduler's execution id are fixed, so every run writes the
 same text. The samples go between the ``<!-- BEGIN_ALERT_SAMPLES -->`` and
 ``<!-- END_ALERT_SAMPLES -->`` markers; tests/test_alert_samples.py runs ``--check``.
@@ -43,11 +43,11 @@ from dev.sample_account import (
     scheduled,
     tokyo,
 )
-from scripts import aws_answers
-from scripts.fire_check import status_change_event
 from sfn_deadline_monitor import aws
-from sfn_deadline_monitor.state import StateStore
-from tests.registry_items import manifest, monitor, write_registry
+from sfn_deadline_monitor.state.store import StateStore
+from testkit import aws_answers
+from testkit.fire_check import status_change_event
+from testkit.registry_items import manifest, monitor, write_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "alerts.md"
@@ -171,7 +171,7 @@ def recovered() -> list[Sample]:
             cause="relation orders_staging is locked",
         )
         check(scheduled(sm, yesterday), yesterday + timedelta(seconds=1))
-        account.alerts()  # yesterday's FAILED
+        account.published()  # yesterday's FAILED
         account.run(
             sm,
             "2026-11-28-0000",
@@ -208,8 +208,8 @@ def audit() -> list[Sample]:
             MODULE,
             REGION,
             DEFAULT_ACCOUNT_ID,
-            alert_topic_arn=account.topic,
-            alarm_topic_arn=account.topic,
+            alert_topic_arn=account.topic_arn,
+            alarm_topic_arn=account.topic_arn,
             queues=queues,
             schedule_groups={"deadline": MODULE, "audit": f"{MODULE}-audit"},
         )
@@ -226,14 +226,14 @@ def audit() -> list[Sample]:
                 ScheduleExpressionTimezone=ZONE,
                 State="DISABLED" if name == "billing" else "ENABLED",
                 FlexibleTimeWindow={"Mode": "OFF"},
-                Target={"Arn": registry["function_arn"], "RoleArn": account.role},
+                Target={"Arn": registry["function_arn"], "RoleArn": account.role_arn},
             )
             schedule = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION].schedule_groups[MODULE]
             schedule.schedules[name].last_modified_date = tokyo("2026-11-01T00:00").timestamp()
         machines = {name: account.state_machine(name) for name in monitors}
         machines["weekly-report"] = machines["weekly-report"].replace("report", "reprot")
         write_registry(
-            account.dynamodb,
+            client("dynamodb"),
             TABLE,
             registry,
             {
@@ -241,7 +241,7 @@ def audit() -> list[Sample]:
                 for name, expression in monitors.items()
             },
         )
-        StateStore(TABLE, account.dynamodb).mark_checked(
+        StateStore(TABLE, client("dynamodb")).mark_checked(
             "weekly-report", "deadline", tokyo("2026-11-28T01:00"), tokyo("2026-11-28T01:00")
         )
         account.sqs.send_message(QueueUrl=queues["check_failures"], MessageBody="{}")

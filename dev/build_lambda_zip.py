@@ -6,8 +6,8 @@ Entries are sorted, timestamps and modes fixed, and stored uncompressed: deflate
 can differ between zlib builds, stored bytes cannot, so the sha256 is the same on any
 machine.
 
-    python dev/build_lambda_zip.py           # write dist/lambda.zip
-    python dev/build_lambda_zip.py --check   # exit 1 if dist/lambda.zip is stale
+    python -m dev.build_lambda_zip           # write dist/lambda.zip
+    python -m dev.build_lambda_zip --check   # exit 1 if dist/lambda.zip is stale
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT, ZIP_PATH
+
 SOURCE = ROOT / "lambda_src"
-ZIP_PATH = ROOT / "dist" / "lambda.zip"
 # The earliest time a zip entry can carry; any fixed value would do.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644

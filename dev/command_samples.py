@@ -3,7 +3,7 @@
 Starts moto on 127.0.0.1, applies examples/complete around four state machines, runs
 nightly-etl once (it succeeds), fires the deadline checks of nightly-etl and
 hourly-export (which never ran) and the audit the way the Scheduler does
-(scripts/fire_check.py), then runs `check` (of hourly-export), `status` and `doctor` as a
+(testkit/fire_check.py), then runs `check` (of hourly-export), `status` and `doctor` as a
 consumer runs them: `python -m sfn_deadline_monitor` with PYTHONPATH set to
 dist/lambda.zip and AWS_ENDPOINT_URL set to the emulator. Each one's output, with the
 command and its exit status, goes between its markers in docs/commands.md
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import boto3
 
-from dev.build_lambda_zip import ZIP_PATH
-from scripts.fire_check import invoke_deployed, scheduled_event
-from scripts.moto_server import emulated_aws
-from scripts.terraform import terraform
+from testkit.fire_check import invoke_deployed, scheduled_event
+from testkit.moto_server import emulated_aws
+from testkit.paths import ZIP_PATH
+from testkit.terraform import terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "commands.md"

@@ -34,9 +34,11 @@ from datetime import UTC, datetime, timedelta
 import boto3
 
 from dev.load_emulation import Clock, StoppedClock, TokenBucket, invoke_as_lambda
-from scripts.inbox import drain
-from scripts.moto_server import emulated_aws
-from sfn_deadline_monitor import aws, delivery, handler
+from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.alerts import delivery
+from testkit.inbox import drain
+from testkit.moto_server import emulated_aws
+from testkit.state_table import create_state_table
 
 REGION = "us-east-1"
 SCENARIOS = ("OK", "FAILED", "LATE", "MISSING")
@@ -127,12 +129,7 @@ def _run(
     os.environ[delivery.TOPIC_ENV] = topic
     # The state table, on by default: it is what keeps a check delivered twice (below,
     # every tenth) from alerting twice.
-    boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName="load-state",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(boto3.client("dynamodb", region_name=REGION), "load-state")
     os.environ[delivery.STATE_TABLE_ENV] = "load-state"
 
     monitors: dict[str, tuple[str, str]] = {}

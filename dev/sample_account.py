@@ -8,22 +8,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import boto3
 from moto import mock_aws
-from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.stepfunctions.models import stepfunctions_backends
 
-from scripts.inbox import drain
-from sfn_deadline_monitor import delivery, handler
+import testkit.account
+from sfn_deadline_monitor import handler
+from sfn_deadline_monitor.alerts import delivery
+from testkit.state_table import create_state_table
 
 REGION = "ap-northeast-1"
 ZONE = "Asia/Tokyo"
@@ -31,7 +30,6 @@ MODULE = "nightly-jobs"
 TABLE = f"{MODULE}-sfn-deadline-state"
 DAILY = "cron(0 2 * * ? *)"  # the deadline: 02:00 Tokyo time, every day
 SCHEDULER_EXECUTION_ID = "6c1f1a52-8f1e-4a7b-9d0e-2b8c1e0f3a91"
-PASS = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
 
 
 def tokyo(text: str) -> datetime:
@@ -59,39 +57,20 @@ def client(service: str) -> Any:
     return boto3.client(service, region_name=REGION)  # type: ignore[call-overload]
 
 
-class Account:
-    """A fresh emulated account: a topic with an SQS subscriber, the state table, and the
-    function's environment pointing at them."""
+class Account(testkit.account.Account):
+    """The shared emulated account (testkit.account) named as the samples' module names it,
+    with the state table, the function's environment pointing at both, and the nightly
+    runs a scenario needs."""
 
-    def __init__(self) -> None:
-        self.sfn = client("stepfunctions")
-        self.sqs = client("sqs")
-        sns = client("sns")
-        topic = sns.create_topic(Name=f"{MODULE}-sfn-deadline-alerts")["TopicArn"]
-        self.inbox = self.sqs.create_queue(QueueName="on-call-inbox")["QueueUrl"]
-        inbox_arn = self.sqs.get_queue_attributes(QueueUrl=self.inbox, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
-        self.role = client("iam").create_role(
-            RoleName="nightly-etl", AssumeRolePolicyDocument="{}"
-        )["Role"]["Arn"]
-        self.dynamodb = client("dynamodb")
-        self.dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
+    @classmethod
+    def open(cls) -> Self:
+        account = cls.create(
+            client, topic=f"{MODULE}-sfn-deadline-alerts", queue="on-call-inbox", role="nightly-etl"
         )
-        self.topic = topic
-        os.environ[delivery.TOPIC_ENV] = topic
+        create_state_table(client("dynamodb"), TABLE)
+        os.environ[delivery.TOPIC_ENV] = account.topic_arn
         os.environ[delivery.STATE_TABLE_ENV] = TABLE
-
-    def state_machine(self, name: str = "nightly-etl") -> str:
-        arn: str = self.sfn.create_state_machine(name=name, definition=PASS, roleArn=self.role)[
-            "stateMachineArn"
-        ]
-        return arn
+        return account
 
     def run(
         self,
@@ -104,18 +83,17 @@ class Account:
         error: str | None = None,
         cause: str | None = None,
     ) -> str:
-        """Start an execution, then give it what the API cannot: its times and status."""
-        arn: str = self.sfn.start_execution(stateMachineArn=state_machine, name=name)[
-            "executionArn"
-        ]
-        machine = stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION].describe_state_machine(
-            state_machine
+        """A run that started at ``start`` and, unless ``took`` is None, ended after it."""
+        stop = None if took is None else (start + took).astimezone(UTC)
+        return self.execution(
+            state_machine,
+            name=name,
+            status=status,
+            start=start.astimezone(UTC),
+            stop=stop,
+            error=error,
+            cause=cause,
         )
-        execution = next(e for e in machine.executions if e.execution_arn == arn)
-        execution.status, execution.start_date = status, start.astimezone(UTC)
-        execution.stop_date = None if took is None else (start + took).astimezone(UTC)
-        execution.error, execution.cause = error, cause
-        return arn
 
     def history(self, state_machine: str, days: int, first_day: datetime) -> None:
         """A successful run each night before ``first_day``, starting at 00:00:04 and
@@ -124,10 +102,6 @@ class Account:
             start = first_day - timedelta(days=day) + timedelta(seconds=4)
             took = timedelta(minutes=38 + day % 7, seconds=10 * day)
             self.run(state_machine, f"{start:%Y-%m-%d}-0000", "SUCCEEDED", start, took)
-
-    def alerts(self) -> list[dict[str, Any]]:
-        """Every notification that reached the subscriber, oldest first."""
-        return drain(self.sqs, self.inbox)
 
 
 def frozen(moment: datetime) -> type[datetime]:
@@ -176,10 +150,10 @@ def emulated() -> Iterator[Account]:
     scenario to the next (moto answers every client while it runs): making them anew
     would cost seconds."""
     with mock_aws():
-        yield Account()
+        yield Account.open()
 
 
 def only(account: Account, title: str, story: str, message_format: str = "text") -> Sample:
-    (alert,) = account.alerts()
+    (alert,) = account.published()
     attributes = {k: v["Value"] for k, v in alert["MessageAttributes"].items()}
     return Sample(title, story, message_format, attributes, alert["Message"])

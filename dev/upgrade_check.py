@@ -23,8 +23,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from scripts.moto_server import emulated_aws
-from scripts.terraform import terraform
+from testkit.moto_server import emulated_aws
+from testkit.terraform import terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"

@@ -1,6 +1,6 @@
 """Write docs/inputs.md's validation messages from a real plan of every rejected case.
 
-tests/validation.tftest.hcl holds a run for every rule; tests/mocked_plan.py plans all of
+tests/validation.tftest.hcl holds a run for every rule; testkit/mocked_plan.py plans all of
 them at once with a mocked provider and collects the errors Terraform gives. This renders
 those messages between the ``<!-- BEGIN_VALIDATION -->`` and ``<!-- END_VALIDATION -->``
 markers; tests/test_validation_messages.py compares the doc with the messages of its own
@@ -17,7 +17,7 @@ import re
 import sys
 
 from dev.tfdocs import INPUTS_DOC, ROOT, between
-from tests.mocked_plan import CASES, blocks, top_level_names, validation_failures, variables_block
+from testkit.mocked_plan import CASES, blocks, top_level_names, validation_failures, variables_block
 
 BEGIN = "<!-- BEGIN_VALIDATION -->"
 END = "<!-- END_VALIDATION -->"

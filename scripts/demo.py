@@ -26,10 +26,10 @@ from typing import Any
 
 import boto3
 
-from scripts.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
-from scripts.inbox import drain
-from scripts.moto_server import emulated_aws
-from scripts.terraform import TerraformError, terraform
+from testkit.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
+from testkit.inbox import drain
+from testkit.moto_server import emulated_aws
+from testkit.terraform import TerraformError, terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -41,7 +41,7 @@ SCENARIOS = {
     "reports": (None, "no run at all: its trigger was switched off"),
 }
 STEPS = 9
-# exports' history: runs of two seconds, at least as many as a pace needs (history.py).
+# exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
 
 

@@ -1,7 +1,7 @@
 """Fire one of your deployed checks on the emulator and print the alert it publishes.
 
 moto fires no schedule and runs no function. This does what the Scheduler and Lambda
-would do at the check's fire time (scripts/fire_check.py), with the module's registry
+would do at the check's fire time (testkit/fire_check.py), with the module's registry
 naming the schedule, the function and the alert topic, and prints what the function
 returned and every alert published meanwhile (read through a queue of its own,
 subscribed to the alert topic for the run):
@@ -23,9 +23,9 @@ from urllib.parse import urlparse
 
 import boto3
 
-from scripts.fire_check import invoke_deployed, scheduled_event
-from scripts.inbox import Inbox
-from sfn_deadline_monitor.cli_common import CommandError, add_module_flags, open_deployment
+from sfn_deadline_monitor.cli.common import CommandError, add_module_flags, open_deployment
+from testkit.fire_check import invoke_deployed, scheduled_event
+from testkit.inbox import Inbox
 
 KINDS = ("deadline", "start", "at_risk")
 

@@ -13,8 +13,9 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
-from tests.conftest import REGION, Account, event, recent
-from tests.test_handler import check
+from testkit.account import REGION, Account
+from testkit.checks import check
+from testkit.events import event, recent
 
 
 def daily_at(moment: datetime) -> str:

@@ -17,12 +17,13 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
 from sfn_deadline_monitor import aws, handler
-from sfn_deadline_monitor.records import open_problems
-from sfn_deadline_monitor.registry import RegistryError
-from tests.conftest import REGION, Account, event, recent
-from tests.registry_items import manifest, monitor, write_registry
-from tests.test_cross_account import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
-from tests.test_handler import check
+from sfn_deadline_monitor.state.records import open_problems
+from sfn_deadline_monitor.state.registry import RegistryError
+from testkit.account import REGION, Account
+from testkit.checks import check
+from testkit.events import event, recent
+from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
+from testkit.registry_items import manifest, monitor, write_registry
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:ops-sfn-deadline-check"
 GROUP = "ops"

@@ -7,16 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.audit_rules import (
+from sfn_deadline_monitor.audit.rules import (
     ScheduleSeen,
     find_problems,
     reconcile,
     state_machine_problems,
 )
-from sfn_deadline_monitor.records import checked_key
-from sfn_deadline_monitor.registry import Manifest, MonitorSpec, Registry, ScheduleSpec
-from sfn_deadline_monitor.schedule_expression import parse
-from tests.conftest import at
+from sfn_deadline_monitor.check.schedule_expression import parse
+from sfn_deadline_monitor.state.records import checked_key
+from sfn_deadline_monitor.state.registry import Manifest, MonitorSpec, Registry, ScheduleSpec
+from testkit.events import at
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:ops-sfn-deadline-check"
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:etl"

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from sfn_deadline_monitor import cli
-from sfn_deadline_monitor.cli_check import lookback_minutes
-from tests.conftest import Account, at
-from tests.test_handler import attributes, only_alert
+from sfn_deadline_monitor.__main__ import main
+from sfn_deadline_monitor.cli.check import lookback_minutes
+from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
+from testkit.account import Account
+from testkit.checks import attributes, only_alert
+from testkit.events import at
 
 AT = "2026-03-11T02:00:00+09:00"
 
 
 def run(*args: str) -> int:
-    return cli.main(["check", *args])
+    return main(["check", *args])
 
 
 def test_failed_run_prints_verdict_and_message_and_exits_1(
@@ -39,7 +41,7 @@ def test_failed_run_prints_verdict_and_message_and_exits_1(
         "--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--timezone", "Asia/Tokyo"
     )
     out = capsys.readouterr().out
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert out.startswith("Verdict: FAILED\n\n[FAILED] nightly-etl: 1 of 1 run(s) failed")
     assert "Error:    Etl.LoadFailed" in out
     assert account.published() == []  # nothing is sent unless asked
@@ -50,7 +52,7 @@ def test_ok_exits_0(account: Account, capsys: pytest.CaptureFixture) -> None:
     account.execution(
         sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:05")
     )
-    assert run("--state-machine-arn", sm, "--lookback", "180", "--at", AT) == cli.EXIT_OK
+    assert run("--state-machine-arn", sm, "--lookback", "180", "--at", AT) == EXIT_OK
     assert capsys.readouterr().out.startswith("Verdict: OK\n")
 
 
@@ -59,7 +61,7 @@ def test_publish_sends_the_alert_to_the_topic(account: Account) -> None:
     code = run(
         "--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--publish", account.topic_arn
     )
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert attributes(only_alert(account)) == {"status": "MISSING", "monitor": "nightly-etl"}
 
 
@@ -79,7 +81,7 @@ def test_an_unreadable_state_machine_exits_3(
     account: Account, capsys: pytest.CaptureFixture
 ) -> None:
     sm = account.state_machine().replace("nightly-etl", "no-such-machine")
-    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == cli.EXIT_ERROR
+    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == EXIT_ERROR
     assert "StateMachineDoesNotExist" in capsys.readouterr().out
 
 
@@ -100,7 +102,7 @@ def test_bad_arguments_exit_2_with_what_is_wrong(
 ) -> None:
     sm = account.state_machine()
     with contextlib.suppress(SystemExit):  # argparse exits 2 on a flag it refuses itself
-        assert run("--state-machine-arn", sm, "--lookback", "3h", *args) == cli.EXIT_USAGE
+        assert run("--state-machine-arn", sm, "--lookback", "3h", *args) == EXIT_USAGE
     assert message in capsys.readouterr().err
 
 
@@ -114,7 +116,7 @@ def test_a_start_check_that_finds_a_failed_run_says_it_started_not_succeeded(
     )
     code = run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--start-check")
     out = capsys.readouterr().out
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     assert "[OK] nightly-etl: 1 run(s) started by 2026-03-10 17:00 UTC" in out
     assert "succeeded" not in out
 
@@ -137,7 +139,7 @@ def test_a_state_machine_of_another_region_is_read_in_its_region(
     )
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == cli.EXIT_OK
+    assert run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT) == EXIT_OK
     assert capsys.readouterr().out.startswith("Verdict: OK\n")
 
 
@@ -176,5 +178,5 @@ def test_a_failed_publish_exits_3_not_1(account: Account, capsys: pytest.Capture
     )
     gone = account.topic_arn + "-gone"
     code = run("--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--publish", gone)
-    assert code == cli.EXIT_ERROR
+    assert code == EXIT_ERROR
     assert "could not publish" in capsys.readouterr().err

@@ -8,8 +8,9 @@ import json
 import re
 from datetime import datetime, timedelta
 
-from tests.conftest import Account, at, event, recent
-from tests.test_handler import check, only_alert
+from testkit.account import Account
+from testkit.checks import check, only_alert
+from testkit.events import at, event, recent
 
 DEADLINE = at("2026-11-29T05:22")
 DAILY = "cron(22 5 * * ? *)"

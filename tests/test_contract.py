@@ -6,15 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.contract import CheckRequest, parse_event
-from sfn_deadline_monitor.settings import (
+from sfn_deadline_monitor.check.contract import CheckRequest, parse_event
+from sfn_deadline_monitor.check.failure_events import FailureEvent
+from sfn_deadline_monitor.check.monitor_settings import (
     InvalidEventError,
     base_state_machine_arn,
     message_format_of,
     monitor_name_of,
 )
-from sfn_deadline_monitor.status_change import FailureEvent
-from tests.conftest import at, event, status_change
+from testkit.events import at, event, status_change
 
 EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:nightly-etl:run-1"
 

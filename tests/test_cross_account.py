@@ -6,43 +6,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto.stepfunctions.models import stepfunctions_backends
 
 from sfn_deadline_monitor import aws, handler
-from tests.conftest import PASS_DEFINITION, REGION, Account, at, event, status_change
-from tests.test_handler import attributes, only_alert
+from testkit.account import Account
+from testkit.checks import attributes, only_alert
+from testkit.events import at, event, status_change
+from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
 
-MEMBER_ACCOUNT = "111122223333"
-MEMBER_ROLE = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/sfn-deadline-member"
 DEADLINE = at("2026-03-10T17:00")
-
-
-def member_state_machine() -> str:
-    """A state machine created with the member account's own credentials."""
-    credentials = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=f"arn:aws:iam::{MEMBER_ACCOUNT}:role/deployer", RoleSessionName="deploy"
-    )["Credentials"]
-    sfn = boto3.client(
-        "stepfunctions",
-        region_name=REGION,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
-    arn = sfn.create_state_machine(
-        name="member-etl",
-        definition=PASS_DEFINITION,
-        roleArn=f"arn:aws:iam::{MEMBER_ACCOUNT}:role/sfn",
-    )["stateMachineArn"]
-    run = sfn.start_execution(stateMachineArn=arn, name="run-1")["executionArn"]
-    machine = stepfunctions_backends[MEMBER_ACCOUNT][REGION].describe_state_machine(arn)
-    execution = next(e for e in machine.executions if e.execution_arn == run)
-    execution.status = "FAILED"
-    execution.start_date, execution.stop_date = at("2026-03-10T15:00"), at("2026-03-10T15:05")
-    return arn
 
 
 def test_the_check_reads_the_member_accounts_executions_through_its_role(

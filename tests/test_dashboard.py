@@ -12,11 +12,13 @@ from typing import Any, NamedTuple
 import pytest
 from botocore.exceptions import ClientError
 
-from sfn_deadline_monitor import delivery, handler
+from sfn_deadline_monitor import handler
+from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.metrics import DIMENSION, metrics_document
-from sfn_deadline_monitor.verdict import Status
-from tests.conftest import Account, at, event
-from tests.mocked_plan import ROOT, mocks, planned_changes
+from testkit.account import Account
+from testkit.events import at, event
+from testkit.mocked_plan import ROOT, mocks, planned_changes
 
 DEADLINE = at("2026-03-10T17:00")
 

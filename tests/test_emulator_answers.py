@@ -1,4 +1,4 @@
-"""scripts/aws_answers.py makes moto answer as AWS documents where it does not; each answer
+"""testkit/aws_answers.py makes moto answer as AWS documents where it does not; each answer
 it changes is pinned here, so that a moto upgrade that changes it is seen."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import REGION, Account
+from testkit.account import REGION, Account
 
 
 def test_a_create_schedule_repeated_with_its_client_token_is_answered_as_the_first(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.emulator import ENDPOINT_SERVICES, provider_block
+from testkit.recipe import ENDPOINT_SERVICES, provider_block
 
 ROOT = Path(__file__).resolve().parent.parent
 # Resource and data source types by prefix, longest first, and the provider endpoint

@@ -10,28 +10,14 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from sfn_deadline_monitor import aws, delivery, errors, executions, handler
-from tests.conftest import Account, answer, at, event
+from sfn_deadline_monitor import aws, errors, handler
+from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.check import executions
+from testkit.account import Account
+from testkit.checks import answer_once, attributes, check, only_alert
+from testkit.events import at, event
 
 DEADLINE = at("2026-03-10T17:00")
-
-
-def answer_once(operation: str, status: int, body: dict, *, times: int):
-    """Make Step Functions answer ``operation`` with ``body`` for the next ``times`` sends."""
-    return answer("stepfunctions", operation, status, body, times=times)
-
-
-def check(payload: object) -> dict:
-    return handler.lambda_handler(payload, None)
-
-
-def only_alert(account: Account) -> dict:
-    (notification,) = account.published()
-    return notification
-
-
-def attributes(notification: dict) -> dict[str, str]:
-    return {k: v["Value"] for k, v in notification["MessageAttributes"].items()}
 
 
 def test_success_is_silent_and_costs_one_list_call(account: Account) -> None:

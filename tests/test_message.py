@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.chat import MAX_CHAT_DESCRIPTION_CHARS
+from sfn_deadline_monitor.alerts.chat import MAX_CHAT_DESCRIPTION_CHARS
+from sfn_deadline_monitor.alerts.message import compose
+from sfn_deadline_monitor.alerts.report import MAX_LISTED_EXECUTIONS
+from sfn_deadline_monitor.check.context import CheckContext
+from sfn_deadline_monitor.check.verdict import Execution, Finding, Status, Verdict, Window, judge
 from sfn_deadline_monitor.formatting import console_url, format_duration
-from sfn_deadline_monitor.message import compose
-from sfn_deadline_monitor.report import MAX_LISTED_EXECUTIONS, CheckContext
-from sfn_deadline_monitor.verdict import Execution, Finding, Status, Verdict, Window, judge
-from tests.conftest import at
+from testkit.events import at
 
 SM = "arn:aws:states:us-east-1:000000000000:stateMachine:nightly-etl"
 WINDOW = Window.ending_at(at("2026-03-10T17:00"), timedelta(hours=3))

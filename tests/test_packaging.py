@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from dev import build_lambda_zip
-from tests.iam_actions import unknown_actions, wildcard_grants
+from testkit.iam_actions import unknown_actions, wildcard_grants
 
 
 def test_committed_zip_matches_the_sources() -> None:

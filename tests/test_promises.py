@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from sfn_deadline_monitor import aws, executions, handler
-from tests.conftest import Account, at, event
-from tests.test_handler import answer_once, attributes, check, only_alert
+from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.check import executions
+from testkit.account import Account
+from testkit.checks import answer_once, attributes, check, only_alert
+from testkit.events import at, event
 
 DEADLINE = at("2026-03-10T17:00")
 
@@ -118,7 +120,7 @@ def test_a_claim_lasts_the_invocations_remaining_time_plus_a_minute(
         seen.update(state_table.get_item(TableName="monitor-state", Key={"pk": {"S": key}})["Item"])
         return "message-id"
 
-    monkeypatch.setattr("sfn_deadline_monitor.delivery.publish", publish_and_peek)
+    monkeypatch.setattr("sfn_deadline_monitor.alerts.delivery.publish", publish_and_peek)
     handler.lambda_handler(event(sm, DEADLINE), LambdaContext(remaining_millis=30_000))
     lease = int(seen["lease_until"]["N"]) - int(seen["claimed_at"]["N"])
     assert lease == (30 + 60) * 1000

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sfn_deadline_monitor.history import History
-from sfn_deadline_monitor.risk import NO_HISTORY, NO_START, ON_TRACK, SLOW_RUN, predict
-from sfn_deadline_monitor.verdict import Execution, Status, Window
-from tests.conftest import at
+from sfn_deadline_monitor.check.history import History
+from sfn_deadline_monitor.check.risk import NO_HISTORY, NO_START, ON_TRACK, SLOW_RUN, predict
+from sfn_deadline_monitor.check.verdict import Execution, Status, Window
+from testkit.events import at
 
 DEADLINE = at("2026-03-10T06:00")
 WINDOW = Window.ending_at(DEADLINE, timedelta(hours=3))

@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from sfn_deadline_monitor.schedule_expression import ScheduleExpressionError, parse
-from sfn_deadline_monitor.settings import InvalidEventError, parse_state_machine_arn
-from tests.mocked_plan import mocks, plan_errors
+from sfn_deadline_monitor.check.monitor_settings import InvalidEventError, parse_state_machine_arn
+from sfn_deadline_monitor.check.schedule_expression import ScheduleExpressionError, parse
+from testkit.mocked_plan import mocks, plan_errors
 
 SM = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
 EXPRESSIONS = [

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sfn_deadline_monitor.fire_times import next_fire, previous_fire
-from sfn_deadline_monitor.schedule_expression import (
+from sfn_deadline_monitor.check.fire_times import next_fire, previous_fire
+from sfn_deadline_monitor.check.schedule_expression import (
     At,
     Cron,
     Rate,

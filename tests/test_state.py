@@ -10,11 +10,13 @@ from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
-from sfn_deadline_monitor import delivery, handler
-from sfn_deadline_monitor.state import ClaimHeldError, StateStore
-from sfn_deadline_monitor.verdict import Status
-from tests.conftest import REGION, Account, answer, at, event, status_change
-from tests.test_handler import attributes, only_alert
+from sfn_deadline_monitor import handler
+from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.state.store import ClaimHeldError, StateStore
+from testkit.account import REGION, Account, answer
+from testkit.checks import attributes, only_alert
+from testkit.events import at, event, status_change
 
 DAY1 = at("2026-03-10T17:00")
 DAY2 = at("2026-03-11T17:00")

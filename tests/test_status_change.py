@@ -8,8 +8,9 @@ import json
 import pytest
 
 from sfn_deadline_monitor import handler
-from tests.conftest import Account, at, status_change
-from tests.test_handler import attributes, only_alert
+from testkit.account import Account
+from testkit.checks import attributes, only_alert
+from testkit.events import at, status_change
 
 START, STOP = at("2026-03-10T15:00"), at("2026-03-10T15:05")
 

@@ -16,7 +16,7 @@ import pytest
 
 from dev.tfdocs import INPUTS_DOC, between
 from dev.validation_doc import BEGIN, END, render
-from tests.mocked_plan import CASES, blocks, validation_failures
+from testkit.mocked_plan import CASES, blocks, validation_failures
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
 # and what to do).

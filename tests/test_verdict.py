@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.verdict import (
+from sfn_deadline_monitor.check.verdict import (
     Execution,
     Status,
     Window,
@@ -15,7 +15,7 @@ from sfn_deadline_monitor.verdict import (
     judge,
     judge_start,
 )
-from tests.conftest import at
+from testkit.events import at
 
 DEADLINE = at("2026-03-10T17:00")
 WINDOW = Window.ending_at(DEADLINE, timedelta(hours=3))  # 14:00 to 17:00 UTC

@@ -29,7 +29,9 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
 from dev.bench.tree import NAME, REGION
-from sfn_deadline_monitor import aws, delivery, handler
+from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.alerts import delivery
+from testkit.state_table import create_state_table
 
 CHECK_REPEATS = 7
 PASS_DEFINITION = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
@@ -121,12 +123,7 @@ def _check_cost(scenario: Scenario) -> dict[str, Any]:
     os.environ[delivery.TOPIC_ENV] = boto3.client("sns").create_topic(Name="b")["TopicArn"]
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     # The module's table (state.tf): one string key, on demand.
-    dynamodb.create_table(
-        TableName=STATE_TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(dynamodb, STATE_TABLE)
     os.environ[delivery.STATE_TABLE_ENV] = STATE_TABLE
     first = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
     _seed_executions(sfn, arn, first, scenario.in_window, scenario.latest)

@@ -22,7 +22,7 @@ from dev.bench.cold_start import IMPORT_REPEATS
 from dev.bench.month import month_section
 from dev.bench.terraform_times import WAIT_SECONDS
 from dev.bench.tree import ROOT, TREE
-from dev.build_lambda_zip import ZIP_PATH
+from testkit.paths import ZIP_PATH
 
 
 def duration(seconds: float) -> str:

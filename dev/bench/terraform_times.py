@@ -33,8 +33,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 from dev.bench.tree import NAME, REGION, TREE, WORK
 from dev.deployed_sizes import measure
-from scripts.moto_server import emulated_aws
-from scripts.terraform import terraform
+from testkit.moto_server import emulated_aws
+from testkit.terraform import terraform
 
 # A resource whose creation takes this long is the provider waiting: moto answers in ms.
 WAIT_SECONDS = 10.0

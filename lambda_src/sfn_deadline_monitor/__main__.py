@@ -1,7 +1,44 @@
-"""``python -m sfn_deadline_monitor check|status|doctor ...``: the commands (cli.py)."""
+"""``python -m sfn_deadline_monitor <command>``: the parser and the dispatch, one module per
+command (cli.check, cli.status, doctor.command), so each command reads on its own. Imported
+by nothing in the package: the commands' entry point, as handler.py is the Lambda's.
 
+    check   judge one state machine's runs before a deadline (docs/commands.md)
+    status  every monitor of a deployed module: last status, checks, next deadline, problems
+    doctor  verify what the emulator cannot enforce and AWS does not report
+"""
+
+from __future__ import annotations
+
+import argparse
 import sys
 
-from .cli import main
+from .cli import check as cli_check
+from .cli import status
+from .cli.common import CommandError
+from .doctor import command as doctor
 
-sys.exit(main())
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sfn_deadline_monitor",
+        description="Check that Step Functions state machines' runs succeed by their deadlines.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in (cli_check, status, doctor):
+        command.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` names; its exit status (argparse exits 2 itself on bad flags)."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CommandError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return error.code
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

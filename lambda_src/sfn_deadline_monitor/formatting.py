@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from typing import overload
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +49,13 @@ def resolve_timezone(name: str) -> tuple[tzinfo, str]:
         return UTC, f"UTC (time zone {name!r} is unknown to this runtime)"
 
 
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 def iso(moment: datetime | None) -> str | None:
-    """A moment in UTC as ISO 8601 with a Z, as the JSON format carries it."""
+    """A moment in UTC as ISO 8601 with a Z, as the JSON format carries it (None stays
+    None, and mypy knows which)."""
     return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

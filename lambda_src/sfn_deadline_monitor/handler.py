@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .contract import AT_RISK, CHECKS, DEADLINE, AuditRequest, CheckRequest, parse_event
-from .delivery import TOPIC_ENV, Delivery, settle
-from .executions import ThrottledError, read_window, report_status_change
-from .history import WINDOWS_COUNTED, History
+from .alerts.delivery import TOPIC_ENV, Delivery, settle
+from .check.context import CheckContext, check_context
+from .check.contract import AT_RISK, CHECKS, DEADLINE, AuditRequest, CheckRequest, parse_event
+from .check.executions import ThrottledError, read_window, report_status_change
+from .check.failure_events import STATUS_CHANGE, FailureEvent, StatusChange
+from .check.monitor_settings import InvalidEventError, message_format_of, monitor_name_of
+from .check.verdict import Status, Verdict
 from .logs import log
-from .report import CheckContext
-from .risk import Prediction
-from .settings import InvalidEventError, message_format_of, monitor_name_of
-from .state import handled_key
-from .status_change import STATUS_CHANGE, FailureEvent, StatusChange
-from .verdict import Status, Verdict
+from .state.store import handled_key
 
 # Time kept back from the function's timeout to publish the alert: past it, the check
 # stops reading and reports what it could not read, rather than timing out silently.
@@ -70,7 +68,7 @@ def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
         return _failure_event(request, topic_arn, now, budget)
     if isinstance(request, AuditRequest):
         # Imported here: the audit's modules are not on every check's cold start.
-        from .audit import run_audit  # noqa: PLC0415
+        from .audit.run import run_audit  # noqa: PLC0415
 
         return run_audit(request, topic_arn, now, budget.lease)
     try:
@@ -163,37 +161,4 @@ def _scheduled(request: CheckRequest, topic_arn: str, now: datetime, budget: Bud
         notify_on_success=request.notify_on_success,
         list_calls=reading.list_calls,
         scheduled=request.scheduled_at,
-    )
-
-
-def check_context(
-    request: CheckRequest | StatusChange,
-    now: datetime,
-    history: History | None = None,
-    prediction: Prediction | None = None,
-) -> CheckContext:
-    """What the alert says about the check itself and the runs before its window; a
-    failure event has no window."""
-    if isinstance(request, StatusChange):
-        return CheckContext(
-            monitor=request.monitor,
-            state_machine_arn=request.state_machine_arn,
-            window=None,
-            timezone=request.timezone,
-            checked_at=now,
-            check=request.check,
-        )
-    return CheckContext(
-        monitor=request.monitor,
-        state_machine_arn=request.state_machine_arn,
-        window=request.window,
-        timezone=request.timezone,
-        checked_at=now,
-        check=request.check,
-        deadline_from_invocation_time=request.deadline_from_invocation_time,
-        scheduler_execution_id=request.scheduler_execution_id,
-        attempt_number=request.attempt_number,
-        history=history or History(),
-        earlier_windows=request.earlier_windows(WINDOWS_COUNTED),
-        prediction=prediction,
     )

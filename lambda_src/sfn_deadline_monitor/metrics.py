@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .verdict import Status
+from .check.verdict import Status
 
 DEFAULT_NAMESPACE = "SfnDeadlineMonitor"
 DIMENSION = "Monitor"

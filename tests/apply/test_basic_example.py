@@ -16,18 +16,10 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
-from scripts.fire_check import (
-    invoke_deployed,
-    invoke_deployed_async,
-    rule_input,
-    scheduled_event,
-    status_change_event,
-)
-from scripts.inbox import Inbox
-from sfn_deadline_monitor.fire_times import next_fire
-from sfn_deadline_monitor.schedule_expression import parse
-from tests.apply import iam_calls
-from tests.apply.conftest import (
+from sfn_deadline_monitor.check.fire_times import next_fire
+from sfn_deadline_monitor.check.schedule_expression import parse
+from testkit import iam_calls
+from testkit.applied import (
     CLOCKS,
     as_list,
     clock_id,
@@ -36,7 +28,15 @@ from tests.apply.conftest import (
     role_policies,
     terraform_plan_exit_code,
 )
-from tests.iam_actions import unknown_actions
+from testkit.fire_check import (
+    invoke_deployed,
+    invoke_deployed_async,
+    rule_input,
+    scheduled_event,
+    status_change_event,
+)
+from testkit.iam_actions import unknown_actions
+from testkit.inbox import Inbox
 
 # Registers the session fixture `basic_example`: tests/apply/terraform/basic_example applied.
 terraform("basic_example", scope="session")
@@ -210,7 +210,7 @@ def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) 
     """A check that raises (its alert could not be published: the topic is gone) is
     retried as the deployed event invoke config says, then kept, with the event, in the
     check-failures queue that the check-failures alarm watches. moto cannot run the
-    function asynchronously: scripts/fire_check.py plays Lambda's part from the deployed
+    function asynchronously: testkit/fire_check.py plays Lambda's part from the deployed
     configuration, and the queue is the deployed one."""
     function = basic["lambda_function_name"]
     config = aws("lambda").get_function_event_invoke_config(FunctionName=function)

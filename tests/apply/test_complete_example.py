@@ -12,15 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_terraform import terraform
 
-from scripts.fire_check import invoke_deployed, scheduled_event
-from sfn_deadline_monitor import cli
-from sfn_deadline_monitor.cli_common import STATE_TABLE_SUFFIX
-from sfn_deadline_monitor.doctor_reads import role
-from sfn_deadline_monitor.fire_times import next_fire
-from sfn_deadline_monitor.policy import decide
-from sfn_deadline_monitor.schedule_expression import parse
-from tests import registry_items
-from tests.apply.conftest import (
+from sfn_deadline_monitor.__main__ import main
+from sfn_deadline_monitor.check.fire_times import next_fire
+from sfn_deadline_monitor.check.schedule_expression import parse
+from sfn_deadline_monitor.cli.common import EXIT_OK, STATE_TABLE_SUFFIX
+from sfn_deadline_monitor.doctor.iam_policy import decide
+from sfn_deadline_monitor.doctor.roles import role
+from testkit import registry_items
+from testkit.applied import (
     DST_CLOCKS,
     as_list,
     clock_id,
@@ -28,7 +27,8 @@ from tests.apply.conftest import (
     role_policies,
     terraform_plan_exit_code,
 )
-from tests.iam_actions import unknown_actions, wildcard_grants
+from testkit.fire_check import invoke_deployed, scheduled_event
+from testkit.iam_actions import unknown_actions, wildcard_grants
 
 # Registers the session fixture `complete_example`: tests/apply/terraform/complete_example.
 terraform("complete_example", scope="session")
@@ -163,7 +163,7 @@ def test_the_deployed_audit_reads_what_it_audits(
 
 def test_no_role_is_granted_anything_on_every_resource(aws: Any, complete: dict) -> None:
     """Every statement of both roles names its resources: "*" only for actions on the
-    commented allow-list in tests/iam_actions.py (the audit's ListSchedules and
+    commented allow-list in testkit/iam_actions.py (the audit's ListSchedules and
     ListStateMachines)."""
     statements = [
         statement
@@ -294,9 +294,9 @@ def test_doctor_and_status_pass_on_the_applied_example(
     policy built from kms_key_policies, the schedules, rules, alarms and queues. No check
     has run yet, so no monitor has a status, and nothing needs attention."""
     name = complete["state_table_name"].removesuffix(STATE_TABLE_SUFFIX)
-    code = cli.main(["doctor", "--name", name, "--region", "us-east-1"])
+    code = main(["doctor", "--name", name, "--region", "us-east-1"])
     out = capsys.readouterr().out
-    assert code == cli.EXIT_OK, out
+    assert code == EXIT_OK, out
     assert [line for line in out.splitlines() if not line.startswith("PASS")] == [
         "doctor: data-platform in us-east-1, 4 monitor(s)",
         "22 checks: 22 passed, 0 failed, 0 warnings",
@@ -304,14 +304,14 @@ def test_doctor_and_status_pass_on_the_applied_example(
     # Both roles, whose boundary the example builds from permissions_boundary_policy.
     assert "PASS  the check_function role data-platform-sfn-deadline-check may take each" in out
     assert "PASS  the scheduler role data-platform-sfn-deadline-scheduler may take each" in out
-    assert cli.main(["status", "--name", name, "--region", "us-east-1"]) == cli.EXIT_OK
+    assert main(["status", "--name", name, "--region", "us-east-1"]) == EXIT_OK
     assert "0 of 4 monitor(s) need attention." in capsys.readouterr().out
 
 
 def test_the_tests_registry_items_are_shaped_as_terraform_writes_them(
     aws: Any, complete: dict
 ) -> None:
-    """tests/registry_items.py stands in for registry.tf in the commands' tests."""
+    """testkit/registry_items.py stands in for registry.tf in the commands' tests."""
     items = {
         item["pk"]["S"]: item
         for item in aws("dynamodb").scan(TableName=complete["state_table_name"])["Items"]

@@ -13,8 +13,7 @@ import boto3
 import pytest
 from pytest_terraform import terraform
 
-from scripts.fire_check import invoke_deployed, scheduled_event
-from tests.apply.conftest import (
+from testkit.applied import (
     REGION,
     as_list,
     failed_run,
@@ -22,6 +21,7 @@ from tests.apply.conftest import (
     role_policies,
     terraform_plan_exit_code,
 )
+from testkit.fire_check import invoke_deployed, scheduled_event
 
 # Registers the session fixture `cross_account_example`.
 terraform("cross_account_example", scope="session")

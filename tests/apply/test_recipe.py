@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from scripts.emulator import provider_block
-from scripts.terraform import terraform
+from testkit.recipe import provider_block
+from testkit.terraform import terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 # Only what any shell has: the recipe's provider block must point Terraform at the

@@ -13,8 +13,8 @@ import pytest
 
 from dev.aws_limits import LIMITS
 from dev.deployed_sizes import measure
-from scripts.moto_server import emulated_aws
-from scripts.terraform import terraform
+from testkit.moto_server import emulated_aws
+from testkit.terraform import terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_ROOT = ROOT / "benchmarks" / "roots" / "module"

@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from sfn_deadline_monitor import cli
-from tests.commands.conftest import (
+from sfn_deadline_monitor.__main__ import main
+from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
+from testkit.account import REGION, Account
+from testkit.deployed_module import (
     ACCOUNT,
     ALARM,
     FUNCTION_ACTIONS,
@@ -23,8 +25,8 @@ from tests.commands.conftest import (
     key_policy,
     run,
 )
-from tests.conftest import REGION, Account
-from tests.test_cross_account import MEMBER_ACCOUNT, MEMBER_ROLE
+from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE
+from testkit.state_table import create_state_table
 
 Refuse = Callable[[str, str], None]
 
@@ -48,7 +50,7 @@ def test_a_healthy_deployment_passes_every_check(
     deployed: Deployed, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_OK, out
+    assert code == EXIT_OK, out
     assert lines(out, "FAIL") == lines(out, "WARN") == []
     assert out.splitlines()[0] == f"doctor: {NAME} in {REGION}, 2 monitor(s)"
     assert out.splitlines()[-1] == "14 checks: 14 passed, 0 failed, 0 warnings"
@@ -66,34 +68,29 @@ def test_a_healthy_deployment_passes_every_check(
 
 
 def test_no_registry_cannot_start(account: object, capsys: pytest.CaptureFixture[str]) -> None:
-    client("dynamodb").create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(client("dynamodb"), TABLE)
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_ERROR
+    assert code == EXIT_ERROR
     assert f"error: {TABLE} holds no registry" in out
 
 
 def test_no_table_cannot_start(account: object, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_ERROR
+    assert code == EXIT_ERROR
     assert f"error: no table {TABLE} in {REGION}: is --name the module's name input" in out
 
 
 def test_without_a_name_or_table_it_is_a_usage_error(
     account: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["doctor"]) == cli.EXIT_USAGE
+    assert main(["doctor"]) == EXIT_USAGE
     assert "give the module's --name" in capsys.readouterr().err
 
 
 def test_a_deleted_function(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("lambda").delete_function(FunctionName=f"{PREFIX}-check")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  function {deployed.function_arn} does not exist: no check runs. "
         "Fix: run terraform apply, which restores it"
@@ -103,7 +100,7 @@ def test_a_deleted_function(deployed: Deployed, capsys: pytest.CaptureFixture[st
 def test_a_deleted_topic(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("sns").delete_topic(TopicArn=deployed.topic_arn)
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert any(f"alert topic {deployed.topic_arn} does not exist" in f for f in lines(out, "FAIL"))
 
 
@@ -124,7 +121,7 @@ def test_a_role_that_may_not_publish(
         AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": [alarms_only]}),
     )
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     role, (fail,) = role_failure(out)
     assert (
         f"sns:Publish on {deployed.topic_arn}: no statement of the role's policies allows it"
@@ -140,7 +137,7 @@ def test_a_conditional_grant_cannot_be_judged(
     undocumented: without the role's own grant, the doctor cannot tell."""
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "PublishAlerts"])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert role_failure(out)[0].startswith("its policies grant no sns:Publish.")
     (warn,) = lines(out, "WARN")
     assert warn.endswith(
@@ -155,7 +152,7 @@ def test_a_role_that_may_not_use_the_topics_key(
 ) -> None:
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "UseKeyAlertTopic"])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     role, (fail,) = role_failure(out)
     assert role.startswith("its policies grant no kms:Decrypt, kms:GenerateDataKey*.")
     assert f"kms:GenerateDataKey on {deployed.key_arn}: no statement of the role's policies" in fail
@@ -172,7 +169,7 @@ def test_a_deny_in_an_attached_policy_stops_publishing(
     )["Policy"]["Arn"]
     iam.attach_role_policy(RoleName=f"{PREFIX}-check", PolicyArn=arn)
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert "the role's policies deny it (statement NoSns)" in lines(out, "FAIL")[0]
 
 
@@ -187,7 +184,7 @@ def test_a_permissions_boundary_without_publish(
     )["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName=f"{PREFIX}-check", PermissionsBoundary=arn)
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert "the permissions boundary does not allow it" in lines(out, "FAIL")[0]
 
 
@@ -208,7 +205,7 @@ def test_a_permissions_boundary_without_an_action_the_role_uses_fails_naming_it(
     )["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName=f"{PREFIX}-check", PermissionsBoundary=arn)
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     role, others = role_failure(out)
     assert role.startswith(
         f"dynamodb:BatchGetItem on arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE} (the "
@@ -229,7 +226,7 @@ def test_a_key_policy_without_the_modules_statement(
         KeyId=deployed.key_arn, PolicyName="default", Policy=key_policy(weaker)
     )
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  key {deployed.key_arn} (alert_topic): its policy lacks "
         "SfnDeadlineFunctionPublishes: "
@@ -241,7 +238,7 @@ def test_a_key_policy_without_the_modules_statement(
 def test_a_disabled_key(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("kms").disable_key(KeyId=deployed.key_arn.rsplit("/", 1)[-1])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert f"FAIL  key {deployed.key_arn} (alert_topic) is Disabled" in out
 
 
@@ -268,7 +265,7 @@ def test_schedules_missing_disabled_elsewhere_or_undeclared(
     )
     scheduler.delete_schedule(Name="audit", GroupName=f"{NAME}-audit")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert [line.split(". Fix: ")[0] for line in lines(out, "FAIL")] == [
         "FAIL  1 audit schedule(s) of group team-audit missing: their checks never run: audit",
         "FAIL  1 deadline schedule(s) of group team missing: their checks never run: etl",
@@ -284,7 +281,7 @@ def test_schedules_missing_disabled_elsewhere_or_undeclared(
 def test_a_deleted_schedule_group(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("scheduler").delete_schedule_group(Name=f"{NAME}-audit")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  schedule group {NAME}-audit does not exist: no audit check runs. "
         "Fix: run terraform apply, which restores it"
@@ -297,7 +294,7 @@ def test_a_paused_monitor_whose_schedule_runs_warns(
     deployed.monitors["etl"]["enabled"] = False
     deployed.write()
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     assert lines(out, "WARN")[0].startswith(
         "WARN  1 deadline schedule(s) of group team enabled though declared paused: etl"
     )
@@ -319,7 +316,7 @@ def test_a_broken_failure_rule(
 ) -> None:
     breaking(client("events"))
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  1 failure rule(s) {problem}: their monitors' instant failure alerts are off: "
         f"{RULE}. Fix: run terraform apply, which restores it"
@@ -341,7 +338,7 @@ def test_a_state_machine_that_does_not_exist_fails_naming_its_monitor(
         ]
     )
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  monitor etl: its state machine {typo} does not exist in {ACCOUNT}/{REGION}: "
         "each of its checks reports ERROR. Fix: correct the monitor's state_machine_arn (a "
@@ -362,7 +359,7 @@ def test_an_express_state_machine_fails_naming_its_monitor(
         ]
     )
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     (fail,) = lines(out, "FAIL")
     assert fail.startswith(
         f"FAIL  monitor etl: its state machine {express} is EXPRESS: ListExecutions cannot "
@@ -377,7 +374,7 @@ def test_a_state_machine_the_functions_role_may_not_read(
         [s for s in deployed.role_statements() if s["Sid"] != "ReadMonitoredStateMachines"]
     )
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     role, fails = role_failure(out)
     assert role.startswith("its policies grant no states:ListExecutions.")
     assert fails == [
@@ -395,7 +392,7 @@ def test_a_member_state_machine_that_does_not_exist_fails_naming_its_monitor(
     deployed.monitors["member-etl"]["state_machine_arn"] = f"{member}-typo"
     deployed.write()
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  monitor member-etl: its state machine {member}-typo does not exist in "
         f"{MEMBER_ACCOUNT}/{REGION}: each of its checks reports ERROR. Fix: correct the "
@@ -413,7 +410,7 @@ def test_a_member_role_that_may_not_list_state_machines(
     deployed.monitors["member-etl"]["state_machine_arn"] = f"{member}-typo"
     deployed.write()
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert [line.split(". Fix: ")[0] for line in lines(out, "FAIL")] == [
         f"FAIL  member role {MEMBER_ROLE} may not list its account's state machines "
         "(AccessDeniedException: refused by the test): the audit cannot tell whether they exist",
@@ -434,7 +431,7 @@ def test_a_member_role_of_another_account_than_the_state_machine(
     deployed.monitors["member-etl"]["state_machine_arn"] = deployed.own_machine
     deployed.write()
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     (fail,) = lines(out, "FAIL")
     assert fail.startswith(
         f"FAIL  member role {MEMBER_ROLE} cannot list the executions of 1 monitor(s)' state "
@@ -447,7 +444,7 @@ def test_a_function_role_that_may_not_assume_the_member_role(
 ) -> None:
     deployed.role_policy([s for s in deployed.role_statements() if s["Sid"] != "AssumeMemberRoles"])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     role, fails = role_failure(out)
     assert role.startswith("its policies grant no sts:AssumeRole.")
     assert fails == [
@@ -463,7 +460,7 @@ def test_a_member_role_the_caller_may_not_assume_warns(
     """modules/member-role trusts the function's role only: AWS refuses anyone else."""
     refuse("AssumeRole", "AccessDenied")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     assert lines(out, "WARN") == [
         f"WARN  member role {MEMBER_ROLE}: your credentials could not assume it (AccessDenied: "
         "refused by the test); modules/member-role trusts only the function's role, so its "
@@ -475,7 +472,7 @@ def test_a_member_role_the_caller_may_not_assume_warns(
 def test_an_alarm_without_actions(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("cloudwatch").disable_alarm_actions(AlarmNames=[ALARM])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         "FAIL  1 alarm(s) with actions disabled: the monitor's own failures go unheard: "
         f"{ALARM}. Fix: aws cloudwatch enable-alarm-actions --alarm-names {ALARM}"
@@ -485,7 +482,7 @@ def test_an_alarm_without_actions(deployed: Deployed, capsys: pytest.CaptureFixt
 def test_a_deleted_alarm(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("cloudwatch").delete_alarms(AlarmNames=[ALARM])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL")[0].startswith("FAIL  1 alarm(s) missing: the monitor's own")
 
 
@@ -495,7 +492,7 @@ def test_a_failure_queue_that_holds_messages(
     url = deployed.queues["check_failures"]
     client("sqs").send_message(QueueUrl=url, MessageBody="{}")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL") == [
         f"FAIL  check_failures queue {PREFIX}-check-failures holds 1 message(s): checks that "
         "failed inside the function after Lambda's retries. Fix: read them (aws sqs "
@@ -506,7 +503,7 @@ def test_a_failure_queue_that_holds_messages(
 def test_a_deleted_queue(deployed: Deployed, capsys: pytest.CaptureFixture[str]) -> None:
     client("sqs").delete_queue(QueueUrl=deployed.queues["undelivered"])
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert lines(out, "FAIL")[0].startswith("FAIL  undelivered queue https://")
 
 
@@ -515,7 +512,7 @@ def test_a_check_the_caller_may_not_make_warns(
 ) -> None:
     refuse("DescribeAlarms", "AccessDenied")
     code, out = run("doctor", capsys)
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     assert lines(out, "WARN") == [
         "WARN  alarms: could not check (AccessDenied: refused by the test). "
         "Fix: run doctor with read access"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sfn_deadline_monitor.policy import decide, holds, matches, statements
+from sfn_deadline_monitor.doctor.iam_policy import decide, holds, matches, statements
 
 ROLE = "arn:aws:iam::123456789012:role/ops/ops-sfn-deadline-check"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts"

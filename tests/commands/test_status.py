@@ -11,15 +11,19 @@ import pytest
 from botocore.client import BaseClient
 from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT
 
-from sfn_deadline_monitor import cli, status
-from sfn_deadline_monitor.records import OpenProblem, audit_item
-from sfn_deadline_monitor.registry import MonitorSpec, ScheduleSpec
-from sfn_deadline_monitor.schedule_expression import parse
-from sfn_deadline_monitor.state import StateStore
-from sfn_deadline_monitor.verdict import Status
-from tests.commands.conftest import NAME, TABLE, Deployed, client, run
-from tests.conftest import REGION, Account, at
-from tests.registry_items import manifest, monitor, write_registry
+from sfn_deadline_monitor.__main__ import main
+from sfn_deadline_monitor.check.schedule_expression import parse
+from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.cli import status
+from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
+from sfn_deadline_monitor.state.records import OpenProblem, audit_item
+from sfn_deadline_monitor.state.registry import MonitorSpec, ScheduleSpec
+from sfn_deadline_monitor.state.store import StateStore
+from testkit.account import REGION, Account
+from testkit.deployed_module import NAME, TABLE, Deployed, client, run
+from testkit.events import at
+from testkit.registry_items import manifest, monitor, write_registry
+from testkit.state_table import create_state_table
 
 SM = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:"
 NOW = at("2026-03-11T09:12")
@@ -28,12 +32,7 @@ NOW = at("2026-03-11T09:12")
 @pytest.fixture
 def table(account: Account) -> Any:
     dynamodb = client("dynamodb")
-    dynamodb.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(dynamodb, TABLE)
     return dynamodb
 
 
@@ -70,7 +69,7 @@ def test_every_monitor_with_its_status_checks_deadline_and_problems(
     table.put_item(TableName=TABLE, Item=audit_item({p.key: p for p in (quiet, queue)}, NOW))
 
     code, out = run("status", capsys, "--format", "json")
-    assert code == cli.EXIT_NOT_OK, out
+    assert code == EXIT_NOT_OK, out
     report = json.loads(out)
     rows = {m["monitor"]: m for m in report["monitors"]}
     assert rows["billing"]["status"] == "FAILED"
@@ -90,7 +89,7 @@ def test_every_monitor_with_its_status_checks_deadline_and_problems(
     assert report["audited_at"] == "2026-03-11T09:12:00Z"
 
     code, out = run("status", capsys)
-    assert code == cli.EXIT_NOT_OK
+    assert code == EXIT_NOT_OK
     assert "  (module): queue_messages since 2026-03-11 08:00: check-failures holds 2" in out
     assert "2 of 3 monitor(s) need attention; the module has 1 problem(s)." in out
 
@@ -101,7 +100,7 @@ def test_healthy_and_never_checked_monitors_need_no_attention(
     registry(table, {"etl": monitor(f"{SM}etl"), "new": monitor(f"{SM}new")})
     StateStore(TABLE, table).record("etl", Status.RECOVERED, at("2026-03-10T02:00"), (), NOW)
     code, out = run("status", capsys)
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     assert "Open problems: unknown (no audit has run yet)" in out
     assert "0 of 2 monitor(s) need attention." in out
 
@@ -119,15 +118,15 @@ def test_at_1000_monitors_it_reads_in_23_calls(
 
     monkeypatch.setattr(BaseClient, "_make_api_call", counted)
     code, out = run("status", capsys)
-    assert code == cli.EXIT_OK
+    assert code == EXIT_OK
     # The manifest, the 10 chunks at once, then 2,001 keys 100 a call.
     assert calls == {"BatchGetItem": 1 + 1 + 21}
     assert "0 of 1000 monitor(s) need attention." in out
 
 
 def test_unreadable_or_unnamed_tables(account: Account, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("status", capsys)[0] == cli.EXIT_ERROR
-    assert cli.main(["status", "--region", REGION]) == cli.EXIT_USAGE
+    assert run("status", capsys)[0] == EXIT_ERROR
+    assert main(["status", "--region", REGION]) == EXIT_USAGE
 
 
 def test_the_region_comes_from_the_flag_the_configuration_or_aws_region(
@@ -136,12 +135,12 @@ def test_the_region_comes_from_the_flag_the_configuration_or_aws_region(
     """docs/commands.md's exports set AWS_REGION, which botocore does not read."""
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_REGION", REGION)
-    assert cli.main(["status", "--name", NAME]) == cli.EXIT_OK
+    assert main(["status", "--name", NAME]) == EXIT_OK
     capsys.readouterr()
     monkeypatch.delenv("AWS_REGION")
-    assert cli.main(["status", "--name", NAME]) == cli.EXIT_USAGE
+    assert main(["status", "--name", NAME]) == EXIT_USAGE
     assert "no region: give --region" in capsys.readouterr().err
-    assert cli.main(["status", "--name", NAME, "--region", REGION]) == cli.EXIT_OK
+    assert main(["status", "--name", NAME, "--region", REGION]) == EXIT_OK
 
 
 def spec(

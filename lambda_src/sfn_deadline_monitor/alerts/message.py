@@ -1,0 +1,61 @@
+"""What a check sends: one SNS message in the monitor's format.
+
+The subject and the facts come from ``report``; ``text`` and ``chat`` render them, so the
+wording is tested without AWS and every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..check.context import CheckContext
+from ..check.verdict import Verdict
+from .chat import render_chat
+from .report import report, subject
+from .text import render_text
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One SNS publish: subject, body and the attributes subscribers filter on."""
+
+    subject: str
+    body: str
+    attributes: dict[str, str]
+
+
+def render_body(
+    message_format: str,
+    facts: Mapping[str, object],
+    text: Callable[[], str],
+    chat: Callable[[], dict[str, Any]],
+) -> str:
+    """The one format switch, for the checks' alerts and the audit's: json is the facts
+    themselves, chat AWS Chatbot's envelope, text the rest."""
+    match message_format:
+        case "json":
+            return json.dumps(facts, indent=2, ensure_ascii=False)
+        case "chat":
+            return json.dumps(chat(), indent=2, ensure_ascii=False)
+        case _:
+            return text()
+
+
+def compose(context: CheckContext, verdict: Verdict, message_format: str = "text") -> Alert:
+    """Build the alert for a verdict in the monitor's chosen format."""
+    subject_line = subject(context, verdict)
+    facts = report(context, verdict, subject_line)
+    body = render_body(
+        message_format,
+        facts,
+        text=lambda: render_text(context, verdict, facts),
+        chat=lambda: render_chat(context, verdict, facts),
+    )
+    return Alert(
+        subject=subject_line,
+        body=body,
+        attributes={"status": verdict.status.value, "monitor": context.monitor},
+    )

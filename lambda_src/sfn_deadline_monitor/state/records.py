@@ -1,0 +1,161 @@
+"""The state table's items as the audit and the status command read them: their keys and
+shapes, and a batched read. StateStore (state/store.py) writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..check.verdict import Status
+from ..formatting import iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# BatchGetItem reads at most 100 keys a call.
+MAX_BATCH_KEYS = 100
+# Unprocessed keys are asked for again this many times before the read fails.
+MAX_BATCH_ROUNDS = 5
+AUDIT_KEY = "audit"
+
+
+@dataclass(frozen=True)
+class MonitorState:
+    """The last status reported for a monitor, and since when it has been so."""
+
+    status: Status
+    as_of: datetime
+    problem_executions: tuple[str, ...] = ()
+    since: datetime | None = None
+
+    def since_if(self, status: Status, as_of: datetime) -> datetime:
+        """When the monitor entered ``status``, if ``status`` follows this state: still
+        this state's start when the monitor stays healthy or keeps the same problem."""
+        healthy = (Status.OK, Status.RECOVERED)
+        same = status is self.status or (status in healthy and self.status in healthy)
+        return (self.since or self.as_of) if same else as_of
+
+
+def monitor_key(monitor: str) -> str:
+    """The key of a monitor's last reported status."""
+    return f"monitor#{monitor}"
+
+
+def checked_key(monitor: str, check: str) -> str:
+    """The key of the latest completed check of one kind of a monitor."""
+    return f"checked#{monitor}#{check}"
+
+
+def monitor_state(item: dict[str, Any]) -> MonitorState:
+    """A ``monitor#`` item as the monitor's last reported state."""
+
+    def moment(attribute: str) -> datetime | None:
+        value = item.get(attribute, {}).get("N")
+        return None if value is None else datetime.fromtimestamp(int(value) / 1000, UTC)
+
+    as_of = moment("as_of")
+    if as_of is None:
+        raise ValueError(f"{item.get('pk')} has no as_of")
+    return MonitorState(
+        status=Status(item["status"]["S"]),
+        as_of=as_of,
+        problem_executions=tuple(
+            value["S"] for value in item.get("problem_executions", {}).get("L", [])
+        ),
+        since=moment("since"),
+    )
+
+
+def last_checked(item: dict[str, Any]) -> datetime:
+    """The scheduled time a ``checked#`` item records."""
+    return datetime.fromtimestamp(int(item["scheduled_time"]["N"]) / 1000, UTC)
+
+
+def get_items(dynamodb: DynamoDBClient, table: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The items of ``keys`` that exist, by key, with strongly consistent reads: 100 keys
+    a BatchGetItem call, asking again, after a growing pause, for the keys DynamoDB left
+    unprocessed (as its documentation advises)."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), MAX_BATCH_KEYS):
+        request: dict[str, Any] = {
+            table: {
+                "Keys": [{"pk": {"S": key}} for key in keys[start : start + MAX_BATCH_KEYS]],
+                "ConsistentRead": True,
+            }
+        }
+        for round_number in range(MAX_BATCH_ROUNDS):
+            time.sleep(0 if round_number == 0 else 0.05 * 2**round_number)
+            answer = dynamodb.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(table, []):
+                found[item["pk"]["S"]] = item
+            request = dict(answer.get("UnprocessedKeys") or {})
+            if not request:
+                break
+        else:
+            raise RuntimeError(
+                f"DynamoDB left keys of {table} unprocessed {MAX_BATCH_ROUNDS} times"
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """A problem the audit found and reported, open until an audit finds it gone.
+
+    ``monitor`` is None for a problem of the module itself (a failure queue that holds
+    messages); ``kind`` names the problem (``schedule_missing``, ``quiet`` ...).
+    """
+
+    monitor: str | None
+    kind: str
+    text: str
+    since: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.monitor or '-'}#{self.kind}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The problem as the state table keeps it and the audit alert and `status --json`
+        show it: one shape, so that what is stored reads back as what was shown."""
+        return {
+            "monitor": self.monitor,
+            "kind": self.kind,
+            "text": self.text,
+            "since": iso(self.since),
+        }
+
+
+def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
+    """The problems an ``audit`` item holds open, by key: compressed (``open_z``) or, as
+    it was written before it was compressed, plain JSON (``open``)."""
+    if item is None:
+        return {}
+    if "open_z" in item:
+        listed = json.loads(zlib.decompress(item["open_z"]["B"]))
+    else:
+        listed = json.loads(item.get("open", {}).get("S", "[]"))
+    problems = [
+        OpenProblem(p["monitor"], p["kind"], p["text"], datetime.fromisoformat(p["since"]))
+        for p in listed
+    ]
+    return {p.key: p for p in problems}
+
+
+def audit_item(problems: dict[str, OpenProblem], now: datetime) -> dict[str, Any]:
+    """The ``audit`` item that holds ``problems`` open, compressed: at 1,000 monitors
+    with every kind of schedule, 3,000 open problems take about 1 MB as JSON, over
+    DynamoDB's 400 KB item (docs.aws.amazon.com/amazondynamodb/latest/developerguide/
+    ServiceQuotas.html); their repeated wording compresses to 55 KB even with names that
+    do not (tests/test_audit.py)."""
+    listed = [p.as_json() for _, p in sorted(problems.items())]
+    return {
+        "pk": {"S": AUDIT_KEY},
+        "open_z": {"B": zlib.compress(json.dumps(listed).encode(), 9)},
+        "audited_at": {"S": now.isoformat()},
+    }

@@ -1,0 +1,206 @@
+"""Where moto answers otherwise than AWS, make it answer as AWS does (documented behaviour
+only), so that tests assert AWS's answer, not the emulator's. Installed by the moto
+launcher (testkit/moto_server.py) and by the in-process test fixtures.
+
+- ValidateStateMachineDefinition and ListStateMachineVersions, which the Terraform AWS
+  provider calls for every aws_sfn_state_machine and moto 5.2 lacks (HTTP 500).
+- A Step Functions read of another account's resource: AccessDeniedException (Step
+  Functions has no resource policies); moto looks in the caller's account instead.
+- ListExecutions of an EXPRESS state machine: StateMachineTypeNotSupported; moto lists it.
+- StartExecution and ListExecutions through a version or alias ARN: AWS starts the version
+  (an alias's routed one) and lists the executions started through it, each naming its
+  stateMachineVersionArn and stateMachineAliasArn; moto refuses both ARNs. Every closed
+  execution carries its stopDate (moto leaves it out for TIMED_OUT).
+- DescribeKey on the predefined aliases alias/aws/sns and alias/aws/sqs: AWS associates
+  each with the AWS managed key of its service; moto knows neither alias.
+- CreateSchedule repeated with the ClientToken of the request that created the schedule:
+  AWS answers as it did ("a unique, case-sensitive identifier you provide to ensure the
+  idempotency of the request", docs.aws.amazon.com/scheduler/latest/APIReference/
+  API_CreateSchedule.html; the AWS SDKs fill it in and keep it across their retries);
+  moto ignores it, so an SDK retry of a create moto had completed under load (the
+  1,000-monitor apply) failed with ConflictException.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from moto.core.exceptions import AWSError
+from moto.core.responses import ActionResult
+from moto.kms import utils as kms_utils
+from moto.kms.models import KmsBackend
+from moto.scheduler.responses import EventBridgeSchedulerResponse
+from moto.stepfunctions.responses import StepFunctionResponse
+
+_INSTALLED = "_aws_answers_installed"
+
+
+class _AccessDeniedError(AWSError):
+    TYPE = "AccessDeniedException"
+    STATUS = 400
+
+
+class _TypeNotSupportedError(AWSError):
+    TYPE = "StateMachineTypeNotSupported"
+    STATUS = 400
+
+
+def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
+    """Accept every definition, as AWS does for a well-formed one."""
+    return ActionResult({"result": "OK", "diagnostics": []})
+
+
+def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+    """The published versions of a state machine, newest first (usually none)."""
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    versions = sorted(
+        getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True
+    )
+    return ActionResult(
+        {
+            "stateMachineVersions": [
+                {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions
+            ]
+        }
+    )
+
+
+def _own_account(self: StepFunctionResponse, arn: str, action: str) -> None:
+    if len(arn.split(":")) > 6 and arn.split(":")[4] != self.current_account:
+        raise _AccessDeniedError(
+            f"User: arn:aws:sts::{self.current_account}:assumed-role/caller is not authorized "
+            f"to perform: states:{action} on resource: {arn}"
+        )
+
+
+def _started_through(self: StepFunctionResponse, arn: str) -> dict[str, str]:
+    """The version (and alias) a version or alias ARN starts, as ListExecutions names them."""
+    parts = arn.split(":")
+    if len(parts) < 8:
+        return {}
+    if parts[7].isdigit():
+        return {"stateMachineVersionArn": arn}
+    alias = self.stepfunction_backend.describe_state_machine_alias(arn)
+    version = alias.routing_configuration[0]["stateMachineVersionArn"]
+    return {"stateMachineAliasArn": arn, "stateMachineVersionArn": version}
+
+
+def _start_execution(self: StepFunctionResponse) -> ActionResult:
+    arn = self._get_param("stateMachineArn")
+    through = _started_through(self, arn)
+    execution = self.stepfunction_backend.start_execution(
+        ":".join(arn.split(":")[:7]),
+        self._get_param("name"),
+        self._get_param("input", if_none="{}"),
+    )
+    execution.started_through = through  # type: ignore[attr-defined]  # the emulator's own field
+    return ActionResult(
+        {"executionArn": execution.execution_arn, "startDate": execution.start_date}
+    )
+
+
+def _list_executions(self: StepFunctionResponse) -> ActionResult:
+    arn = self._get_param("stateMachineArn")
+    _own_account(self, arn, "ListExecutions")
+    base = ":".join(arn.split(":")[:7])
+    machine = self.stepfunction_backend.describe_state_machine(base)
+    if getattr(machine, "type", "STANDARD") == "EXPRESS":
+        raise _TypeNotSupportedError(
+            f"This operation is not supported by this type of state machine: {arn}"
+        )
+    page, token = self.stepfunction_backend.list_executions(
+        base,
+        status_filter=self._get_param("statusFilter"),
+        max_results=self._get_int_param("maxResults"),
+        next_token=self._get_param("nextToken"),
+    )
+    items = []
+    for execution in page:
+        through = getattr(execution, "started_through", {})
+        if arn != base and arn not in through.values():
+            continue
+        item = {
+            "executionArn": execution.execution_arn,
+            "name": execution.name,
+            "startDate": execution.start_date,
+            "stateMachineArn": base,
+            "status": execution.status,
+            **through,
+        }
+        if execution.status != "RUNNING" and execution.stop_date is not None:
+            item["stopDate"] = execution.stop_date
+        items.append(item)
+    return ActionResult({"executions": items, "nextToken": token})
+
+
+def _refusing_other_accounts(
+    read: Callable[[StepFunctionResponse], ActionResult], action: str, parameter: str
+) -> Callable[[StepFunctionResponse], ActionResult]:
+    def answer(self: StepFunctionResponse) -> ActionResult:
+        _own_account(self, self._get_param(parameter) or "", action)
+        return read(self)
+
+    return answer
+
+
+def _generating_aws_managed(generate: Callable[..., str | None]) -> Callable[..., str | None]:
+    def generate_aws_managed(self: KmsBackend, alias_name: str) -> str | None:
+        key_id = generate(self, alias_name)
+        if key_id is not None:
+            self.keys[key_id].key_manager = "AWS"
+        return key_id
+
+    return generate_aws_managed
+
+
+def _idempotent(create: Callable[[EventBridgeSchedulerResponse], str]) -> Callable[..., str]:
+    # The token each schedule was created with, by (account, region, group, name).
+    tokens: dict[tuple[str, str, str, str], str] = {}
+
+    def create_schedule(self: EventBridgeSchedulerResponse) -> str:
+        backend, token = self.scheduler_backend, self._get_param("ClientToken")
+        group = self._get_param("GroupName") or "default"
+        key = (backend.account_id, backend.region_name, group, self.uri.split("/")[-1])
+        existing = getattr(backend.schedule_groups.get(group), "schedules", {}).get(key[3])
+        if token and existing is not None and tokens.get(key) == token:
+            return json.dumps({"ScheduleArn": existing.arn})
+        answer = create(self)
+        if token:
+            tokens[key] = token
+        return answer
+
+    return create_schedule
+
+
+def install() -> None:
+    """Patch moto, once per process."""
+    if getattr(StepFunctionResponse, _INSTALLED, False):
+        return
+    setattr(StepFunctionResponse, _INSTALLED, True)
+    for name, action in (
+        ("validate_state_machine_definition", _validate_state_machine_definition),
+        ("list_state_machine_versions", _list_state_machine_versions),
+    ):
+        if not hasattr(StepFunctionResponse, name):
+            setattr(StepFunctionResponse, name, action)
+    replaced: dict[str, Any] = {
+        "start_execution": _start_execution,
+        "list_executions": _list_executions,
+        "describe_execution": _refusing_other_accounts(
+            StepFunctionResponse.describe_execution, "DescribeExecution", "executionArn"
+        ),
+        "describe_state_machine": _refusing_other_accounts(
+            StepFunctionResponse.describe_state_machine, "DescribeStateMachine", "stateMachineArn"
+        ),
+    }
+    for name, action in replaced.items():
+        setattr(StepFunctionResponse, name, action)
+    EventBridgeSchedulerResponse.create_schedule = _idempotent(  # type: ignore[method-assign]
+        EventBridgeSchedulerResponse.create_schedule
+    )
+    kms_utils.RESERVED_ALIASES.extend(["alias/aws/sns", "alias/aws/sqs"])
+    KmsBackend._generate_default_keys = _generating_aws_managed(  # type: ignore[method-assign]
+        KmsBackend._generate_default_keys
+    )

@@ -1,0 +1,33 @@
+"""Running the handler in process and reading what it published: the helpers every check's
+test shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sfn_deadline_monitor import handler
+from testkit.account import Account, answer
+
+
+def answer_once(
+    operation: str, status: int, body: dict[str, Any], *, times: int
+) -> Callable[[], int]:
+    """Make Step Functions answer ``operation`` with ``body`` for the next ``times`` sends."""
+    return answer("stepfunctions", operation, status, body, times=times)
+
+
+def check(payload: object) -> dict[str, Any]:
+    """The handler's answer to ``payload``, invoked as Lambda would, without a context."""
+    return handler.lambda_handler(payload, None)
+
+
+def only_alert(account: Account) -> dict[str, Any]:
+    """The one notification the check published (fails if it sent none or several)."""
+    (notification,) = account.published()
+    return notification
+
+
+def attributes(notification: dict[str, Any]) -> dict[str, str]:
+    """The SNS message attributes subscribers filter on."""
+    return {k: v["Value"] for k, v in notification["MessageAttributes"].items()}

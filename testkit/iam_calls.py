@@ -1,0 +1,150 @@
+"""Every AWS call the deployed function made, evaluated against the IAM policies AWS would
+apply to it: the emulator evaluates none, so a call that AWS would deny passes here.
+
+testkit/call_recorder.py records each call of the function (run by testkit/fire_check.py)
+as the IAM action it needs (the service's prefix and the operation's name, which the
+function's calls share) and the parameters naming its resource. Each call is judged, with
+the doctor's reads and policy.decide, against the policies of the role that made it (the function's
+own, or the member role whose AssumeRole gave the signing key) and that role's permissions
+boundary, as the emulator holds them after terraform apply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from sfn_deadline_monitor.check.monitor_settings import base_state_machine_arn
+from sfn_deadline_monitor.doctor.iam_policy import decide
+from sfn_deadline_monitor.doctor.roles import Role, role
+from testkit.paths import ROOT
+
+# Each pytest process's evaluated calls, for the run's summary (tests/conftest.py).
+KEPT = ROOT / ".build" / "iam-calls"
+# (action, resource) pairs a test denies on purpose, while it runs (denial_expected).
+_EXPECTED: set[tuple[str, str]] = set()
+
+
+@contextmanager
+def denial_expected(action: str, resource: str) -> Iterator[None]:
+    """Within the block, a call of ``action`` on ``resource`` that AWS would deny is what
+    the test means to happen (a check that must fail), not a fault of the policies."""
+    _EXPECTED.add((action, resource))
+    try:
+        yield
+    finally:
+        _EXPECTED.discard((action, resource))
+
+
+@dataclass(frozen=True, order=True)
+class Call:
+    """One call as IAM authorizes it: who made it, the action and the resource."""
+
+    role_arn: str
+    action: str
+    resource: str
+
+
+def _table(entry: dict[str, Any], account: str, name: str) -> str:
+    return f"arn:aws:dynamodb:{entry['region']}:{account}:table/{name}"
+
+
+def _queue(entry: dict[str, Any]) -> str:
+    """The ARN of the queue a URL names (.../account/name, on AWS as on moto)."""
+    *_, account, name = entry["names"]["QueueUrl"].rstrip("/").split("/")
+    return f"arn:aws:sqs:{entry['region']}:{account}:{name}"
+
+
+# The resources each operation the function calls acts on ("*": it acts on none); an
+# operation missing here fails the test, to be added with its resource.
+RESOURCES: dict[str, Callable[[dict[str, Any], str], list[str]]] = {
+    "dynamodb:GetItem": lambda e, a: [_table(e, a, e["names"]["TableName"])],
+    "dynamodb:PutItem": lambda e, a: [_table(e, a, e["names"]["TableName"])],
+    "dynamodb:UpdateItem": lambda e, a: [_table(e, a, e["names"]["TableName"])],
+    "dynamodb:DeleteItem": lambda e, a: [_table(e, a, e["names"]["TableName"])],
+    "dynamodb:BatchGetItem": lambda e, a: [_table(e, a, t) for t in e["names"]["RequestItems"]],
+    "sns:Publish": lambda e, a: [e["names"]["TopicArn"]],
+    "sqs:SendMessage": lambda e, a: [_queue(e)],
+    "sqs:GetQueueAttributes": lambda e, a: [_queue(e)],
+    "states:ListExecutions": lambda e, a: [base_state_machine_arn(e["names"]["stateMachineArn"])],
+    "states:DescribeExecution": lambda e, a: [e["names"]["executionArn"]],
+    "states:ListStateMachines": lambda e, a: ["*"],
+    "scheduler:ListSchedules": lambda e, a: ["*"],
+    "sts:AssumeRole": lambda e, a: [e["names"]["RoleArn"]],
+}
+
+
+def read(log: Path, offset: int) -> tuple[set[Call], int]:
+    """The calls recorded in ``log`` from ``offset`` on, and the offset after them."""
+    with log.open(encoding="utf-8") as lines:
+        lines.seek(offset)
+        entries = [json.loads(line) for line in lines]
+        end = lines.tell()
+    roles = {e["assumed"]: e["role"] for e in entries if "assumed" in e}
+    calls = set()
+    for entry in entries:
+        if "assumed" in entry:
+            continue
+        role = roles.get(entry["key"], entry["function_role"])
+        action = f"{entry['prefix']}:{entry['operation']}"
+        if action not in RESOURCES:
+            msg = f"the function called {action}: add its resource to RESOURCES in {__name__}"
+            raise AssertionError(msg)
+        for resource in RESOURCES[action](entry, role.split(":")[4]):
+            calls.add(Call(role, action, resource))
+    return calls, end
+
+
+def _iam(role_arn: str, account: str, region: str) -> Any:
+    """An IAM client of the role's account: the member account's through the role itself
+    (moto lets the test assume it)."""
+    if role_arn.split(":")[4] == account:
+        return boto3.client("iam", region_name=region)
+    credentials = boto3.client("sts", region_name=region).assume_role(
+        RoleArn=role_arn, RoleSessionName="iam-calls"
+    )["Credentials"]
+    return boto3.client(
+        "iam",
+        region_name=region,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def denied(calls: Iterable[Call], account: str, region: str) -> list[str]:
+    """Each call AWS would not allow, naming the role, the action, the resource and the
+    layer that refuses it."""
+    found = []
+    roles: dict[str, Role] = {}
+    for call in sorted(calls):
+        if call.role_arn not in roles:
+            roles[call.role_arn] = role(_iam(call.role_arn, account, region), call.role_arn)
+        r = roles[call.role_arn]
+        decision = decide(r.arn, call.action, call.resource, r.identity, boundary=r.boundary)
+        if decision.allowed is not True and (call.action, call.resource) not in _EXPECTED:
+            found.append(f"{call.role_arn}: {call.action} on {call.resource}: {decision.reason}")
+    return found
+
+
+def keep(calls: Iterable[Call], process: str) -> None:
+    """Add ``calls`` to this pytest process's record of evaluated calls."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    with (KEPT / f"{process}.jsonl").open("a", encoding="utf-8") as kept:
+        kept.writelines(json.dumps([c.role_arn, c.action, c.resource]) + "\n" for c in calls)
+
+
+def kept() -> set[tuple[str, str]]:
+    """The distinct (action, resource) pairs every pytest process of the run evaluated."""
+    pairs = set()
+    for path in KEPT.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            _, action, resource = json.loads(line)
+            pairs.add((action, resource))
+    return pairs

@@ -1,0 +1,159 @@
+"""Plan many calls of the module at once with a mocked provider, and read the errors or
+the planned resources.
+
+A `terraform test` run costs about a second of plan each; one generated root module with
+a module call per case plans them all in one run. validation_failures() does so for every
+run of tests/validation.tftest.hcl: tests/test_validation_messages.py checks the messages,
+dev/validation_doc.py writes them into docs/inputs.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from testkit.paths import ROOT
+
+CASES = ROOT / "tests" / "validation.tftest.hcl"
+# One directory a process: pytest-xdist's workers plan at the same time.
+WORK = ROOT / ".build" / f"mocked-plan-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# The calls' provider is the root's, which the test file's mock_provider replaces.
+PROVIDER = (
+    'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+    'provider "aws" {}\n'
+)
+
+
+def mocks() -> str:
+    """The mocked provider of tests/validation.tftest.hcl."""
+    text = CASES.read_text()
+    return text[text.index('mock_provider "aws"') : text.index("variables {")]
+
+
+def plan_errors(calls: Iterable[str], mocked: str) -> list[dict[str, object]]:
+    """The error diagnostics of one plan of these module calls, with a mocked provider."""
+    return [
+        entry["diagnostic"]
+        for entry in _plan(calls, mocked, WORK)
+        if entry.get("type") == "diagnostic" and entry["diagnostic"].get("severity") == "error"
+    ]
+
+
+def planned_changes(calls: Iterable[str], mocked: str, work: Path) -> list[dict[str, Any]]:
+    """The resource changes of one plan of these module calls, as `terraform test -verbose`
+    prints the plan; ``work`` is a directory of ``.build`` of the caller's own."""
+    entries = _plan(calls, mocked, work, "-verbose")
+    plans = [entry["test_plan"] for entry in entries if "test_plan" in entry]
+    assert len(plans) == 1, [entry["diagnostic"] for entry in entries if "diagnostic" in entry]
+    return list(plans[0]["resource_changes"])
+
+
+def _plan(calls: Iterable[str], mocked: str, work: Path, *flags: str) -> list[dict[str, Any]]:
+    """The JSON messages of `terraform test` planning these module calls in one root."""
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "tests").mkdir(parents=True)
+    (work / "main.tf").write_text(PROVIDER + "\n".join(calls))
+    run_once = 'run "all" {\n  command = plan\n}\n'
+    (work / "tests" / "all.tftest.hcl").write_text(f"{mocked}\n{run_once}")
+    environment = {**os.environ, "TF_IN_AUTOMATION": "1"}
+    for command in (["init", "-backend=false", "-input=false"], ["test", "-json", *flags]):
+        run = subprocess.run(
+            ["terraform", *command, "-no-color"],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=environment,
+        )
+        assert command[0] != "init" or run.returncode == 0, run.stdout + run.stderr
+    assert '"type":"test_run"' in run.stdout.replace(" ", ""), run.stdout + run.stderr
+    return list(map(json.loads, run.stdout.splitlines()))
+
+
+def blocks(text: str, keyword: str) -> list[tuple[str, str]]:
+    """``keyword "name" { body }`` blocks at the top of an HCL file: (name, body)."""
+    found = []
+    for match in re.finditer(rf'^{keyword} "([^"]+)" {{\n', text, re.MULTILINE):
+        depth, index = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            index += 1
+        found.append((match[1], text[match.end() : index - 1]))
+    return found
+
+
+def variables_block(body: str) -> str:
+    """The inside of a run's (or the file's) ``variables { ... }`` block."""
+    start = body.index("variables {") + len("variables {")
+    depth, index = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(body[index], 0)
+        index += 1
+    return body[start : index - 1]
+
+
+def top_level_names(assignments: str) -> set[str]:
+    """The names assigned at the outer level of a variables block."""
+    names, depth = set(), 0
+    for line in assignments.splitlines():
+        if depth == 0 and (match := re.match(r"\s*([a-z_]+)\s*=", line)):
+            names.add(match[1])
+        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+    return names
+
+
+def module_calls(text: str) -> dict[str, str]:
+    """One module call per run, with the file's variables unless the run sets them. Each
+    call gets a name of its own (the module's `name` input), which its plan-time errors
+    begin with: a precondition's error does not say which module call it comes from."""
+    defaults = variables_block(text[: text.index('run "')])
+    calls = {}
+    for index, (name, body) in enumerate(blocks(text, "run")):
+        own = variables_block(body)
+        if "name" not in top_level_names(own):
+            own += f'\n  name = "case-{index:03d}"'
+        kept = [
+            block
+            for block in re.split(r"\n(?=  [a-z_]+ +=)", defaults)
+            if (match := re.match(r"\s*([a-z_]+)", block)) and match[1] not in top_level_names(own)
+        ]
+        calls[name] = f'module "{name}" {{\n  source = "../../"\n{chr(10).join(kept)}\n{own}\n}}\n'
+    return calls
+
+
+def validation_failures() -> dict[str, list[str]]:
+    """The error messages of every run, by run.
+
+    Terraform stops at the first stage that fails (inputs, then inputs that refer to other
+    inputs, then preconditions), so the calls are planned again without those that failed
+    until a plan reports nothing new.
+    """
+    text = CASES.read_text()
+    mocked = mocks()
+    pending = module_calls(text)
+    by_run: dict[str, list[str]] = {name: [] for name in pending}
+    while pending:
+        found = False
+        for diagnostic in plan_errors(pending.values(), mocked):
+            where = json.dumps(diagnostic)
+            owner = next(
+                (
+                    n
+                    for index, n in enumerate(by_run)
+                    if f'module \\"{n}\\"' in where
+                    or str(diagnostic["detail"]).startswith(f"case-{index:03d}: ")
+                ),
+                "(unattributed)",
+            )
+            by_run.setdefault(owner, []).append(f"{diagnostic['summary']}: {diagnostic['detail']}")
+            found = found or owner in pending
+        if not found:
+            break
+        pending = {name: call for name, call in pending.items() if not by_run[name]}
+    return by_run

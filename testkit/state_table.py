@@ -1,0 +1,16 @@
+"""The module's state table as state.tf defines it (one string hash key, ``pk``, billed on
+demand): the one definition every test, sample and benchmark creates it from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_state_table(dynamodb: Any, name: str) -> None:
+    """Create the state table ``name`` with ``dynamodb``, a boto3 DynamoDB client."""
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
