@@ -26,7 +26,7 @@ help:
 	@echo "make quick  the edit-test loop: Python checks and every test without an apply"
 	@echo "make test-order  the applied examples' tests in reverse order (make test shuffles them)"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
-	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, timezones.tf, docs/aws-limits.md"
+	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, data/timezones.json, docs/aws-limits.md"
 	@echo "make bench  measure check cost, cold start, Terraform times and AWS limit sizes into benchmarks/"
 	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
 	@echo "make lint   ruff, mypy, terraform fmt and validate, checkov"
@@ -51,7 +51,7 @@ zip: $(STAMP)
 # docs/inputs.md's validation messages from a real plan of tests/validation.tftest.hcl
 # (about a minute) and docs/alerts.md's samples from real checks against moto.
 docs: $(STAMP) tf-config
-	$(PY) dev/tfdocs.py
+	$(PY) -m dev.tfdocs
 	$(PY) -m dev.validation_doc
 	PYTHONPATH=lambda_src $(PY) -m dev.alert_samples
 	$(PY) -m dev.timezones
@@ -77,10 +77,10 @@ tf-validate: tf-config
 lint: $(STAMP) tf-validate checkov lint-python
 
 lint-python: $(STAMP)
-	$(PY) -m ruff check lambda_src testkit scripts dev tests
-	$(PY) -m ruff format --check lambda_src testkit scripts dev tests
+	$(PY) -m ruff check lambda_src testkit scripts dev benchmarks demo tests
+	$(PY) -m ruff format --check lambda_src testkit scripts dev benchmarks demo tests
 	$(PY) -m mypy
-	$(PY) dev/tfdocs.py --check
+	$(PY) -m dev.tfdocs --check
 	$(PY) -m dev.build_lambda_zip --check
 
 # The module as each example calls it; every skipped check carries its reason inline.
@@ -128,7 +128,7 @@ quick: lint-python tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --ignore=tests/apply
 
 demo: $(STAMP) tf-config
-	$(PY) -m scripts.demo
+	$(PY) -m demo
 
 # Emulated AWS for your own root module: prints the provider block to use (README,
 # "Try it in your own root module"). PORT=4566 by default.
@@ -146,7 +146,7 @@ fire: $(STAMP)
 # Writes benchmarks/README.md (and nothing else does), which says how long its run took.
 # ARGS="--sizes 1,10 --executions 1,100 --seed-sizes 1" narrows the run.
 bench: $(STAMP) tf-config
-	PYTHONPATH=lambda_src $(PY) -m dev.bench $(ARGS)
+	PYTHONPATH=lambda_src $(PY) -m benchmarks $(ARGS)
 
 load-test: $(STAMP)
 	PYTHONPATH=lambda_src $(PY) -m dev.load_test $(ARGS)

@@ -1,6 +1,7 @@
 # The check function's role: read the monitored executions (or assume the member roles
 # that may), publish to the one topic, keep its state, write its own log group, and for
-# the audit list the schedules and state machines and count the failure queues' messages. Nothing else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
+# the audit list the schedules and state machines and count the failure queues' messages.
+# Nothing else. The Scheduler's role: invoke the function, dead-letter what it cannot deliver.
 #
 # Policies are written with jsonencode, whose output has no white space, so their length
 # is the size IAM counts against its limits (docs.aws.amazon.com/IAM/latest/UserGuide/
@@ -12,8 +13,6 @@ locals {
   iam_inline_policy_characters  = 10240
   iam_managed_policy_characters = 6144
   monitors_per_read_policy      = 20
-
-  lambda_role_arn = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-check"
 
   # Monitors whose state machine the function reads with its own role.
   own_reads = { for key, m in local.monitors : key => m if m.role_arn == null }

@@ -3,6 +3,11 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  # `id` is the region's name on provider 5.x and 6.x alike (`name` is deprecated in 6.0).
+  region = data.aws_region.current.id
+
   function_name = "${var.name}-sfn-deadline-check"
   zip_path      = "${path.module}/dist/lambda.zip"
   topic_arn     = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn

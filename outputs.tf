@@ -43,13 +43,25 @@ output "sns_topic_arn" {
   value       = local.topic_arn
 }
 
-output "dead_letter_queue_arn" {
+output "undelivered_queue_arn" {
   description = "ARN of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
   value       = aws_sqs_queue.undelivered.arn
 }
 
-output "dead_letter_queue_url" {
+output "undelivered_queue_url" {
   description = "URL of the queue that keeps checks the Scheduler, and failure events EventBridge, could not deliver."
+  value       = aws_sqs_queue.undelivered.url
+}
+
+# The names 0.1.0 gave them, deprecated: kept for one minor version, then removed in a
+# major release (CONTRIBUTING.md#versioning).
+output "dead_letter_queue_arn" {
+  description = "Deprecated: use undelivered_queue_arn (the same value); kept for one minor version."
+  value       = aws_sqs_queue.undelivered.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "Deprecated: use undelivered_queue_url (the same value); kept for one minor version."
   value       = aws_sqs_queue.undelivered.url
 }
 

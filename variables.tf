@@ -1,3 +1,7 @@
+# ----------------------------------------------------------------------------------------
+# What the module watches
+# ----------------------------------------------------------------------------------------
+
 variable "name" {
   description = "Name prefix for every resource the module creates (function, roles, schedule groups, queues, topic, rules, policies)."
   type        = string
@@ -78,6 +82,10 @@ variable "audit" {
   default     = {}
 }
 
+# ----------------------------------------------------------------------------------------
+# Where alerts go
+# ----------------------------------------------------------------------------------------
+
 variable "create_sns_topic" {
   description = "Create the alert topic. Set this or sns_topic_arn, not both."
   type        = bool
@@ -153,6 +161,10 @@ variable "alarm_sns_topic_kms_key_arn" {
     error_message = "alarm_sns_topic_kms_key_arn is the key of alarm_sns_topic_arn: set the topic too, or set sns_topic_kms_key_arn for the alert topic."
   }
 }
+
+# ----------------------------------------------------------------------------------------
+# The check function
+# ----------------------------------------------------------------------------------------
 
 variable "lambda_runtime" {
   description = "Python runtime of the check function. python3.14 needs AWS provider 6.21 or later (docs/provider-versions.md); the default needs 5.76."
@@ -253,6 +265,10 @@ variable "lambda_async_max_event_age_seconds" {
   }
 }
 
+# ----------------------------------------------------------------------------------------
+# The state table
+# ----------------------------------------------------------------------------------------
+
 variable "create_state_table" {
   description = "Create the DynamoDB table that remembers each monitor's last status: a check delivered twice alerts once, and OK after a problem sends a RECOVERED notice. Without it every check is reported as it is, and a retried check may alert again."
   type        = bool
@@ -276,6 +292,10 @@ variable "state_table_kms_key_arn" {
   }
 }
 
+# ----------------------------------------------------------------------------------------
+# Alarms, metrics and the dashboard
+# ----------------------------------------------------------------------------------------
+
 variable "create_alarms" {
   description = "Create CloudWatch alarms on the monitor itself (function errors and throttles, messages in either failure queue, checks and events that could not even reach a failure queue), sending to alarm_sns_topic_arn (or the alert topic) on ALARM and OK."
   type        = bool
@@ -292,6 +312,16 @@ variable "metrics_namespace" {
     error_message = "metrics_namespace must be 1 to 255 letters, digits or . _ / # : - and must not start with AWS/ (reserved)."
   }
 }
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard: for each status, and for alerts sent, the monitors with the most checks of it over time; and the monitor itself (failed and throttled checks, the failure queues, checks the Scheduler lost)."
+  type        = bool
+  default     = true
+}
+
+# ----------------------------------------------------------------------------------------
+# The schedules and what they cannot deliver
+# ----------------------------------------------------------------------------------------
 
 variable "schedule_retry_policy" {
   description = "How long and how often EventBridge Scheduler retries a check it could not deliver before it goes to the dead-letter queue: { maximum_event_age_in_seconds = 60 to 86400 (default 3600), maximum_retry_attempts = 0 to 185 (default 10) }."
@@ -320,6 +350,10 @@ variable "dead_letter_queue_kms_key_arn" {
     error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<id>."
   }
 }
+
+# ----------------------------------------------------------------------------------------
+# IAM and tags
+# ----------------------------------------------------------------------------------------
 
 variable "iam_role_path" {
   description = "Path of the IAM roles the module creates."
@@ -351,16 +385,4 @@ variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
   default     = {}
-}
-
-# Patterns that validation rules and their messages share.
-locals {
-  kms_key_arn_regex        = "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
-  standard_topic_arn_regex = "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
-}
-
-variable "create_dashboard" {
-  description = "Create a CloudWatch dashboard: for each status, and for alerts sent, the monitors with the most checks of it over time; and the monitor itself (failed and throttled checks, the failure queues, checks the Scheduler lost)."
-  type        = bool
-  default     = true
 }

@@ -15,7 +15,6 @@ same text. The samples go between the ``<!-- BEGIN_ALERT_SAMPLES -->`` and
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from moto.core.config import default_user_config
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
+from dev import generated
 from dev.sample_account import (
     DAILY,
     DEADLINE,
@@ -322,22 +322,9 @@ def render(found: list[Sample]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if docs/alerts.md is stale")
-    args = parser.parse_args(argv)
-    current = DOC.read_text()
-    if BEGIN not in current or END not in current:
-        raise SystemExit(f"docs/alerts.md lacks the {BEGIN} ... {END} markers")
-    head, rest = current.split(BEGIN, 1)
-    fresh = head + render(samples()) + rest.split(END, 1)[1]
-    if fresh == current:
-        return 0
-    if args.check:
-        print("docs/alerts.md's samples are stale: run `make docs`", file=sys.stderr)
-        return 1
-    DOC.write_text(fresh)
-    print("updated docs/alerts.md")
-    return 0
+    args = generated.parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    _, fresh = generated.between(DOC, BEGIN, END, render(samples()))
+    return generated.publish({DOC: fresh}, check=args.check, command="make docs")
 
 
 if __name__ == "__main__":

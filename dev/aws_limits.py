@@ -10,11 +10,12 @@ file is stale).
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from dev import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "aws-limits.md"
@@ -223,21 +224,8 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if the doc is stale")
-    args = parser.parse_args(argv)
-    fresh = render()
-    if args.check:
-        if not DOC.exists() or DOC.read_text() != fresh:
-            print(
-                f"{DOC.relative_to(ROOT)} is stale: run `python -m dev.aws_limits`", file=sys.stderr
-            )
-            return 1
-        return 0
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(fresh)
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    args = generated.parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    return generated.publish({DOC: render()}, check=args.check, command="python -m dev.aws_limits")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import boto3
 
+from dev import generated
 from testkit.fire_check import invoke_deployed, scheduled_event
 from testkit.moto_server import emulated_aws
 from testkit.paths import ZIP_PATH
@@ -41,33 +42,21 @@ provider "aws" {
   region = "us-east-1"
 }
 
-resource "aws_iam_role" "jobs" {
-  name = "jobs"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = "sts:AssumeRole"
-      Principal = { Service = "states.amazonaws.com" }
-    }]
-  })
-}
+module "estate" {
+  source = "../../tests/setup/estate"
 
-resource "aws_sfn_state_machine" "job" {
-  for_each = toset(["nightly-etl", "billing", "hourly-export", "legacy-report"])
-
-  name       = each.key
-  role_arn   = aws_iam_role.jobs.arn
-  definition = jsonencode({ StartAt = "Work", States = { Work = { Type = "Pass", End = true } } })
+  name           = "jobs"
+  state_machines = ["nightly-etl", "billing", "hourly-export", "legacy-report"]
+  topic_name     = null
 }
 
 module "complete" {
   source = "../../examples/complete"
 
-  nightly_etl_state_machine_arn   = aws_sfn_state_machine.job["nightly-etl"].arn
-  billing_state_machine_arn       = "${aws_sfn_state_machine.job["billing"].arn}:prod"
-  hourly_export_state_machine_arn = aws_sfn_state_machine.job["hourly-export"].arn
-  legacy_report_state_machine_arn = aws_sfn_state_machine.job["legacy-report"].arn
+  nightly_etl_state_machine_arn   = module.estate.state_machine_arns["nightly-etl"]
+  billing_state_machine_arn       = "${module.estate.state_machine_arns["billing"]}:prod"
+  hourly_export_state_machine_arn = module.estate.state_machine_arns["hourly-export"]
+  legacy_report_state_machine_arn = module.estate.state_machine_arns["legacy-report"]
   alert_email                     = "on-call@example.com"
 }
 
@@ -157,9 +146,7 @@ def main() -> int:
             begin, end = markers(command)
             head, rest = text.split(begin, 1)
             text = head + render(command, shown, output, code, now) + rest.split(end, 1)[1]
-    DOC.write_text(text)
-    print(f"updated {DOC.relative_to(ROOT)}")
-    return 0
+    return generated.publish({DOC: text}, check=False, command="python -m dev.command_samples")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ markers, and ``--check`` fails when a file has drifted from variables.tf or outp
   required); its validation messages are written by dev/validation_doc.py;
 - {modules,examples}/*/README.md: full tables and each validation rule's message.
 
-    python dev/tfdocs.py                 # rewrite them
-    python dev/tfdocs.py --check         # exit 1 if any of them is stale
+    python -m dev.tfdocs                 # rewrite them
+    python -m dev.tfdocs --check         # exit 1 if any of them is stale
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import textwrap
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
+
+from dev import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
@@ -207,37 +208,10 @@ def render(directory: Path, *, validations: bool = True) -> str:
     return "\n".join(lines)
 
 
-def between(path: Path, begin: str, end: str, block: str) -> tuple[str, str]:
-    """``path``'s text, and its text with ``block`` (markers included) in place of what
-    lies between ``begin`` and ``end``."""
-    current = path.read_text() if path.exists() else ""
-    if begin not in current or end not in current:
-        raise SystemExit(f"{path.relative_to(ROOT)} lacks the {begin} ... {end} markers")
-    head, rest = current.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    return current, head + block + tail
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if a file is stale")
-    args = parser.parse_args(argv)
-    stale = []
-    for path, tables in targets():
-        current, fresh = between(path, BEGIN, END, tables)
-        if current == fresh:
-            continue
-        if args.check:
-            stale.append(str(path.relative_to(ROOT)))
-        else:
-            path.write_text(fresh)
-            print(f"updated {path.relative_to(ROOT)}")
-    if stale:
-        print(
-            f"stale inputs/outputs tables in {', '.join(stale)}: run `make docs`", file=sys.stderr
-        )
-        return 1
-    return 0
+    args = generated.parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    fresh = {path: generated.between(path, BEGIN, END, tables)[1] for path, tables in targets()}
+    return generated.publish(fresh, check=args.check, command="make docs")
 
 
 if __name__ == "__main__":

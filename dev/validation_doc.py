@@ -12,11 +12,11 @@ plan, so the doc cannot drift from what Terraform says.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 
-from dev.tfdocs import INPUTS_DOC, ROOT, between
+from dev import generated
+from dev.tfdocs import INPUTS_DOC
 from testkit.mocked_plan import CASES, blocks, top_level_names, validation_failures, variables_block
 
 BEGIN = "<!-- BEGIN_VALIDATION -->"
@@ -83,19 +83,9 @@ def render(failures: dict[str, list[str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if docs/inputs.md is stale")
-    args = parser.parse_args(argv)
-    current, fresh = between(INPUTS_DOC, BEGIN, END, render(validation_failures()))
-    where = INPUTS_DOC.relative_to(ROOT)
-    if current == fresh:
-        return 0
-    if args.check:
-        print(f"stale validation messages in {where}: run `make docs`", file=sys.stderr)
-        return 1
-    INPUTS_DOC.write_text(fresh)
-    print(f"updated {where}")
-    return 0
+    args = generated.parser(__doc__.split("\n\n")[0]).parse_args(argv)
+    _, fresh = generated.between(INPUTS_DOC, BEGIN, END, render(validation_failures()))
+    return generated.publish({INPUTS_DOC: fresh}, check=args.check, command="make docs")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 from moto import mock_aws
 
-from dev.bench import check_cost, month, terraform_times
+from benchmarks import check_cost, month, terraform_times
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,8 @@ from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.metrics import DIMENSION, metrics_document
 from testkit.account import Account
 from testkit.events import at, event
-from testkit.mocked_plan import ROOT, mocks, planned_changes
+from testkit.mocked_plan import mocks, planned_changes
+from testkit.paths import ROOT
 
 DEADLINE = at("2026-03-10T17:00")
 

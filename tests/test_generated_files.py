@@ -6,7 +6,7 @@ from __future__ import annotations
 from dev import aws_limits, timezones
 
 
-def test_timezones_tf_is_what_the_pinned_tzdata_gives() -> None:
+def test_the_timezone_table_is_what_the_pinned_tzdata_gives() -> None:
     assert timezones.OUTPUT.read_text() == timezones.render(), "run `make docs`"
 
 

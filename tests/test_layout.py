@@ -115,7 +115,11 @@ def test_no_file_of_the_package_is_over_300_lines(path: Path) -> None:
 
 def repository_imports() -> dict[str, set[str]]:
     """What each module of tests, dev, scripts and testkit imports of those four."""
-    python = [p for f in ("tests", "dev", "scripts", "testkit") for p in (ROOT / f).rglob("*.py")]
+    python = [
+        p
+        for f in ("tests", "dev", "scripts", "testkit", "benchmarks", "demo")
+        for p in (ROOT / f).rglob("*.py")
+    ]
     known = {module_name(p, ROOT) for p in python}
     return {module_name(p, ROOT): imports(p, module_name(p, ROOT), known) for p in python}
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from dev.tfdocs import INPUTS_DOC, between
+from dev.generated import between
+from dev.tfdocs import INPUTS_DOC
 from dev.validation_doc import BEGIN, END, render
 from testkit.mocked_plan import CASES, blocks, validation_failures
 

@@ -13,9 +13,9 @@ output "schedule_group_name" {
   value       = module.sfn_deadlines.schedule_group_name
 }
 
-output "dead_letter_queue_url" {
+output "undelivered_queue_url" {
   description = "Where checks the Scheduler could not deliver are kept."
-  value       = module.sfn_deadlines.dead_letter_queue_url
+  value       = module.sfn_deadlines.undelivered_queue_url
 }
 
 output "check_failures_queue_arn" {

@@ -38,9 +38,9 @@ output "schedule_arns" {
   value       = module.sfn_deadlines.schedule_arns
 }
 
-output "dead_letter_queue_url" {
+output "undelivered_queue_url" {
   description = "Where checks the Scheduler could not deliver are kept."
-  value       = module.sfn_deadlines.dead_letter_queue_url
+  value       = module.sfn_deadlines.undelivered_queue_url
 }
 
 output "log_group_name" {

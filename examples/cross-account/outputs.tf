@@ -28,9 +28,9 @@ output "schedule_group_name" {
   value       = module.monitor.schedule_group_name
 }
 
-output "dead_letter_queue_url" {
+output "undelivered_queue_url" {
   description = "Where checks the Scheduler could not deliver are kept."
-  value       = module.monitor.dead_letter_queue_url
+  value       = module.monitor.undelivered_queue_url
 }
 
 output "check_failures_queue_url" {

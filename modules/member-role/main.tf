@@ -10,8 +10,8 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  # The root module's pattern (patterns/state-machine-arn.regex), read from the same file.
-  state_machine_arn_regex   = trimspace(file("${path.module}/../../patterns/state-machine-arn.regex"))
+  # The root module's pattern (data/state-machine-arn.regex), read from the same file.
+  state_machine_arn_regex   = trimspace(file("${path.module}/../../data/state-machine-arn.regex"))
   state_machines_per_policy = 20
 
   # arn:<partition>:iam::<account>:role/<path/>name

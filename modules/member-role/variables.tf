@@ -24,7 +24,7 @@ variable "state_machine_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.state_machine_arns : can(regex(trimspace(file("${path.module}/../../patterns/state-machine-arn.regex")), arn))])
+    condition     = alltrue([for arn in var.state_machine_arns : can(regex(trimspace(file("${path.module}/../../data/state-machine-arn.regex")), arn))])
     error_message = "state_machine_arns must hold ARNs like arn:<partition>:states:<region>:<account>:stateMachine:<name>, optionally followed by :<version> or :<alias>."
   }
 }

@@ -26,13 +26,10 @@ import boto3
 import pytest
 
 from testkit import call_recorder, fire_check, iam_calls
-from testkit.applied import (
-    REGION,
-    ROOT,
-    table_items,
-)
+from testkit.applied import REGION, table_items
 from testkit.inbox import Inbox
 from testkit.moto_server import aws_environment
+from testkit.paths import ROOT
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

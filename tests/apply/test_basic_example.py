@@ -114,7 +114,7 @@ def test_check_role_is_scoped_to_the_monitored_resources(aws: Any, basic: dict[s
     assert granted["sns:Publish"] == [basic["topic_arn"]]
     assert granted["sqs:SendMessage"] == [basic["check_failures_queue_arn"]]
     undelivered = aws("sqs").get_queue_attributes(
-        QueueUrl=basic["dead_letter_queue_url"], AttributeNames=["QueueArn"]
+        QueueUrl=basic["undelivered_queue_url"], AttributeNames=["QueueArn"]
     )["Attributes"]["QueueArn"]
     assert granted["sqs:GetQueueAttributes"] == sorted(
         [basic["check_failures_queue_arn"], undelivered]
@@ -200,7 +200,7 @@ def test_log_group_and_dead_letter_queue_are_kept_safely(aws: Any, basic: dict[s
     (group,) = aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
     assert group["retentionInDays"] == 365
     attributes = aws("sqs").get_queue_attributes(
-        QueueUrl=basic["dead_letter_queue_url"], AttributeNames=["All"]
+        QueueUrl=basic["undelivered_queue_url"], AttributeNames=["All"]
     )["Attributes"]
     assert attributes["SqsManagedSseEnabled"] == "true"
     assert attributes["MessageRetentionPeriod"] == "1209600"
@@ -337,7 +337,7 @@ def test_deployed_function_alerts_on_a_failed_run(
     ), notification["Subject"]
     assert notification["MessageAttributes"]["status"]["Value"] == "FAILED"
     assert "Etl.LoadFailed" in notification["Message"]
-    assert "table orders is locked" in notification["Message"]
+    assert "relation orders_staging is locked" in notification["Message"]
     assert re.search(r"\d+\. FAILED  nightly-2026-11-28  \(FAILED\)", notification["Message"])
     assert execution_arn in notification["Message"]
     assert "no scheduled time" not in notification["Message"]
@@ -464,7 +464,7 @@ def test_destroy_leaves_nothing_behind(aws: Any, basic: dict[str, Any], basic_ex
     assert aws("sqs").list_queues().get("QueueUrls", []) == []
     assert aws("sns").list_topics()["Topics"] == []
     roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"]]
-    assert [r for r in roles if "sfn-deadline" in r or r == "nightly-etl-state-machine"] == []
+    assert [r for r in roles if "sfn-deadline" in r or r == "nightly-etl-state-machines"] == []
     assert aws("logs").describe_log_groups()["logGroups"] == []
     assert aws("stepfunctions").list_state_machines()["stateMachines"] == []
     assert aws("cloudwatch").describe_alarms()["MetricAlarms"] == []

@@ -82,7 +82,7 @@ def test_created_topic_is_encrypted_with_an_email_subscription(aws: Any, complet
 
 def test_queue_and_logs_use_the_customer_managed_key(aws: Any, complete: dict) -> None:
     queue = aws("sqs").get_queue_attributes(
-        QueueUrl=complete["dead_letter_queue_url"], AttributeNames=["All"]
+        QueueUrl=complete["undelivered_queue_url"], AttributeNames=["All"]
     )["Attributes"]
     assert queue["KmsMasterKeyId"] == complete["kms_key_arn"]
     (group,) = aws("logs").describe_log_groups(logGroupNamePrefix=complete["log_group_name"])[
@@ -219,7 +219,7 @@ def test_instant_failure_alerts_reach_the_function(aws: Any, complete: dict) -> 
     assert all(fnmatch(rule, allowed) for rule in rules.values())
     # What EventBridge cannot deliver waits in the dead-letter queue, which lets only
     # these rules send to it.
-    queue_url = complete["dead_letter_queue_url"]
+    queue_url = complete["undelivered_queue_url"]
     queue_arn = aws("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
     assert target["DeadLetterConfig"]["Arn"] == queue_arn["Attributes"]["QueueArn"]
     queue_policy = json.loads(

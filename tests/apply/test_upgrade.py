@@ -27,7 +27,7 @@ moved {
 
 def module_copy(destination: Path) -> Path:
     """The module and its examples, as a release would ship them."""
-    keep = ["*.tf", "dist", "examples", "modules", "patterns"]
+    keep = ["*.tf", "data", "dist", "examples", "modules"]
     destination.mkdir()
     for pattern in keep:
         for path in ROOT.glob(pattern):

@@ -20,15 +20,19 @@ output "read_scope" {
   value = local.read_scope
 }
 
-resource "aws_sns_topic" "alerts" {
-  name = "bench-alerts"
+# The on-call topic the alerts go to; the state machines need not exist.
+module "estate" {
+  source = "../../../tests/setup/estate"
+
+  name       = "bench"
+  topic_name = "bench-alerts"
 }
 
 module "monitor" {
   source = "../../.."
 
   name          = "bench"
-  sns_topic_arn = aws_sns_topic.alerts.arn
+  sns_topic_arn = module.estate.topic_arn
   read_scope    = local.read_scope
   monitors = {
     for n in range(var.monitors) : format("team-pipeline-%04d", n) => {

@@ -13,7 +13,7 @@ from typing import Any
 
 MESSAGE_FORMATS = ("text", "json", "chat")
 
-# The module checks the same pattern (patterns/state-machine-arn.regex); a test keeps the
+# The module checks the same pattern (data/state-machine-arn.regex); a test keeps the
 # two equal on a table of ARNs. A name may hold any character but white space, brackets,
 # wildcards, control characters and " # % \ ^ | ~ ` $ & , ; : /; a qualifier is a version
 # number or an alias name.

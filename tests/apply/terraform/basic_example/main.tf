@@ -13,56 +13,28 @@ provider "aws" {
   region = "us-east-1"
 }
 
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-  }
-}
+# A state machine that fails when started with {"fail": true} (moto runs it, so tests get
+# a real FAILED run) and the on-call topic.
+module "estate" {
+  source = "../../../setup/estate"
 
-resource "aws_iam_role" "state_machine" {
-  name               = "nightly-etl-state-machine"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
-}
-
-resource "aws_sfn_state_machine" "nightly" {
-  name     = "nightly-etl"
-  role_arn = aws_iam_role.state_machine.arn
-  # Fails when started with {"fail": true}: moto runs it, so tests get a real FAILED run.
-  definition = jsonencode({
-    StartAt = "Route"
-    States = {
-      Route = {
-        Type    = "Choice"
-        Choices = [{ Variable = "$.fail", IsPresent = true, Next = "Fail" }]
-        Default = "Load"
-      }
-      Load = { Type = "Pass", End = true }
-      Fail = { Type = "Fail", Error = "Etl.LoadFailed", Cause = "table orders is locked" }
-    }
-  })
-}
-
-resource "aws_sns_topic" "on_call" {
-  name = "on-call"
+  name           = "nightly-etl"
+  state_machines = ["nightly-etl"]
 }
 
 module "basic" {
   source = "../../../../examples/basic"
 
-  state_machine_arn = aws_sfn_state_machine.nightly.arn
-  sns_topic_arn     = aws_sns_topic.on_call.arn
+  state_machine_arn = module.estate.state_machine_arns["nightly-etl"]
+  sns_topic_arn     = module.estate.topic_arn
 }
 
 output "state_machine_arn" {
-  value = aws_sfn_state_machine.nightly.arn
+  value = module.estate.state_machine_arns["nightly-etl"]
 }
 
 output "topic_arn" {
-  value = aws_sns_topic.on_call.arn
+  value = module.estate.topic_arn
 }
 
 output "lambda_function_name" {
@@ -77,8 +49,8 @@ output "schedule_arns" {
   value = module.basic.schedule_arns
 }
 
-output "dead_letter_queue_url" {
-  value = module.basic.dead_letter_queue_url
+output "undelivered_queue_url" {
+  value = module.basic.undelivered_queue_url
 }
 
 output "check_failures_queue_arn" {

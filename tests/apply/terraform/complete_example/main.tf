@@ -14,44 +14,27 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-  }
-}
+# The four jobs; examples/complete makes its own topic.
+module "estate" {
+  source = "../../../setup/estate"
 
-resource "aws_iam_role" "state_machines" {
-  name               = "complete-state-machines"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
-}
-
-resource "aws_sfn_state_machine" "job" {
-  for_each = toset(["nightly-etl", "billing", "hourly-export", "legacy-report"])
-
-  name     = each.key
-  role_arn = aws_iam_role.state_machines.arn
-  definition = jsonencode({
-    StartAt = "Work"
-    States  = { Work = { Type = "Pass", End = true } }
-  })
+  name           = "complete"
+  state_machines = ["nightly-etl", "billing", "hourly-export", "legacy-report"]
+  topic_name     = null
 }
 
 module "complete" {
   source = "../../../../examples/complete"
 
-  nightly_etl_state_machine_arn   = aws_sfn_state_machine.job["nightly-etl"].arn
-  billing_state_machine_arn       = "${aws_sfn_state_machine.job["billing"].arn}:prod"
-  hourly_export_state_machine_arn = aws_sfn_state_machine.job["hourly-export"].arn
-  legacy_report_state_machine_arn = aws_sfn_state_machine.job["legacy-report"].arn
+  nightly_etl_state_machine_arn   = module.estate.state_machine_arns["nightly-etl"]
+  billing_state_machine_arn       = "${module.estate.state_machine_arns["billing"]}:prod"
+  hourly_export_state_machine_arn = module.estate.state_machine_arns["hourly-export"]
+  legacy_report_state_machine_arn = module.estate.state_machine_arns["legacy-report"]
   alert_email                     = "on-call@example.com"
 }
 
 output "state_machine_arns" {
-  value = { for key, machine in aws_sfn_state_machine.job : key => machine.arn }
+  value = module.estate.state_machine_arns
 }
 
 output "sns_topic_arn" {
@@ -78,8 +61,8 @@ output "schedule_group_name" {
   value = module.complete.schedule_group_name
 }
 
-output "dead_letter_queue_url" {
-  value = module.complete.dead_letter_queue_url
+output "undelivered_queue_url" {
+  value = module.complete.undelivered_queue_url
 }
 
 output "log_group_name" {

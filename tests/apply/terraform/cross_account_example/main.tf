@@ -26,39 +26,15 @@ provider "aws" {
   }
 }
 
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-  }
-}
+# The member account's job: fails when started with {"fail": true}.
+module "estate" {
+  source    = "../../../setup/estate"
+  providers = { aws = aws.member }
 
-resource "aws_iam_role" "member_state_machine" {
-  provider           = aws.member
-  name               = "member-etl-state-machine"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
-}
-
-resource "aws_sfn_state_machine" "member_etl" {
-  provider = aws.member
-  name     = "member-etl"
-  role_arn = aws_iam_role.member_state_machine.arn
-  # Fails when started with {"fail": true}: moto runs it, so tests get a real FAILED run.
-  definition = jsonencode({
-    StartAt = "Route"
-    States = {
-      Route = {
-        Type    = "Choice"
-        Choices = [{ Variable = "$.fail", IsPresent = true, Next = "Fail" }]
-        Default = "Done"
-      }
-      Fail = { Type = "Fail", Error = "Member.LoadFailed", Cause = "the member's warehouse is read-only" }
-      Done = { Type = "Pass", End = true }
-    }
-  })
+  name           = "member-etl"
+  state_machines = ["member-etl"]
+  topic_name     = null
+  failure        = { error = "Member.LoadFailed", cause = "the member's warehouse is read-only" }
 }
 
 # As a user would, the example is given the state machine's ARN as a value known at plan
@@ -67,11 +43,11 @@ module "cross_account" {
   source = "../../../../examples/cross-account"
 
   member_account_deploy_role_arn = local.member_deploy_role_arn
-  member_state_machine_arn       = "arn:aws:states:us-east-1:111122223333:stateMachine:${aws_sfn_state_machine.member_etl.name}"
+  member_state_machine_arn       = "arn:aws:states:us-east-1:111122223333:stateMachine:${module.estate.state_machine_names["member-etl"]}"
 }
 
 output "member_state_machine_arn" {
-  value = aws_sfn_state_machine.member_etl.arn
+  value = module.estate.state_machine_arns["member-etl"]
 }
 
 output "member_deploy_role_arn" {

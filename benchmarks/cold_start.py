@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import sys
 
-from dev.bench.tree import TREE
+from benchmarks.tree import TREE
 
 IMPORT_REPEATS = 7
 

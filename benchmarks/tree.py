@@ -21,7 +21,7 @@ import boto3
 import botocore
 import moto
 
-ROOT = Path(__file__).resolve().parents[2]
+from testkit.paths import ROOT
 
 OUTPUT = ROOT / "benchmarks" / "README.md"
 WORK = ROOT / ".build" / "bench"

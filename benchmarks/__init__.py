@@ -39,6 +39,6 @@ priced), cold_start (the import times), terraform_times (applies, no-op plans, w
 apply's time goes, the sizes deployed), tree (the copy of the tree and what the run ran
 on), render (the page); __main__ runs them in the page's order and writes it.
 
-    PYTHONPATH=lambda_src python -m dev.bench [--executions 1,100,1000]
+    PYTHONPATH=lambda_src python -m benchmarks [--executions 1,100,1000]
         [--sizes 1,10,100,1000] [--seed-sizes 1,10,100]
 """

@@ -28,7 +28,7 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
-from dev.bench.tree import NAME, REGION
+from benchmarks.tree import NAME, REGION
 from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.alerts import delivery
 from testkit.state_table import create_state_table
@@ -89,7 +89,7 @@ def _seed_executions(sfn: Any, arn: str, deadline: datetime, in_window: int, lat
         execution.stop_date = execution.start_date + timedelta(seconds=20)
         execution.status = latest if n == 0 else "SUCCEEDED"
         if execution.status == "FAILED":
-            execution.error, execution.cause = "Bench.Failed", "seeded by dev/bench"
+            execution.error, execution.cause = "Bench.Failed", "seeded by benchmarks/check_cost.py"
 
 
 def check_cost(sizes: list[int]) -> list[dict[str, Any]]:

@@ -29,10 +29,10 @@ import boto3
 from testkit.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
 from testkit.inbox import drain
 from testkit.moto_server import emulated_aws
+from testkit.paths import ROOT
 from testkit.terraform import TerraformError, terraform
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demo"
+DEMO = Path(__file__).resolve().parent  # main.tf, the demo's root module, beside this driver
 WORK = ROOT / ".build" / "demo"
 REGION = "us-east-1"
 SCENARIOS = {

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dev.aws_limits import LIMITS
-from dev.bench.check_cost import (
+from benchmarks.check_cost import (
     CHECK_REPEATS,
     DYNAMODB_READS,
     DYNAMODB_WRITES,
@@ -18,11 +17,12 @@ from dev.bench.check_cost import (
     dynamodb_calls,
     service_calls,
 )
-from dev.bench.cold_start import IMPORT_REPEATS
-from dev.bench.month import month_section
-from dev.bench.terraform_times import WAIT_SECONDS
-from dev.bench.tree import ROOT, TREE
-from testkit.paths import ZIP_PATH
+from benchmarks.cold_start import IMPORT_REPEATS
+from benchmarks.month import month_section
+from benchmarks.terraform_times import WAIT_SECONDS
+from benchmarks.tree import TREE
+from dev.aws_limits import LIMITS
+from testkit.paths import ROOT, ZIP_PATH
 
 
 def duration(seconds: float) -> str:
@@ -37,7 +37,7 @@ def render(run: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (dev/bench/) from one run; do not edit by hand. Every "
+        "Written by `make bench` (benchmarks/) from one run; do not edit by hand. Every "
         "figure below was measured in that run, against moto (emulated AWS) on this machine: "
         "API calls, resources and sizes are what AWS would see; times compare rows of one "
         "run with each other, not with real AWS. The run measured the tree as it was when it "
@@ -49,7 +49,7 @@ def render(run: dict[str, Any]) -> str:
         f"| Command | `{run['command']}` |",
         f"| Commit | {env['commit']} |",
         f"| Date | {env['date']} |",
-        f"| Run time | {duration(run['seconds'])} (dev/bench/, start to this file) |",
+        f"| Run time | {duration(run['seconds'])} (benchmarks/, start to this file) |",
         f"| Machine | {env['machine']} |",
         f"| Python | {env['python']} |",
         f"| Terraform | {env['terraform']}, {run['provider']} |",

@@ -31,7 +31,7 @@ from unittest import mock
 import boto3
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from dev.bench.tree import NAME, REGION, TREE, WORK
+from benchmarks.tree import NAME, REGION, TREE, WORK
 from dev.deployed_sizes import measure
 from testkit.moto_server import emulated_aws
 from testkit.terraform import terraform

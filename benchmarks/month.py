@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from dev.bench.check_cost import DYNAMODB_READS, DYNAMODB_WRITES, dynamodb_calls, service_calls
+from benchmarks.check_cost import DYNAMODB_READS, DYNAMODB_WRITES, dynamodb_calls, service_calls
 
 # A daily monitor's checks in a 30-day month.
 CHECKS_A_MONTH = 30
@@ -72,7 +72,7 @@ def month_section(checks: list[dict[str, Any]]) -> list[str]:
         f"{daily['largest_item_bytes']:,} bytes (as JSON, more than DynamoDB counts), so "
         f"each write is {write_units} write request unit and each strongly consistent read "
         f"{read_units} read request unit. Prices are us-east-1 list prices (PRICES in "
-        "dev/bench/month.py); Lambda, SNS and CloudWatch Logs are not priced here.",
+        "benchmarks/month.py); Lambda, SNS and CloudWatch Logs are not priced here.",
         "",
         "| Requests a month | Count | Price | Cost a month |",
         "|---|---:|---|---:|",

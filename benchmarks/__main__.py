@@ -12,12 +12,13 @@ import sys
 import time
 from typing import Any
 
+from benchmarks.check_cost import check_cost
+from benchmarks.cold_start import import_times
+from benchmarks.render import duration, render
+from benchmarks.terraform_times import provider_versions, terraform_costs
+from benchmarks.tree import OUTPUT, environment, snapshot
 from dev import bench
-from dev.bench.check_cost import check_cost
-from dev.bench.cold_start import import_times
-from dev.bench.render import duration, render
-from dev.bench.terraform_times import provider_versions, terraform_costs
-from dev.bench.tree import OUTPUT, ROOT, environment, snapshot
+from testkit.paths import ROOT
 
 
 def _sizes(text: str) -> list[int]:
