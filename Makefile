@@ -16,7 +16,7 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-validate tf-test pytest test test-order demo emulator fire bench load-test
+.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench load-test
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
@@ -65,11 +65,16 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 	  "$(TF_PROVIDER_MIRROR)" > $(TF_CLI_CONFIG_FILE)
 endif
 
-tf-validate: tf-config
+# The root module initialised once for every target that reads it, so that targets run
+# side by side (make test) never initialise it at the same time.
+tf-init: tf-config
+	terraform init -backend=false -input=false >/dev/null
+
+tf-validate: tf-init
 	terraform fmt -check -recursive
 	@for dir in . $(MODULES) $(EXAMPLES); do \
 	  echo "terraform validate $$dir"; \
-	  terraform -chdir=$$dir init -backend=false -input=false >/dev/null && \
+	  { [ $$dir = . ] || terraform -chdir=$$dir init -backend=false -input=false >/dev/null; } && \
 	  terraform -chdir=$$dir validate -no-color || exit 1; \
 	done
 
@@ -91,8 +96,7 @@ checkov: $(CHECKOV_STAMP)
 # The root module's tests, each file in a terraform process of its own (together they take
 # about the time of the slowest, not the sum), then the tests of each submodule that has
 # them (modules/schedules and modules/inputs are tested through the root module).
-tf-test: tf-config
-	terraform init -backend=false -input=false >/dev/null
+tf-test: tf-init
 	@mkdir -p $(BUILD)
 	@ls tests/*.tftest.hcl | xargs -P 3 -I{} sh -c \
 	  'log=$(BUILD)/$$(basename {}).log; terraform test -no-color -filter={} >$$log 2>&1; \
@@ -112,7 +116,12 @@ JOBS ?= 4
 pytest: $(STAMP) tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile $(ARGS)
 
-test: lint tf-test pytest
+# Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
+# when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
+# and the lint and the Terraform tests use the cores meanwhile. pytest starts first: it is
+# the longest lane.
+test:
+	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
 
 # pytest-randomly shuffles every run of the suite (its seed is printed: repeat an order
 # with `make pytest ARGS=--randomly-seed=N`); this runs the tests that share an applied
@@ -121,11 +130,14 @@ test-order: $(STAMP) tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile -p no:randomly --reverse tests/apply $(ARGS)
 
 # The edit-test loop: the Python checks and every test that needs no terraform apply (the
-# validation messages still plan). CI runs `make test`, which adds checkov, terraform
-# validate and test, and the applies under tests/apply.
-quick: lint-python tf-config
+# validation messages still plan), side by side. CI runs `make test`, which adds checkov,
+# terraform validate and test, and the applies under tests/apply.
+quick:
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint-python unit-tests
+
+unit-tests: $(STAMP) tf-config
 	terraform fmt -check -recursive
-	$(PY) -m pytest -n $(JOBS) --dist loadfile --ignore=tests/apply
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --ignore=tests/apply $(ARGS)
 
 demo: $(STAMP) tf-config
 	$(PY) -m demo
