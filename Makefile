@@ -34,7 +34,7 @@ help:
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	touch $@
 
 $(CHECKOV_STAMP): requirements-checkov.txt
@@ -118,10 +118,11 @@ pytest: $(STAMP) tf-config
 
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
-# and the lint and the Terraform tests use the cores meanwhile. pytest starts first: it is
-# the longest lane.
+# and the lint and the Terraform tests use the cores meanwhile. pytest starts first, with
+# a worker for each of its longest files (tests/conftest.py's LONGEST_FIRST).
+TEST_JOBS ?= 8
 test:
-	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
+	@$(MAKE) --no-print-directory -j 3 --output-sync=target JOBS=$(TEST_JOBS) pytest tf-test lint
 
 # pytest-randomly shuffles every run of the suite (its seed is printed: repeat an order
 # with `make pytest ARGS=--randomly-seed=N`); this runs the tests that share an applied

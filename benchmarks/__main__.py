@@ -12,12 +12,12 @@ import sys
 import time
 from typing import Any
 
+import benchmarks
 from benchmarks.check_cost import check_cost
 from benchmarks.cold_start import import_times
 from benchmarks.render import duration, render
 from benchmarks.terraform_times import provider_versions, terraform_costs
 from benchmarks.tree import OUTPUT, environment, snapshot
-from dev import bench
 from testkit.paths import ROOT
 
 
@@ -27,7 +27,7 @@ def _sizes(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    parser = argparse.ArgumentParser(description=bench.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=benchmarks.__doc__.split("\n\n")[0])
     parser.add_argument("--executions", default="1,100,1000", help="window sizes to check")
     parser.add_argument("--sizes", default="1,10,100,1000", help="monitor counts to apply")
     parser.add_argument(

@@ -33,41 +33,12 @@ from testkit.terraform import terraform
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "commands.md"
-WORK = ROOT / ".build" / "command-samples"  # ROOT_MODULE's source is relative to it
+WORK = ROOT / ".build" / "command-samples"
 REGION = "us-east-1"
 NAME = "data-platform"  # examples/complete's default name
-# A root module of one's own: four state machines, and examples/complete watching them.
-ROOT_MODULE = """\
-provider "aws" {
-  region = "us-east-1"
-}
-
-module "estate" {
-  source = "../../tests/setup/estate"
-
-  name           = "jobs"
-  state_machines = ["nightly-etl", "billing", "hourly-export", "legacy-report"]
-  topic_name     = null
-}
-
-module "complete" {
-  source = "../../examples/complete"
-
-  nightly_etl_state_machine_arn   = module.estate.state_machine_arns["nightly-etl"]
-  billing_state_machine_arn       = "${module.estate.state_machine_arns["billing"]}:prod"
-  hourly_export_state_machine_arn = module.estate.state_machine_arns["hourly-export"]
-  legacy_report_state_machine_arn = module.estate.state_machine_arns["legacy-report"]
-  alert_email                     = "on-call@example.com"
-}
-
-output "lambda_function_name" {
-  value = module.complete.lambda_function_name
-}
-
-output "schedule_group_name" {
-  value = module.complete.schedule_group_name
-}
-"""
+# A root module of one's own: the estate's four state machines and examples/complete watching
+# them, the complete example's apply test root, applied in place with its state kept here.
+ROOT_MODULE = ROOT / "tests" / "apply" / "terraform" / "complete_example"
 
 
 def consumer_command(*args: str) -> tuple[str, int]:
@@ -110,11 +81,12 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     for stale in ("terraform.tfstate", "terraform.tfstate.backup"):  # of an emulator gone
         (WORK / stale).unlink(missing_ok=True)
-    (WORK / "main.tf").write_text(ROOT_MODULE)
+    env = {"TF_DATA_DIR": str(WORK / ".terraform")}
+    state = f"-state={WORK / 'terraform.tfstate'}"
     with emulated_aws(REGION):
-        terraform(WORK, "init")
-        terraform(WORK, "apply", "-auto-approve")
-        function = terraform(WORK, "output", "-raw", "lambda_function_name")
+        terraform(ROOT_MODULE, "init", env=env)
+        terraform(ROOT_MODULE, "apply", "-auto-approve", state, env=env)
+        function = terraform(ROOT_MODULE, "output", "-raw", state, "lambda_function_name", env=env)
         sfn = boto3.client("stepfunctions", region_name=REGION)
         machines = {
             m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]

@@ -64,6 +64,31 @@ def state_table(account: Account, monkeypatch: pytest.MonkeyPatch) -> Any:
     return dynamodb
 
 
+# The files that take longest, longest first: pytest-xdist hands each worker one file at a
+# time in collection order, so these start at once on workers of their own and the short
+# files fill in around them (make test's JOBS is at least their number). The order inside
+# each file stays pytest-randomly's.
+LONGEST_FIRST = (
+    "tests/apply/test_scale.py",
+    "tests/apply/test_upgrade.py",
+    "tests/apply/test_basic_example.py",
+    "tests/apply/test_complete_example.py",
+    "tests/apply/test_recipe.py",
+    "tests/apply/test_cross_account_example.py",
+    "tests/test_validation_messages.py",
+    "tests/commands/test_doctor.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The run's record of evaluated calls starts empty (once, not in each xdist worker)."""
     if not hasattr(session.config, "workerinput"):
