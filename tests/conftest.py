@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -89,15 +90,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
+def applies(config: pytest.Config) -> bool:
+    """Whether this run has the apply tests, whose deployed calls iam_calls keeps: make test
+    runs the unit tests in a run of their own beside them (--ignore=tests/apply), which
+    must neither empty nor report that record."""
+    ignored = {Path(path).resolve() for path in config.getoption("ignore") or []}
+    return Path(__file__).resolve().parent / "apply" not in ignored
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The run's record of evaluated calls starts empty (once, not in each xdist worker)."""
-    if not hasattr(session.config, "workerinput"):
+    if not hasattr(session.config, "workerinput") and applies(session.config):
         shutil.rmtree(iam_calls.KEPT, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """How many distinct calls of the deployed function were evaluated against IAM."""
-    pairs = iam_calls.kept()
+    pairs = iam_calls.kept() if applies(terminalreporter.config) else set()
     if pairs:
         terminalreporter.write_line(
             f"IAM: {len(pairs)} distinct (action, resource) calls of the deployed function, "
