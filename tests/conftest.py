@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -65,48 +64,15 @@ def state_table(account: Account, monkeypatch: pytest.MonkeyPatch) -> Any:
     return dynamodb
 
 
-# The files that take longest, longest first: pytest-xdist hands each worker one file at a
-# time in collection order, so these start at once on workers of their own and the short
-# files fill in around them (make test's JOBS is at least their number). The order inside
-# each file stays pytest-randomly's.
-LONGEST_FIRST = (
-    "tests/apply/test_scale.py",
-    "tests/apply/test_upgrade.py",
-    "tests/apply/test_basic_example.py",
-    "tests/apply/test_complete_example.py",
-    "tests/apply/test_recipe.py",
-    "tests/apply/test_cross_account_example.py",
-    "tests/test_validation_messages.py",
-    "tests/commands/test_doctor.py",
-)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)
-
-
-def applies(config: pytest.Config) -> bool:
-    """Whether this run has the apply tests, whose deployed calls iam_calls keeps: make test
-    runs the unit tests in a run of their own beside them (--ignore=tests/apply), which
-    must neither empty nor report that record."""
-    ignored = {Path(path).resolve() for path in config.getoption("ignore") or []}
-    return Path(__file__).resolve().parent / "apply" not in ignored
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The run's record of evaluated calls starts empty (once, not in each xdist worker)."""
-    if not hasattr(session.config, "workerinput") and applies(session.config):
+    if not hasattr(session.config, "workerinput"):
         shutil.rmtree(iam_calls.KEPT, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """How many distinct calls of the deployed function were evaluated against IAM."""
-    pairs = iam_calls.kept() if applies(terminalreporter.config) else set()
+    pairs = iam_calls.kept()
     if pairs:
         terminalreporter.write_line(
             f"IAM: {len(pairs)} distinct (action, resource) calls of the deployed function, "
