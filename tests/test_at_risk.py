@@ -139,9 +139,27 @@ def test_one_warning_per_deadline_then_recovered_when_the_run_made_it(
     assert notice["Subject"].endswith("after AT_RISK")
 
 
-def finish(state_machine_arn: str, name: str, stop: datetime) -> None:
-    """Let a running execution succeed at ``stop`` (moto runs none by itself here)."""
+def test_an_ok_at_risk_check_takes_no_claim_so_a_later_warning_for_its_deadline_is_sent(
+    account: Account, state_table: Any, deadline: datetime
+) -> None:
+    """On track at the first at-risk check, the run then fails before the deadline: the
+    second at-risk check for the same deadline must still warn. A claim is taken only when
+    a warning is sent (one warning per deadline), never on OK."""
+    job = Job(account, deadline, days=20)
+    job.run_today(recent() - timedelta(minutes=30))  # ends at its usual pace 14 min from now
+    scheduled = deadline - timedelta(minutes=20)
+    assert job.at_risk_check(scheduled)["status"] == "OK"
+    assert account.published() == []
+    finish(job.arn, "today", recent(), status="FAILED")
+    assert job.at_risk_check(scheduled, attempt_number="2")["status"] == "AT_RISK"
+    (warning,) = account.published()
+    assert warning["Subject"].startswith("[AT_RISK] etl:")
+
+
+def finish(state_machine_arn: str, name: str, stop: datetime, status: str = "SUCCEEDED") -> None:
+    """Let a running execution end with ``status`` at ``stop`` (moto runs none by itself
+    here)."""
     backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION]
     machine = backend.describe_state_machine(state_machine_arn)
     execution = next(e for e in machine.executions if e.name == name)
-    execution.status, execution.stop_date = "SUCCEEDED", stop
+    execution.status, execution.stop_date = status, stop

@@ -56,6 +56,18 @@ def test_a_run_at_its_usual_pace_is_on_track() -> None:
     assert prediction.expected_finish == at("2026-03-10T04:44")
 
 
+def test_a_run_expected_to_end_exactly_at_the_deadline_is_on_track() -> None:
+    # At its 90th-percentile pace (44 min) a run started 05:16 ends at 06:00, the deadline:
+    # in time, so no warning.
+    today = run("today", at("2026-03-10T05:16"), None)
+    verdict, prediction = predict([today], WINDOW, history(20), EARLIER, at("2026-03-10T05:20"))
+    assert (verdict.status, prediction.kind, prediction.expected_finish) == (
+        Status.OK,
+        ON_TRACK,
+        DEADLINE,
+    )
+
+
 def test_too_little_history_means_no_prediction_never_an_alarm() -> None:
     today = run("today", at("2026-03-10T05:50"), None)
     verdict, prediction = predict([today], WINDOW, history(4), EARLIER, at("2026-03-10T05:55"))

@@ -266,3 +266,16 @@ def test_the_stored_status_keeps_the_problem_runs(account: Account, state_table)
     assert last.status is Status.LATE
     assert last.as_of == DAY1
     assert last.problem_executions == (run,)
+
+
+def test_a_status_reported_for_the_same_time_replaces_the_stored_one(state_table) -> None:
+    """A retried check reports the deadline it already reported: "unless a later one is
+    stored" lets the same time through, so the retry's status is the one kept."""
+    store = StateStore("monitor-state", state_table)
+    store.record("nightly-etl", Status.FAILED, DAY1, ("arn:run",), DAY1)
+    store.record("nightly-etl", Status.OK, DAY1, (), DAY1 + timedelta(minutes=1))
+    last = store.last("nightly-etl")
+    assert last is not None
+    assert (last.status, last.as_of, last.problem_executions) == (Status.OK, DAY1, ())
+    store.record("nightly-etl", Status.LATE, DAY1 - timedelta(days=1), (), DAY1)
+    assert store.last("nightly-etl").status is Status.OK  # an earlier time never overwrites

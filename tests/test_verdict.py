@@ -187,6 +187,7 @@ def test_start_check_that_could_not_read_everything_is_an_error_not_missing() ->
         (Status.OK, Status.LATE, Status.RECOVERED),
         (Status.OK, Status.MISSING, Status.RECOVERED),
         (Status.OK, Status.ERROR, Status.RECOVERED),
+        (Status.OK, Status.AT_RISK, Status.RECOVERED),
         (Status.FAILED, Status.FAILED, Status.FAILED),
         (Status.LATE, Status.OK, Status.LATE),
     ],
