@@ -19,7 +19,6 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, timedelta
-from pathlib import Path
 from unittest import mock
 
 from moto.core.config import default_user_config
@@ -47,9 +46,9 @@ from sfn_deadline_monitor import aws
 from sfn_deadline_monitor.state.store import StateStore
 from testkit import aws_answers
 from testkit.fire_check import status_change_event
+from testkit.paths import ROOT
 from testkit.registry_items import manifest, monitor, write_registry
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "alerts.md"
 BEGIN = "<!-- BEGIN_ALERT_SAMPLES -->"
 END = "<!-- END_ALERT_SAMPLES -->"

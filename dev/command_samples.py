@@ -21,17 +21,15 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import boto3
 
 from dev import generated
 from testkit.fire_check import invoke_deployed, scheduled_event
 from testkit.moto_server import emulated_aws
-from testkit.paths import ZIP_PATH
+from testkit.paths import ROOT, ZIP_PATH
 from testkit.terraform import terraform
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "commands.md"
 WORK = ROOT / ".build" / "command-samples"
 REGION = "us-east-1"

@@ -25,8 +25,8 @@ from typing import Any
 import hcl2
 
 from dev import generated
+from testkit.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 

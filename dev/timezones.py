@@ -17,14 +17,13 @@ import importlib.resources
 import json
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import tzdata
 
 from dev import generated
+from testkit.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "timezones.json"
 FIRST_YEAR, LAST_YEAR = 2024, 2040
 # A weekly sample sees every offset: no zone keeps one for less than a week.

@@ -24,9 +24,9 @@ import tempfile
 from pathlib import Path
 
 from testkit.moto_server import emulated_aws
+from testkit.paths import ROOT
 from testkit.terraform import terraform
 
-ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 # Each release's commit, for clones without its tag: CHANGELOG.md's 0.1.0 is the tree of
 # the last commit whose changelog listed nothing unreleased.

@@ -34,7 +34,7 @@ PREFIX = f"{NAME}-sfn-deadline"
 TABLE = f"{PREFIX}-state"
 
 
-ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+ACCOUNT_ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}  # the account as a principal
 
 
 FUNCTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-check"
@@ -62,7 +62,7 @@ ALARM = f"{PREFIX}-check-errors"
 PUBLISH_STATEMENT = {
     "Sid": "SfnDeadlineFunctionPublishes",
     "Effect": "Allow",
-    "Principal": ROOT,
+    "Principal": ACCOUNT_ROOT,
     "Resource": "*",
     "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
     "Condition": {
@@ -138,7 +138,7 @@ def key_policy(*statements: dict[str, Any]) -> str:
     admin = {
         "Sid": "Admin",
         "Effect": "Allow",
-        "Principal": ROOT,
+        "Principal": ACCOUNT_ROOT,
         "Action": "kms:*",
         "Resource": "*",
     }

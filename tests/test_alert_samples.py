@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT
 
 
 def test_the_sample_alerts_in_the_docs_are_current() -> None:

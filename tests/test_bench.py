@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import boto3
 from moto import mock_aws
 
 from benchmarks import check_cost, month, terraform_times
-
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT
 
 
 def _anchor(heading: str) -> str:

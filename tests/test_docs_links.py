@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT
+
 DOCS = sorted(
     page
     for pattern in ("*.md", "docs/*.md", "benchmarks/*.md", "examples/*/*.md", "modules/*/*.md")

@@ -5,11 +5,10 @@ fail, from a user's root module."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from testkit.paths import ROOT
 from testkit.recipe import ENDPOINT_SERVICES, provider_block
 
-ROOT = Path(__file__).resolve().parent.parent
 # Resource and data source types by prefix, longest first, and the provider endpoint
 # that serves them (None: answered by the provider itself).
 SERVICES = {

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT
+
 PACKAGE = ROOT / "lambda_src" / "sfn_deadline_monitor"
 MAX_LINES = 300
 ENTRY_POINTS = {"sfn_deadline_monitor.handler", "sfn_deadline_monitor.__main__"}

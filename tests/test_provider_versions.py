@@ -9,7 +9,8 @@ from pathlib import Path
 
 import hcl2
 
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.paths import ROOT
+
 TABLE_ROW = re.compile(r"^\| `?([^|`]+?)`? \| (yes|no) \| ([0-9.]+) \|", re.MULTILINE)
 
 

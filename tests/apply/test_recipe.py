@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from testkit.paths import ROOT
 from testkit.recipe import provider_block
 from testkit.terraform import terraform
 
-ROOT = Path(__file__).resolve().parents[2]
 # Only what any shell has: the recipe's provider block must point Terraform at the
 # emulator by itself.
 AWS_SETTINGS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")

@@ -14,9 +14,9 @@ import pytest
 from dev.aws_limits import LIMITS
 from dev.deployed_sizes import measure
 from testkit.moto_server import emulated_aws
+from testkit.paths import ROOT
 from testkit.terraform import terraform
 
-ROOT = Path(__file__).resolve().parents[2]
 BENCH_ROOT = ROOT / "benchmarks" / "roots" / "module"
 REGION = "us-east-1"
 
