@@ -8,6 +8,9 @@
 locals {
   metrics_per_alarm = 10
 
+  # Counted from the function's log lines by aws_cloudwatch_log_metric_filter.state_table_errors.
+  state_table_errors_metric = "StateTableErrors"
+
   # Every alarm's name starts so; the alarm topic's key policy admits CloudWatch for these.
   alarm_name_prefix = "${var.name}-sfn-deadline-"
 
@@ -48,6 +51,14 @@ locals {
         ]])
       }
     },
+    # A state table that fails after the alert was published does not fail the check (a
+    # retry would publish it again): the check logs state_table_failed, counted below.
+    { for key, alarm in {
+      state-table-errors = {
+        description = "The state table failed during checks (throttled, deleted, or its key refused the function): their alerts were sent, but until the table is back a redelivered check may alert twice and a RECOVERED may be missed. See docs/failure-modes.md#the-state-table-fails."
+        metrics     = [{ namespace = var.metrics_namespace, name = local.state_table_errors_metric, stat = "Sum", dimensions = {} }]
+      }
+    } : key => alarm if var.create_state_table },
     # EventBridge reports a failure event it could not put in the undelivered queue per
     # rule only (docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
     { for index, names in chunklist(local.failure_rule_names, local.metrics_per_alarm) : format("lost-failure-events-%02d", index) => {
@@ -102,5 +113,24 @@ resource "aws_cloudwatch_metric_alarm" "health" {
       condition     = length(each.value.metrics) <= local.metrics_per_alarm
       error_message = "${var.name}: Alarm ${each.key} would read ${length(each.value.metrics)} metrics; CloudWatch allows ${local.metrics_per_alarm}."
     }
+  }
+}
+
+# The function logs {"event": "state_table_failed", ...} when the state table failed during a
+# check that still sent its alert; this filter turns those lines into a metric for the
+# state-table-errors alarm (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/
+# FilterAndPatternSyntax.html, JSON terms).
+resource "aws_cloudwatch_log_metric_filter" "state_table_errors" {
+  count = var.create_alarms && var.create_state_table ? 1 : 0
+
+  name           = "${var.name}-sfn-deadline-state-table-errors"
+  log_group_name = aws_cloudwatch_log_group.this.name
+  pattern        = "{ $.event = \"state_table_failed\" }"
+
+  metric_transformation {
+    name          = local.state_table_errors_metric
+    namespace     = var.metrics_namespace
+    value         = "1"
+    default_value = null
   }
 }

@@ -4,6 +4,7 @@ test shares."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sfn_deadline_monitor import handler
@@ -15,6 +16,18 @@ def answer_once(
 ) -> Callable[[], int]:
     """Make Step Functions answer ``operation`` with ``body`` for the next ``times`` sends."""
     return answer("stepfunctions", operation, status, body, times=times)
+
+
+@dataclass
+class LambdaContext:
+    """The part of Lambda's context the handler reads: the time left, and the request ID
+    that Lambda keeps across the retries of one asynchronous event."""
+
+    remaining_millis: int = 60_000
+    aws_request_id: str = "8f5a2c1e-3b7d-4e9a-a6f0-1d2c3b4a5e6f"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_millis
 
 
 def check(payload: object) -> dict[str, Any]:

@@ -488,8 +488,8 @@ run "watch_the_watcher" {
   }
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"]
-    error_message = "Alarms watch the function's errors and throttles, both failure queues, and deliveries that reach no queue."
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters", "state-table-errors"]
+    error_message = "Alarms watch the function's errors and throttles, both failure queues, deliveries that reach no queue, and the state table."
   }
 
   assert {
@@ -679,7 +679,7 @@ run "twenty_monitors_a_rule" {
   }
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters"] && length(aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query) == 4
+    condition     = keys(aws_cloudwatch_metric_alarm.health) == ["check-errors", "check-failures", "check-throttles", "lost-check-failures", "lost-checks", "lost-failure-events-00", "scheduler-dead-letters", "state-table-errors"] && length(aws_cloudwatch_metric_alarm.health["lost-failure-events-00"].metric_query) == 4
     error_message = "One alarm sums the dead-letter failures of up to 10 rules."
   }
 }
@@ -906,6 +906,11 @@ run "state_table_can_be_switched_off" {
   assert {
     condition     = length(aws_dynamodb_table.state) == 0 && !contains(keys(aws_lambda_function.this.environment[0].variables), "STATE_TABLE_NAME")
     error_message = "create_state_table = false creates no table and tells the function of none."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_metric_filter.state_table_errors) == 0 && !contains(keys(aws_cloudwatch_metric_alarm.health), "state-table-errors")
+    error_message = "Without a state table there is no state-table-errors alarm."
   }
 
   assert {

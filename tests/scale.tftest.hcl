@@ -150,8 +150,8 @@ run "a_thousand_monitors" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.health) == 11 && alltrue([for alarm in local.health_alarms : length(alarm.metrics) <= 10])
-    error_message = "The dead-letter failures of 50 rules take 5 alarms of 10 metrics, beside the 6 alarms on the function, the queues and the schedules."
+    condition     = length(aws_cloudwatch_metric_alarm.health) == 12 && alltrue([for alarm in local.health_alarms : length(alarm.metrics) <= 10])
+    error_message = "The dead-letter failures of 50 rules take 5 alarms of 10 metrics, beside the 7 alarms on the function, the queues, the schedules and the state table."
   }
 
   assert {

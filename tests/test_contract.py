@@ -140,7 +140,17 @@ def test_base_arn_drops_version_or_alias() -> None:
             "unknown field(s) for a deadline check: extra",
         ),
         (event(ARN, "2026-03-10T17:00:00Z", version=2), "version 2 is not supported"),
-        (event(ARN, "2026-03-10T17:00:00Z", monitor=""), "monitor must be a non-empty string"),
+        (event(ARN, "2026-03-10T17:00:00Z", monitor=""), "monitor '' is not a monitor name"),
+        (
+            event(ARN, "2026-03-10T17:00:00Z", monitor="etl/nightly"),
+            "'etl/nightly' is not a monitor",
+        ),
+        (event(ARN, "2026-03-10T17:00:00Z", monitor="x" * 65), "is not a monitor name: 1 to 64"),
+        (
+            event(ARN, "2026-03-10T17:00:00Z", timezone="Mars/Olympus"),
+            "'Mars/Olympus' is not an IANA",
+        ),
+        (event(ARN, "2026-03-10T17:00:00Z", timezone=9), "timezone 9 is not an IANA"),
         (
             event("arn:aws:lambda:us-east-1:000000000000:function:f", "2026-03-10T17:00:00Z"),
             "is not a state machine ARN",

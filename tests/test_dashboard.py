@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sfn_deadline_monitor import handler
-from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.alerts import check_log, delivery
 from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.metrics import DIMENSION, metrics_document
 from testkit.account import Account
@@ -132,7 +132,7 @@ def emitted_by_checks(
     """Namespace, metric name and dimension names of every metric the embedded metric
     documents of real checks' log lines define: a failed run (alerted), a success (silent),
     a run that never started (alerted), a success notice that could not be published."""
-    monkeypatch.setenv(delivery.NAMESPACE_ENV, env[delivery.NAMESPACE_ENV])
+    monkeypatch.setenv(check_log.NAMESPACE_ENV, env[check_log.NAMESPACE_ENV])
     failed, succeeded, missing = (account.state_machine(n) for n in ("a", "b", "c"))
     account.execution(failed, status="FAILED", start=at("2026-03-10T15:00"), stop=DEADLINE)
     account.execution(
@@ -190,7 +190,7 @@ def test_every_metric_drawn_is_one_the_checks_emit_or_aws_documents(
                 assert list(metric.dimensions) == [dimension], where
                 assert metric.dimensions[dimension] in names[resource_type], where
             else:
-                assert metric.namespace == env[delivery.NAMESPACE_ENV], where
+                assert metric.namespace == env[check_log.NAMESPACE_ENV], where
                 key = (metric.namespace, metric.name, frozenset(metric.dimensions))
                 assert key in emitted, f"{where}: the checks emit {sorted(emitted)}"
 

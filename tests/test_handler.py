@@ -14,7 +14,7 @@ from sfn_deadline_monitor import aws, errors, handler
 from sfn_deadline_monitor.alerts import delivery
 from sfn_deadline_monitor.check import executions
 from testkit.account import Account
-from testkit.checks import answer_once, attributes, check, only_alert
+from testkit.checks import LambdaContext, answer_once, attributes, check, only_alert
 from testkit.events import at, event
 
 DEADLINE = at("2026-03-10T17:00")
@@ -351,17 +351,25 @@ def test_failed_publish_still_logs_the_check(
 
 
 def test_check_stops_reading_before_the_function_times_out(account: Account) -> None:
-    class AlmostOutOfTime:
-        def get_remaining_time_in_millis(self) -> int:
-            return (handler.RESERVE_SECONDS - 1) * 1000
-
+    almost_out_of_time = LambdaContext(remaining_millis=0)
     sm = account.state_machine()
     account.execution(
         sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:40")
     )
-    result = handler.lambda_handler(event(sm, DEADLINE), AlmostOutOfTime())
+    result = handler.lambda_handler(event(sm, DEADLINE), almost_out_of_time)
     assert result["status"] == "ERROR"
     assert "could not read the whole window" in only_alert(account)["Message"]
+
+
+def test_a_function_with_the_shortest_timeout_still_reads_its_window(account: Account) -> None:
+    """lambda_timeout may be 10 s: the time kept back to publish is then half of it, not
+    15 s, which would leave none to read and make every check an ERROR."""
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:40")
+    )
+    result = handler.lambda_handler(event(sm, DEADLINE), LambdaContext(remaining_millis=10_000))
+    assert result["status"] == "OK"
 
 
 def test_unreachable_describe_keeps_the_failed_verdict(

@@ -7,7 +7,6 @@ changes in the code."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.check import executions
 from testkit.account import Account
-from testkit.checks import answer_once, attributes, check, only_alert
+from testkit.checks import LambdaContext, answer_once, attributes, check, only_alert
 from testkit.events import at, event
 
 DEADLINE = at("2026-03-10T17:00")
@@ -96,16 +95,6 @@ def test_handled_checks_expire_after_35_days(account: Account, state_table: Any)
     expires = datetime.fromtimestamp(int(item["expires_at"]["N"]), UTC)
     assert before + timedelta(days=35) - timedelta(seconds=1) <= expires
     assert expires <= datetime.now(UTC) + timedelta(days=35)
-
-
-@dataclass
-class LambdaContext:
-    """The part of Lambda's context the handler reads."""
-
-    remaining_millis: int
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_millis
 
 
 def test_a_claim_lasts_the_invocations_remaining_time_plus_a_minute(

@@ -3,6 +3,7 @@ moto's DynamoDB."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -137,14 +138,38 @@ def test_a_failed_publish_gives_the_claim_back_for_the_retry(
     assert len(account.published()) == 1
 
 
-def test_a_broken_state_table_still_sends_the_alert_then_fails_loudly(
-    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+def test_a_broken_state_table_still_sends_the_alert_once_and_says_so(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
+    """The problem is sent; the check then succeeds (a raise would make Lambda's retry
+    send it again) and its log line names the table's failure for the alarm."""
+    monkeypatch.setattr(delivery, "WRITE_PAUSES", (0, 0))
     sm = account.state_machine()
     monkeypatch.setenv(delivery.STATE_TABLE_ENV, "no-such-table")
-    with pytest.raises(delivery.StateTableError, match="ResourceNotFoundException"):
-        check(event(sm, DAY1))
+    assert check(event(sm, DAY1))["notified"] is True
     assert attributes(only_alert(account))["status"] == "MISSING"
+    failed = [
+        line
+        for line in map(json.loads, capsys.readouterr().out.splitlines())
+        if line["event"] == "state_table_failed"
+    ]
+    assert [len(line["errors"]) for line in failed] == [5]
+    assert "ResourceNotFoundException" in failed[0]["errors"][0]
+
+
+def test_an_ok_whose_last_status_cannot_be_read_is_retried_not_sent(
+    account: Account, state_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OK after an unreadable status may be a RECOVERED: nothing is sent, and the check
+    fails for Lambda's retry to decide."""
+    sm = account.state_machine()
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:30")
+    )
+    monkeypatch.setenv(delivery.STATE_TABLE_ENV, "no-such-table")
+    with pytest.raises(delivery.StateTableError, match="whether a RECOVERED is due is unknown"):
+        check(event(sm, DAY1, notify_on_success=True))
+    assert account.published() == []
 
 
 def test_start_check_missing_then_deadline_ok_is_recovered(account: Account, state_table) -> None:
@@ -218,18 +243,38 @@ def test_a_claim_left_by_a_function_that_died_lapses_after_its_lease(
         datetime(2026, 3, 10, 17, tzinfo=UTC),
         timedelta(minutes=3),
     )
-    assert store.claim(key, now, lease) is True
+    assert store.claim(key, "first", now, lease) is True
     # Still live: the first invocation may yet send, so this one must not pass as a duplicate.
     with pytest.raises(ClaimHeldError):
-        store.claim(key, now + timedelta(minutes=2), lease)
-    assert store.claim(key, now + timedelta(minutes=4), lease) is True
+        store.claim(key, "second", now + timedelta(minutes=2), lease)
+    assert store.claim(key, "second", now + timedelta(minutes=4), lease) is True
     # The first invocation comes back: its claim is gone, and it touches nobody else's.
-    store.complete(key, now)
-    store.release(key, now)
+    store.complete(key, "first", now)
+    store.release(key, "first")
     with pytest.raises(ClaimHeldError):
-        store.claim(key, now + timedelta(minutes=5), lease)
-    store.complete(key, now + timedelta(minutes=4))
-    assert store.claim(key, now + timedelta(days=1), lease) is False
+        store.claim(key, "third", now + timedelta(minutes=5), lease)
+    store.complete(key, "second", now + timedelta(minutes=4))
+    assert store.claim(key, "second", now + timedelta(days=1), lease) is False
+
+
+def test_a_retry_of_the_same_request_takes_its_own_live_claim_over(state_table) -> None:
+    """Lambda's retry of one event keeps its request ID: it takes the claim its earlier
+    attempt left at once (and so does botocore's resend of the claim's own put, whose
+    answer was lost); another request still waits for the lease."""
+    store = StateStore("monitor-state", state_table)
+    key, now, lease = (
+        "handled#m#deadline#y",
+        datetime(2026, 3, 10, 17, tzinfo=UTC),
+        timedelta(minutes=3),
+    )
+    assert store.claim(key, "request-1", now, lease) is True
+    assert store.claim(key, "request-1", now, lease) is True
+    assert store.claim(key, "request-1", now + timedelta(minutes=1), lease) is True
+    with pytest.raises(ClaimHeldError):
+        store.claim(key, "request-2", now + timedelta(minutes=2), lease)
+    store.complete(key, "request-1", now + timedelta(minutes=1))
+    assert store.claim(key, "request-1", now + timedelta(minutes=2), lease) is False
+    assert store.claim(key, "request-2", now + timedelta(minutes=2), lease) is False
 
 
 def test_a_delivery_of_a_check_still_in_flight_fails_for_lambda_to_retry(
@@ -237,7 +282,9 @@ def test_a_delivery_of_a_check_still_in_flight_fails_for_lambda_to_retry(
 ) -> None:
     sm = account.state_machine()
     key = f"handled#nightly-etl#deadline#{DAY1.isoformat()}"
-    StateStore("monitor-state", state_table).claim(key, datetime.now(UTC), timedelta(minutes=5))
+    StateStore("monitor-state", state_table).claim(
+        key, "another-request", datetime.now(UTC), timedelta(minutes=5)
+    )
     with pytest.raises(ClaimHeldError):
         check(event(sm, DAY1))
     assert account.published() == []
@@ -279,3 +326,31 @@ def test_a_status_reported_for_the_same_time_replaces_the_stored_one(state_table
     assert (last.status, last.as_of, last.problem_executions) == (Status.OK, DAY1, ())
     store.record("nightly-etl", Status.LATE, DAY1 - timedelta(days=1), (), DAY1)
     assert store.last("nightly-etl").status is Status.OK  # an earlier time never overwrites
+
+
+@pytest.mark.parametrize(
+    "later_item",
+    [
+        {"status": {"S": "PAUSED"}, "as_of": {"N": "1773118800000"}},
+        {"status": {"S": "FAILED"}},
+        {"status": {"S": "FAILED"}, "as_of": {"S": "2026-03-09T17:00:00Z"}},
+        {"status": {"N": "3"}, "as_of": {"N": "1773118800000"}, "paused_by": {"S": "ops"}},
+    ],
+    ids=["unknown status", "no as_of", "as_of of another type", "unknown attribute"],
+)
+def test_an_item_a_later_release_wrote_is_read_as_absent_and_the_alert_sent(
+    account: Account, state_table, capsys: pytest.CaptureFixture, later_item: dict
+) -> None:
+    """A rollback, or two releases side by side: the status this release cannot read is
+    logged and treated as none, the alert is sent, and the status is recorded anew."""
+    sm = account.state_machine()
+    state_table.put_item(
+        TableName="monitor-state", Item={"pk": {"S": "monitor#nightly-etl"}, **later_item}
+    )
+    assert check(event(sm, DAY1))["notified"] is True
+    assert attributes(only_alert(account))["status"] == "MISSING"
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["event"] for line in logged if line["event"] == "unreadable_state"] == [
+        "unreadable_state"
+    ]
+    assert stored(state_table)["status"]["S"] == "MISSING"

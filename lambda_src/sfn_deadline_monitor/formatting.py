@@ -29,6 +29,15 @@ def console_url(arn: str) -> str | None:
     )
 
 
+def cut(text: str | None, limit: int) -> str | None:
+    """``text`` at most ``limit`` characters, marked where it was cut: every value an
+    alert quotes from outside (an event, a run's cause) is bounded, so that the alert
+    stays within SNS's 262,144 bytes whatever it quotes."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 15] + " ... (cut)"
+
+
 def format_duration(seconds: float) -> str:
     """``2h 05m 10s``: short, and sortable by eye."""
     total = max(int(seconds), 0)

@@ -1,15 +1,24 @@
 """Delivering a verdict: dedupe and follow-up through the state table, publish, record.
 
 Without a state table every verdict is sent as it is. With one, a check already handled
-sends nothing, and OK after a problem becomes RECOVERED. Whatever fails, the alert goes
-out first: a state table that failed is reported by raising after the publish, and a
-publish that failed frees the check's claim and raises, so that Lambda's retries and the
-failure queue keep it.
+sends nothing, and OK after a problem becomes RECOVERED. Exactly one alert through any
+single fault (docs/failure-modes.md#exactly-one-alert):
+
+- a publish that fails releases the check's claim and raises, so that Lambda's retries
+  and the failure queue keep the check;
+- a problem is never held back by the table: a claim or a read that fails is sent
+  without it, and an OK whose last status cannot be read raises instead (a RECOVERED may
+  be due), so that the retry decides;
+- once the alert is published, nothing raises: a retry would publish it again. The
+  records are written again after a pause when they fail, and a table still failing is
+  logged (``state_table_failed``, the ``state-table-errors`` alarm).
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,18 +31,23 @@ from ..check.contract import AT_RISK, START
 from ..check.executions import reread_executions
 from ..check.verdict import Status, Verdict, follow_up
 from ..logs import log
-from ..metrics import DEFAULT_NAMESPACE, metrics_document
 from ..state.records import MonitorState
 from ..state.store import ClaimHeldError, StateStore
-from .message import Alert, compose
+from .check_log import log_check
+from .message import compose
+from .sns import publish
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
-NAMESPACE_ENV = "METRICS_NAMESPACE"
 STATE_TABLE_ENV = "STATE_TABLE_NAME"
+# Pauses before a record the table refused after the publish is written again: a write
+# that fails once is done by the next try, without the retry of the whole check that
+# would publish again. Short against the 15 s the check keeps for publishing.
+WRITE_PAUSES = (0.2, 1.0)
 
 
 class StateTableError(RuntimeError):
-    """The state table failed: the alert was sent without it, and Lambda should retry."""
+    """The state table failed before anything was sent and the verdict depends on it:
+    Lambda should retry."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +55,9 @@ class Delivery:
     """One verdict on its way out: where it goes, how it reads, what it is about.
 
     ``key`` claims the check in the state table (None: it cannot be told from another
-    delivery of itself); ``as_of`` is the moment the verdict is about; ``role_arn`` reads
-    the earlier problem runs of a RECOVERED notice.
+    delivery of itself) for ``owner`` (the Lambda request) for ``lease``; ``as_of`` is
+    the moment the verdict is about; ``role_arn`` reads the earlier problem runs of a
+    RECOVERED notice.
     """
 
     topic_arn: str
@@ -52,6 +67,7 @@ class Delivery:
     key: str | None
     as_of: datetime
     lease: timedelta
+    owner: str
     role_arn: str | None = None
     notify_on_success: bool = False
     list_calls: int | None = 0
@@ -63,16 +79,17 @@ class Delivery:
 class Memory:
     """What the state table holds for this delivery.
 
-    ``store`` is where to record the outcome (None: no table, or one that could not be
-    reached before anything was claimed); ``claim`` is this invocation's claim, to close
-    or release; ``read_error`` says the last status could not be read, so it must not be
-    overwritten (a RECOVERED may still be due).
+    ``store`` is where to record the outcome (None: no table); ``claimed`` says this
+    invocation holds a live claim on the delivery's key, to release if the publish
+    fails; ``previous`` is the last status reported, unknown when ``read_error`` says
+    it could not be read; ``failures`` are the table's errors so far.
     """
 
     store: StateStore | None
-    claim: str | None = None
+    claimed: bool = False
     previous: MonitorState | None = None
     read_error: str | None = None
+    failures: tuple[str, ...] = ()
 
 
 class Duplicate:
@@ -94,6 +111,14 @@ def settle(delivery: Delivery) -> dict[str, Any]:
     if isinstance(memory, Duplicate):
         log("duplicate", monitor=delivery.check.monitor, key=delivery.key)
         return {"monitor": delivery.check.monitor, "status": None, "duplicate": True}
+    if memory.read_error is not None and _may_recover(delivery):
+        failure = (
+            f"the monitor's last status could not be read ({memory.read_error}): whether "
+            f"a RECOVERED is due is unknown, so nothing was sent{release(memory, delivery)}"
+        )
+        _log_check(delivery, memory, message_id=None, state_error=failure)
+        log("state_table_failed", monitor=delivery.check.monitor, errors=[failure])
+        raise StateTableError(failure)
     delivery = _followed_up(delivery, memory.previous)
     try:
         message_id = send(delivery)
@@ -103,13 +128,12 @@ def settle(delivery: Delivery) -> dict[str, Any]:
             delivery, memory, message_id=None, publish_error=failure, state_error=memory.read_error
         )
         raise
-    state_error = remember(memory, delivery) or memory.read_error
-    summary = _log_check(delivery, memory, message_id=message_id, state_error=state_error)
-    if state_error is not None:
-        raise StateTableError(
-            f"the state table failed ({state_error}); the alert was sent without duplicate "
-            "suppression or recovery notices"
-        )
+    failures = memory.failures + remember(memory, delivery)
+    summary = _log_check(
+        delivery, memory, message_id=message_id, state_error="; ".join(failures) or None
+    )
+    if failures:
+        log("state_table_failed", monitor=delivery.check.monitor, errors=list(failures))
     return summary
 
 
@@ -117,23 +141,35 @@ def recall(store: StateStore | None, delivery: Delivery) -> Memory | Duplicate:
     """Claim the check and read the monitor's last status.
 
     A claim another invocation holds raises ClaimHeldError, for Lambda to retry this
-    delivery once that one has finished or lapsed. A table that fails before anything was
-    claimed is left out; one that fails after the claim keeps it, to close it later.
+    delivery once that one has finished or lapsed. A claim or read that fails is noted
+    and the check goes on: a problem is sent without the table.
     """
     if store is None:
         return Memory(store=None)
-    claim = None
-    try:
-        if delivery.key is not None:
-            if not store.claim(delivery.key, delivery.check.checked_at, delivery.lease):
+    claimed, failures = False, tuple[str, ...]()
+    if delivery.key is not None:
+        try:
+            if not store.claim(
+                delivery.key, delivery.owner, delivery.check.checked_at, delivery.lease
+            ):
                 return Duplicate()
-            claim = delivery.key
-        return Memory(store, claim, store.last(delivery.check.monitor))
-    except ClaimHeldError:
-        log("claim_held", monitor=delivery.check.monitor, key=delivery.key)
-        raise
+            claimed = True
+        except ClaimHeldError:
+            log("claim_held", monitor=delivery.check.monitor, key=delivery.key)
+            raise
+        except (ClientError, BotoCoreError) as error:
+            failures = (f"the claim failed: {error}",)
+    try:
+        previous = store.last(delivery.check.monitor)
     except (ClientError, BotoCoreError) as error:
-        return Memory(store if claim else None, claim, read_error=str(error))
+        read_error = f"the last status could not be read: {error}"
+        return Memory(store, claimed, read_error=read_error, failures=(*failures, read_error))
+    return Memory(store, claimed, previous, failures=failures)
+
+
+def _may_recover(delivery: Delivery) -> bool:
+    """Whether the verdict could be a RECOVERED, which only the last status tells."""
+    return delivery.verdict.status is Status.OK and not is_quiet_early_check(delivery)
 
 
 def is_quiet_early_check(delivery: Delivery) -> bool:
@@ -179,96 +215,79 @@ def send(delivery: Delivery) -> str | None:
 
 
 def release(memory: Memory, delivery: Delivery) -> str:
-    """Free this invocation's claim, so that the retry may send what this one could not.
-    Returns what to add to the error when even that failed."""
-    if memory.store is None or memory.claim is None:
+    """Free this invocation's claim, so that a retry may send what this one could not.
+    Returns what to add to the error when even that failed (Lambda's retry still takes
+    its own claim over; another delivery waits for the lease)."""
+    if memory.store is None or not memory.claimed or delivery.key is None:
         return ""
     try:
-        memory.store.release(memory.claim, delivery.check.checked_at)
+        memory.store.release(delivery.key, delivery.owner)
     except (ClientError, BotoCoreError) as error:
         return f"; the claim was not released: {error}"
     return ""
 
 
-def remember(memory: Memory, delivery: Delivery) -> str | None:
-    """Record the reported status (unless the last one could not be read) and close the
-    claim; the error, if the table failed."""
-    if memory.store is None:
-        return None
-    try:
-        if memory.read_error is None and not is_quiet_early_check(delivery):
-            status, previous = delivery.verdict.status, memory.previous
-            memory.store.record(
-                delivery.check.monitor,
-                status,
-                delivery.as_of,
-                tuple(f.execution.arn for f in delivery.verdict.problems),
-                delivery.check.checked_at,
-                since=previous.since_if(status, delivery.as_of) if previous else None,
+def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
+    """Record the reported status, complete the claim and mark the check done, each
+    written again after a pause if it fails; the errors of the writes that still failed.
+
+    A status whose predecessor could not be read is recorded all the same (only a problem
+    gets here): it is what the next check's RECOVERED follows.
+    """
+    store = memory.store
+    if store is None:
+        return ()
+    check = delivery.check
+    writes: list[tuple[str, Callable[[], None]]] = []
+    if not is_quiet_early_check(delivery):
+        status, previous = delivery.verdict.status, memory.previous
+        writes.append(
+            (
+                "record",
+                lambda: store.record(
+                    check.monitor,
+                    status,
+                    delivery.as_of,
+                    tuple(f.execution.arn for f in delivery.verdict.problems),
+                    check.checked_at,
+                    since=previous.since_if(status, delivery.as_of) if previous else None,
+                ),
             )
-        if memory.claim is not None:
-            memory.store.complete(memory.claim, delivery.check.checked_at)
-        if delivery.scheduled is not None:
-            memory.store.mark_checked(
-                delivery.check.monitor,
-                delivery.check.check,
-                delivery.scheduled,
-                delivery.check.checked_at,
+        )
+    if delivery.key is not None:
+        key = delivery.key
+        writes.append(("complete", lambda: store.complete(key, delivery.owner, check.checked_at)))
+    if delivery.scheduled is not None:
+        scheduled = delivery.scheduled
+        writes.append(
+            (
+                "mark_checked",
+                lambda: store.mark_checked(check.monitor, check.check, scheduled, check.checked_at),
             )
-    except (ClientError, BotoCoreError) as error:
-        return str(error)
+        )
+    return tuple(f"{name} failed: {error}" for name, write in writes if (error := _written(write)))
+
+
+def _written(write: Callable[[], None]) -> str | None:
+    """Make a write, again after each pause while it fails; its last error, if any."""
+    for pause in (*WRITE_PAUSES, None):
+        try:
+            write()
+        except (ClientError, BotoCoreError) as error:
+            if pause is None:
+                return str(error)
+            time.sleep(pause)
+        else:
+            return None
     return None
 
 
-def publish(topic_arn: str, alert: Alert) -> str:
-    """Publish an alert; its status and monitor become attributes subscribers filter on."""
-    response = aws.client("sns", region=aws.region_of(topic_arn)).publish(
-        TopicArn=topic_arn,
-        Subject=alert.subject,
-        Message=alert.body,
-        MessageAttributes={
-            key: {"DataType": "String", "StringValue": value}
-            for key, value in alert.attributes.items()
-        },
+def _log_check(delivery: Delivery, memory: Memory, **outcome: str | None) -> dict[str, Any]:
+    """The check's one log line (check_log.py) for this delivery."""
+    return log_check(
+        delivery.check,
+        delivery.verdict,
+        list_calls=delivery.list_calls,
+        previous_status=memory.previous.status if memory.previous else None,
+        **outcome,
     )
-    return str(response["MessageId"])
-
-
-def _log_check(
-    delivery: Delivery,
-    memory: Memory,
-    *,
-    message_id: str | None,
-    publish_error: str | None = None,
-    state_error: str | None = None,
-) -> dict[str, Any]:
-    """The check's one log line, with its metrics; returns the summary it logged."""
-    check, verdict = delivery.check, delivery.verdict
-    summary = {
-        "monitor": check.monitor,
-        "check": check.check,
-        "status": verdict.status.value,
-        "state_machine_arn": check.state_machine_arn,
-        "deadline": check.window.deadline.isoformat() if check.window else None,
-        "executions_in_window": len(verdict.findings),
-        "problems": len(verdict.problems),
-        "list_calls": delivery.list_calls,
-        "notified": message_id is not None,
-        "message_id": message_id,
-        "publish_error": publish_error,
-        "state_error": state_error,
-        "previous_status": memory.previous.status.value if memory.previous else None,
-        "reason": verdict.reason or None,
-        # An at-risk check says what it predicted, or why it could not ("no_history").
-        "prediction": check.prediction.kind if check.prediction else None,
-    }
-    namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
-    metrics = metrics_document(
-        check.monitor,
-        verdict.status,
-        check.checked_at,
-        namespace,
-        alert_sent=message_id is not None,
-    )
-    log("check", **summary, **metrics)
-    return summary

@@ -10,8 +10,8 @@ alert (docs/failure-modes.md#the-audit-itself):
 - writing back fails too (a second fault): the change stays recorded as announced and is
   never sent; the audit fails (its error and the ``audit_restore_failed`` log line name
   the problems) and ``status`` lists them;
-- completing the claim fails after the publish: the audit fails; the retry finds the claim
-  held until its lease lapses, then nothing new: nothing is sent twice;
+- completing the claim fails after the publish: the audit fails; Lambda's retry takes its
+  own claim over and audits again, finding nothing new: nothing is sent twice;
 - the function stops during the publish (its timeout): the change is recorded; if SNS had
   not taken the alert, it is lost, and the timeout shows as a function error.
 
@@ -35,12 +35,14 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
-from ..alerts.delivery import STATE_TABLE_ENV, publish
+from ..alerts.delivery import STATE_TABLE_ENV
 from ..alerts.message import Alert
+from ..alerts.sns import publish
 from ..check.contract import AUDIT, AuditRequest
 from ..logs import log
 from ..state.records import (
     AUDIT_KEY,
+    UnreadableItemError,
     audit_item,
     checked_key,
     get_items,
@@ -70,7 +72,7 @@ _REFUSED = frozenset({"AccessDenied", "AccessDeniedException"})
 
 
 def run_audit(
-    request: AuditRequest, topic_arn: str, now: datetime, lease: timedelta
+    request: AuditRequest, topic_arn: str, now: datetime, lease: timedelta, owner: str
 ) -> dict[str, Any]:
     """Audit every monitor of the registry and publish what changed since the last audit.
 
@@ -87,7 +89,7 @@ def run_audit(
     key = None
     if not request.from_invocation_time:
         key = handled_key(registry.manifest.name, AUDIT, request.scheduled_at.isoformat())
-        if not store.claim(key, now, lease):
+        if not store.claim(key, owner, now, lease):
             log("duplicate", check=AUDIT, key=key)
             return {"check": AUDIT, "duplicate": True}
     try:
@@ -95,7 +97,12 @@ def run_audit(
             registry, _schedules(registry), _checked(registry, table), _queue_depths(registry), now
         )
         before = get_items(dynamodb, table, [AUDIT_KEY]).get(AUDIT_KEY)
-        open_before = open_problems(before)
+        try:
+            open_before = open_problems(before)
+        except UnreadableItemError as unreadable:
+            # Read as nothing open: each open problem is announced again, not lost.
+            log("unreadable_state", key=AUDIT_KEY, reason=str(unreadable))
+            open_before = {}
         found += state_machine_problems(registry, *_state_machines(registry), open_before, now)
         findings = reconcile(open_before, found)
         alert = None
@@ -109,10 +116,10 @@ def run_audit(
         )
     except Exception:
         if key is not None:
-            store.release(key, now)
+            store.release(key, owner)
         raise
     if key is not None:
-        store.complete(key, now)
+        store.complete(key, owner, now)
     summary = {
         "check": AUDIT,
         "monitors": len(registry.monitors),
@@ -214,7 +221,13 @@ def _checked(registry: Registry, table: str) -> dict[str, datetime]:
         checked_key(m.name, spec.kind) for m in registry.monitors.values() for spec in m.schedules
     ]
     items = get_items(aws.client("dynamodb"), table, keys)
-    return {key: last_checked(item) for key, item in items.items()}
+    checked = {}
+    for key, item in items.items():
+        try:
+            checked[key] = last_checked(item)
+        except UnreadableItemError as unreadable:  # as never checked: judged, not skipped
+            log("unreadable_state", key=key, reason=str(unreadable))
+    return checked
 
 
 def _queue_depths(registry: Registry) -> dict[str, int]:

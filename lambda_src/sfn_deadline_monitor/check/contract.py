@@ -14,7 +14,7 @@ from typing import Any
 
 from .failure_events import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .fire_times import next_fire, previous_fire
-from .monitor_settings import InvalidEventError, parse_settings
+from .monitor_settings import InvalidEventError, parse_settings, quoted
 from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
 from .verdict import Window
 
@@ -127,7 +127,7 @@ def parse_event(event: Any, now: datetime) -> CheckRequest | FailureEvent | Audi
         raise InvalidEventError(f"the event must be a JSON object, got {type(event).__name__}")
     check = event.get("check", DEADLINE)
     if check not in CHECKS:
-        raise InvalidEventError(f"check {check!r} is not one of {', '.join(CHECKS)}")
+        raise InvalidEventError(f"check {quoted(check)} is not one of {', '.join(CHECKS)}")
     required, optional = _FIELDS[check]
     missing = sorted(required - event.keys())
     if missing:
@@ -139,7 +139,7 @@ def parse_event(event: Any, now: datetime) -> CheckRequest | FailureEvent | Audi
         )
     if type(event["version"]) is not int or event["version"] != CONTRACT_VERSION:
         raise InvalidEventError(
-            f"version {event['version']!r} is not supported; this function reads version "
+            f"version {quoted(event['version'])} is not supported; this function reads version "
             f"{CONTRACT_VERSION} (deploy the module and the function from the same release)"
         )
     if check == STATUS_CHANGE:
@@ -161,7 +161,7 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
     if type(lookback) is not int or not 0 < lookback <= MAX_LOOKBACK_MINUTES:
         raise InvalidEventError(
             f"lookback_minutes must be a whole number from 1 to {MAX_LOOKBACK_MINUTES} "
-            f"(31 days), got {lookback!r}"
+            f"(31 days), got {quoted(lookback)}"
         )
     notify_on_success = event.get("notify_on_success", False)
     if not isinstance(notify_on_success, bool):
@@ -234,11 +234,11 @@ def _scheduled_time(scheduled_time: object, now: datetime) -> tuple[datetime, bo
         deadline = datetime.fromisoformat(scheduled_time)
     except ValueError:
         raise InvalidEventError(
-            f"scheduled_time {scheduled_time!r} is not an ISO 8601 time such as "
+            f"scheduled_time {quoted(scheduled_time)} is not an ISO 8601 time such as "
             "2026-11-28T02:00:00Z"
         ) from None
     if deadline.tzinfo is None:
-        raise InvalidEventError(f"scheduled_time {scheduled_time!r} has no UTC offset")
+        raise InvalidEventError(f"scheduled_time {quoted(scheduled_time)} has no UTC offset")
     deadline = deadline.astimezone(UTC)
     if deadline > now + MAX_CLOCK_SKEW:
         raise InvalidEventError(

@@ -19,6 +19,7 @@ from .monitor_settings import (
     Settings,
     base_state_machine_arn,
     parse_settings,
+    quoted,
 )
 from .verdict import Execution
 
@@ -103,8 +104,8 @@ def _failure_detail(event: Any) -> dict[str, Any]:
         raise InvalidEventError("event must be an EventBridge event with a detail object")
     if event.get("source") != "aws.states" or event.get("detail-type") != DETAIL_TYPE:
         raise InvalidEventError(
-            f"event is not a {DETAIL_TYPE!r} from aws.states "
-            f"(source {event.get('source')!r}, detail-type {event.get('detail-type')!r})"
+            f"event is not a {quoted(DETAIL_TYPE)} from aws.states (source "
+            f"{quoted(event.get('source'))}, detail-type {quoted(event.get('detail-type'))})"
         )
     detail: dict[str, Any] = event["detail"]
     for field in ("executionArn", "stateMachineArn", "status", "startDate"):
@@ -112,7 +113,7 @@ def _failure_detail(event: Any) -> dict[str, Any]:
             raise InvalidEventError(f"event detail lacks {field}")
     if detail["status"] not in FAILURE_STATUSES:
         raise InvalidEventError(
-            f"event status {detail['status']!r} is not a failure "
+            f"event status {quoted(detail['status'])} is not a failure "
             f"({', '.join(FAILURE_STATUSES)}): the rule should not have forwarded it"
         )
     return detail
@@ -133,5 +134,7 @@ def _execution(detail: dict[str, Any]) -> Execution:
 
 def _epoch_millis(value: object, field: str) -> datetime:
     if type(value) is not int:
-        raise InvalidEventError(f"event detail {field} must be epoch milliseconds, got {value!r}")
+        raise InvalidEventError(
+            f"event detail {field} must be epoch milliseconds, got {quoted(value)}"
+        )
     return datetime.fromtimestamp(value / 1000, UTC)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..formatting import cut
 
 MESSAGE_FORMATS = ("text", "json", "chat")
 
@@ -23,8 +26,17 @@ _STATE_MACHINE_ARN = re.compile(
     r"(?::(?P<qualifier>[A-Za-z0-9_.-]{1,80}))?$"
 )
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}$")
+# The module's rule for the monitors map's keys (validation.tf).
+_MONITOR_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
 _UNKNOWN_MONITOR = "unknown-monitor"
+MAX_QUOTED_CHARS = 120
 SETTINGS_FIELDS = {"monitor", "state_machine_arn", "timezone", "message_format", "role_arn"}
+
+
+def quoted(value: object) -> str:
+    """A value as an error quotes it: repr, cut to a bounded length (an event's field may
+    be 300 KB; the ERROR alert that quotes it must stay within SNS's 262,144 bytes)."""
+    return cut(repr(value), MAX_QUOTED_CHARS) or ""
 
 
 class InvalidEventError(ValueError):
@@ -47,7 +59,7 @@ def parse_state_machine_arn(arn: str) -> re.Match[str]:
     match = _STATE_MACHINE_ARN.fullmatch(arn)
     if match is None:
         raise InvalidEventError(
-            f"state_machine_arn {arn!r} is not a state machine ARN; expected "
+            f"state_machine_arn {quoted(arn)} is not a state machine ARN; expected "
             "arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]"
         )
     return match
@@ -65,27 +77,44 @@ def parse_settings(given: dict[str, Any]) -> Settings:
     if missing:
         raise InvalidEventError(f"a monitor's settings lack {', '.join(missing)}")
     monitor = given["monitor"]
-    if not isinstance(monitor, str) or not monitor:
-        raise InvalidEventError("monitor must be a non-empty string")
+    if not isinstance(monitor, str) or not _MONITOR_NAME.fullmatch(monitor):
+        raise InvalidEventError(
+            f"monitor {quoted(monitor)} is not a monitor name: 1 to 64 letters, "
+            "digits, '.', '-' or '_', as the module's monitors keys are"
+        )
     arn = given["state_machine_arn"]
     if not isinstance(arn, str):
         raise InvalidEventError("state_machine_arn must be a string")
     parse_state_machine_arn(arn)
     timezone = given.get("timezone", "UTC")
-    if not isinstance(timezone, str) or not timezone:
-        raise InvalidEventError("timezone must be an IANA time zone name such as 'Asia/Tokyo'")
+    if not _is_time_zone(timezone):
+        raise InvalidEventError(
+            f"timezone {quoted(timezone)} is not an IANA time zone name such as 'Asia/Tokyo'"
+        )
     message_format = given.get("message_format", "text")
     if message_format not in MESSAGE_FORMATS:
         raise InvalidEventError(
-            f"message_format {message_format!r} is not one of {', '.join(MESSAGE_FORMATS)}"
+            f"message_format {quoted(message_format)} is not one of {', '.join(MESSAGE_FORMATS)}"
         )
     role_arn = given.get("role_arn")
     if role_arn is not None and not (isinstance(role_arn, str) and _ROLE_ARN.fullmatch(role_arn)):
         raise InvalidEventError(
-            f"role_arn {role_arn!r} is not an IAM role ARN such as "
+            f"role_arn {quoted(role_arn)} is not an IAM role ARN such as "
             "arn:aws:iam::111122223333:role/sfn-deadline-member"
         )
     return Settings(monitor, arn, timezone, message_format, role_arn)
+
+
+def _is_time_zone(name: object) -> bool:
+    """Whether ``name`` is a time zone this runtime knows (plan checks the same names,
+    data/timezones.json)."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _named_monitors(event: object) -> list[dict[str, Any]]:

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
-from ..alerts.delivery import publish
 from ..alerts.message import compose
+from ..alerts.sns import publish
 from ..check.context import check_context
 from ..check.contract import CONTRACT_VERSION, DEADLINE, START, CheckRequest, parse_event
 from ..check.executions import ThrottledError, read_window

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from ..formatting import iso
 from ..state.records import (
     AUDIT_KEY,
     OpenProblem,
+    UnreadableItemError,
     checked_key,
     get_items,
     last_checked,
@@ -126,11 +128,10 @@ def _row(
     problems: tuple[OpenProblem, ...],
     now: datetime,
 ) -> MonitorStatus:
-    checks = {
-        s.kind: last_checked(items[checked_key(spec.name, s.kind)])
-        for s in spec.schedules
-        if checked_key(spec.name, s.kind) in items
-    }
+    checks = {}
+    for schedule in spec.schedules:
+        with suppress(KeyError, UnreadableItemError):  # never checked, or unreadable
+            checks[schedule.kind] = last_checked(items[checked_key(spec.name, schedule.kind)])
     fire, note = next_deadline(spec, checks.get("deadline"), now)
     item = items.get(monitor_key(spec.name))
     status: str | None = None
@@ -139,7 +140,7 @@ def _row(
         try:
             state = monitor_state(item)
             status, as_of, since = state.status.value, state.as_of, state.since or state.as_of
-        except (KeyError, ValueError):  # a status this release does not know
+        except UnreadableItemError:  # a later release's item, or a damaged one
             status = "UNREADABLE"
     return MonitorStatus(
         spec.name, spec.enabled, status, as_of, since, checks, fire, note, problems

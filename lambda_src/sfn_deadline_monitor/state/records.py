@@ -51,29 +51,39 @@ def checked_key(monitor: str, check: str) -> str:
     return f"checked#{monitor}#{check}"
 
 
+class UnreadableItemError(ValueError):
+    """An item this release cannot read: written by a later release (a status it does not
+    know, an attribute of another type) or damaged. Readers treat it as absent."""
+
+
 def monitor_state(item: dict[str, Any]) -> MonitorState:
-    """A ``monitor#`` item as the monitor's last reported state."""
+    """A ``monitor#`` item as the monitor's last reported state; UnreadableItemError when
+    it lacks ``status`` or ``as_of`` or holds values this release does not know."""
+    try:
+        return MonitorState(
+            status=Status(item["status"]["S"]),
+            as_of=_moment(item["as_of"]),
+            problem_executions=tuple(
+                value["S"] for value in item.get("problem_executions", {}).get("L", [])
+            ),
+            since=_moment(item["since"]) if "since" in item else None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
 
-    def moment(attribute: str) -> datetime | None:
-        value = item.get(attribute, {}).get("N")
-        return None if value is None else datetime.fromtimestamp(int(value) / 1000, UTC)
 
-    as_of = moment("as_of")
-    if as_of is None:
-        raise ValueError(f"{item.get('pk')} has no as_of")
-    return MonitorState(
-        status=Status(item["status"]["S"]),
-        as_of=as_of,
-        problem_executions=tuple(
-            value["S"] for value in item.get("problem_executions", {}).get("L", [])
-        ),
-        since=moment("since"),
-    )
+def _moment(value: dict[str, Any]) -> datetime:
+    """A number attribute of epoch milliseconds as a time."""
+    return datetime.fromtimestamp(int(value["N"]) / 1000, UTC)
 
 
 def last_checked(item: dict[str, Any]) -> datetime:
-    """The scheduled time a ``checked#`` item records."""
-    return datetime.fromtimestamp(int(item["scheduled_time"]["N"]) / 1000, UTC)
+    """The scheduled time a ``checked#`` item records; UnreadableItemError when it holds
+    none this release can read."""
+    try:
+        return _moment(item["scheduled_time"])
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
 
 
 def get_items(dynamodb: DynamoDBClient, table: str, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -133,17 +143,21 @@ class OpenProblem:
 
 def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
     """The problems an ``audit`` item holds open, by key: compressed (``open_z``) or, as
-    it was written before it was compressed, plain JSON (``open``)."""
+    it was written before it was compressed, plain JSON (``open``); UnreadableItemError
+    for one this release cannot read."""
     if item is None:
         return {}
-    if "open_z" in item:
-        listed = json.loads(zlib.decompress(item["open_z"]["B"]))
-    else:
-        listed = json.loads(item.get("open", {}).get("S", "[]"))
-    problems = [
-        OpenProblem(p["monitor"], p["kind"], p["text"], datetime.fromisoformat(p["since"]))
-        for p in listed
-    ]
+    try:
+        if "open_z" in item:
+            listed = json.loads(zlib.decompress(item["open_z"]["B"]))
+        else:
+            listed = json.loads(item.get("open", {}).get("S", "[]"))
+        problems = [
+            OpenProblem(p["monitor"], p["kind"], p["text"], datetime.fromisoformat(p["since"]))
+            for p in listed
+        ]
+    except (KeyError, TypeError, ValueError, AttributeError, zlib.error) as error:
+        raise UnreadableItemError(f"{AUDIT_KEY} cannot be read: {error!r}") from error
     return {p.key: p for p in problems}
 
 

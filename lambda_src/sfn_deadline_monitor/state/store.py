@@ -3,11 +3,12 @@
 Two kinds of item share the table's one key, ``pk``:
 
 - ``handled#<monitor>#<check>#<id>``: one per scheduled check or failure event. A
-  conditional put claims it before the alert is sent, and completing it removes its
-  lease, so a second delivery of a check already handled (the Scheduler and Lambda
-  deliver at least once) sends nothing. A delivery that finds the check still being
-  handled fails, for Lambda to retry it later. A claim whose publish failed is released
-  so that the retry can send; a claim left by a function that died mid-check lapses
+  conditional put claims it before the alert is sent, naming its owner (the Lambda
+  request), and completing it removes its lease, so a second delivery of a check already
+  handled (the Scheduler and Lambda deliver at least once) sends nothing. Another
+  delivery that finds the check still being handled fails, for Lambda to retry it later;
+  a retry of the same request takes its own claim over at once (``claim``). A claim
+  whose publish failed is released; one left by a function that died mid-check lapses
   after its lease. These items expire (TTL) after 35 days.
 - ``monitor#<monitor>``: the last status reported, the time it is about, and since when
   the monitor has been in that state. It is only overwritten by a check about the same or
@@ -26,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ..check.verdict import Status
-from .records import MonitorState, checked_key, monitor_key, monitor_state
+from ..logs import log
+from .records import (
+    MonitorState,
+    UnreadableItemError,
+    checked_key,
+    monitor_key,
+    monitor_state,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -41,6 +49,11 @@ def _millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _expiry(now: datetime) -> int:
+    """When a ``handled#`` item expires (TTL, in epoch seconds)."""
+    return int((now + HANDLED_RETENTION).timestamp())
+
+
 class ClaimHeldError(RuntimeError):
     """Another invocation is handling this check: fail, so that Lambda retries it later."""
 
@@ -48,31 +61,41 @@ class ClaimHeldError(RuntimeError):
 class StateStore:
     """The monitor's memory: thin, so that every write's condition is visible here.
 
-    A claim is identified by the time it was made (``claimed_at``): completing or
-    releasing it touches only that claim, never one that another invocation made after
-    it lapsed.
+    A claim names its owner (``claimed_by``): completing or releasing it touches only
+    that owner's claim, never one that another invocation made after it lapsed.
     """
 
     def __init__(self, table_name: str, dynamodb: DynamoDBClient) -> None:
         self.table_name = table_name
         self.dynamodb = dynamodb
 
-    def claim(self, key: str, now: datetime, lease: timedelta) -> bool:
-        """Claim a check or event; False when it was handled already.
+    def claim(self, key: str, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Claim a check or event for ``owner``; False when it was handled already.
 
-        Raises ClaimHeldError while another invocation's claim is live: that one may
-        still fail, so this delivery must not be taken for a duplicate.
+        Raises ClaimHeldError while another owner's claim is live: that one may still
+        fail, so this delivery must not be taken for a duplicate. The owner's own live
+        claim is taken over at once. That is safe because the owner is the Lambda
+        request ID, which Lambda keeps across the retries of one asynchronous event and
+        starts only after the attempt before has ended (repost.aws/knowledge-center/
+        lambda-function-duplicate-invocations): an own live claim is one its earlier
+        attempt left when it was killed or could not release it, or this attempt's own
+        put, resent by botocore after its answer was lost. Were Lambda ever to run one
+        request twice at once, both would send: a duplicate, never a loss.
         """
         held = self._write_if(
             self.dynamodb.put_item,
             Item={
                 "pk": {"S": key},
+                "claimed_by": {"S": owner},
                 "claimed_at": {"N": str(_millis(now))},
                 "lease_until": {"N": str(_millis(now + lease))},
-                "expires_at": {"N": str(int((now + HANDLED_RETENTION).timestamp()))},
+                "expires_at": {"N": str(_expiry(now))},
             },
-            ConditionExpression="attribute_not_exists(pk) OR lease_until < :now",
-            ExpressionAttributeValues={":now": {"N": str(_millis(now))}},
+            ConditionExpression=(
+                "attribute_not_exists(pk) OR lease_until < :now"
+                " OR (attribute_exists(lease_until) AND claimed_by = :me)"
+            ),
+            ExpressionAttributeValues={":now": {"N": str(_millis(now))}, ":me": {"S": owner}},
         )
         if held is None:
             return True
@@ -80,24 +103,31 @@ class StateStore:
             raise ClaimHeldError(f"{key} is being handled by another invocation")
         return False
 
-    def complete(self, key: str, claimed_at: datetime) -> None:
-        """Mark this invocation's claim as handled for good: its lease never lapses."""
-        self._on_own_claim(
-            self.dynamodb.update_item, key, claimed_at, UpdateExpression="REMOVE lease_until"
+    def complete(self, key: str, owner: str, now: datetime) -> None:
+        """Mark the check as handled for good: its lease never lapses. Written also when
+        the claim itself could not be (the table failed before the publish), so that a
+        later delivery of the check is still known for a duplicate."""
+        self._write_if(
+            self.dynamodb.update_item,
+            Key={"pk": {"S": key}},
+            UpdateExpression=(
+                "SET claimed_by = :me, expires_at = if_not_exists(expires_at, :expires)"
+                " REMOVE lease_until"
+            ),
+            ConditionExpression="attribute_not_exists(pk) OR claimed_by = :me",
+            ExpressionAttributeValues={
+                ":me": {"S": owner},
+                ":expires": {"N": str(_expiry(now))},
+            },
         )
 
-    def release(self, key: str, claimed_at: datetime) -> None:
-        """Give this invocation's claim back after a failed publish, for the retry."""
-        self._on_own_claim(self.dynamodb.delete_item, key, claimed_at)
-
-    def _on_own_claim(self, write: Any, key: str, claimed_at: datetime, **extra: str) -> None:
-        """Write only if the claim is still this invocation's; otherwise leave it be."""
+    def release(self, key: str, owner: str) -> None:
+        """Give ``owner``'s live claim back after a failed publish, for any retry."""
         self._write_if(
-            write,
+            self.dynamodb.delete_item,
             Key={"pk": {"S": key}},
-            ConditionExpression="claimed_at = :mine",
-            ExpressionAttributeValues={":mine": {"N": str(_millis(claimed_at))}},
-            **extra,
+            ConditionExpression="claimed_by = :me AND attribute_exists(lease_until)",
+            ExpressionAttributeValues={":me": {"S": owner}},
         )
 
     def _write_if(self, write: Any, **request: Any) -> dict[str, Any] | None:
@@ -125,7 +155,13 @@ class StateStore:
         ).get("Item")
         if item is None:
             return None
-        return monitor_state(item)
+        try:
+            return monitor_state(item)
+        except UnreadableItemError as unreadable:
+            # A later release's item (a rollback, or two versions side by side) or a
+            # damaged one: no previous state, so the alert is still sent.
+            log("unreadable_state", monitor=monitor, reason=str(unreadable))
+            return None
 
     def record(
         self,
@@ -150,8 +186,15 @@ class StateStore:
                 },
                 "updated_at": {"S": now.isoformat()},
             },
-            ConditionExpression="attribute_not_exists(pk) OR as_of <= :as_of",
-            ExpressionAttributeValues={":as_of": {"N": str(_millis(as_of))}},
+            # An as_of this release cannot compare (absent, or of another type) is
+            # overwritten, as the item it belongs to is read as absent.
+            ConditionExpression=(
+                "attribute_not_exists(pk) OR NOT attribute_type(as_of, :number) OR as_of <= :as_of"
+            ),
+            ExpressionAttributeValues={
+                ":as_of": {"N": str(_millis(as_of))},
+                ":number": {"S": "N"},
+            },
         )
 
     def mark_checked(self, monitor: str, check: str, scheduled: datetime, now: datetime) -> None:
@@ -163,8 +206,14 @@ class StateStore:
                 "scheduled_time": {"N": str(_millis(scheduled))},
                 "checked_at": {"S": now.isoformat()},
             },
-            ConditionExpression="attribute_not_exists(pk) OR scheduled_time <= :t",
-            ExpressionAttributeValues={":t": {"N": str(_millis(scheduled))}},
+            ConditionExpression=(
+                "attribute_not_exists(pk) OR NOT attribute_type(scheduled_time, :number)"
+                " OR scheduled_time <= :t"
+            ),
+            ExpressionAttributeValues={
+                ":t": {"N": str(_millis(scheduled))},
+                ":number": {"S": "N"},
+            },
         )
 
 
