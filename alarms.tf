@@ -31,7 +31,7 @@ locals {
         metrics     = [{ namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", stat = "Maximum", dimensions = { QueueName = aws_sqs_queue.undelivered.name } }]
       }
       check-failures = {
-        description = "Deadline checks failed inside the function after Lambda's retries; they wait in the check-failures queue."
+        description = "Deadline checks failed inside the function after Lambda's retries; they wait in the check-failures queue. Once the cause is fixed, run them again: python -m sfn_deadline_monitor replay --name ${var.name} --region ${local.region} (docs/failure-modes.md#replaying-the-check-failures-queue)."
         metrics     = [{ namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", stat = "Maximum", dimensions = { QueueName = aws_sqs_queue.check_failures.name } }]
       }
       # A failed check that Lambda could not put in the check-failures queue (the queue or

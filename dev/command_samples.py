@@ -1,12 +1,15 @@
-"""Capture docs/commands.md's check, status and doctor output from a run on emulated AWS.
+"""Capture docs/commands.md's check, replay, status and doctor output from a run on
+emulated AWS.
 
 Starts moto on 127.0.0.1, applies examples/complete around four state machines, runs
 nightly-etl once (it succeeds), fires the deadline checks of nightly-etl and
 hourly-export (which never ran) and the audit the way the Scheduler does
-(testkit/fire_check.py), then runs `check` (of hourly-export), `status` and `doctor` as a
-consumer runs them: `python -m sfn_deadline_monitor` with PYTHONPATH set to
-dist/lambda.zip and AWS_ENDPOINT_URL set to the emulator. Each one's output, with the
-command and its exit status, goes between its markers in docs/commands.md
+(testkit/fire_check.py), and leaves yesterday's nightly-etl check in the check-failures
+queue (its topic was mistyped through Lambda's retries); then runs `check` (of
+hourly-export), `replay`, `status` and `doctor` as a consumer runs them:
+`python -m sfn_deadline_monitor` with PYTHONPATH set to dist/lambda.zip and
+AWS_ENDPOINT_URL set to the emulator. Each one's output, with the command and its exit
+status, goes between its markers in docs/commands.md
 (``<!-- BEGIN_STATUS_SAMPLE -->`` and ``<!-- END_STATUS_SAMPLE -->`` for status).
 The output holds the times of the run, so no test compares it; run this after changing
 the commands or the module's resources (about 90 seconds on a 2-CPU machine).
@@ -20,12 +23,13 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 
 from dev import generated
-from testkit.fire_check import invoke_deployed, scheduled_event
+from testkit.fire_check import invoke_deployed, invoke_deployed_async, scheduled_event
 from testkit.moto_server import emulated_aws
 from testkit.paths import ROOT, ZIP_PATH
 from testkit.terraform import terraform
@@ -41,7 +45,8 @@ ROOT_MODULE = ROOT / "tests" / "apply" / "terraform" / "complete_example"
 
 def consumer_command(*args: str) -> tuple[str, int]:
     """``python -m sfn_deadline_monitor ARGS`` from the committed zip, as a consumer runs
-    it: its output and exit status."""
+    it: its output and exit status (``replay``'s without the function's log lines, which
+    it writes to stderr)."""
     run = subprocess.run(
         [sys.executable, "-m", "sfn_deadline_monitor", *args],
         env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
@@ -49,7 +54,22 @@ def consumer_command(*args: str) -> tuple[str, int]:
         text=True,
         check=False,
     )
-    return run.stdout + run.stderr, run.returncode
+    return run.stdout + ("" if args[0] == "replay" else run.stderr), run.returncode
+
+
+def fail_through_retries(lambdas: Any, function: str, event: dict[str, Any], at: datetime) -> None:
+    """Run ``event`` as Lambda runs an asynchronous event while the function's topic is
+    mistyped: it fails through the retries and waits in the check-failures queue."""
+    environment = lambdas.get_function_configuration(FunctionName=function)["Environment"]
+    variables = environment["Variables"]
+    mistyped = {**variables, "ALERT_TOPIC_ARN": variables["ALERT_TOPIC_ARN"] + "-typo"}
+    lambdas.update_function_configuration(
+        FunctionName=function, Environment={"Variables": mistyped}
+    )
+    try:
+        invoke_deployed_async(lambdas, boto3.client("sqs"), function, event, at=at)
+    finally:
+        lambdas.update_function_configuration(FunctionName=function, Environment=environment)
 
 
 def markers(command: str) -> tuple[str, str]:
@@ -96,6 +116,12 @@ def main() -> int:
         fired = ((NAME, "nightly-etl"), (NAME, "hourly-export"), (f"{NAME}-audit", "audit"))
         for group, schedule in fired:
             invoke_deployed(lambdas, function, scheduled_event(scheduler, group, schedule, now))
+        fail_through_retries(
+            lambdas,
+            function,
+            scheduled_event(scheduler, NAME, "nightly-etl", now - timedelta(days=1)),
+            now - timedelta(days=1),
+        )
         runs = {
             "check": (
                 "check",
@@ -106,6 +132,7 @@ def main() -> int:
                 "--timezone",
                 "America/New_York",
             ),
+            "replay": ("replay", "--name", NAME, "--region", REGION),
             "status": ("status", "--name", NAME, "--region", REGION),
             "doctor": ("doctor", "--name", NAME, "--region", REGION),
         }

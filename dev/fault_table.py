@@ -22,7 +22,7 @@ from sfn_deadline_monitor import aws
 from sfn_deadline_monitor.alerts import delivery
 from testkit import aws_answers
 from testkit.account import REGION, Account
-from testkit.fault_paths import PATHS, TABLE, run_path
+from testkit.fault_paths import PATHS, run_path
 from testkit.faults import table
 from testkit.paths import ROOT
 
@@ -42,7 +42,6 @@ def tables() -> str:
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_MAX_ATTEMPTS": "2",
-        delivery.STATE_TABLE_ENV: TABLE,
     }
     rendered = []
     with mock.patch.dict(os.environ, settings), mock.patch.object(delivery, "WRITE_PAUSES", (0, 0)):

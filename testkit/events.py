@@ -32,6 +32,14 @@ def event(state_machine_arn: str, deadline: datetime | str, **overrides: Any) ->
     return {**base, **overrides}
 
 
+def clock(moment: datetime) -> type[datetime]:
+    """``datetime`` whose ``now()`` reads ``moment``: set as a module's ``datetime`` (the
+    handler's, or a command's), it is that code's one reading of the clock."""
+    return type(
+        "Clock", (datetime,), {"now": classmethod(lambda _, tz=None: moment.astimezone(tz))}
+    )
+
+
 def recent(hours: float = 0) -> datetime:
     """A moment ``hours`` ago, truncated to the second as the Scheduler's times are."""
     return (datetime.now(UTC) - timedelta(hours=hours)).replace(microsecond=0)

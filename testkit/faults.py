@@ -33,18 +33,24 @@ ERROR_CODES: dict[str, dict[str, tuple[int, str]]] = {
         "sns": (400, "Throttled"),
         "states": (400, "ThrottlingException"),
         "sts": (400, "Throttling"),
+        "scheduler": (429, "ThrottlingException"),
+        "sqs": (400, "RequestThrottled"),
     },
     "server error": {
         "dynamodb": (500, "InternalServerError"),
         "sns": (500, "InternalError"),
         "states": (500, "InternalFailure"),
         "sts": (500, "InternalFailure"),
+        "scheduler": (500, "InternalServerException"),
+        "sqs": (500, "InternalError"),
     },
     "access denied": {
         "dynamodb": (400, "AccessDeniedException"),
         "sns": (403, "AuthorizationError"),
         "states": (400, "AccessDeniedException"),
         "sts": (403, "AccessDenied"),
+        "scheduler": (403, "AccessDeniedException"),
+        "sqs": (403, "AccessDenied"),
     },
     "key refused": {"sns": (400, "KMSAccessDenied")},
 }
@@ -177,6 +183,11 @@ STEPS = (
     Step("describe a failed run", "states", "DescribeExecution"),
     CLAIM,
     READ,
+    Step("read the registry and records", "dynamodb", "BatchGetItem"),
+    Step("list the schedules", "scheduler", "ListSchedules"),
+    Step("read the queues' depth", "sqs", "GetQueueAttributes"),
+    Step("list the state machines", "states", "ListStateMachines"),
+    Step("record the open problems", "dynamodb", "PutItem", "audit"),
     PUBLISH,
     RECORD,
     COMPLETE,
@@ -208,18 +219,23 @@ class Outcome:
 
 
 def run_case(
-    check: Callable[[str], None], published: Callable[[], int], injector: Injector, fault: Fault
+    check: Callable[[str, bool], None],
+    published: Callable[[], int],
+    injector: Injector,
+    fault: Fault,
 ) -> Outcome:
     """The event checked as Lambda runs it under ``fault``: once, then up to two retries
     with the same request ID; replayed once the fault cleared if all three failed (the
     replay command's new request); then, for a fault that cleared at once, delivered
-    again by the Scheduler (at least once) under another request ID."""
+    again by the Scheduler (at least once) under another request ID. ``check(request,
+    later)`` runs the function; ``later`` runs it after every claim's lease has lapsed, as
+    a replay or a redelivery's retries do."""
     failures = 0
     injector.fault = fault
     try:
         for _ in range(ATTEMPTS):
             try:
-                check("request-1")
+                check("request-1", False)
                 break
             except Exception:  # Lambda's retry, as for any error the function raises
                 failures += 1
@@ -227,9 +243,9 @@ def run_case(
         injector.fault = None
     queued = failures == ATTEMPTS
     if queued:
-        check("replay")
+        check("replay", True)
     if fault.once:
-        check("redelivery")
+        check("redelivery", True)
     return Outcome(published(), queued, fault.hits > 0)
 
 

@@ -21,7 +21,7 @@ from sfn_deadline_monitor.state.records import open_problems
 from sfn_deadline_monitor.state.registry import RegistryError
 from testkit.account import REGION, Account
 from testkit.checks import check
-from testkit.events import event, recent
+from testkit.events import clock, event, recent
 from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
 from testkit.registry_items import manifest, monitor, write_registry
 
@@ -100,9 +100,7 @@ def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The handler reads the clock once per invocation. Stopped at the test's start, the
     fire time a test computes is the one the audit judges, even when a minute turns
     between them (every schedule here fires each minute)."""
-    now = datetime.now(UTC)
-    clock = type("Clock", (datetime,), {"now": classmethod(lambda _, tz=None: now.astimezone(tz))})
-    monkeypatch.setattr(handler, "datetime", clock)
+    monkeypatch.setattr(handler, "datetime", clock(datetime.now(UTC)))
 
 
 def fail_once(service: str, operation: str, when: Any = lambda params: True) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from sfn_deadline_monitor.alerts import delivery
 from testkit.account import REGION, Account
-from testkit.fault_paths import PATHS, TABLE, Path, run_path
+from testkit.fault_paths import PATHS, Path, run_path
 from testkit.faults import expected, table
 from testkit.paths import ROOT
 
@@ -19,7 +19,6 @@ from testkit.paths import ROOT
 def test_exactly_one_alert_through_any_single_fault(
     account: Account, monkeypatch: pytest.MonkeyPatch, path: Path
 ) -> None:
-    monkeypatch.setenv(delivery.STATE_TABLE_ENV, TABLE)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")  # botocore's resend of a lost answer
     monkeypatch.setattr(delivery, "WRITE_PAUSES", (0, 0))  # the test's clock: no waiting
     rows = run_path(account, boto3.client("dynamodb", region_name=REGION), path)

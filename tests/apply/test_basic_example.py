@@ -16,8 +16,11 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform import terraform
 
+from sfn_deadline_monitor.__main__ import main
 from sfn_deadline_monitor.check.fire_times import next_fire
 from sfn_deadline_monitor.check.schedule_expression import parse
+from sfn_deadline_monitor.cli import replay
+from sfn_deadline_monitor.cli.common import STATE_TABLE_SUFFIX
 from testkit import iam_calls
 from testkit.applied import (
     CLOCKS,
@@ -28,6 +31,7 @@ from testkit.applied import (
     role_policies,
     terraform_plan_exit_code,
 )
+from testkit.events import clock
 from testkit.fire_check import (
     invoke_deployed,
     invoke_deployed_async,
@@ -206,12 +210,18 @@ def test_log_group_and_dead_letter_queue_are_kept_safely(aws: Any, basic: dict[s
     assert attributes["MessageRetentionPeriod"] == "1209600"
 
 
-def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) -> None:
+def test_failed_checks_go_to_the_failure_queue_and_are_replayed_once_fixed(
+    aws: Any,
+    basic: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """A check that raises (its alert could not be published: the topic is gone) is
     retried as the deployed event invoke config says, then kept, with the event, in the
-    check-failures queue that the check-failures alarm watches. moto cannot run the
-    function asynchronously: testkit/fire_check.py plays Lambda's part from the deployed
-    configuration, and the queue is the deployed one."""
+    check-failures queue that the check-failures alarm watches; once the topic is back,
+    `replay` sends its alert, once. moto cannot run the function asynchronously:
+    testkit/fire_check.py plays Lambda's part from the deployed configuration, and the
+    queue is the deployed one."""
     function = basic["lambda_function_name"]
     config = aws("lambda").get_function_event_invoke_config(FunctionName=function)
     assert (config["MaximumRetryAttempts"], config["MaximumEventAgeInSeconds"]) == (2, 21600)
@@ -240,10 +250,10 @@ def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) 
     (message,) = aws("sqs").receive_message(
         QueueUrl=basic["check_failures_queue_url"], WaitTimeSeconds=1
     )["Messages"]
-    # Handled here: left in the queue, it would be visible again after the queue's
-    # visibility timeout, and an audit test after this one would report it.
-    aws("sqs").delete_message(
-        QueueUrl=basic["check_failures_queue_url"], ReceiptHandle=message["ReceiptHandle"]
+    aws("sqs").change_message_visibility(
+        QueueUrl=basic["check_failures_queue_url"],
+        ReceiptHandle=message["ReceiptHandle"],
+        VisibilityTimeout=0,
     )
     record = json.loads(message["Body"])
     assert record["requestPayload"] == event
@@ -254,6 +264,20 @@ def test_failed_checks_go_to_the_failure_queue(aws: Any, basic: dict[str, Any]) 
         QueueUrl=basic["check_failures_queue_url"], AttributeNames=["All"]
     )["Attributes"]
     assert queue["SqsManagedSseEnabled"] == "true"
+    # The cause fixed, the operator replays the queue (its clock a minute after the
+    # deadline): the alert is sent once, and the queue is empty, so that an audit test
+    # after this one finds nothing waiting.
+    inbox = Inbox(aws, basic["topic_arn"])
+    monkeypatch.setattr(replay, "datetime", clock(deadline + timedelta(minutes=1)))
+    name = basic["state_table_name"].removesuffix(STATE_TABLE_SUFFIX)
+    try:
+        assert main(["replay", "--name", name, "--region", "us-east-1"]) == 0
+        (alert,) = inbox.take()
+    finally:
+        inbox.close()
+    assert alert["MessageAttributes"]["monitor"]["Value"] == "nightly-etl"
+    assert "REPLAYED nightly-etl deadline" in capsys.readouterr().out
+    assert "Messages" not in aws("sqs").receive_message(QueueUrl=basic["check_failures_queue_url"])
 
 
 def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> None:
@@ -266,7 +290,12 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
         "nightly-batch-sfn-deadline-lost-checks",
         "nightly-batch-sfn-deadline-lost-failure-events-00",
         "nightly-batch-sfn-deadline-scheduler-dead-letters",
+        "nightly-batch-sfn-deadline-state-table-errors",
     ]
+    assert (
+        "python -m sfn_deadline_monitor replay --name nightly-batch --region us-east-1"
+        in alarms["nightly-batch-sfn-deadline-check-failures"]["AlarmDescription"]
+    )
     for alarm in alarms.values():
         assert alarm["TreatMissingData"] == "notBreaching"
         assert alarm["AlarmActions"] == alarm["OKActions"] == [basic["topic_arn"]]
@@ -276,6 +305,13 @@ def test_alarms_watch_the_monitor_itself(aws: Any, basic: dict[str, Any]) -> Non
         "MetricName": "Errors",
         "Dimensions": [{"Name": "FunctionName", "Value": basic["lambda_function_name"]}],
     }
+    (state,) = alarms["nightly-batch-sfn-deadline-state-table-errors"]["Metrics"]
+    assert state["MetricStat"]["Metric"]["MetricName"] == "StateTableErrors"
+    (counted,) = aws("logs").describe_metric_filters(
+        logGroupName=f"/aws/lambda/{basic['lambda_function_name']}"
+    )["metricFilters"]
+    assert counted["filterPattern"] == '{ $.event = "state_table_failed" }'
+    assert counted["metricTransformations"][0]["metricName"] == "StateTableErrors"
     (undelivered,) = alarms["nightly-batch-sfn-deadline-lost-check-failures"]["Metrics"]
     assert undelivered["MetricStat"]["Metric"] == {
         "Namespace": "AWS/Lambda",

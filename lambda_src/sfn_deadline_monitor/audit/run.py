@@ -10,8 +10,8 @@ alert (docs/failure-modes.md#the-audit-itself):
 - writing back fails too (a second fault): the change stays recorded as announced and is
   never sent; the audit fails (its error and the ``audit_restore_failed`` log line name
   the problems) and ``status`` lists them;
-- completing the claim fails after the publish: the audit fails; Lambda's retry takes its
-  own claim over and audits again, finding nothing new: nothing is sent twice;
+- completing the claim fails after the publish: logged (``state_table_failed``), not
+  raised: what is open is recorded, so a retry would find nothing new;
 - the function stops during the publish (its timeout): the change is recorded; if SNS had
   not taken the alert, it is lost, and the timeout shows as a function error.
 
@@ -119,7 +119,12 @@ def run_audit(
             store.release(key, owner)
         raise
     if key is not None:
-        store.complete(key, owner, now)
+        try:
+            store.complete(key, owner, now)
+        except (ClientError, BotoCoreError) as error:
+            # What is open is recorded and announced: failing would only make the retry
+            # audit again, and find nothing new. The state-table-errors alarm counts it.
+            log("state_table_failed", check=AUDIT, errors=[f"complete failed: {error}"])
     summary = {
         "check": AUDIT,
         "monitors": len(registry.monitors),
