@@ -7,16 +7,19 @@ deadline, a job that never started, a job whose run takes far longer than its hi
 hands the failure's event to the check as the module's EventBridge rule does, fires each
 monitor's check the way EventBridge Scheduler does (one of them twice, as a retry would),
 lets on call start the missing job by hand and checks it again, fires the at-risk check
-before a deadline, disables a schedule by hand and fires the audit, and prints the alerts
-that reached the topic's SQS subscriber. Then it destroys everything and stops the
-server, also on Ctrl-C or failure.
+before a deadline, disables a schedule by hand and fires the audit, lets a check fail
+through Lambda's retries into the check-failures queue and replays it once the cause is
+fixed, and prints the alerts that reached the topic's SQS subscriber. Then it destroys
+everything and stops the server, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -26,10 +29,16 @@ from typing import Any
 
 import boto3
 
-from testkit.fire_check import invoke_deployed, rule_input, scheduled_event, status_change_event
+from testkit.fire_check import (
+    invoke_deployed,
+    invoke_deployed_async,
+    rule_input,
+    scheduled_event,
+    status_change_event,
+)
 from testkit.inbox import drain
 from testkit.moto_server import emulated_aws
-from testkit.paths import ROOT
+from testkit.paths import ROOT, ZIP_PATH
 from testkit.terraform import TerraformError, terraform
 
 DEMO = Path(__file__).resolve().parent  # main.tf, the demo's root module, beside this driver
@@ -40,7 +49,8 @@ SCENARIOS = {
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
     "reports": (None, "no run at all: its trigger was switched off"),
 }
-STEPS = 9
+STEPS = 10
+MODULE_NAME = "demo"  # demo/main.tf's name input
 # exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
 
@@ -163,6 +173,38 @@ def audit(aws: Any, out: dict[str, Any]) -> None:
     print(f"  {'audit':12} -> new problems: {', '.join(result['new']) or 'none'}")
 
 
+def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:
+    """The alert topic's name is mistyped for a while (a bad deploy): nightly-etl's check
+    fails through Lambda's retries into the check-failures queue. Once the topic is
+    right again, `replay` sends its alert, once."""
+    lambdas, function = aws("lambda"), out["lambda_function_name"]
+    environment = lambdas.get_function_configuration(FunctionName=function)["Environment"]
+    variables = environment["Variables"]
+    mistyped = {**variables, "ALERT_TOPIC_ARN": variables["ALERT_TOPIC_ARN"] + "-typo"}
+    lambdas.update_function_configuration(
+        FunctionName=function, Environment={"Variables": mistyped}
+    )
+    deadline = datetime.now(UTC).replace(microsecond=0)
+    event = scheduled_event(aws("scheduler"), out["schedule_group_name"], "nightly-etl", deadline)
+    try:
+        invoke_deployed_async(lambdas, aws("sqs"), function, event)
+    finally:
+        lambdas.update_function_configuration(FunctionName=function, Environment=environment)
+    print(f"  {'nightly-etl':12} check failed 3 times (the topic mistyped): in the queue")
+    args = ["replay", "--name", MODULE_NAME, "--region", REGION]
+    print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}")
+    # As a user runs it; the function's log lines (stderr) are left out.
+    run = subprocess.run(
+        [sys.executable, "-m", "sfn_deadline_monitor", *args],
+        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        check=False,
+    )
+    print("".join(f"  {line}\n" for line in run.stdout.splitlines()), end="")
+
+
 def print_alerts(sqs: Any, inbox_url: str) -> int:
     received = drain(sqs, inbox_url, wait_seconds=1)
     for notification in received:
@@ -208,7 +250,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 9; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 10; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -241,11 +283,14 @@ def play() -> int:
         step(7, "Someone disables a schedule by hand: the audit, hourly, names the monitor")
         audit(aws, out)
 
-        step(8, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
+        step(8, "A check fails through Lambda's retries; once fixed, replay sends its alert")
+        replay_after_outage(aws, out)
+
+        step(9, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
     finally:
-        step(9, "Destroying what the demo created and stopping moto")
+        step(10, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

@@ -113,8 +113,8 @@ def settle(delivery: Delivery) -> dict[str, Any]:
         return {"monitor": delivery.check.monitor, "status": None, "duplicate": True}
     if memory.read_error is not None and _may_recover(delivery):
         failure = (
-            f"the monitor's last status could not be read ({memory.read_error}): whether "
-            f"a RECOVERED is due is unknown, so nothing was sent{release(memory, delivery)}"
+            f"{memory.read_error}; whether a RECOVERED is due is unknown, so nothing was "
+            f"sent{release(memory, delivery)}"
         )
         _log_check(delivery, memory, message_id=None, state_error=failure)
         log("state_table_failed", monitor=delivery.check.monitor, errors=[failure])
