@@ -29,13 +29,13 @@ def console_url(arn: str) -> str | None:
     )
 
 
-def cut(text: str | None, limit: int) -> str | None:
-    """``text`` at most ``limit`` characters, marked where it was cut: every value an
-    alert quotes from outside (an event, a run's cause) is bounded, so that the alert
+def clip(text: str | None, limit: int) -> str | None:
+    """At most ``limit`` characters, saying how long the text was: every value an alert
+    quotes from outside (a run's cause, an event's field) is bounded, so that the alert
     stays within SNS's 262,144 bytes whatever it quotes."""
     if text is None or len(text) <= limit:
         return text
-    return text[: limit - 15] + " ... (cut)"
+    return text[: limit - 20] + f"... ({len(text)} chars)"
 
 
 def format_duration(seconds: float) -> str:

@@ -25,7 +25,7 @@ from .check.executions import ThrottledError, read_window, report_status_change
 from .check.failure_events import STATUS_CHANGE, FailureEvent, StatusChange
 from .check.monitor_settings import InvalidEventError, message_format_of, monitor_name_of
 from .check.verdict import Status, Verdict
-from .formatting import cut
+from .formatting import clip
 from .logs import log
 from .state.store import handled_key
 
@@ -122,14 +122,14 @@ def _malformed(event: Any, problem: str, topic_arn: str, now: datetime, budget: 
     bounded part of it; claimed like any check when it can be told from another delivery."""
     kind = event.get("check", DEADLINE) if isinstance(event, dict) else DEADLINE
     check = CheckContext(
-        monitor=cut(monitor_name_of(event), MAX_QUOTED_NAME_CHARS) or "",
+        monitor=clip(monitor_name_of(event), MAX_QUOTED_NAME_CHARS) or "",
         state_machine_arn="",
         window=None,
         timezone="UTC",
         checked_at=now,
         check=kind if isinstance(kind, str) and kind in CHECKS else DEADLINE,
     )
-    verdict = Verdict(Status.ERROR, reason=f"malformed event: {cut(problem, MAX_PROBLEM_CHARS)}")
+    verdict = Verdict(Status.ERROR, reason=f"malformed event: {clip(problem, MAX_PROBLEM_CHARS)}")
     return Delivery(
         topic_arn,
         check,

@@ -14,7 +14,7 @@ from ..check.failure_events import STATUS_CHANGE
 from ..check.history import Pace
 from ..check.risk import Prediction
 from ..check.verdict import Execution, Finding, Status, Verdict
-from ..formatting import console_url, cut, iso, resolve_timezone
+from ..formatting import console_url, iso, resolve_timezone
 from .advice import advise
 from .facts import BeforeWindow, ExecutionEntry, PaceEntry, PredictionEntry, Report
 
@@ -22,11 +22,6 @@ from .facts import BeforeWindow, ExecutionEntry, PaceEntry, PredictionEntry, Rep
 MAX_SUBJECT_CHARS = 99
 # An alert lists at most this many executions, worst first, and says how many it left out.
 MAX_LISTED_EXECUTIONS = 10
-# A run's error and cause as an alert quotes them: Step Functions allows 256 and 32,768
-# characters (docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html);
-# ten causes in full, escaped in the json format, could pass SNS's 262,144 bytes.
-MAX_ERROR_CHARS = 256
-MAX_CAUSE_CHARS = 4000
 
 
 def subject(context: CheckContext, verdict: Verdict) -> str:
@@ -215,8 +210,8 @@ def execution_entry(finding: Finding, checked_at: datetime) -> ExecutionEntry:
         "stop": iso(execution.stop),
         "duration_seconds": int((end - execution.start).total_seconds()),
         "still_running": execution.stop is None and execution.status == "RUNNING",
-        "error": cut(execution.error, MAX_ERROR_CHARS),
-        "cause": cut(execution.cause, MAX_CAUSE_CHARS),
+        "error": execution.error,
+        "cause": execution.cause,
         "redrive_count": execution.redrive_count,
         "console_url": console_url(execution.arn),
     }

@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
 from ..errors import THROTTLING_CODES, explain_client_error
+from ..formatting import clip
 from .contract import AT_RISK, START, CheckRequest
 from .failure_events import StatusChange
 from .history import PACE_RUNS, History
@@ -291,10 +292,3 @@ def _execution(item: Mapping[str, Any]) -> Execution:
         stop=item.get("stopDate"),
         redrive_count=item.get("redriveCount", 0),
     )
-
-
-def clip(text: str | None, limit: int) -> str | None:
-    """At most ``limit`` characters, saying how long the text was."""
-    if text is None or len(text) <= limit:
-        return text
-    return text[: limit - 20] + f"... ({len(text)} chars)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..formatting import cut
+from ..formatting import clip
 
 MESSAGE_FORMATS = ("text", "json", "chat")
 
@@ -36,7 +36,7 @@ SETTINGS_FIELDS = {"monitor", "state_machine_arn", "timezone", "message_format",
 def quoted(value: object) -> str:
     """A value as an error quotes it: repr, cut to a bounded length (an event's field may
     be 300 KB; the ERROR alert that quotes it must stay within SNS's 262,144 bytes)."""
-    return cut(repr(value), MAX_QUOTED_CHARS) or ""
+    return clip(repr(value), MAX_QUOTED_CHARS) or ""
 
 
 class InvalidEventError(ValueError):
