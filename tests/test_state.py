@@ -21,6 +21,7 @@ from testkit.events import at, event, status_change
 
 DAY1 = at("2026-03-10T17:00")
 DAY2 = at("2026-03-11T17:00")
+LEASE = timedelta(minutes=3)
 
 
 def refuse_the_next_read() -> None:
@@ -237,12 +238,7 @@ def test_an_unreadable_last_status_is_not_overwritten_so_recovery_is_still_sent(
 def test_a_claim_left_by_a_function_that_died_lapses_after_its_lease(
     account: Account, state_table
 ) -> None:
-    store = StateStore("monitor-state", state_table)
-    key, now, lease = (
-        "handled#m#deadline#x",
-        datetime(2026, 3, 10, 17, tzinfo=UTC),
-        timedelta(minutes=3),
-    )
+    store, key, now, lease = StateStore("monitor-state", state_table), "handled#x", DAY1, LEASE
     assert store.claim(key, "first", now, lease) is True
     # Still live: the first invocation may yet send, so this one must not pass as a duplicate.
     with pytest.raises(ClaimHeldError):
@@ -261,12 +257,7 @@ def test_a_retry_of_the_same_request_takes_its_own_live_claim_over(state_table) 
     """Lambda's retry of one event keeps its request ID: it takes the claim its earlier
     attempt left at once (and so does botocore's resend of the claim's own put, whose
     answer was lost); another request still waits for the lease."""
-    store = StateStore("monitor-state", state_table)
-    key, now, lease = (
-        "handled#m#deadline#y",
-        datetime(2026, 3, 10, 17, tzinfo=UTC),
-        timedelta(minutes=3),
-    )
+    store, key, now, lease = StateStore("monitor-state", state_table), "handled#y", DAY1, LEASE
     assert store.claim(key, "request-1", now, lease) is True
     assert store.claim(key, "request-1", now, lease) is True
     assert store.claim(key, "request-1", now + timedelta(minutes=1), lease) is True

@@ -124,8 +124,9 @@ def settle(delivery: Delivery) -> dict[str, Any]:
         message_id = send(delivery)
     except Exception as error:
         failure = f"{error}{release(memory, delivery)}"
+        state_error = "; ".join(memory.failures) or None
         _log_check(
-            delivery, memory, message_id=None, publish_error=failure, state_error=memory.read_error
+            delivery, memory, message_id=None, publish_error=failure, state_error=state_error
         )
         raise
     failures = memory.failures + remember(memory, delivery)
