@@ -34,12 +34,35 @@ locals {
     ] : merge({ Effect = "Allow" }, statement) if length(statement.Resource) > 0]
   }) }
 
+  # What a role needs of a key to use it through each service: only the operations that
+  # service calls on the role's behalf, and (below) only through that service
+  # (kms:ViaService, which SNS, SQS and DynamoDB support: docs.aws.amazon.com/kms/latest/
+  # developerguide/conditions-kms.html#conditions-kms-via-service). kms.tf's key policies
+  # grant the function the same.
+  # - SQS: "the producer must have the kms:GenerateDataKey and kms:Decrypt permissions for
+  #   the KMS key" (docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
+  #   sqs-key-management.html); Lambda sends the on-failure records with the same role.
+  # - SNS encrypts as SQS does, and AWS's own grants for services that publish to an
+  #   encrypted topic name exactly "kms:GenerateDataKey", "kms:Decrypt" (docs.aws.amazon.com/
+  #   sms-voice/latest/userguide/configuration-sets-sns-creating-role.html). SNS's page
+  #   (sns/latest/dg/sns-key-management.html) writes kms:GenerateDataKey*, whose other
+  #   operations SNS does not call.
+  # - DynamoDB: "To decrypt the table key, DynamoDB sends a Decrypt request to AWS KMS
+  #   [...] The user is the principal in your AWS account who is accessing the table"
+  #   (docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html); the other
+  #   operations it lists are asked of whoever creates the table, not of its readers.
+  key_actions = {
+    sns      = ["kms:GenerateDataKey", "kms:Decrypt"]
+    sqs      = ["kms:GenerateDataKey", "kms:Decrypt"]
+    dynamodb = ["kms:Decrypt"]
+  }
+
   # Keys the function uses, by a stable name for its policy statement.
-  lambda_kms_keys = { for name, key in {
-    AlertTopic    = var.sns_topic_kms_key_arn
-    FailureQueues = var.dead_letter_queue_kms_key_arn
-    StateTable    = var.create_state_table ? var.state_table_kms_key_arn : null
-  } : name => key if key != null }
+  lambda_key_uses = { for name, use in {
+    AlertTopic    = { key = var.sns_topic_kms_key_arn, service = "sns" }
+    FailureQueues = { key = var.dead_letter_queue_kms_key_arn, service = "sqs" }
+    StateTable    = { key = var.create_state_table ? var.state_table_kms_key_arn : null, service = "dynamodb" }
+  } : name => merge(use, { actions = local.key_actions[use.service] }) if use.key != null }
 
   lambda_policy = jsonencode({
     Version = "2012-10-17"
@@ -73,16 +96,24 @@ locals {
         { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
         { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },
       ],
-      # Publishing to an encrypted topic, sending to an encrypted queue and using an
-      # encrypted state table all need the key.
-      [for name, key in local.lambda_kms_keys : { Sid = "UseKey${name}", Effect = "Allow", Action = ["kms:GenerateDataKey*", "kms:Decrypt"], Resource = key }],
+      # Publishing to an encrypted topic, sending to an encrypted queue and reading an
+      # encrypted state table each need the key, through that service.
+      [for name, use in local.lambda_key_uses : {
+        Sid       = "UseKey${name}", Effect = "Allow", Action = use.actions, Resource = use.key
+        Condition = { StringEquals = { "kms:ViaService" = "${use.service}.${local.region}.amazonaws.com" } }
+      }],
     )
   })
 
-  scheduler_kms_keys = { for name, key in {
-    DeadLetterQueue = var.dead_letter_queue_kms_key_arn
-    ScheduleInput   = var.schedule_kms_key_arn
-  } : name => key if key != null }
+  # The key of an encrypted dead-letter queue, through SQS as above; the key of the
+  # schedules' input, which the role decrypts at each invocation: its "execution role
+  # permissions policy" is kms:Decrypt on the key, with no condition (docs.aws.amazon.com/
+  # scheduler/latest/UserGuide/encryption-rest.html; the Scheduler is not among the
+  # services the kms:ViaService page lists).
+  scheduler_key_uses = { for name, use in {
+    DeadLetterQueue = { key = var.dead_letter_queue_kms_key_arn, service = "sqs", actions = local.key_actions.sqs }
+    ScheduleInput   = { key = var.schedule_kms_key_arn, service = null, actions = ["kms:Decrypt"] }
+  } : name => use if use.key != null }
 
   scheduler_policy = jsonencode({
     Version = "2012-10-17"
@@ -91,11 +122,10 @@ locals {
         { Sid = "InvokeCheck", Effect = "Allow", Action = "lambda:InvokeFunction", Resource = local.arns.function },
         { Sid = "DeadLetter", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.undelivered },
       ],
-      # The key of an encrypted dead-letter queue, and the key of the schedules' input.
-      [for name, key in local.scheduler_kms_keys : {
-        Sid    = "UseKey${name}", Effect = "Allow", Resource = key
-        Action = name == "DeadLetterQueue" ? ["kms:GenerateDataKey", "kms:Decrypt"] : ["kms:Decrypt"]
-      }],
+      [for name, use in local.scheduler_key_uses : merge(
+        { Sid = "UseKey${name}", Effect = "Allow", Action = use.actions, Resource = use.key },
+        use.service == null ? {} : { Condition = { StringEquals = { "kms:ViaService" = "${use.service}.${local.region}.amazonaws.com" } } },
+      )],
     )
   })
 }

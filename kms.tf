@@ -22,7 +22,7 @@ locals {
     # (the alert topic, unless alarm_sns_topic_arn names another) needs alarm_topic too.
     alert_topic = [{
       Sid    = "SfnDeadlineFunctionPublishes", Effect = "Allow", Principal = local.account_root, Resource = "*"
-      Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Action = local.key_actions.sns
       Condition = {
         ArnEquals    = { "aws:PrincipalArn" = local.kms_principals.function }
         StringEquals = { "kms:ViaService" = "sns.${local.region}.amazonaws.com" }
@@ -49,7 +49,7 @@ locals {
       },
       {
         Sid    = "SfnDeadlineRolesSendToQueues", Effect = "Allow", Principal = local.account_root, Resource = "*"
-        Action = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Action = local.key_actions.sqs
         Condition = {
           ArnEquals    = { "aws:PrincipalArn" = values(local.kms_principals) }
           StringEquals = { "kms:ViaService" = "sqs.${local.region}.amazonaws.com" }
@@ -62,12 +62,13 @@ locals {
       Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
       Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}" } }
     }]
-    # DynamoDB uses the key on the caller's behalf (docs.aws.amazon.com/amazondynamodb/
-    # latest/developerguide/encryption.usagenotes.html); whoever runs terraform apply needs
-    # the same to create the table.
+    # DynamoDB decrypts the table key on the reader's behalf (docs.aws.amazon.com/kms/latest/
+    # developerguide/services-dynamodb.html); whoever runs terraform apply needs what that
+    # page lists for the principal who selects the key (kms:Encrypt, kms:Decrypt,
+    # kms:ReEncrypt*, kms:GenerateDataKey*, kms:DescribeKey, kms:CreateGrant) to create it.
     state_table = [{
       Sid    = "SfnDeadlineFunctionUsesTable", Effect = "Allow", Principal = local.account_root, Resource = "*"
-      Action = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
+      Action = local.key_actions.dynamodb
       Condition = {
         ArnEquals    = { "aws:PrincipalArn" = local.kms_principals.function }
         StringEquals = { "kms:ViaService" = "dynamodb.${local.region}.amazonaws.com" }

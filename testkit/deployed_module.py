@@ -45,7 +45,7 @@ FUNCTION_ACTIONS = [
     "dynamodb:BatchGetItem",
     "dynamodb:GetItem",
     "kms:Decrypt",
-    "kms:GenerateDataKey*",
+    "kms:GenerateDataKey",
     "sns:Publish",
     "states:ListExecutions",
     "sts:AssumeRole",
@@ -64,7 +64,7 @@ PUBLISH_STATEMENT = {
     "Effect": "Allow",
     "Principal": ACCOUNT_ROOT,
     "Resource": "*",
-    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
     "Condition": {
         "ArnEquals": {"aws:PrincipalArn": FUNCTION_ROLE},
         "StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"},
@@ -110,8 +110,9 @@ class Deployed:
             {
                 "Sid": "UseKeyAlertTopic",
                 "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
                 "Resource": self.key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}},
             },
             {
                 "Sid": "ReadMonitoredStateMachines",

@@ -44,11 +44,13 @@ def denial_expected(action: str, resource: str) -> Iterator[None]:
 
 @dataclass(frozen=True, order=True)
 class Call:
-    """One call as IAM authorizes it: who made it, the action and the resource."""
+    """One call as IAM authorizes it: who made it, the action and the resource; ``via``
+    names the service that made a KMS call on the role's behalf (kms:ViaService)."""
 
     role_arn: str
     action: str
     resource: str
+    via: str = ""
 
 
 def _table(entry: dict[str, Any], account: str, name: str) -> str:
@@ -101,6 +103,54 @@ def read(log: Path, offset: int) -> tuple[set[Call], int]:
     return calls, end
 
 
+# The KMS calls each service makes with the caller's permissions when the resource it
+# writes or reads is encrypted with a customer managed key (iam.tf's key_actions says
+# where AWS documents each).
+KEY_CALLS = {
+    "sns": ("kms:GenerateDataKey", "kms:Decrypt"),
+    "sqs": ("kms:GenerateDataKey", "kms:Decrypt"),
+    "dynamodb": ("kms:Decrypt",),
+}
+
+
+def _key_id(call: Call, region: str) -> str | None:
+    """The key the resource of ``call`` is encrypted with, as the service holds it."""
+    service, name = call.action.split(":")[0], call.resource.rsplit(":", 1)[-1]
+    if call.action == "sns:Publish":
+        topic = boto3.client("sns", region_name=region).get_topic_attributes(TopicArn=call.resource)
+        return topic["Attributes"].get("KmsMasterKeyId")
+    if call.action == "sqs:SendMessage":
+        sqs = boto3.client("sqs", region_name=region)
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["KmsMasterKeyId"])
+        return attributes["Attributes"].get("KmsMasterKeyId")
+    if service == "dynamodb":
+        table = boto3.client("dynamodb", region_name=region).describe_table(
+            TableName=name.removeprefix("table/")
+        )["Table"]
+        return table.get("SSEDescription", {}).get("KMSMasterKeyArn")
+    return None
+
+
+def with_keys(calls: Iterable[Call], account: str, region: str) -> set[Call]:
+    """``calls`` and the KMS calls their services make on the caller's behalf: each use of
+    a resource of this account encrypted with a customer managed key (an AWS managed
+    key's own policy admits every principal of the account that may use the service)."""
+    found = set(calls)
+    kms = boto3.client("kms", region_name=region)
+    for call in list(found):
+        service = call.action.split(":")[0]
+        if service not in KEY_CALLS or call.resource.split(":")[4] != account:
+            continue
+        key_id = _key_id(call, region)
+        if key_id is None:
+            continue
+        key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        if key["KeyManager"] == "CUSTOMER":
+            found |= {Call(call.role_arn, a, key["Arn"], service) for a in KEY_CALLS[service]}
+    return found
+
+
 def _iam(role_arn: str, account: str, region: str) -> Any:
     """An IAM client of the role's account: the member account's through the role itself
     (moto lets the test assume it)."""
@@ -127,9 +177,15 @@ def denied(calls: Iterable[Call], account: str, region: str) -> list[str]:
         if call.role_arn not in roles:
             roles[call.role_arn] = role(_iam(call.role_arn, account, region), call.role_arn)
         r = roles[call.role_arn]
-        decision = decide(r.arn, call.action, call.resource, r.identity, boundary=r.boundary)
+        context = {"kms:ViaService": f"{call.via}.{region}.amazonaws.com"} if call.via else {}
+        decision = decide(
+            r.arn, call.action, call.resource, r.identity, boundary=r.boundary, context=context
+        )
         if decision.allowed is not True and (call.action, call.resource) not in _EXPECTED:
-            found.append(f"{call.role_arn}: {call.action} on {call.resource}: {decision.reason}")
+            through = f" through {call.via}" if call.via else ""
+            found.append(
+                f"{call.role_arn}: {call.action} on {call.resource}{through}: {decision.reason}"
+            )
     return found
 
 

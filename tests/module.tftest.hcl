@@ -343,8 +343,8 @@ run "created_encrypted_topic" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Action if s.Sid == "UseKeyAlertTopic"]) == ["kms:GenerateDataKey*", "kms:Decrypt"]
-    error_message = "The function may use the topic's key to publish."
+    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s if s.Sid == "UseKeyAlertTopic"]) == { Sid = "UseKeyAlertTopic", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555", Condition = { StringEquals = { "kms:ViaService" = "sns.us-east-1.amazonaws.com" } } }
+    error_message = "The function may use the topic's key to publish, with exactly the actions SNS calls and only through SNS."
   }
 
   assert {
@@ -542,6 +542,11 @@ run "role_actions_follow_the_configuration" {
   assert {
     condition     = contains(output.role_actions.check_function, "kms:Decrypt") && contains(output.role_actions.scheduler, "kms:GenerateDataKey")
     error_message = "With customer managed keys, each role's actions hold the kms: actions its policy grants."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(local.scheduler_policy).Statement : s.Condition if s.Sid == "UseKeyDeadLetterQueue"]) == { StringEquals = { "kms:ViaService" = "sqs.us-east-1.amazonaws.com" } }
+    error_message = "The Scheduler's role may use the dead-letter queue's key only through SQS."
   }
 }
 
@@ -890,8 +895,8 @@ run "state_table_options" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Resource if s.Sid == "UseKeyStateTable"]) == "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
-    error_message = "The function may use the state table's key."
+    condition     = one([for s in jsondecode(local.lambda_policy).Statement : s if s.Sid == "UseKeyStateTable"]) == { Sid = "UseKeyStateTable", Effect = "Allow", Action = ["kms:Decrypt"], Resource = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555", Condition = { StringEquals = { "kms:ViaService" = "dynamodb.us-east-1.amazonaws.com" } } }
+    error_message = "The function may decrypt the state table's key, only through DynamoDB."
   }
 }
 

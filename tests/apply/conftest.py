@@ -128,8 +128,9 @@ def calls_allowed_by_iam(
 
     def evaluate() -> None:
         nonlocal offset
-        calls, offset = iam_calls.read(log, offset)
+        recorded, offset = iam_calls.read(log, offset)
         account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
+        calls = iam_calls.with_keys(recorded, account, REGION)
         iam_calls.keep(calls, os.environ.get("PYTEST_XDIST_WORKER", "main"))
         denials = iam_calls.denied(calls, account, REGION)
         assert not denials, "AWS would deny the function:\n" + "\n".join(denials)

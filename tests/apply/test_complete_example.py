@@ -16,6 +16,7 @@ from sfn_deadline_monitor.__main__ import main
 from sfn_deadline_monitor.check.fire_times import next_fire
 from sfn_deadline_monitor.check.schedule_expression import parse
 from sfn_deadline_monitor.cli.common import EXIT_OK, STATE_TABLE_SUFFIX
+from sfn_deadline_monitor.doctor.iam_conditions import written_for
 from sfn_deadline_monitor.doctor.iam_policy import decide
 from sfn_deadline_monitor.doctor.roles import role
 from testkit import registry_items
@@ -105,7 +106,21 @@ def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> N
         for s in role_policies(aws, complete["lambda_role_arn"])
         for action in as_list(s["Action"])
     }
-    assert check["kms:GenerateDataKey*"] == [complete["kms_key_arn"]]
+    assert check["kms:GenerateDataKey"] == [complete["kms_key_arn"]]
+    # One key for the topic, the queues and the table: each grant through its service.
+    through = {
+        s["Sid"]: (sorted(as_list(s["Action"])), s["Condition"]["StringEquals"]["kms:ViaService"])
+        for s in role_policies(aws, complete["lambda_role_arn"])
+        if s["Sid"].startswith("UseKey")
+    }
+    assert through == {
+        "UseKeyAlertTopic": (["kms:Decrypt", "kms:GenerateDataKey"], "sns.us-east-1.amazonaws.com"),
+        "UseKeyFailureQueues": (
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            "sqs.us-east-1.amazonaws.com",
+        ),
+        "UseKeyStateTable": (["kms:Decrypt"], "dynamodb.us-east-1.amazonaws.com"),
+    }
     machines = complete["state_machine_arns"]
     # The billing alias is authorized through its state machine's own ARN.
     assert sorted(check["states:ListExecutions"]) == sorted(machines.values())
@@ -120,25 +135,30 @@ def test_roles_carry_path_boundary_and_key_grants(aws: Any, complete: dict) -> N
 
 def test_the_boundary_admits_every_grant_of_both_roles(aws: Any, complete: dict) -> None:
     """The example's permissions boundary, read back as IAM holds it, allows every action
-    each role's own policies grant, on its resources (evaluated by the doctor's
-    policy.decide). A boundary listing actions by hand lacked the audit's reads: on AWS
-    every audit would have been denied while the emulator, which evaluates no IAM, said
-    nothing."""
+    each role's own policies grant, on its resources, for the request each grant was
+    written for (a key through one service; evaluated by the doctor's policy.decide). A
+    boundary listing actions by hand lacked the audit's reads: on AWS every audit would
+    have been denied while the emulator, which evaluates no IAM, said nothing."""
     denied = []
     for role_arn in (complete["lambda_role_arn"], complete["scheduler_role_arn"]):
         applied = role(aws("iam"), role_arn)
         assert applied.boundary is not None, role_arn
-        grants = {
-            (action, resource)
+        grants = [
+            (action, resource, written_for(statement))
             for statement in applied.identity
             if statement["Effect"] == "Allow"
             for action in as_list(statement["Action"])
             for resource in as_list(statement["Resource"])
-        }
+        ]
         assert grants, role_arn
-        for action, resource in sorted(grants):
+        for action, resource, context in grants:
             decision = decide(
-                role_arn, action, resource, applied.identity, boundary=applied.boundary
+                role_arn,
+                action,
+                resource,
+                applied.identity,
+                boundary=applied.boundary,
+                context=context,
             )
             if decision.allowed is not True:
                 denied.append(f"{role_arn}: {action} on {resource}: {decision.reason}")

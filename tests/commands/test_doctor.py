@@ -154,8 +154,64 @@ def test_a_role_that_may_not_use_the_topics_key(
     code, out = run("doctor", capsys)
     assert code == EXIT_NOT_OK
     role, (fail,) = role_failure(out)
-    assert role.startswith("its policies grant no kms:Decrypt, kms:GenerateDataKey*.")
+    assert role.startswith("its policies grant no kms:Decrypt, kms:GenerateDataKey.")
     assert f"kms:GenerateDataKey on {deployed.key_arn}: no statement of the role's policies" in fail
+
+
+def test_a_key_grant_through_another_service_does_not_let_it_publish(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The role's grant of the topic's key holds only through SQS (kms:ViaService): SNS,
+    which uses the key on the function's behalf, would be refused."""
+    statements = deployed.role_statements()
+    for s in statements:
+        if s["Sid"] == "UseKeyAlertTopic":
+            s["Condition"] = {"StringEquals": {"kms:ViaService": f"sqs.{REGION}.amazonaws.com"}}
+    deployed.role_policy(statements)
+    code, out = run("doctor", capsys)
+    assert code == EXIT_NOT_OK
+    # The grant itself is judged for the request it was written for (SQS's), which holds:
+    # only publishing fails.
+    (fail,) = lines(out, "FAIL")
+    assert "may publish" in fail
+    assert f"kms:GenerateDataKey on {deployed.key_arn}: no statement of the role's policies" in fail
+
+
+def test_a_boundary_that_admits_the_key_through_another_service_only(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The boundary lets the key be used only through DynamoDB: the role's grant through
+    SNS is refused, and the doctor names the action and the layer."""
+    iam = client("iam")
+    fence = [
+        {
+            "Effect": "Allow",
+            "Action": [a for a in FUNCTION_ACTIONS if not a.startswith("kms:")],
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": "kms:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{REGION}.amazonaws.com"}},
+        },
+    ]
+    arn = iam.create_policy(
+        PolicyName="fence",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": fence}),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName=f"{PREFIX}-check", PermissionsBoundary=arn)
+    code, out = run("doctor", capsys)
+    assert code == EXIT_NOT_OK
+    role, (publish,) = role_failure(out)
+    assert role.startswith(
+        f"kms:Decrypt on {deployed.key_arn} (the permissions boundary does not allow it)"
+    ), role
+    assert "may publish" in publish
+    assert (
+        f"kms:GenerateDataKey on {deployed.key_arn}: the permissions boundary does not allow it"
+        in publish
+    )
 
 
 def test_a_deny_in_an_attached_policy_stops_publishing(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from sfn_deadline_monitor.doctor.iam_conditions import written_for
 from sfn_deadline_monitor.doctor.iam_policy import decide, holds, matches, statements
 
 ROLE = "arn:aws:iam::123456789012:role/ops/ops-sfn-deadline-check"
@@ -124,3 +125,111 @@ def test_wildcards_match_whole_values() -> None:
     assert matches("arn:aws:sns:*:alerts", "arn:aws:sns:us-east-1:1:alerts")
     assert not matches("sns:Publish", "sns:PublishBatch")
     assert matches("kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext")
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+VIA_SNS = {"kms:ViaService": "sns.us-east-1.amazonaws.com"}
+
+
+def through(service: str, **operator: Any) -> dict[str, Any]:
+    """A grant of the key for use through ``service`` only."""
+    condition = operator or {
+        "StringEquals": {"kms:ViaService": f"{service}.us-east-1.amazonaws.com"}
+    }
+    return allow(["kms:GenerateDataKey", "kms:Decrypt"], KEY, Condition=condition)
+
+
+@pytest.mark.parametrize(
+    ("identity", "boundary", "context", "allowed"),
+    [
+        ([through("sns")], None, VIA_SNS, True),
+        ([through("sqs")], None, VIA_SNS, False),  # a grant through another service
+        ([through("sns")], None, None, None),  # the service unknown: cannot tell
+        ([through("sqs"), through("sns")], None, VIA_SNS, True),  # one key, several services
+        ([through("sns")], [through("sqs")], VIA_SNS, False),  # the boundary's condition fails
+        ([through("sns")], [through("sns")], VIA_SNS, True),
+        ([through("sns", StringLike={"kms:ViaService": "s?s.*"})], None, VIA_SNS, True),
+        (
+            [through("sns", StringNotEquals={"kms:ViaService": "sns.us-east-1.amazonaws.com"})],
+            None,
+            VIA_SNS,
+            False,
+        ),
+        (
+            [
+                through(
+                    "sns", StringEqualsIgnoreCase={"KMS:VIASERVICE": "SNS.US-EAST-1.AMAZONAWS.COM"}
+                )
+            ],
+            None,
+            VIA_SNS,
+            True,
+        ),
+        # aws:PrincipalArn is always known: it is the role's own ARN.
+        (
+            [through("sns", ArnLike={"aws:PrincipalArn": "arn:aws:iam::123456789012:role/ops/*"})],
+            None,
+            None,
+            True,
+        ),
+        (
+            [
+                through(
+                    "sns", ArnEquals={"aws:PrincipalArn": "arn:aws:iam::123456789012:role/other"}
+                )
+            ],
+            None,
+            None,
+            False,
+        ),
+        # A key absent from the context: IfExists holds, anything else cannot be told.
+        ([through("sns", StringEqualsIfExists={"aws:SourceVpc": "vpc-1"})], None, VIA_SNS, True),
+        ([through("sns", StringEquals={"aws:SourceVpc": "vpc-1"})], None, VIA_SNS, None),
+        # Operators this does not evaluate leave the answer open, and all must hold.
+        ([through("sns", Bool={"aws:SecureTransport": "true"})], None, VIA_SNS, None),
+        (
+            [
+                through(
+                    "sns",
+                    Bool={"aws:SecureTransport": "true"},
+                    StringEquals={"kms:ViaService": "sqs.us-east-1.amazonaws.com"},
+                )
+            ],
+            None,
+            VIA_SNS,
+            False,
+        ),
+        ([through("sns")], None, {"kms:viaservice": "sns.us-east-1.amazonaws.com"}, True),
+        (
+            [through("sns"), deny("kms:*", Condition={"StringEquals": VIA_SNS})],
+            None,
+            VIA_SNS,
+            False,
+        ),
+        (
+            [through("sns"), deny("kms:*", Condition={"StringNotEquals": VIA_SNS})],
+            None,
+            VIA_SNS,
+            True,
+        ),
+    ],
+)
+def test_decide_evaluates_conditions_against_the_context(
+    identity: list[dict[str, Any]],
+    boundary: list[dict[str, Any]] | None,
+    context: dict[str, str] | None,
+    allowed: bool | None,
+) -> None:
+    decision = decide(
+        ROLE, "kms:GenerateDataKey", KEY, identity, boundary=boundary, context=context
+    )
+    assert decision.allowed is allowed, decision.reason
+
+
+def test_a_grant_is_judged_for_the_request_it_was_written_for() -> None:
+    grant = through("dynamodb")
+    assert written_for(grant) == {"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}
+    several = allow(Condition={"StringEquals": {"aws:SourceAccount": ["1", "2"]}})
+    assert written_for(several) == {}  # no single request
+    assert written_for(allow(Condition={"StringLike": {"kms:ViaService": "sns.*"}})) == {}
+    assert written_for(allow()) == {}

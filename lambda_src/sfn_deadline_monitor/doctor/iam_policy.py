@@ -10,9 +10,11 @@ What is evaluated (docs.aws.amazon.com/IAM/latest/UserGuide/
 reference_policies_evaluation-logic.html): an explicit Deny wins; within one account an
 Allow of the role's policies or of the resource's policy grants, across accounts both must;
 a permissions boundary must allow as well. Action/NotAction, Resource/NotResource with the
-``*`` and ``?`` wildcards, and Principal are matched. A Condition is not evaluated: a
-statement that has one makes the answer "cannot tell" (None), never a guess. Not visible
-to this, and so not judged: service control policies and session policies.
+``*`` and ``?`` wildcards, and Principal are matched. A Condition is evaluated against the
+request's context as far as iam_conditions.py can (``aws:PrincipalArn`` is always known);
+a statement whose condition it cannot settle makes the answer "cannot tell" (None), never
+a guess. Not visible to this, and so not judged: service control policies and session
+policies.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
+
+from .iam_conditions import Context, matches, satisfied, values
 
 Statement = Mapping[str, Any]
 _ROOT = re.compile(r"^arn:[^:]+:iam::([0-9]{12}):root$")
@@ -33,26 +36,6 @@ def statements(document: str | Mapping[str, Any]) -> list[Statement]:
     parsed = json.loads(document) if isinstance(document, str) else document
     found = parsed.get("Statement", [])
     return [found] if isinstance(found, Mapping) else list(found)
-
-
-def values(value: Any) -> list[str]:
-    """An IAM element that may be one string or a list, as a list."""
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """IAM's wildcards: ``*`` any run of characters, ``?`` any one."""
-    return _regex(pattern, ignore_case).fullmatch(value) is not None
-
-
-@cache
-def _regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """Compiled once: doctor matches each monitor's ARN against a role's 1,000 resources,
-    more patterns than the re module keeps compiled."""
-    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile(regex, re.IGNORECASE if ignore_case else 0)
 
 
 def _covers(statement: Statement, element: str, value: str, *, ignore_case: bool) -> bool:
@@ -109,17 +92,20 @@ def decide(
     *,
     boundary: Iterable[Statement] | None = None,
     resource_policy: Iterable[Statement] | None = None,
+    context: Context | None = None,
 ) -> Decision:
     """Whether ``principal_arn`` (a role) may take ``action`` on ``resource``; without a
     ``resource_policy`` only the principal's side is judged (a role of another account,
-    whose trust policy that account alone can read)."""
+    whose trust policy that account alone can read). ``context`` holds the request's
+    condition keys the caller knows (``kms:ViaService`` for a key used through a service)."""
+    known = {"aws:PrincipalArn": principal_arn, **(context or {})}
     layers = {
-        "the role's policies": [s for s in identity if _applies(s, action, resource)],
-        "the permissions boundary": [s for s in boundary or () if _applies(s, action, resource)],
+        "the role's policies": _settled(identity, action, resource, known),
+        "the permissions boundary": _settled(boundary or (), action, resource, known),
         "the resource's policy": [
             s
-            for s in resource_policy or ()
-            if _applies(s, action, resource) and _names(s, principal_arn) is not False
+            for s in _settled(resource_policy or (), action, resource, known)
+            if _names(s, principal_arn) is not False
         ],
     }
     doubtful_denies = []
@@ -154,6 +140,23 @@ def decide(
     if doubtful_denies:
         return Decision(None, f"a condition decides a Deny in {', '.join(doubtful_denies)}")
     return Decision(True, "allowed")
+
+
+def _settled(
+    policy: Iterable[Statement], action: str, resource: str, known: Context
+) -> list[Statement]:
+    """The statements that apply to the request: one whose condition fails is left out,
+    one whose condition holds counts as unconditional, one this cannot settle keeps its
+    Condition (and so makes the answer "cannot tell")."""
+    applying = []
+    for s in policy:
+        if not _applies(s, action, resource):
+            continue
+        verdict = satisfied(s["Condition"], known) if "Condition" in s else None
+        if verdict is False:
+            continue
+        applying.append({k: v for k, v in s.items() if k != "Condition"} if verdict else s)
+    return applying
 
 
 def _applies(statement: Statement, action: str, resource: str) -> bool:

@@ -21,7 +21,8 @@ from ..state.deployment import Deployment
 from ..state.registry import Manifest, RoleSpec
 from . import access, checks
 from .checks import Finding
-from .iam_policy import Statement, decide, statements, values
+from .iam_conditions import values, written_for
+from .iam_policy import Statement, decide, statements
 from .roles import Role, role
 
 if TYPE_CHECKING:
@@ -130,8 +131,10 @@ def publish(c: Clients, m: Manifest, role: Role) -> list[Finding]:
     }
     key = m.kms_keys.get("alert_topic")
     if key is not None:
+        # SNS uses the topic's key on the publisher's behalf (kms:ViaService).
+        through_sns = {"kms:ViaService": f"sns.{m.alert_topic_arn.split(':')[3]}.amazonaws.com"}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            decisions[action, key] = decide_for(action, key)
+            decisions[action, key] = decide_for(action, key, context=through_sns)
     return [access.publish(role.arn, m.alert_topic_arn, decisions)]
 
 
@@ -260,11 +263,17 @@ def queue(c: Clients, use: str, url: str) -> list[Finding]:
 
 def role_actions(c: Clients, use: str, spec: RoleSpec) -> list[Finding]:
     """Every action the module's role uses, decided on each resource its policies grant
-    it, against those policies and its permissions boundary."""
+    it, against those policies and its permissions boundary, for the request each grant
+    was written for (a key's grant through one service: iam_conditions.written_for)."""
     r = role(c.iam, spec.arn)
     decisions = {
         action: [
-            (resource, decide(r.arn, action, resource, r.identity, boundary=r.boundary))
+            (
+                resource,
+                decide(
+                    r.arn, action, resource, r.identity, boundary=r.boundary, context=written_for(s)
+                ),
+            )
             for s in r.identity
             if s.get("Effect") == "Allow" and action in values(s.get("Action"))
             for resource in values(s.get("Resource"))
