@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+MUTATION_STAMP := $(VENV)/.mutmut-installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 BUILD  := .build
@@ -16,7 +17,7 @@ ifneq ($(TF_PROVIDER_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(abspath $(BUILD)/terraformrc)
 endif
 
-.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench load-test
+.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench load-test mutation
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
@@ -26,10 +27,11 @@ help:
 	@echo "make quick  the edit-test loop: Python checks and every test without an apply"
 	@echo "make test-order  the applied examples' tests in reverse order (make test shuffles them)"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
-	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, data/timezones.json, docs/aws-limits.md"
+	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, doctor findings, data/timezones.json, docs/aws-limits.md"
 	@echo "make bench  measure check cost, cold start, Terraform times and AWS limit sizes into benchmarks/"
 	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
 	@echo "make lint   ruff, mypy, terraform fmt and validate, checkov"
+	@echo "make mutation  mutation testing of the judgement code (ARGS=--changed: only what a change touches)"
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -40,6 +42,10 @@ $(STAMP): requirements-dev.txt
 $(CHECKOV_STAMP): requirements-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+$(MUTATION_STAMP): $(STAMP) requirements-mutation.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-mutation.txt
 	touch $@
 
 venv: $(STAMP)
@@ -54,6 +60,7 @@ docs: $(STAMP) tf-config
 	$(PY) -m dev.tfdocs
 	$(PY) -m dev.validation_doc
 	PYTHONPATH=lambda_src $(PY) -m dev.alert_samples
+	PYTHONPATH=lambda_src $(PY) -m dev.doctor_findings
 	$(PY) -m dev.timezones
 	$(PY) -m dev.aws_limits
 
@@ -165,6 +172,12 @@ bench: $(STAMP) tf-config
 
 load-test: $(STAMP)
 	PYTHONPATH=lambda_src $(PY) -m dev.load_test $(ARGS)
+
+# Mutation testing of the judgement code (dev/mutation.py, docs/development.md): kept out
+# of make test for its time. ARGS=--changed runs only the modules a change touches,
+# ARGS="--module check/risk.py" one module, ARGS=--report reprints the last run's table.
+mutation: $(MUTATION_STAMP)
+	$(PY) -m dev.mutation $(ARGS)
 
 # Apply examples/basic (EXAMPLE=complete for start checks) with an earlier release, plan it
 # with this tree: nothing may be destroyed or replaced unless listed, e.g.

@@ -3,6 +3,7 @@ once, then once more when it is gone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from sfn_deadline_monitor.audit.rules import (
     state_machine_problems,
 )
 from sfn_deadline_monitor.check.schedule_expression import parse
-from sfn_deadline_monitor.state.records import checked_key
+from sfn_deadline_monitor.state.records import OpenProblem, checked_key
 from sfn_deadline_monitor.state.registry import Manifest, MonitorSpec, Registry, ScheduleSpec
 from testkit.events import at
 
@@ -217,3 +218,207 @@ def test_an_unread_account_is_a_problem_and_recovers_nothing() -> None:
         "-#state_machines_unread:function:us-east-1",
         "etl#state_machine_missing",
     ]
+
+
+# What each problem says, whole: the audit's alert is this text.
+NOW = at("2026-03-10T05:00")
+RESTORE = "run terraform apply to restore it"
+
+
+@pytest.mark.parametrize(
+    ("schedules", "problem"),
+    [
+        (
+            {},
+            OpenProblem(
+                "etl",
+                "schedule_missing:deadline",
+                f"its deadline schedule ops/etl is missing: {RESTORE}",
+                NOW,
+            ),
+        ),
+        (
+            seen("DISABLED"),
+            OpenProblem(
+                "etl",
+                "schedule_disabled:deadline",
+                "its deadline schedule ops/etl is DISABLED although the module has it enabled: "
+                + RESTORE,
+                NOW,
+            ),
+        ),
+        (
+            seen(target=FUNCTION + "-old"),
+            OpenProblem(
+                "etl",
+                "schedule_retargeted:deadline",
+                f"its deadline schedule ops/etl invokes {FUNCTION}-old, not the check function: "
+                + RESTORE,
+                NOW,
+            ),
+        ),
+    ],
+)
+def test_a_schedule_problem_says_what_changed_and_the_fix(
+    schedules: dict, problem: OpenProblem
+) -> None:
+    assert find_problems(registry(monitor()), schedules, {}, {}, NOW) == [problem]
+
+
+@pytest.mark.parametrize(
+    ("checked", "ago"),
+    [
+        (
+            {checked_key("etl", "deadline"): at("2026-03-09T02:00")},
+            "last completed: 2026-03-09T02:00:00+00:00",
+        ),
+        ({}, "none has completed yet"),
+    ],
+)
+def test_a_quiet_monitor_says_which_fire_time_and_the_last_completed(
+    checked: dict, ago: str
+) -> None:
+    now = at("2026-03-10T03:31")
+    assert find_problems(registry(monitor(), grace_minutes=90), seen(), checked, {}, now) == [
+        OpenProblem(
+            "etl",
+            "quiet:deadline",
+            f"no deadline check completed for its fire time 2026-03-10T02:00:00+00:00 ({ago}), "
+            "90 minutes of grace later: the function may have failed before it could record "
+            "(see its log group and the check-failures queue)",
+            now,
+        )
+    ]
+
+
+def test_a_skipped_fire_time_says_how_to_check_it_by_hand() -> None:
+    new_york = monitor("cron(30 2 * * ? *)", "America/New_York")
+    checked = {checked_key("etl", "deadline"): at("2026-03-07T07:30")}
+    now = at("2026-03-08T09:00")
+    assert find_problems(registry(new_york), seen(), checked, {}, now) == [
+        OpenProblem(
+            "etl",
+            "skipped:deadline",
+            "the Scheduler skipped its deadline check due at 2026-03-08T07:30:00+00:00: that "
+            "time does not exist in America/New_York on a daylight saving change, so that "
+            "window's run was not checked (last completed: 2026-03-07T07:30:00+00:00). Check "
+            f"it by hand: python -m sfn_deadline_monitor check --state-machine-arn {ARN} "
+            "--lookback 180 --at 2026-03-08T07:30:00+00:00",
+            now,
+        )
+    ]
+
+
+def test_a_schedule_that_has_not_started_yet_is_not_quiet() -> None:
+    """Its start_date is after the last fire time the grace allows judging: nothing was due."""
+    spec = ScheduleSpec("deadline", GROUP, parse("cron(0 2 * * ? *)"), at("2026-03-10T01:00"))
+    later = replace(monitor(), schedules=(spec,))
+    assert find_problems(registry(later), seen(), {}, {}, at("2026-03-10T02:30")) == []
+    ended = ScheduleSpec(
+        "deadline", GROUP, parse("cron(0 2 * * ? *)"), None, at("2026-03-09T01:00")
+    )
+    assert find_problems(registry(replace(monitor(), schedules=(ended,))), seen(), {}, {}, NOW) == [
+        OpenProblem(
+            "etl",
+            "quiet:deadline",
+            "no deadline check completed for its fire time 2026-03-08T02:00:00+00:00 (none has "
+            "completed yet), 60 minutes of grace later: the function may have failed before it "
+            "could record (see its log group and the check-failures queue)",
+            NOW,
+        )
+    ]
+
+
+def test_each_failure_queue_that_holds_a_message_says_what_it_holds() -> None:
+    checked = {checked_key("etl", "deadline"): at("2026-03-10T02:00")}
+    depths = {"undelivered": 1, "check_failures": 0, "spare": 4}
+    plain = registry(monitor())
+    queues = {**plain.manifest.queues, "spare": "https://q/spare"}
+    spare = Registry(replace(plain.manifest, queues=queues), plain.monitors)
+    assert find_problems(spare, seen(), checked, depths, NOW) == [
+        OpenProblem(
+            None,
+            "queue_not_empty:spare",
+            "4 message(s) wait in the spare queue (https://q/spare): undelivered work. Read "
+            "them (aws sqs receive-message), check what they name by hand, then delete them.",
+            NOW,
+        ),
+        OpenProblem(
+            None,
+            "queue_not_empty:undelivered",
+            "1 message(s) wait in the undelivered queue (https://q/undelivered): checks and "
+            "failure events the Scheduler or EventBridge could not deliver. Read them (aws sqs "
+            "receive-message), check what they name by hand, then delete them.",
+            NOW,
+        ),
+    ]
+
+
+def named(name: str, **more: object) -> MonitorSpec:
+    return replace(monitor(**more), name=name)  # type: ignore[arg-type]
+
+
+def test_unread_state_machines_are_one_problem_per_reader_naming_a_few_monitors() -> None:
+    """Seven monitors read by the function's role, one by a member role; both lists were
+    refused. A missing state machine found before stays open: unread is not recovered."""
+    monitors = [named(f"m{n}") for n in range(7)]
+    member = named("remote", arn=MEMBER_ARN, role_arn=MEMBER_ROLE)
+    missing = OpenProblem("m3", "state_machine_missing", "its state machine ...", LONG_AGO)
+    other = OpenProblem("m4", "quiet:deadline", "no deadline check ...", LONG_AGO)
+    refused = {OWN: "AccessDeniedException", (MEMBER_ROLE, "us-east-1"): "ExpiredToken"}
+    found = state_machine_problems(
+        registry(*monitors, member), {}, refused, {"a": missing, "b": other}, NOW
+    )
+    # Readers in the order of their (role, region), the function's own (None) last.
+    assert found == [
+        missing,
+        OpenProblem(
+            None,
+            f"state_machines_unread:{MEMBER_ROLE}:us-east-1",
+            f"the member role {MEMBER_ROLE} could not list the state machines in us-east-1 "
+            "(ExpiredToken), so the audit cannot tell whether the state machines of 1 "
+            "monitor(s) exist: remote. Fix: apply modules/member-role of this release in "
+            "account 111122223333, which grants states:ListStateMachines",
+            NOW,
+        ),
+        OpenProblem(
+            None,
+            "state_machines_unread:function:us-east-1",
+            "the function's role could not list the state machines in us-east-1 "
+            "(AccessDeniedException), so the audit cannot tell whether the state machines of 7 "
+            "monitor(s) exist: m0, m1, m2, m3, m4 and 2 more. Fix: let the function's role call "
+            "states:ListStateMachines (terraform apply of this release grants it; a permissions "
+            "boundary or service control policy may deny it)",
+            NOW,
+        ),
+    ]
+
+
+def test_a_missing_state_machine_says_where_it_was_looked_for_and_the_fix() -> None:
+    first, second = named("first"), named("second", arn=ARN + "-2")
+    found = state_machine_problems(registry(first, second), {OWN: {ARN: "STANDARD"}}, {}, {}, NOW)
+    assert found == [
+        OpenProblem(
+            "second",
+            "state_machine_missing",
+            f"its state machine {ARN}-2 does not exist in 123456789012/us-east-1: each of its "
+            "checks reports ERROR. Fix: correct the monitor's state_machine_arn (a typo?) or "
+            "create the state machine",
+            NOW,
+        )
+    ]
+
+
+def test_a_fire_time_at_the_very_moment_the_schedule_changed_is_judged() -> None:
+    """The schedule was last changed at 02:00, the fire time itself: that fire was due."""
+    changed = seen(modified=at("2026-03-10T02:00"))
+    assert kinds(find_problems(registry(monitor()), changed, {}, {}, NOW)) == ["quiet:deadline"]
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"), [(5, "m0, m1, m2, m3, m4"), (6, "m0, m1, m2, m3, m4 and 1 more")]
+)
+def test_an_unread_reader_names_five_monitors_then_counts_the_rest(count: int, shown: str) -> None:
+    monitors = [named(f"m{n}") for n in range(count)]
+    (problem,) = state_machine_problems(registry(*monitors), {}, {OWN: "Throttled"}, {}, NOW)
+    assert f"{count} monitor(s) exist: {shown}. Fix:" in problem.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dev import doctor_findings
 from sfn_deadline_monitor.doctor import access, checks
 from sfn_deadline_monitor.doctor.checks import Level
 
@@ -58,3 +59,12 @@ def test_an_alarm_notifying_another_topic_warns() -> None:
 def test_alarms_that_notify_the_topic_pass() -> None:
     (finding,) = checks.alarms([ALARM], {ALARM: alarm([TOPIC])}, TOPIC)
     assert finding.level is Level.PASS
+
+
+def test_every_line_doctor_prints_is_as_documented() -> None:
+    """docs/doctor-findings.md holds the line of each case of dev/doctor_findings.py, one per
+    branch of the judgements: a changed level, wording or fix fails here until the page is
+    regenerated and reviewed."""
+    assert doctor_findings.DOC.read_text() == doctor_findings.render(), (
+        "run `PYTHONPATH=lambda_src python -m dev.doctor_findings`"
+    )

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sfn_deadline_monitor.check.history import History
-from sfn_deadline_monitor.check.risk import NO_HISTORY, NO_START, ON_TRACK, SLOW_RUN, predict
-from sfn_deadline_monitor.check.verdict import Execution, Status, Window
+from sfn_deadline_monitor.check.history import History, Pace
+from sfn_deadline_monitor.check.risk import (
+    NO_HISTORY,
+    NO_START,
+    ON_TRACK,
+    SLOW_RUN,
+    SUCCEEDED,
+    Prediction,
+    predict,
+)
+from sfn_deadline_monitor.check.verdict import Execution, Finding, Status, Verdict, Window
 from testkit.events import at
 
 DEADLINE = at("2026-03-10T06:00")
@@ -43,7 +51,7 @@ def test_a_run_slower_than_its_history_is_at_risk_with_its_basis() -> None:
     )
     # At 90th-percentile pace (44 min) a run started 04:30 ends 05:14, but it is 05:30:
     # overdue, its end cannot be told.
-    assert prediction.expected_finish is None
+    assert prediction == Prediction(SLOW_RUN, DEADLINE, prediction.pace, today)
     late = run("today", at("2026-03-10T05:20"), None)
     verdict, prediction = predict([late], WINDOW, history(20), EARLIER, at("2026-03-10T05:25"))
     assert (verdict.status, prediction.expected_finish) == (Status.AT_RISK, at("2026-03-10T06:04"))
@@ -95,3 +103,68 @@ def test_a_succeeded_run_ends_the_question() -> None:
     done = run("today", at("2026-03-10T04:00"), 30)
     verdict, _ = predict([done], WINDOW, history(20), EARLIER, at("2026-03-10T05:50"))
     assert verdict.status is Status.OK
+
+
+# Each path of predict, its whole verdict and prediction: the JSON alert carries every field.
+PACE = Pace.of(history(20))
+TODAY = at("2026-03-10T04:30")
+
+
+def test_a_succeeded_run_is_the_basis_and_every_run_of_the_window_is_ok() -> None:
+    failed = run("first", at("2026-03-10T03:10"), 5, "FAILED")
+    done = run("today", TODAY, 30)
+    verdict, prediction = predict([done, failed], WINDOW, history(20), EARLIER, TODAY)
+    assert verdict == Verdict(Status.OK, (Finding(done, Status.OK), Finding(failed, Status.OK)))
+    assert prediction == Prediction(SUCCEEDED, DEADLINE, run=done)
+
+
+def test_a_running_run_without_history_names_the_run() -> None:
+    today = run("today", TODAY, None)
+    verdict, prediction = predict([today], WINDOW, history(4), EARLIER, TODAY)
+    assert verdict == Verdict(Status.OK, (Finding(today, Status.OK),))
+    assert prediction == Prediction(NO_HISTORY, DEADLINE, run=today)
+
+
+def test_a_run_whose_usual_end_is_now_is_on_track_not_overdue() -> None:
+    """At its 90th-percentile pace (44 min) a run started 04:30 ends 05:14: at 05:14 it is
+    not yet slower than usual."""
+    today = run("today", TODAY, None)
+    now = at("2026-03-10T05:14")
+    _, prediction = predict([today], WINDOW, history(20), EARLIER, now)
+    assert prediction == Prediction(ON_TRACK, DEADLINE, PACE, today, expected_finish=now)
+
+
+def test_only_the_slow_run_is_at_risk_not_an_earlier_failed_one() -> None:
+    failed = run("first", at("2026-03-10T03:10"), 5, "FAILED")
+    today = run("today", at("2026-03-10T05:20"), None)
+    verdict, _ = predict([today, failed], WINDOW, history(20), EARLIER, at("2026-03-10T05:25"))
+    assert verdict == Verdict(Status.AT_RISK, (Finding(today, Status.AT_RISK),))
+
+
+def test_no_start_marks_every_run_of_the_window_and_gives_its_basis() -> None:
+    failed = run("first", at("2026-03-10T03:10"), 5, "FAILED")
+    now = at("2026-03-10T04:30")
+    verdict, prediction = predict([failed], WINDOW, history(20), EARLIER, now)
+    assert verdict == Verdict(Status.AT_RISK, (Finding(failed, Status.AT_RISK),))
+    assert prediction == Prediction(
+        NO_START, DEADLINE, PACE, usual_latest_start=at("2026-03-10T04:00"), starts_judged=20
+    )
+
+
+def test_no_start_judged_on_exactly_enough_days_and_at_the_latest_start_itself() -> None:
+    """Five earlier days are enough (MIN_RUNS_FOR_PACE); at 04:00, the latest usual start
+    itself, the job is not yet late to start."""
+    _, prediction = predict([], WINDOW, history(5), EARLIER, at("2026-03-10T04:00"))
+    assert prediction == Prediction(
+        ON_TRACK,
+        DEADLINE,
+        Pace.of(history(5)),
+        usual_latest_start=at("2026-03-10T04:00"),
+        starts_judged=5,
+    )
+
+
+def test_too_few_days_to_judge_a_start_says_how_many() -> None:
+    verdict, prediction = predict([], WINDOW, history(4), EARLIER, at("2026-03-10T05:00"))
+    assert verdict == Verdict(Status.OK)
+    assert prediction == Prediction(NO_HISTORY, DEADLINE, starts_judged=4)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sfn_deadline_monitor.check.fire_times import next_fire, previous_fire
+from sfn_deadline_monitor.check.fire_times import next_fire, previous_fire, skipped_fire
 from sfn_deadline_monitor.check.schedule_expression import (
     At,
     Cron,
@@ -579,3 +579,128 @@ def test_evaluation_is_fast():
             next_fire(parsed, zone, moment, anchor=moment - timedelta(days=9))
             calls += 2
     assert (time.perf_counter() - started) / calls < 0.005
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda naive: next_fire(parse("cron(0 10 * * ? *)"), "UTC", naive), "the reference time"),
+        (
+            lambda naive: next_fire(
+                parse("rate(5 minutes)"), "UTC", utc("2026-03-01T00:00Z"), anchor=naive
+            ),
+            "anchor",
+        ),
+        (
+            lambda naive: previous_fire(
+                parse("cron(0 10 * * ? *)"), "UTC", utc("2026-03-01T00:00Z"), start=naive
+            ),
+            "start",
+        ),
+        (
+            lambda naive: previous_fire(
+                parse("cron(0 10 * * ? *)"), "UTC", utc("2026-03-01T00:00Z"), end=naive
+            ),
+            "end",
+        ),
+        (
+            lambda naive: skipped_fire(
+                parse("cron(30 2 * * ? *)"), "UTC", naive, utc("2026-03-01T00:00Z")
+            ),
+            "after",
+        ),
+        (
+            lambda naive: skipped_fire(
+                parse("cron(30 2 * * ? *)"), "UTC", utc("2026-03-01T00:00Z"), naive
+            ),
+            "at_or_before",
+        ),
+    ],
+)
+def test_a_naive_time_is_refused_naming_the_argument(call, name: str) -> None:
+    with pytest.raises(
+        ValueError, match=f"^{name} must be timezone-aware, got 2026-03-01T00:00:00$"
+    ):
+        call(datetime(2026, 3, 1))
+
+
+def test_every_time_returned_is_in_utc() -> None:
+    """The check compares and prints them: an offset other than UTC would read differently."""
+    daily = parse("cron(0 10 * * ? *)")
+    tokyo = datetime(2026, 3, 1, 12, tzinfo=ZoneInfo("Asia/Tokyo"))
+    found = next_fire(daily, "Asia/Tokyo", tokyo)
+    assert found is not None and found.tzinfo is UTC
+    assert str(found) == "2026-03-02 01:00:00+00:00"
+    gap = skipped_fire(
+        parse("cron(30 2 * * ? *)"), "America/New_York", tokyo, tokyo + timedelta(days=9)
+    )
+    assert gap is not None and str(gap) == "2026-03-08 07:30:00+00:00"
+
+
+def test_a_skipped_wall_time_is_found_in_the_zone_of_the_monitor_not_of_the_machine() -> None:
+    """02:30 on 2026-03-08 does not exist in New York: found between the evenings around
+    it, and not when the window ends just before it, nor starts at it."""
+    expression = parse("cron(30 2 * * ? *)")
+    before, after = utc("2026-03-08T00:00Z"), utc("2026-03-08T12:00Z")
+    assert skipped_fire(expression, "America/New_York", before, after) == utc("2026-03-08T07:30Z")
+    assert skipped_fire(expression, "America/New_York", before, utc("2026-03-08T07:29Z")) is None
+    assert skipped_fire(expression, "America/New_York", before, utc("2026-03-08T07:30Z")) == utc(
+        "2026-03-08T07:30Z"
+    )
+    assert skipped_fire(expression, "America/New_York", utc("2026-03-08T07:30Z"), after) is None
+
+
+def test_a_month_that_starts_on_the_weekday_asked_includes_its_first_day() -> None:
+    """2026-03-01 is a Sunday."""
+    sundays = parse("cron(0 10 ? * SUN *)")
+    assert next_fire(sundays, "UTC", utc("2026-02-28T12:00Z")) == utc("2026-03-01T10:00Z")
+
+
+def test_a_nearest_weekday_that_is_the_last_day_and_a_saturday_is_the_friday() -> None:
+    """2026-02-28, the last day of February, is a Saturday: 28W fires on Friday the 27th."""
+    assert next_fire(parse("cron(0 10 28W * ? *)"), "UTC", utc("2026-02-01T00:00Z")) == utc(
+        "2026-02-27T10:00Z"
+    )
+
+
+def test_a_one_time_schedule_fires_strictly_after_and_at_or_before() -> None:
+    once = parse("at(2026-03-01T10:00:00)")
+    assert next_fire(once, "UTC", utc("2026-03-01T10:00Z")) is None
+    assert previous_fire(once, "UTC", utc("2026-03-01T10:00Z")) == utc("2026-03-01T10:00Z")
+
+
+def test_the_next_fire_after_the_start_itself_is_the_one_after_it() -> None:
+    daily = parse("cron(0 10 * * ? *)")
+    start = utc("2026-03-01T10:00Z")
+    assert next_fire(daily, "UTC", start, start=start) == utc("2026-03-02T10:00Z")
+
+
+def test_a_rate_counts_from_its_anchor_to_the_microsecond() -> None:
+    every_minute = parse("rate(1 minute)")
+    anchor = datetime(2026, 3, 1, 9, 59, 59, 999999, tzinfo=UTC)  # one microsecond before start
+    start = utc("2026-03-01T10:00Z")
+    found = next_fire(every_minute, "UTC", utc("2026-03-01T09:00Z"), anchor=anchor, start=start)
+    assert found == anchor + timedelta(minutes=1)
+    assert found is not None and found.tzinfo is UTC
+    # Backward, within the first interval the anchor itself is the latest fire.
+    five = parse("rate(5 minutes)")
+    assert previous_fire(five, "UTC", start + timedelta(minutes=2), anchor=start) == start
+
+
+def test_fire_times_do_not_depend_on_the_machines_time_zone(monkeypatch) -> None:
+    """West of New York, the machine's wall clock reads earlier than the monitor's."""
+    monkeypatch.setenv("TZ", "Pacific/Honolulu")
+    time.tzset()
+    try:
+        gap = skipped_fire(
+            parse("cron(30 2 * * ? *)"),
+            "America/New_York",
+            utc("2026-03-08T00:00Z"),
+            utc("2026-03-08T12:00Z"),
+        )
+        assert str(gap) == "2026-03-08 07:30:00+00:00"
+        found = next_fire(parse("cron(0 10 * * ? *)"), "Asia/Tokyo", utc("2026-03-01T00:00Z"))
+        assert found is not None and found.tzinfo is UTC
+    finally:
+        monkeypatch.undo()
+        time.tzset()

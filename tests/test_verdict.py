@@ -8,7 +8,9 @@ import pytest
 
 from sfn_deadline_monitor.check.verdict import (
     Execution,
+    Finding,
     Status,
+    Verdict,
     Window,
     assess,
     follow_up,
@@ -196,3 +198,32 @@ def test_ok_after_a_problem_is_reported_as_recovered(
     current: Status, previous: Status | None, reported: Status
 ) -> None:
     assert follow_up(current, previous) is reported
+
+
+def test_a_window_ends_at_its_deadline_and_reaches_back_by_the_look_back() -> None:
+    assert Window.ending_at(DEADLINE, timedelta(hours=3)) == Window(
+        start=at("2026-03-10T14:00"), deadline=DEADLINE
+    )
+
+
+def test_an_incomplete_window_is_an_error_that_keeps_what_was_read_and_says_why() -> None:
+    done = run("SUCCEEDED", "2026-03-10T15:00", "2026-03-10T15:10")
+    assert judge([done], WINDOW, complete=False) == Verdict(
+        Status.ERROR,
+        (Finding(done, Status.OK),),
+        reason="the check could not read the whole window (too many executions, or too "
+        "little time left); the executions not read may have failed",
+    )
+
+
+def test_a_start_check_names_every_run_that_started_and_says_why_it_could_not_judge() -> None:
+    failed = run("FAILED", "2026-03-10T15:00", "2026-03-10T15:01", name="failed")
+    running = run("RUNNING", "2026-03-10T16:00", name="running")
+    assert judge_start([running, failed], WINDOW) == Verdict(
+        Status.OK, (Finding(running, Status.OK), Finding(failed, Status.OK))
+    )
+    assert judge_start([], WINDOW, complete=False) == Verdict(
+        Status.ERROR,
+        reason="the check could not read the whole window (too many executions, or too "
+        "little time left); a run may have started in the part not read",
+    )

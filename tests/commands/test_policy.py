@@ -233,3 +233,141 @@ def test_a_grant_is_judged_for_the_request_it_was_written_for() -> None:
     assert written_for(several) == {}  # no single request
     assert written_for(allow(Condition={"StringLike": {"kms:ViaService": "sns.*"}})) == {}
     assert written_for(allow()) == {}
+
+
+@pytest.mark.parametrize(
+    ("identity", "boundary", "resource_policy", "reason"),
+    [
+        ([deny("sns:*")], None, None, "the role's policies deny it (statement -)"),
+        (
+            [allow(), deny(Condition=CONDITION, Sid="Maybe"), deny(Condition=CONDITION)],
+            None,
+            None,
+            "a condition decides a Deny in the role's policies (statement Maybe), the role's "
+            "policies (statement -)",
+        ),
+        ([allow()], [], None, "the permissions boundary does not allow it"),
+        ([], None, [], "no statement of the role's policies allows it"),
+        (
+            [allow(Condition=CONDITION, Sid="One"), allow(Condition=CONDITION)],
+            None,
+            None,
+            "only under a condition do the role's policies (statement One), the role's "
+            "policies (statement -) allow it",
+        ),
+        ([allow()], [allow("*", "*")], None, "allowed"),
+    ],
+)
+def test_each_decision_says_which_layer_and_statement(
+    identity: list[dict[str, Any]],
+    boundary: list[dict[str, Any]] | None,
+    resource_policy: list[dict[str, Any]] | None,
+    reason: str,
+) -> None:
+    decision = decide(
+        ROLE, "sns:Publish", TOPIC, identity, boundary=boundary, resource_policy=resource_policy
+    )
+    assert decision.reason == reason
+
+
+def test_another_accounts_resource_needs_both_sides_and_says_which_is_missing() -> None:
+    granted = [allow(resource=OTHER_TOPIC, Principal={"AWS": ROLE})]
+    decision = decide(ROLE, "sns:Publish", OTHER_TOPIC, [], resource_policy=granted)
+    assert (decision.allowed, decision.reason) == (
+        False,
+        "no statement of the role's policies allows it",
+    )
+    own = [allow(resource=OTHER_TOPIC)]
+    conditional = [allow(resource=OTHER_TOPIC, Principal="*", Condition=CONDITION)]
+    decision = decide(ROLE, "sns:Publish", OTHER_TOPIC, own, resource_policy=conditional)
+    assert decision.allowed is None
+    decision = decide(ROLE, "sns:Publish", OTHER_TOPIC, own, resource_policy=[])
+    assert decision.reason == "no statement of the resource's policy allows it"
+
+
+def test_statements_that_do_not_apply_are_skipped_not_the_end_of_the_policy() -> None:
+    policy = [allow("sqs:SendMessage", "*"), allow()]
+    assert decide(ROLE, "sns:Publish", TOPIC, policy).allowed is True
+
+
+def test_not_resource_and_a_statement_without_resource_or_action() -> None:
+    """NotResource matches ARNs case-sensitively; a key policy statement may omit Resource."""
+    not_upper = [{"Effect": "Allow", "Action": "sns:*", "NotResource": TOPIC.upper()}]
+    assert decide(ROLE, "sns:Publish", TOPIC, not_upper).allowed is True
+    key_policy = [{"Effect": "Allow", "Action": "kms:*", "Principal": {"AWS": "*"}}]
+    assert decide(ROLE, "kms:Decrypt", KEY, [], resource_policy=key_policy).allowed is True
+    assert statements({"Version": "2012-10-17"}) == []
+
+
+def test_not_principal_is_never_judged_a_grant() -> None:
+    grant = [allow(Principal="*", NotPrincipal={"AWS": "arn:aws:iam::1:root"})]
+    assert decide(ROLE, "sns:Publish", TOPIC, [], resource_policy=grant).allowed is None
+
+
+@pytest.mark.parametrize(
+    ("present", "held"),
+    [
+        ({**REQUIRED, "Action": ["KMS:GenerateDataKey*", "kms:decrypt"]}, True),
+        ({**REQUIRED, "Condition": {"ArnEquals": {"aws:PrincipalArn": OTHER_TOPIC}}}, False),
+        ({**REQUIRED, "Principal": {"AWS": "arn:aws:iam::210987654321:root"}}, False),
+        ({**REQUIRED, "Principal": "*"}, False),
+    ],
+)
+def test_a_key_policy_statement_holds_only_the_same_principal_and_condition_values(
+    present: dict[str, Any], held: bool
+) -> None:
+    assert holds([present], REQUIRED) is held
+    assert holds([{**REQUIRED, "Principal": "*"}], {**REQUIRED, "Principal": "*"})
+
+
+def test_string_operators_are_case_sensitive_unless_they_say_otherwise() -> None:
+    assert not matches("SNS", "sns")
+    like = through("sns", StringLike={"kms:ViaService": "SNS.*"})
+    assert decide(ROLE, "kms:Decrypt", KEY, [like], context=VIA_SNS).allowed is False
+    ignore = through(
+        "sns", StringEqualsIgnoreCase={"kms:ViaService": "SQS.US-EAST-1.AMAZONAWS.COM"}
+    )
+    assert decide(ROLE, "kms:Decrypt", KEY, [ignore], context=VIA_SNS).allowed is False
+
+
+def test_not_action_matches_actions_in_any_case() -> None:
+    all_but = [{"Effect": "Allow", "NotAction": "SNS:PUBLISH", "Resource": "*"}]
+    assert decide(ROLE, "sns:Publish", TOPIC, all_but).allowed is False
+
+
+@pytest.mark.parametrize(
+    ("statement", "allowed"),
+    [
+        (allow(Principal={"AWS": "*"}), True),
+        ({"Effect": "Allow", "Action": "sns:Publish", "Resource": TOPIC}, False),  # no Principal
+    ],
+)
+def test_who_a_resource_policy_statement_is_about(statement: dict[str, Any], allowed: bool) -> None:
+    assert decide(ROLE, "sns:Publish", TOPIC, [], resource_policy=[statement]).allowed is allowed
+
+
+def test_a_boundary_that_allows_only_under_a_condition_leaves_it_undecided() -> None:
+    decision = decide(ROLE, "sns:Publish", TOPIC, [allow()], boundary=[allow(Condition=CONDITION)])
+    assert decision.allowed is None
+
+
+def test_a_principal_written_as_a_star_is_every_aws_principal() -> None:
+    assert holds([{**REQUIRED, "Principal": "*"}], {**REQUIRED, "Principal": {"AWS": "*"}})
+
+
+def test_an_undecided_answer_names_only_the_statements_that_leave_it_open() -> None:
+    decision = decide(
+        ROLE,
+        "sns:Publish",
+        TOPIC,
+        [allow(Sid="Own")],
+        boundary=[allow(Condition=CONDITION, Sid="Fence")],
+    )
+    assert decision.reason == (
+        "only under a condition do the permissions boundary (statement Fence) allow it"
+    )
+    not_principal = allow(NotPrincipal={"AWS": "arn:aws:iam::1:root"}, Sid="AllBut")
+    decision = decide(ROLE, "sns:Publish", TOPIC, [], resource_policy=[not_principal])
+    assert decision.reason == (
+        "only under a condition do the resource's policy (statement AllBut) allow it"
+    )

@@ -174,11 +174,12 @@ def member_role(
     (``reads``: monitor to error, None when it did)."""
     findings = []
     if may_assume is not None and may_assume.allowed is not True:
-        level = Level.FAIL if may_assume.allowed is False else Level.WARN
+        refused = may_assume.allowed is False
+        whether, may = ("", "may not") if refused else ("cannot tell whether ", "may")
         findings.append(
             Finding(
-                level,
-                f"the function's role may not assume {role_arn}: {may_assume.reason}",
+                Level.FAIL if refused else Level.WARN,
+                f"{whether}the function's role {may} assume {role_arn}: {may_assume.reason}",
                 APPLY + " (the AssumeMemberRoles statement)",
             )
         )

@@ -79,8 +79,9 @@ def function(arn: str, configuration: Mapping[str, Any] | None) -> Finding:
         return Finding(Level.FAIL, f"function {arn} does not exist: no check runs", APPLY)
     state = configuration.get("State", "Active")
     if state != "Active":
-        reason = configuration.get("StateReason", "")
-        return Finding(Level.FAIL, f"function {arn} is {state} ({reason})", APPLY)
+        reason = configuration.get("StateReason")
+        because = f" ({reason})" if reason else ""
+        return Finding(Level.FAIL, f"function {arn} is {state}{because}", APPLY)
     return Finding(Level.PASS, f"function {arn}: Active")
 
 
