@@ -149,13 +149,16 @@ def prepare(workspace: Path, modules: list[str], tests: tuple[str, ...]) -> None
 
 def changed(base: str) -> list[str]:
     """The modules of MODULES that differ from ``base`` (committed or not)."""
-    names = subprocess.run(
+    done = subprocess.run(
         ["git", "diff", "--name-only", base, "--", "lambda_src"],
         cwd=ROOT,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout.split()
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"git diff against {base} failed ({done.stderr.strip()}): --changed BASE")
+    names = done.stdout.split()
     prefix = f"lambda_src/{PACKAGE}/"
     return [m for m in MODULES if prefix + m in names]
 
