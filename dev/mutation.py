@@ -82,11 +82,13 @@ GROUPS = {
     "aws": Group(
         modules=("check/executions.py", "state/store.py", "alerts/delivery.py"),
         tests=(
+            "tests/test_executions.py",
             "tests/test_handler.py",
             "tests/test_state.py",
             "tests/test_promises.py",
             "tests/test_at_risk.py",
             "tests/test_status_change.py",
+            "tests/test_cross_account.py",
         ),
     ),
 }

@@ -168,7 +168,10 @@ def test_an_ok_whose_last_status_cannot_be_read_is_retried_not_sent(
         sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:30")
     )
     monkeypatch.setenv(delivery.STATE_TABLE_ENV, "no-such-table")
-    with pytest.raises(delivery.StateTableError, match="whether a RECOVERED is due is unknown"):
+    with pytest.raises(
+        delivery.StateTableError,
+        match=r"whether a RECOVERED is due is unknown, so nothing was sent$",
+    ):
         check(event(sm, DAY1, notify_on_success=True))
     assert account.published() == []
 
@@ -345,3 +348,94 @@ def test_an_item_a_later_release_wrote_is_read_as_absent_and_the_alert_sent(
         "unreadable_state"
     ]
     assert stored(state_table)["status"]["S"] == "MISSING"
+
+
+def test_a_completed_check_is_marked_with_its_time_unless_a_later_one_is(state_table) -> None:
+    """The audit reads these marks: a retry of an older check must not hide a newer one,
+    the same time is marked again, and a mark a later release wrote in another shape is
+    replaced rather than left to fail every write."""
+    store = StateStore("monitor-state", state_table)
+    key = {"pk": {"S": "checked#nightly-etl#deadline"}}
+
+    def mark() -> dict:
+        return state_table.get_item(TableName="monitor-state", Key=key)["Item"]
+
+    store.mark_checked("nightly-etl", "deadline", DAY1, DAY1 + timedelta(minutes=2))
+    assert mark() == {
+        **key,
+        "scheduled_time": {"N": str(int(DAY1.timestamp() * 1000))},
+        "checked_at": {"S": (DAY1 + timedelta(minutes=2)).isoformat()},
+    }
+    store.mark_checked("nightly-etl", "deadline", DAY1 - timedelta(days=1), DAY1)
+    assert mark()["scheduled_time"] == {"N": str(int(DAY1.timestamp() * 1000))}
+    store.mark_checked("nightly-etl", "deadline", DAY1, DAY1 + timedelta(minutes=9))
+    assert mark()["checked_at"] == {"S": (DAY1 + timedelta(minutes=9)).isoformat()}
+    state_table.put_item(
+        TableName="monitor-state", Item={**key, "scheduled_time": {"S": "2026-03-10T17:00Z"}}
+    )
+    store.mark_checked("nightly-etl", "deadline", DAY1 - timedelta(days=2), DAY1)
+    assert mark()["scheduled_time"] == {
+        "N": str(int((DAY1 - timedelta(days=2)).timestamp() * 1000))
+    }
+
+
+def test_a_claim_and_its_completion_are_stored_with_the_ttl_dynamodb_deletes_them_by(
+    state_table,
+) -> None:
+    """expires_at is the table's TTL attribute (main.tf): a claim without it stays forever."""
+    store = StateStore("monitor-state", state_table)
+    key = {"pk": {"S": "handled#m#deadline#1"}}
+    assert store.claim(key["pk"]["S"], "request-1", DAY1, timedelta(minutes=5))
+    expires = {"N": str(int((DAY1 + timedelta(days=35)).timestamp()))}
+    assert state_table.get_item(TableName="monitor-state", Key=key)["Item"] == {
+        **key,
+        "claimed_by": {"S": "request-1"},
+        "claimed_at": {"N": str(int(DAY1.timestamp() * 1000))},
+        "lease_until": {"N": str(int((DAY1 + timedelta(minutes=5)).timestamp() * 1000))},
+        "expires_at": expires,
+    }
+    with pytest.raises(ClaimHeldError, match=r"^handled#m#deadline#1 is being handled by another"):
+        store.claim(key["pk"]["S"], "request-2", DAY1, timedelta(minutes=5))
+    state_table.delete_item(TableName="monitor-state", Key=key)
+    store.complete(key["pk"]["S"], "request-1", DAY1)  # its claim could not be written
+    assert state_table.get_item(TableName="monitor-state", Key=key)["Item"] == {
+        **key,
+        "claimed_by": {"S": "request-1"},
+        "expires_at": expires,
+    }
+
+
+def test_a_problem_that_persists_keeps_the_time_it_began(account: Account, state_table) -> None:
+    sm = account.state_machine()
+    check(event(sm, DAY1))
+    check(event(sm, DAY1 + timedelta(days=1)))
+    item = stored(state_table)
+    assert (item["status"], item["since"]) == (
+        {"S": "MISSING"},
+        {"N": str(int(DAY1.timestamp() * 1000))},
+    )
+    assert "updated_at" in item
+
+
+def test_the_last_status_is_read_strongly_consistent(state_table) -> None:
+    """Eventually consistent, a read right after the previous check's write could miss it
+    and send RECOVERED, or a duplicate, on stale data."""
+    sent: list[dict] = []
+    state_table.meta.events.register(
+        "before-parameter-build.dynamodb.GetItem", lambda params, **_: sent.append(dict(params))
+    )
+    StateStore("monitor-state", state_table).last("nightly-etl")
+    assert sent[-1]["ConsistentRead"] is True
+
+
+def test_an_unreadable_status_is_logged_with_its_monitor_and_why(
+    state_table, capsys: pytest.CaptureFixture
+) -> None:
+    state_table.put_item(
+        TableName="monitor-state",
+        Item={"pk": {"S": "monitor#nightly-etl"}, "status": {"S": "PAUSED"}},
+    )
+    assert StateStore("monitor-state", state_table).last("nightly-etl") is None
+    (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (line["event"], line["monitor"]) == ("unreadable_state", "nightly-etl")
+    assert line["reason"] and line["reason"] != "None"
