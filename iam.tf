@@ -107,9 +107,8 @@ locals {
 
   # The key of an encrypted dead-letter queue, through SQS as above; the key of the
   # schedules' input, which the role decrypts at each invocation: its "execution role
-  # permissions policy" is kms:Decrypt on the key, with no condition (docs.aws.amazon.com/
-  # scheduler/latest/UserGuide/encryption-rest.html; the Scheduler is not among the
-  # services the kms:ViaService page lists).
+  # permissions policy" is kms:Decrypt on the key, and AWS's example of it carries no
+  # condition (docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
   scheduler_key_uses = { for name, use in {
     DeadLetterQueue = { key = var.dead_letter_queue_kms_key_arn, service = "sqs", actions = local.key_actions.sqs }
     ScheduleInput   = { key = var.schedule_kms_key_arn, service = null, actions = ["kms:Decrypt"] }

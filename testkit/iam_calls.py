@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from sfn_deadline_monitor.check.monitor_settings import base_state_machine_arn
 from sfn_deadline_monitor.doctor.iam_policy import decide
@@ -103,6 +104,14 @@ def read(log: Path, offset: int) -> tuple[set[Call], int]:
     return calls, end
 
 
+# What SNS, SQS and DynamoDB answer for a topic, queue or table that does not exist.
+_GONE = {
+    "NotFound",
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist",
+    "ResourceNotFoundException",
+}
+
 # The KMS calls each service makes with the caller's permissions when the resource it
 # writes or reads is encrypted with a customer managed key (iam.tf's key_actions says
 # where AWS documents each).
@@ -114,21 +123,28 @@ KEY_CALLS = {
 
 
 def _key_id(call: Call, region: str) -> str | None:
-    """The key the resource of ``call`` is encrypted with, as the service holds it."""
+    """The key the resource of ``call`` is encrypted with, as the service holds it; None
+    when it has none, or is gone (a test that points the function at a deleted topic)."""
     service, name = call.action.split(":")[0], call.resource.rsplit(":", 1)[-1]
-    if call.action == "sns:Publish":
-        topic = boto3.client("sns", region_name=region).get_topic_attributes(TopicArn=call.resource)
-        return topic["Attributes"].get("KmsMasterKeyId")
-    if call.action == "sqs:SendMessage":
-        sqs = boto3.client("sqs", region_name=region)
-        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["KmsMasterKeyId"])
-        return attributes["Attributes"].get("KmsMasterKeyId")
-    if service == "dynamodb":
-        table = boto3.client("dynamodb", region_name=region).describe_table(
-            TableName=name.removeprefix("table/")
-        )["Table"]
-        return table.get("SSEDescription", {}).get("KMSMasterKeyArn")
+    try:
+        if call.action == "sns:Publish":
+            sns = boto3.client("sns", region_name=region)
+            attributes = sns.get_topic_attributes(TopicArn=call.resource)["Attributes"]
+            return attributes.get("KmsMasterKeyId")
+        if call.action == "sqs:SendMessage":
+            sqs = boto3.client("sqs", region_name=region)
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["KmsMasterKeyId"])
+            return queue["Attributes"].get("KmsMasterKeyId")
+        if service == "dynamodb":
+            table = boto3.client("dynamodb", region_name=region).describe_table(
+                TableName=name.removeprefix("table/")
+            )["Table"]
+            return table.get("SSEDescription", {}).get("KMSMasterKeyArn")
+    except ClientError as error:
+        if error.response["Error"]["Code"] in _GONE:
+            return None
+        raise
     return None
 
 
