@@ -18,6 +18,12 @@ _SAME_FIRST = "the part before the first ':', however the error text is split"
 _STRICT = "zip of two 3-tuples: strict or not, the same pairs"
 _WHOLE = "int(x / 60) equals x // 60 for the non-negative seconds of a timedelta"
 _CASELESS = "condition keys are compared lowercased (iam_conditions.satisfied)"
+_NAME_LAST = "the part after the ARN's last ':', however it is split"
+_HAS_RESPONSE = "a botocore ClientError always has its response"
+_REFUSED_ITEM = (
+    "a refusal carries the item (ALL_OLD) whenever the condition needs one to fail; only "
+    "release's can lack it, and release ignores what comes back"
+)
 
 # mutmut's mutant name (`make mutation` prints it with its diff) -> why no behaviour differs.
 EQUIVALENT: dict[str, str] = {
@@ -52,6 +58,16 @@ EQUIVALENT: dict[str, str] = {
     _P + "doctor.iam_policy.x__applies__mutmut_17": "ignore_case=None is falsy, as False",
     _P + "doctor.iam_policy.x__condition__mutmut_1": "both sides of the comparison are "
     "upper-cased alike",
+    # check/executions.py
+    _P + "check.executions.x_list_window_executions__mutmut_4": "only the token's truth is "
+    "read: '' and None are both false",
+    **{_P + f"check.executions.x__execution__mutmut_{n}": _NAME_LAST for n in (23, 29, 30)},
+    # state/store.py
+    **{_P + f"state.store.xǁStateStoreǁ_write_if__mutmut_{n}": _REFUSED_ITEM for n in (12, 14)},
+    **{_P + f"state.store.xǁStateStoreǁ_write_if__mutmut_{n}": _HAS_RESPONSE for n in (17, 20)},
+    # alerts/delivery.py
+    _P + "alerts.delivery.x_remember__mutmut_28": "record stores `since or as_of`: a since of "
+    "None is the as_of beside it, which since_if returns for a new status",
     # doctor/iam_conditions.py
     _P + "doctor.iam_conditions.x__test__mutmut_23": "no wildcard operator ignores case: "
     "ignore_case=None is falsy, as False",

@@ -14,7 +14,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.stepfunctions.models import stepfunctions_backends
 
 from testkit.account import REGION, Account
-from testkit.checks import check
+from testkit.checks import answer_once, check
 from testkit.events import event, recent
 
 
@@ -163,3 +163,58 @@ def finish(state_machine_arn: str, name: str, stop: datetime, status: str = "SUC
     machine = backend.describe_state_machine(state_machine_arn)
     execution = next(e for e in machine.executions if e.name == name)
     execution.status, execution.stop_date = status, stop
+
+
+@pytest.mark.parametrize(("others_in_window", "list_calls"), [(79, 1), (80, 2)])
+def test_the_pace_is_read_further_only_when_the_page_holds_fewer_than_20_successes(
+    account: Account, deadline: datetime, others_in_window: int, list_calls: int
+) -> None:
+    """A page of 100 holds today's run, the window's other runs, then the newest earlier
+    successes, and a token (more runs are older). With 20 successes on it the pace is
+    known; with 19 one filtered listing (SUCCEEDED, 20 at most) adds the 20th."""
+    job = Job(account, deadline, days=25)
+    started = recent() - timedelta(minutes=10)
+    for n in range(others_in_window):
+        stop = started - timedelta(seconds=n + 1)
+        account.execution(job.arn, status="ABORTED", start=stop, stop=stop, name=f"a{n}")
+    job.run_today(started)
+    result = job.at_risk_check()
+    assert (result["status"], result["prediction"], result["list_calls"]) == (
+        "AT_RISK",
+        "slow_run",
+        list_calls,
+    )
+    (alert,) = account.published()
+    assert "its last 20 successful runs took 40m 00s to 44m 00s" in alert["Message"]
+    assert "Last run:      d1 SUCCEEDED" in alert["Message"]  # the history read, in the alert
+
+
+def test_a_window_too_long_to_read_still_reads_the_pace_from_before_its_start(
+    account: Account, deadline: datetime
+) -> None:
+    """After 50 pages that never reach the window's start, the successes are listed
+    (filtered) from before the window's start: the run read is still judged."""
+    job = Job(account, deadline, days=20)
+    started = recent() - timedelta(minutes=10)
+    today = f"{job.arn.replace(':stateMachine:', ':execution:')}:today"
+    page = {
+        "executions": [
+            {
+                "executionArn": today,
+                "stateMachineArn": job.arn,
+                "name": "today",
+                "status": "RUNNING",
+                "startDate": started.timestamp(),
+            }
+        ],
+        "nextToken": "more",
+    }
+    answer_once("ListExecutions", 200, page, times=50)
+    result = job.at_risk_check()
+    assert (result["status"], result["prediction"], result["list_calls"]) == (
+        "AT_RISK",
+        "slow_run",
+        51,
+    )
+    (alert,) = account.published()
+    assert "its last 20 successful runs took 40m 00s to 44m 00s" in alert["Message"]

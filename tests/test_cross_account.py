@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sfn_deadline_monitor import aws, handler
-from testkit.account import Account
+from testkit.account import REGION, Account
 from testkit.checks import attributes, only_alert
 from testkit.events import at, event, status_change
 from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
@@ -18,11 +18,17 @@ from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
 DEADLINE = at("2026-03-10T17:00")
 
 
+# The member's state machine in the function's region, and in another one: each call is
+# made in the state machine's own region.
+REGIONS = pytest.mark.parametrize("region", [REGION, "eu-west-1"])
+
+
+@REGIONS
 def test_the_check_reads_the_member_accounts_executions_through_its_role(
-    account: Account,
+    account: Account, region: str
 ) -> None:
-    sm = member_state_machine()
-    assert sm.split(":")[4] == MEMBER_ACCOUNT
+    sm = member_state_machine(region)
+    assert sm.split(":")[3:5] == [region, MEMBER_ACCOUNT]
     result = handler.lambda_handler(event(sm, DEADLINE, role_arn=MEMBER_ROLE), None)
     assert result["status"] == "FAILED"
     notification = only_alert(account)
@@ -102,8 +108,11 @@ def test_a_refused_assume_role_is_an_error_alert_that_says_what_to_fix(
     assert "modules/member-role" in notification["Message"]
 
 
-def test_forwarded_failure_event_is_described_through_the_member_role(account: Account) -> None:
-    sm = member_state_machine()
+@REGIONS
+def test_forwarded_failure_event_is_described_through_the_member_role(
+    account: Account, region: str
+) -> None:
+    sm = member_state_machine(region)
     run = sm.replace(":stateMachine:", ":execution:") + ":run-1"
     payload = status_change(
         run, "FAILED", at("2026-03-10T15:00"), at("2026-03-10T15:05"), error=None, cause=None

@@ -16,19 +16,28 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
+from sfn_deadline_monitor.check import executions
+from sfn_deadline_monitor.check.contract import CheckRequest, parse_event
 from sfn_deadline_monitor.check.executions import (
     ALERT_CONTEXT,
     MAX_CAUSE_CHARS,
     MAX_DESCRIBED,
     MAX_ERROR_CHARS,
+    PACE_ONLY,
+    Reading,
+    WindowExecutions,
     describe_failures,
+    list_window_executions,
     look_further,
+    read_window,
+    report_status_change,
     reread_executions,
 )
-from sfn_deadline_monitor.check.history import History
+from sfn_deadline_monitor.check.failure_events import FailureEvent
+from sfn_deadline_monitor.check.history import PACE_RUNS, History
 from sfn_deadline_monitor.check.verdict import Execution, Finding, Status, Verdict, Window
 from sfn_deadline_monitor.formatting import clip
-from testkit.events import at
+from testkit.events import at, event, status_change
 
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:etl"
 WINDOW = Window.ending_at(at("2026-03-10T06:00"), timedelta(hours=3))
@@ -254,3 +263,178 @@ def test_runs_read_again_are_as_aws_now_describes_them_and_one_that_fails_is_lef
         Execution(redriven.arn, "b-as-aws-names-it", "FAILED", redriven.start, redrive_count=3),
         Execution(unnamed.arn, "c", "SUCCEEDED", unnamed.start, at("2026-03-10T04:00")),
     )
+
+
+class Clock:
+    """time.monotonic as the reads see it: it stands still until the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(sfn: tuple[Any, Stubber], monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The reads' own clock, and the stubbed client as the function's Step Functions client."""
+    clock = Clock()
+    monkeypatch.setattr(executions, "time", clock)
+    monkeypatch.setattr(executions.aws, "client", lambda *_: sfn[0])
+    return clock
+
+
+def test_a_check_whose_time_ran_out_while_listing_reports_the_failed_run_undescribed(
+    sfn: tuple[Any, Stubber], clock: Clock
+) -> None:
+    """The time left is spent on the alert: a failed run found by the last page is sent
+    as listed, not described."""
+    client, stubber = sfn
+    failed_run = run("f1", "2026-03-10T04:00", "FAILED")
+    stubber.add_response(
+        "list_executions",
+        {"executions": [item(failed_run)]},
+        {"stateMachineArn": MACHINE, "maxResults": executions.PAGE_SIZE},
+    )
+    client.meta.events.register(
+        "after-call.*.ListExecutions", lambda **_: setattr(clock, "now", 10)
+    )
+    request = parse_event(event(MACHINE, WINDOW.deadline, lookback_minutes=180), WINDOW.deadline)
+    assert isinstance(request, CheckRequest)
+    reading = read_window(request, WINDOW.deadline, stop_at=5)
+    assert reading.verdict.findings == (Finding(failed_run, Status.FAILED),)
+    assert reading.list_calls == 1
+
+
+def test_an_event_whose_time_ran_out_is_sent_as_it_came(
+    sfn: tuple[Any, Stubber], clock: Clock
+) -> None:
+    """An event without error or cause is described only while time is left."""
+    failed_run = run("f1", "2026-03-10T04:00", "FAILED", stop=at("2026-03-10T04:05"))
+    payload = status_change(
+        failed_run.arn, "FAILED", failed_run.start, at("2026-03-10T04:05"), error=None, cause=None
+    )
+    parsed = parse_event(payload, WINDOW.deadline)
+    assert isinstance(parsed, FailureEvent)
+    clock.now = 10
+    verdict = report_status_change(parsed.changes[0], stop_at=5)
+    assert verdict.findings[0].execution.error is None
+
+
+def test_no_time_left_is_no_call(sfn: tuple[Any, Stubber], clock: Clock) -> None:
+    """Time is up the moment time.monotonic() reaches stop_at: nothing more is asked
+    (the Stubber fails any call it was not given)."""
+    client, _ = sfn
+    clock.now = 5
+    assert list_window_executions(client, MACHINE, WINDOW, stop_at=5) == WindowExecutions(
+        [], 0, complete=False
+    )
+    assert look_further(client, MACHINE, WINDOW, History(), 5, wanted=ALERT_CONTEXT) == (
+        History(),
+        0,
+    )
+    verdict = Verdict(Status.FAILED, (failed(1),))
+    assert describe_failures(client, verdict, stop_at=5) == verdict
+
+
+def test_a_run_started_at_the_windows_start_is_in_it_so_the_listing_goes_on(
+    sfn: tuple[Any, Stubber],
+) -> None:
+    client, stubber = sfn
+    first, older = run("first", "2026-03-10T03:00"), run("older", "2026-03-09T03:00")
+    assert first.start == WINDOW.start
+    for runs, more in (([first], {"nextToken": "t"}), ([older], {})):
+        stubber.add_response("list_executions", {"executions": [item(e) for e in runs], **more})
+    seen = list_window_executions(client, MACHINE, WINDOW)
+    assert (seen.executions, seen.list_calls, seen.history.read) == ([first], 2, (older,))
+
+
+def test_an_event_with_an_error_is_not_described_and_its_texts_are_clipped(
+    sfn: tuple[Any, Stubber], clock: Clock
+) -> None:
+    """Error or cause, either one says the event carried its details (the Stubber fails
+    a DescribeExecution)."""
+    failed_run = run("f1", "2026-03-10T04:00", "FAILED")
+    for error, cause in (("E" * 300, None), (None, "C" * 2000)):
+        payload = status_change(
+            failed_run.arn,
+            "FAILED",
+            failed_run.start,
+            at("2026-03-10T04:05"),
+            error=error,
+            cause=cause,
+        )
+        parsed = parse_event(payload, WINDOW.deadline)
+        assert isinstance(parsed, FailureEvent)
+        [finding] = report_status_change(parsed.changes[0]).findings
+        assert finding.execution.error == clip(error, MAX_ERROR_CHARS)
+        assert finding.execution.cause == clip(cause, MAX_CAUSE_CHARS)
+
+
+def test_a_listing_that_cannot_reach_aws_is_an_error_that_says_so(
+    sfn: tuple[Any, Stubber], clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = sfn
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://states.us-east-1.amazonaws.com/")
+
+    monkeypatch.setattr(client, "list_executions", unreachable)
+    request = parse_event(event(MACHINE, WINDOW.deadline), WINDOW.deadline)
+    assert isinstance(request, CheckRequest)
+    reason = (
+        "AWS could not be reached: Could not connect to the endpoint URL: "
+        '"https://states.us-east-1.amazonaws.com/"'
+    )
+    assert read_window(request, WINDOW.deadline) == Reading(
+        Verdict(Status.ERROR, reason=reason), None
+    )
+
+
+def test_a_start_check_is_judged_by_whether_a_run_started(
+    sfn: tuple[Any, Stubber], clock: Clock
+) -> None:
+    """A run still going at a start check is what it looks for (a deadline check would
+    call it LATE)."""
+    _, stubber = sfn
+    going = run("going", "2026-03-10T04:00", "RUNNING")
+    stubber.add_response("list_executions", {"executions": [item(going)]})
+    payload = event(MACHINE, WINDOW.deadline, check="start")
+    del payload["notify_on_success"]  # not a start check's setting
+    request = parse_event(payload, WINDOW.deadline)
+    assert isinstance(request, CheckRequest)
+    reading = read_window(request, WINDOW.deadline)
+    assert reading.verdict == Verdict(Status.OK, (Finding(going, Status.OK),))
+
+
+def test_a_late_run_in_a_window_too_long_to_read_looks_before_the_windows_start(
+    sfn: tuple[Any, Stubber], clock: Clock
+) -> None:
+    """50 pages that never reach the window's start: the run still going is LATE all the
+    same, and the alert's listings keep what started before the window."""
+    _, stubber = sfn
+    going = run("going", "2026-03-10T04:00", "RUNNING")
+    earlier = run("earlier", "2026-03-09T04:00", "RUNNING")
+    for page in range(executions.MAX_PAGES):
+        runs = [item(going)] if page == 0 else []
+        stubber.add_response("list_executions", {"executions": runs, "nextToken": "t"})
+    listing(stubber, "RUNNING", executions.MAX_RUNNING_EARLIER, going, earlier)
+    listing(stubber, "SUCCEEDED", PACE_RUNS)
+    request = parse_event(event(MACHINE, WINDOW.deadline), WINDOW.deadline)
+    assert isinstance(request, CheckRequest)
+    reading = read_window(request, WINDOW.deadline)
+    assert (reading.verdict.status, reading.list_calls) == (Status.LATE, 52)
+    assert reading.history.running_earlier == (earlier,)
+
+
+def test_a_page_without_its_executions_is_an_error_not_an_empty_window(
+    sfn: tuple[Any, Stubber],
+) -> None:
+    client, _ = sfn
+    page: dict[str, Any] = {"nextToken": "t"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(client, "list_executions", lambda **_: page)
+        with pytest.raises(KeyError):
+            list_window_executions(client, MACHINE, WINDOW)
+        with pytest.raises(KeyError):
+            look_further(client, MACHINE, WINDOW, History(), math.inf, wanted=PACE_ONLY)

@@ -4,7 +4,9 @@ moto's DynamoDB."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -439,3 +441,35 @@ def test_an_unreadable_status_is_logged_with_its_monitor_and_why(
     (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (line["event"], line["monitor"]) == ("unreadable_state", "nightly-etl")
     assert line["reason"] and line["reason"] != "None"
+
+
+# AWS's expression grammar (Expressions.OperatorsAndFunctions.html and
+# Expressions.UpdateExpressions.html in the DynamoDB developer guide) writes its keywords
+# in capitals and says "function names are case sensitive"; moto reads either case.
+KEYWORDS = {"AND", "OR", "NOT", "BETWEEN", "IN", "SET", "REMOVE", "ADD", "DELETE"}
+FUNCTIONS = {"attribute_exists", "attribute_not_exists", "attribute_type", "if_not_exists"}
+
+
+def test_every_expression_the_store_sends_is_spelt_as_aws_grammar_writes_it(state_table) -> None:
+    sent: dict[str, list[str]] = {}
+
+    def keep(params: dict, model: Any, **_: Any) -> None:
+        expressions = [v for k, v in params.items() if k.endswith("Expression")]
+        sent.setdefault(model.name, []).extend(expressions)
+
+    state_table.meta.events.register("before-parameter-build.dynamodb.*", keep)
+    store = StateStore("monitor-state", state_table)
+    store.claim("handled#a", "me", DAY1, LEASE)
+    store.complete("handled#a", "me", DAY1)
+    store.claim("handled#b", "me", DAY1, LEASE)
+    store.release("handled#b", "me")
+    store.record("nightly-etl", Status.FAILED, DAY1, (), DAY1)
+    store.mark_checked("nightly-etl", "deadline", DAY1, DAY1)
+    assert {name: len(expressions) for name, expressions in sent.items()} == {
+        "PutItem": 4,  # two claims, the record, the mark
+        "UpdateItem": 2,  # the completion's update and its condition
+        "DeleteItem": 1,
+    }
+    words = {w for each in sent.values() for e in each for w in re.findall(r"[A-Za-z_]+", e)}
+    assert {w for w in words if w.upper() in KEYWORDS} == {"OR", "AND", "NOT", "SET", "REMOVE"}
+    assert {w for w in words if w.lower() in FUNCTIONS} == FUNCTIONS

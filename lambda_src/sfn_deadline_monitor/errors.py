@@ -25,9 +25,15 @@ _ASSUME_ROLE_HINT = (
 )
 
 
+def error_code(error: ClientError) -> str:
+    """The code AWS answered, e.g. ThrottlingException. botocore's parsers always set one
+    (the HTTP status when the body names none); the default is for an error built by hand."""
+    return error.response.get("Error", {}).get("Code", "Unknown")
+
+
 def explain_client_error(error: ClientError) -> str:
     """Say what an AWS error means for the check and what fixes it."""
-    code = error.response.get("Error", {}).get("Code", "Unknown")
+    code = error_code(error)
     text = error.response.get("Error", {}).get("Message", "")
     operation = error.operation_name
     hint = _ASSUME_ROLE_HINT if operation == "AssumeRole" else _HINTS.get(code)

@@ -180,7 +180,7 @@ def _status_change(
 def _scheduled(request: CheckRequest, topic_arn: str, now: datetime, budget: Budget) -> Delivery:
     """The verdict on the window before a scheduled deadline or start check, or the
     prediction of an at-risk check for the deadline still to come."""
-    reading = read_window(request, budget.stop_at, now)
+    reading = read_window(request, now, budget.stop_at)
     at_risk = request.check == AT_RISK
     # Without a scheduled time a deadline cannot be told from another delivery of itself.
     # An at-risk check claims its deadline only when it warns: one warning per deadline.

@@ -39,6 +39,7 @@ from ..alerts.delivery import STATE_TABLE_ENV
 from ..alerts.message import Alert
 from ..alerts.sns import publish
 from ..check.contract import AUDIT, AuditRequest
+from ..errors import error_code
 from ..logs import log
 from ..state.records import (
     AUDIT_KEY,
@@ -181,7 +182,7 @@ def _restore(
         else:
             dynamodb.put_item(TableName=table, Item=before, **mine)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+        if error_code(error) != "ConditionalCheckFailedException":
             raise
 
 

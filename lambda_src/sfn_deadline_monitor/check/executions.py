@@ -12,13 +12,13 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
-from ..errors import THROTTLING_CODES, explain_client_error
+from ..errors import THROTTLING_CODES, error_code, explain_client_error
 from ..formatting import clip
 from .contract import AT_RISK, START, CheckRequest
 from .failure_events import StatusChange
@@ -83,24 +83,20 @@ class Reading:
     prediction: Prediction | None = None
 
 
-def read_window(
-    request: CheckRequest, stop_at: float = math.inf, now: datetime | None = None
-) -> Reading:
+def read_window(request: CheckRequest, now: datetime, stop_at: float = math.inf) -> Reading:
     """Judge the request's window; an AWS error becomes an ERROR verdict that names it,
     except throttling, which raises ThrottledError for Lambda to retry the check.
 
-    ``stop_at`` (time.monotonic()) is when to stop reading and report; ``now`` is when an
-    at-risk check predicts from.
+    ``now`` is when an at-risk check predicts from; ``stop_at`` (time.monotonic()) is when
+    to stop reading and report.
     """
-    list_calls = None
     try:
         sfn = aws.client(
             "stepfunctions", request.role_arn, aws.region_of(request.state_machine_arn)
         )
         seen = list_window_executions(sfn, request.state_machine_arn, request.window, stop_at)
-        list_calls = seen.list_calls
         if request.check == AT_RISK:
-            return _at_risk(sfn, request, seen, stop_at, now or datetime.now(UTC))
+            return _at_risk(sfn, request, seen, stop_at, now)
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
         history, extra_calls = seen.history, 0
@@ -114,14 +110,15 @@ def read_window(
                 wanted=ALERT_CONTEXT,
             )
         verdict = describe_failures(sfn, verdict, stop_at)
-        return Reading(verdict, list_calls + extra_calls, history)
+        return Reading(verdict, seen.list_calls + extra_calls, history)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in THROTTLING_CODES:
+        if error_code(error) in THROTTLING_CODES:
             raise ThrottledError(explain_client_error(error)) from error
         reason = explain_client_error(error)
     except BotoCoreError as error:
         reason = f"AWS could not be reached: {error}"
-    return Reading(Verdict(Status.ERROR, reason=reason), list_calls)
+    # Only the client and the window's listing raise: the calls made are unknown.
+    return Reading(Verdict(Status.ERROR, reason=reason), None)
 
 
 def report_status_change(request: StatusChange, stop_at: float = math.inf) -> Verdict:
@@ -165,7 +162,9 @@ def list_window_executions(
             kwargs["nextToken"] = token
         page = sfn.list_executions(**kwargs)
         calls += 1
-        read = [_execution(item) for item in page.get("executions", [])]
+        # `executions` is required in the answer (ListExecutions' API reference): a page
+        # without it is an error, never an empty window.
+        read = [_execution(item) for item in page["executions"]]
         executions += [e for e in read if window.contains(e.start)]
         token = page.get("nextToken")
         before = tuple(e for e in read if e.start < window.start)
@@ -221,9 +220,7 @@ def look_further(
             )
         except (ClientError, BotoCoreError):
             continue
-        found[status] = tuple(
-            e for e in map(_execution, page.get("executions", [])) if e.start < bound
-        )
+        found[status] = tuple(e for e in map(_execution, page["executions"]) if e.start < bound)
     history = replace(
         seen,
         running_earlier=found.get("RUNNING", ()),
@@ -254,8 +251,7 @@ def _described(sfn: SFNClient, execution: Execution) -> Execution:
     try:
         detail = sfn.describe_execution(executionArn=execution.arn)
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "Unknown")
-        return replace(execution, error=f"(DescribeExecution: {code})")
+        return replace(execution, error=f"(DescribeExecution: {error_code(error)})")
     except BotoCoreError as error:
         return replace(execution, error=f"(DescribeExecution: {type(error).__name__})")
     return replace(
@@ -278,7 +274,7 @@ def reread_executions(sfn: SFNClient, arns: tuple[str, ...]) -> tuple[Execution,
             detail = sfn.describe_execution(executionArn=arn)
         except (ClientError, BotoCoreError):
             continue
-        executions.append(_execution({**detail, "executionArn": arn}))
+        executions.append(_execution(detail))
     return tuple(executions)
 
 

@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
 
     aws.reset_clients()
     try:
-        reading = read_window(request)
+        reading = read_window(request, now)
     except ThrottledError as throttled:
         sys.stderr.write(f"error: {throttled}; try again in a minute\n")
         return EXIT_ERROR

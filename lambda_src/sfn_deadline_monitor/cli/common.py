@@ -15,6 +15,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
+from ..errors import error_code
 from ..state.deployment import Deployment
 from ..state.registry import RegistryError, load
 
@@ -80,8 +81,7 @@ def open_deployment(args: argparse.Namespace) -> Deployment:
     except RegistryError as error:
         raise CommandError(str(error)) from error
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code == "ResourceNotFoundException":
+        if error_code(error) == "ResourceNotFoundException":
             raise CommandError(
                 f"no table {table} in {region}: is --name the module's name input, and "
                 "--region its region? (or was it applied with create_state_table = false?)"

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import aws
 from ..audit.machines import list_state_machines
 from ..check.monitor_settings import base_state_machine_arn
+from ..errors import error_code
 from ..state.deployment import Deployment
 from ..state.registry import Manifest, RoleSpec
 from . import access, checks
@@ -88,7 +89,7 @@ def unless_missing(call: Callable[[], T]) -> T | None:
     try:
         return call()
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in NOT_FOUND:
+        if error_code(error) in NOT_FOUND:
             return None
         raise
 

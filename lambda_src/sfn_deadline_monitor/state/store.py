@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ..check.verdict import Status
+from ..errors import error_code
 from ..logs import log
 from .records import (
     MonitorState,
@@ -138,7 +139,7 @@ class StateStore:
                 TableName=self.table_name, ReturnValuesOnConditionCheckFailure="ALL_OLD", **request
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+            if error_code(error) != _CONDITION_FAILED:
                 raise
             # DynamoDB returns the refusing item beside the error, which botocore's
             # types do not describe.
