@@ -36,7 +36,7 @@ locals {
 
   # The contract's status_change check: the rule's monitors around the whole event,
   # appended as the last member so that no value of a monitor can be taken for it. A
-  # monitor's defaults (UTC, text, its own account) are left out to keep within the
+  # monitor's defaults (UTC, text, its own account, the default severities) are left out to keep within the
   # template's 8,192 characters.
   failure_event_templates = { for id, keys in local.failure_rule_monitors : id => format(
     "{\"version\":1,\"check\":\"status_change\",\"monitors\":%s,\"event\":<aws.events.event.json>}",
@@ -45,6 +45,7 @@ locals {
       local.monitors[key].timezone == "UTC" ? {} : { timezone = local.monitors[key].timezone },
       local.monitors[key].message_format == "text" ? {} : { message_format = local.monitors[key].message_format },
       local.monitors[key].role_arn == null ? {} : { role_arn = local.monitors[key].role_arn },
+      length(local.monitors[key].severities) == 0 ? {} : { severities = local.monitors[key].severities },
     )]),
   ) }
 }

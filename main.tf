@@ -130,7 +130,8 @@ resource "aws_sns_topic" "this" {
 resource "aws_sns_topic_subscription" "email" {
   for_each = var.create_sns_topic ? var.sns_email_subscriptions : toset([])
 
-  topic_arn = aws_sns_topic.this[0].arn
-  protocol  = "email"
-  endpoint  = each.value
+  topic_arn     = aws_sns_topic.this[0].arn
+  protocol      = "email"
+  endpoint      = each.value
+  filter_policy = var.sns_email_filter_policy
 }

@@ -148,6 +148,7 @@ output "monitor_settings" {
     message_format         = m.message_format
     notify_on_success      = m.notify_on_success
     role_arn               = m.role_arn
+    severities             = m.severities
   } }
 }
 

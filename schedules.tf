@@ -3,7 +3,8 @@
 # monitor's schedules can share its name; one call of modules/schedules builds each kind.
 locals {
   # The check's input contract (docs/input-contract.md), by schedule: "<name> <kind>".
-  # Only a cross-account monitor's input names a role.
+  # Only a cross-account monitor's input names a role, and only a monitor with severities
+  # of its own names them.
   monitor_inputs = merge(
     { for key, m in local.monitors : "${key} deadline" => {
       monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
@@ -27,6 +28,7 @@ locals {
         message_format    = local.monitors[input.monitor].message_format
       },
       local.monitors[input.monitor].role_arn == null ? {} : { role_arn = local.monitors[input.monitor].role_arn },
+      length(local.monitors[input.monitor].severities) == 0 ? {} : { severities = local.monitors[input.monitor].severities },
       input,
     ) },
     local.audit.enabled ? { "audit audit" = { check = "audit" } } : {},

@@ -120,6 +120,8 @@ locals {
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
     contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : ["timezone ${m.timezone} is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"],
     contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
+    [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
+    if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
     # CreateSchedule takes a Description of at most 512 characters
     # (docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
     m.description == null || try(length(m.description) <= 512, false) ? [] : ["description is ${length(m.description)} characters; the Scheduler takes at most 512: shorten it"],

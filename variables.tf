@@ -29,6 +29,7 @@ variable "monitors" {
     - at_risk_check: optional early warning, a schedule inside the deadline's window ({ schedule_expression }): AT_RISK when, judged by the job's own recent successful runs, a run still going will finish after the deadline, or no run has started although the usual start time has passed. Needs 5 successful runs of history; sent once per deadline.
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
+    - severities: the monitor's own severity for a status, e.g. { AT_RISK = "critical" }: "critical", "error", "warning" or "info". Default: FAILED, LATE, MISSING and ERROR critical, AT_RISK warning, RECOVERED and OK info. Every alert carries its severity (a message attribute subscription filter policies select on) and, for a problem and its RECOVERED, the key of the incident they belong to.
     An attribute not listed here fails plan, naming the monitor and the closest known name (did you mean schedule_expression?).
     Two monitors written under the same key are one: Terraform keeps the last of equal keys in a map, also without a word. Plan creates one deadline schedule per monitor, and the monitor_settings output names every monitor the module got: count either against what you wrote.
   EOT
@@ -132,6 +133,17 @@ variable "sns_email_subscriptions" {
   validation {
     condition     = length(var.sns_email_subscriptions) == 0 || var.create_sns_topic
     error_message = "sns_email_subscriptions apply only to the topic the module creates (create_sns_topic = true); subscribe addresses to your own topic where you manage it."
+  }
+}
+
+variable "sns_email_filter_policy" {
+  description = "SNS filter policy (JSON) of the e-mail subscriptions the module creates, on the alerts' message attributes (status, monitor, severity): e.g. jsonencode({ severity = [{ \"anything-but\" = \"critical\" }] }) when critical alerts page through a subscription of your own. Null: every alert."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sns_email_filter_policy == null || can(keys(jsondecode(var.sns_email_filter_policy)))
+    error_message = "sns_email_filter_policy must be a JSON object such as jsonencode({ severity = [\"critical\"] })."
   }
 }
 

@@ -70,6 +70,7 @@ GROUPS = {
             "doctor/access.py",
             "doctor/iam_policy.py",
             "doctor/iam_conditions.py",
+            "alerts/incident.py",
         ),
         tests=(
             "tests/test_verdict.py",
@@ -78,6 +79,7 @@ GROUPS = {
             "tests/test_audit_rules.py",
             "tests/test_doctor_judgement.py",
             "tests/commands/test_policy.py",
+            "tests/test_incident.py",
         ),
     ),
     "reads": Group(

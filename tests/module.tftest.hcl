@@ -138,6 +138,7 @@ run "daily_job_defaults" {
       message_format         = "text"
       notify_on_success      = false
       role_arn               = null
+      severities             = {}
     })
     error_message = "monitor_settings shows each monitor's settings with the defaults filled in."
   }
@@ -985,5 +986,35 @@ run "cross_account_with_a_read_scope" {
   assert {
     condition     = one([for s in jsondecode(local.lambda_policy).Statement : s.Resource if s.Sid == "AssumeMemberRoles"]) == ["arn:aws:iam::111122223333:role/ops-sfn-deadline-read"]
     error_message = "With a read scope the member roles are granted in the inline policy."
+  }
+}
+
+run "severities_of_a_monitor" {
+  command = apply
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        severities        = { AT_RISK = "critical", RECOVERED = "warning" }
+        at_risk_check     = { schedule_expression = "cron(0 1 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+      }
+    }
+  }
+
+  assert {
+    condition = [for kind in ["deadline", "at_risk"] : jsondecode(module.schedules[kind].schedules["nightly-etl"].target[0].input).severities] == [
+      { AT_RISK = "critical", RECOVERED = "warning" },
+      { AT_RISK = "critical", RECOVERED = "warning" },
+    ] && !contains(keys(jsondecode(module.schedules["deadline"].schedules["billing"].target[0].input)), "severities")
+    error_message = "A monitor's severities reach each of its checks; a monitor with the defaults writes none."
+  }
+
+  assert {
+    condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : lookup(m, "severities", null)] == [null, { AT_RISK = "critical", RECOVERED = "warning" }]
+    error_message = "A monitor's failure events carry its severities."
   }
 }

@@ -162,6 +162,7 @@ def test_a_schedule_disabled_by_hand_is_named_once_then_recovers_once(module: Mo
         "status": "ERROR",
         "monitor": "ops",
         "check": "audit",
+        "severity": "critical",
     }
     module.audit(recent() - timedelta(minutes=1))
     assert module.alerts() == []  # reported once

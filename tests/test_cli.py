@@ -62,7 +62,12 @@ def test_publish_sends_the_alert_to_the_topic(account: Account) -> None:
         "--state-machine-arn", sm, "--lookback", "3h", "--at", AT, "--publish", account.topic_arn
     )
     assert code == EXIT_NOT_OK
-    assert attributes(only_alert(account)) == {"status": "MISSING", "monitor": "nightly-etl"}
+    # Outside the state table, no episode: a severity, no incident key.
+    assert attributes(only_alert(account)) == {
+        "status": "MISSING",
+        "monitor": "nightly-etl",
+        "severity": "critical",
+    }
 
 
 def test_json_goes_to_stdout_alone_and_the_verdict_to_stderr(

@@ -24,6 +24,7 @@ from sfn_deadline_monitor.state.store import ClaimHeldError, StateStore
 from testkit.account import Account, answer
 from testkit.checks import attributes, only_alert
 from testkit.events import at
+from testkit.inbox import drain
 from testkit.member import MEMBER_ROLE, member_state_machine
 
 DEADLINE_AT = at("2026-03-10T17:00")
@@ -46,6 +47,7 @@ def a_delivery(
     owner: str = "request-1",
     as_of: datetime = DEADLINE_AT,
     problems: tuple[Finding, ...] = (),
+    severities: dict[str, str] | None = None,
     **fields: Any,
 ) -> Delivery:
     """A verdict on its way to the test account's topic, in the json format."""
@@ -56,6 +58,7 @@ def a_delivery(
         timezone="UTC",
         checked_at=CHECKED_AT,
         check=check,
+        severities=severities or {},
     )
     return Delivery(
         topic_arn=fields.pop("topic_arn", os.environ[delivery.TOPIC_ENV]),
@@ -297,7 +300,9 @@ def test_a_sent_problem_is_recorded_completed_and_marked_checked(
     assert summary["message_id"] == alert["MessageId"]
     assert (summary["list_calls"], summary["previous_status"]) == (2, None)
     last = store.last("nightly-etl")
-    assert last == MonitorState(Status.FAILED, DEADLINE_AT, (problem.execution.arn,), DEADLINE_AT)
+    episode = "nightly-etl/2026-03-10T17:00:00Z"
+    runs = (problem.execution.arn,)
+    assert last == MonitorState(Status.FAILED, DEADLINE_AT, runs, DEADLINE_AT, episode)
     claim = item(state_table, KEY)
     assert (claim["claimed_by"], "lease_until" in claim) == ({"S": "request-1"}, False)
     mark = item(state_table, checked_key("nightly-etl", DEADLINE))
@@ -309,7 +314,10 @@ def test_a_persisting_problem_keeps_its_since(account: Account, sm: str, store: 
     yesterday = DEADLINE_AT - timedelta(days=1)
     store.record("nightly-etl", Status.MISSING, yesterday, (), CHECKED_AT - timedelta(days=1))
     delivery.settle(a_delivery(sm))
-    assert store.last("nightly-etl") == MonitorState(Status.MISSING, DEADLINE_AT, (), yesterday)
+    # Stored before keys: the episode is named for when the problem began, and kept.
+    episode = "nightly-etl/2026-03-09T17:00:00Z"
+    last = store.last("nightly-etl")
+    assert last == MonitorState(Status.MISSING, DEADLINE_AT, (), yesterday, episode)
 
 
 def test_writes_that_still_fail_after_the_publish_are_logged_not_raised(
@@ -422,3 +430,78 @@ def test_a_role_that_cannot_be_assumed_leaves_the_notice_without_the_earlier_run
     summary = delivery.settle(a_delivery(sm, Status.OK, role_arn=MEMBER_ROLE))
     assert summary["status"] == "RECOVERED"
     assert json.loads(only_alert(account)["Message"])["previous"]["executions"] == []
+
+
+def episode_of(notification: dict[str, Any]) -> tuple[str, str, str | None]:
+    """An alert's status, severity and incident key, as its message attributes carry them."""
+    carried = attributes(notification)
+    return carried["status"], carried["severity"], carried.get("incident_key")
+
+
+def test_one_episode_from_its_first_problem_to_its_recovered_has_one_key(
+    account: Account, sm: str, store: StateStore, state_table: Any
+) -> None:
+    """AT_RISK, then FAILED, then RECOVERED: one incident; the next problem opens another.
+    The json message carries what the attributes carry."""
+    day = timedelta(days=1)
+    at_risk = a_delivery(sm, Status.AT_RISK, check=AT_RISK, key=None, as_of=DEADLINE_AT - day)
+    for each in (
+        at_risk,
+        a_delivery(sm, Status.FAILED, key=None, as_of=DEADLINE_AT - day),
+        a_delivery(sm, Status.OK, key=None, as_of=DEADLINE_AT),
+        a_delivery(sm, Status.MISSING, key=None, as_of=DEADLINE_AT + day),
+    ):
+        delivery.settle(each)
+    first, second = "nightly-etl/2026-03-09T17:00:00Z", "nightly-etl/2026-03-11T17:00:00Z"
+    notifications = account.published()
+    assert [episode_of(n) for n in notifications] == [
+        ("AT_RISK", "warning", first),
+        ("FAILED", "critical", first),
+        ("RECOVERED", "info", first),
+        ("MISSING", "critical", second),
+    ]
+    assert [
+        (message["severity"], message["incident_key"])
+        for message in (json.loads(n["Message"]) for n in notifications)
+    ] == [("warning", first), ("critical", first), ("info", first), ("critical", second)]
+    assert item(state_table, "monitor#nightly-etl")["incident_key"] == {"S": second}
+
+
+def test_a_recovered_status_is_stored_without_a_key(
+    account: Account, sm: str, store: StateStore, state_table: Any
+) -> None:
+    store.record("nightly-etl", Status.FAILED, DEADLINE_AT, (), CHECKED_AT, incident_key="k")
+    delivery.settle(a_delivery(sm, Status.OK))
+    assert episode_of(only_alert(account)) == ("RECOVERED", "info", "k")
+    stored = item(state_table, "monitor#nightly-etl")
+    assert stored is not None
+    assert (stored["status"], "incident_key" in stored) == ({"S": "RECOVERED"}, False)
+
+
+def test_a_monitors_severities_replace_the_defaults_it_names(account: Account, sm: str) -> None:
+    overrides = {"AT_RISK": "critical", "MISSING": "error"}
+    for status in (Status.AT_RISK, Status.MISSING, Status.FAILED):
+        delivery.settle(a_delivery(sm, status, key=None, severities=overrides))
+    assert [attributes(n)["severity"] for n in account.published()] == [
+        "critical",
+        "error",
+        "critical",
+    ]
+
+
+def test_a_subscription_filtered_on_severity_gets_only_critical_alerts(
+    account: Account, sm: str
+) -> None:
+    """The pager's subscription of docs/alerts.md#severity-and-incidents, on moto's SNS."""
+    pager = account.sqs.create_queue(QueueName="pager")["QueueUrl"]
+    pager_arn = account.sqs.get_queue_attributes(QueueUrl=pager, AttributeNames=["QueueArn"])
+    account.sns.subscribe(
+        TopicArn=account.topic_arn,
+        Protocol="sqs",
+        Endpoint=pager_arn["Attributes"]["QueueArn"],
+        Attributes={"FilterPolicy": json.dumps({"severity": ["critical"]})},
+    )
+    for status in (Status.AT_RISK, Status.FAILED, Status.OK):
+        delivery.settle(a_delivery(sm, status, key=None, notify_on_success=True))
+    assert [episode_of(n)[:2] for n in drain(account.sqs, pager)] == [("FAILED", "critical")]
+    assert len(account.published()) == 3  # the unfiltered subscription gets all three

@@ -39,7 +39,7 @@ def test_success_notice_when_the_monitor_asks_for_it(account: Account) -> None:
     )
     check(event(sm, DEADLINE, notify_on_success=True))
     alert = only_alert(account)
-    assert attributes(alert) == {"status": "OK", "monitor": "nightly-etl"}
+    assert attributes(alert) == {"status": "OK", "monitor": "nightly-etl", "severity": "info"}
     assert alert["Subject"].startswith("[OK] nightly-etl: 1 run(s) succeeded by")
 
 
@@ -58,7 +58,12 @@ def test_failed_run_alert_carries_error_cause_and_link(account: Account) -> None
     alert = only_alert(account)
     assert result["status"] == "FAILED"
     assert result["message_id"] == alert["MessageId"]
-    assert attributes(alert) == {"status": "FAILED", "monitor": "nightly-etl"}
+    assert attributes(alert) == {
+        "status": "FAILED",
+        "monitor": "nightly-etl",
+        "severity": "critical",
+        "incident_key": "nightly-etl/2026-03-10T17:00:00Z",
+    }
     assert alert["Subject"].startswith("[FAILED] nightly-etl: 1 of 1 run(s) failed")
     assert len(alert["Subject"]) <= 100
     for text in ["etl-2026-03-10", "States.TaskFailed", "Load step: table locked", "12m 37s"]:
@@ -310,7 +315,9 @@ def test_malformed_event_becomes_an_error_alert(
     result = check(payload)
     alert = only_alert(account)
     assert result["status"] == "ERROR"
-    assert attributes(alert) == {"status": "ERROR", "monitor": monitor}
+    carried = attributes(alert)
+    assert carried.pop("incident_key").startswith(f"{monitor}/")  # when the event came
+    assert carried == {"status": "ERROR", "monitor": monitor, "severity": "critical"}
     assert why in alert["Message"]
     assert "ListExecutions" not in account.calls
 

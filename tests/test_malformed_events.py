@@ -43,6 +43,9 @@ def _size(notification: dict[str, Any]) -> int:
         ({"lookback_minutes": "180"}, "lookback_minutes must be a whole number"),
         ({"notify_on_success": "yes"}, "notify_on_success"),
         ({"version": "one"}, "version 'one' is not supported"),
+        ({"severities": {"AT_RISK": "high"}}, "severities {'AT_RISK': 'high'} must map statuses"),
+        ({"severities": {"TIMED_OUT": "info"}}, "severities {'TIMED_OUT': 'info'} must map"),
+        ({"severities": ["critical"]}, "severities ['critical'] must map statuses (OK, FAILED"),
     ],
     ids=[
         "bad time zone",
@@ -51,6 +54,9 @@ def _size(notification: dict[str, Any]) -> int:
         "lookback a string",
         "flag a string",
         "version",
+        "unknown severity",
+        "unknown status",
+        "severities a list",
     ],
 )
 def test_a_malformed_event_is_one_error_alert_that_fits(

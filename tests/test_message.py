@@ -108,7 +108,8 @@ def test_json_message_carries_the_same_facts() -> None:
     assert entry["error"] == "States.TaskFailed"
     assert entry["redrive_count"] == 1
     assert entry["console_url"].startswith("https://us-east-1.console.aws.amazon.com/")
-    assert alert.attributes == {"status": "FAILED", "monitor": "nightly-etl"}
+    expected = {"status": "FAILED", "monitor": "nightly-etl", "severity": "critical"}
+    assert alert.attributes == expected
 
 
 def test_list_is_capped_and_says_how_many_more() -> None:
@@ -217,7 +218,8 @@ def test_chat_message_follows_the_chatbot_custom_notification_schema() -> None:
     assert metadata["eventType"] == "FAILED"
     assert metadata["relatedResources"] == [SM, failed_run().arn]
     assert metadata["additionalContext"]["timezone"] == "Asia/Tokyo"
-    assert alert.attributes == {"status": "FAILED", "monitor": "nightly-etl"}
+    expected = {"status": "FAILED", "monitor": "nightly-etl", "severity": "critical"}
+    assert alert.attributes == expected
 
 
 def test_chat_description_stays_within_its_limit() -> None:

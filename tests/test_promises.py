@@ -146,6 +146,8 @@ def test_a_direct_invoke_without_a_scheduled_time_says_so_and_is_never_deduplica
 # The JSON alert's fields: a contract for the machines that read it (CONTRIBUTING.md).
 JSON_FIELDS = {
     "status": str,
+    "severity": str,
+    "incident_key": (str, type(None)),
     "monitor": str,
     "subject": str,
     "reason": (str, type(None)),

@@ -82,7 +82,12 @@ def test_ok_after_a_failure_is_a_recovered_notice(account: Account, state_table)
     assert result["status"] == "RECOVERED"
     assert result["previous_status"] == "FAILED"
     _, recovered = account.published()
-    assert attributes(recovered) == {"status": "RECOVERED", "monitor": "nightly-etl"}
+    assert attributes(recovered) == {
+        "status": "RECOVERED",
+        "monitor": "nightly-etl",
+        "severity": "info",
+        "incident_key": "nightly-etl/2026-03-10T17:00:00Z",  # the FAILED's, which it ends
+    }
     assert recovered["Subject"].endswith(", after FAILED")
     assert stored(state_table)["status"]["S"] == "RECOVERED"
     # And the day after, all is quiet again.

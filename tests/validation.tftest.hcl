@@ -127,6 +127,14 @@ run "email_not_an_address" {
   expect_failures = [var.sns_email_subscriptions]
 }
 
+run "email_filter_policy_not_an_object" {
+  command = plan
+  variables {
+    sns_email_filter_policy = "[\"critical\"]"
+  }
+  expect_failures = [var.sns_email_filter_policy]
+}
+
 run "email_for_a_brought_topic" {
   command = plan
   variables {
@@ -622,6 +630,26 @@ run "message_format_unknown" {
   variables {
     monitors = {
       etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", message_format = "xml" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "severities_of_an_unknown_status" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", severities = { TIMED_OUT = "critical" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "severities_of_an_unknown_severity" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", severities = { AT_RISK = "high" } }
     }
   }
   expect_failures = [aws_scheduler_schedule_group.this]

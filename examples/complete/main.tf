@@ -61,6 +61,20 @@ resource "aws_iam_policy" "boundary" {
   tags   = local.tags
 }
 
+# Critical alerts (FAILED, LATE, MISSING, ERROR, and any status a monitor's severities map
+# to critical) page: a pager's HTTPS endpoint, such as PagerDuty's or Opsgenie's SNS
+# integration URL, subscribed to those alone.
+resource "aws_sns_topic_subscription" "pager" {
+  # The URL holds its routing key: sensitive, but whether it is set is not.
+  count = nonsensitive(var.pager_endpoint == null) ? 0 : 1
+
+  topic_arn              = module.sfn_deadlines.sns_topic_arn
+  protocol               = "https"
+  endpoint               = var.pager_endpoint
+  endpoint_auto_confirms = true
+  filter_policy          = jsonencode({ severity = ["critical"] })
+}
+
 module "sfn_deadlines" {
   source = "../.."
 
@@ -116,6 +130,8 @@ module "sfn_deadlines" {
   create_sns_topic        = true
   sns_topic_kms_key_arn   = aws_kms_key.monitor.arn
   sns_email_subscriptions = [var.alert_email]
+  # With a pager, the mail gets what does not page (docs/alerts.md#severity-and-incidents).
+  sns_email_filter_policy = nonsensitive(var.pager_endpoint == null) ? null : jsonencode({ severity = [{ "anything-but" = "critical" }] })
 
   alarm_sns_topic_arn         = aws_sns_topic.alarms.arn
   alarm_sns_topic_kms_key_arn = aws_kms_key.monitor.arn

@@ -34,3 +34,10 @@ variable "alert_email" {
   description = "Address that receives the alerts (confirm the subscription mail)."
   type        = string
 }
+
+variable "pager_endpoint" {
+  description = "HTTPS endpoint that pages on call (a PagerDuty or Opsgenie SNS integration URL), subscribed to critical alerts only; the e-mail then gets the rest. Null: every alert by e-mail."
+  type        = string
+  default     = null
+  sensitive   = true
+}

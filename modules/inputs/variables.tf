@@ -16,6 +16,7 @@ variable "monitors" {
     message_format      = optional(string, "text")
     description         = optional(string)
     role_arn            = optional(string)
+    severities          = optional(map(string), {})
     start_check = optional(object({
       schedule_expression = string
       lookback_minutes    = optional(number)

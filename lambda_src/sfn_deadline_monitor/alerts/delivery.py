@@ -34,6 +34,7 @@ from ..logs import log
 from ..state.records import MonitorState
 from ..state.store import ClaimHeldError, StateStore
 from .check_log import log_check
+from .incident import PROBLEMS, incident_key
 from .message import compose
 from .sns import publish
 
@@ -103,7 +104,8 @@ def state_store() -> StateStore | None:
 
 
 def settle(delivery: Delivery) -> dict[str, Any]:
-    """Dedupe, follow up on the last status, publish, remember, and log the check.
+    """Dedupe, follow up on the last status and its episode, publish, remember, and log
+    the check.
 
     The log line (and its metrics) is written whether or not the publish succeeds.
     """
@@ -120,6 +122,9 @@ def settle(delivery: Delivery) -> dict[str, Any]:
         log("state_table_failed", monitor=delivery.check.monitor, errors=[failure])
         raise StateTableError(failure)
     delivery = _followed_up(delivery, memory.previous)
+    status, monitor = delivery.verdict.status, delivery.check.monitor
+    episode = incident_key(monitor, status, delivery.as_of, memory.previous)
+    delivery = replace(delivery, check=replace(delivery.check, incident_key=episode))
     try:
         message_id = send(delivery)
     except Exception as error:
@@ -252,6 +257,7 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
                     tuple(f.execution.arn for f in delivery.verdict.problems),
                     check.checked_at,
                     since=previous.since_if(status, delivery.as_of) if previous else None,
+                    incident_key=check.incident_key if status in PROBLEMS else None,
                 ),
             )
         )

@@ -71,6 +71,8 @@ class CheckEntry(TypedDict):
 
 class Report(TypedDict):
     status: str
+    severity: str
+    incident_key: str | None
     monitor: str
     subject: str
     reason: str | None

@@ -54,8 +54,14 @@ def compose(context: CheckContext, verdict: Verdict, message_format: str = "text
         text=lambda: render_text(context, verdict, facts),
         chat=lambda: render_chat(context, verdict, facts),
     )
+    episode = {} if context.incident_key is None else {"incident_key": context.incident_key}
     return Alert(
         subject=subject_line,
         body=body,
-        attributes={"status": verdict.status.value, "monitor": context.monitor},
+        attributes={
+            "status": verdict.status.value,
+            "monitor": context.monitor,
+            "severity": facts["severity"],
+            **episode,
+        },
     )

@@ -17,6 +17,7 @@ from ..check.verdict import Execution, Finding, Status, Verdict
 from ..formatting import console_url, iso, resolve_timezone
 from .advice import advise
 from .facts import BeforeWindow, ExecutionEntry, PaceEntry, PredictionEntry, Report
+from .incident import severity_of
 
 # SNS rejects a subject of 100 characters or more.
 MAX_SUBJECT_CHARS = 99
@@ -105,6 +106,8 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> Report
         counts[finding.execution.status] = counts.get(finding.execution.status, 0) + 1
     return {
         "status": verdict.status.value,
+        "severity": severity_of(verdict.status, context.severities),
+        "incident_key": context.incident_key,
         "monitor": context.monitor,
         "subject": subject_line,
         "reason": verdict.reason or None,

@@ -73,6 +73,8 @@ def render_text(context: CheckContext, verdict: Verdict, report: Report) -> str:
 def _check_lines(context: CheckContext, both: Callable[[datetime], str]) -> list[str]:
     """When and how the check ran."""
     lines = ["", f"Checked at {both(context.checked_at)}"]
+    if context.incident_key is not None:
+        lines.append(f"Incident {context.incident_key}")
     if context.deadline_from_invocation_time:
         lines.append("The event carried no scheduled time, so the deadline is the invocation time.")
     if context.scheduler_execution_id or context.attempt_number:

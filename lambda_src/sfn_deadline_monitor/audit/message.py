@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..alerts.chat import chatbot_notification
+from ..alerts.incident import DEFAULT_SEVERITY
 from ..alerts.message import Alert, render_body
 from ..alerts.report import clean_subject
 from ..check.verdict import Status
@@ -48,6 +49,7 @@ def audit_alert(
     subject = clean_subject(f"[{status.value}] {module} audit: {_summary(new or recovered, new)}")
     facts = {
         "status": status.value,
+        "severity": DEFAULT_SEVERITY[status],
         "check": "audit",
         "module": module,
         "subject": subject,
@@ -61,7 +63,12 @@ def audit_alert(
         "audited_at": iso(now.replace(microsecond=0)),
     }
     body = render_body(message_format, facts, text=lambda: _text(facts), chat=lambda: _chat(facts))
-    return Alert(subject, body, {"status": status.value, "monitor": module, "check": "audit"})
+    severity = DEFAULT_SEVERITY[status]
+    return Alert(
+        subject,
+        body,
+        {"status": status.value, "monitor": module, "check": "audit", "severity": severity},
+    )
 
 
 def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:

@@ -5,6 +5,7 @@ the Lambda and the ``check`` command alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +40,10 @@ class CheckContext:
     earlier_windows: tuple[Window, ...] = ()
     # An at-risk check's prediction and its basis.
     prediction: Prediction | None = None
+    # The monitor's own severities (alerts/incident.py), and the key of the problem
+    # episode the alert belongs to (set by delivery, which reads the last status).
+    severities: Mapping[str, str] = field(default_factory=dict)
+    incident_key: str | None = None
 
 
 def check_context(
@@ -57,6 +62,7 @@ def check_context(
             timezone=request.timezone,
             checked_at=now,
             check=request.check,
+            severities=request.severities,
         )
     return CheckContext(
         monitor=request.monitor,
@@ -71,4 +77,5 @@ def check_context(
         history=history or History(),
         earlier_windows=request.earlier_windows(WINDOWS_COUNTED),
         prediction=prediction,
+        severities=request.severities,
     )

@@ -8,7 +8,8 @@ malformed event becomes an explicit ERROR alert instead of a silent pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ _SCHEDULED_OPTIONAL = {
     "timezone",
     "message_format",
     "role_arn",
+    "severities",
     "scheduled_time",
     "scheduler_execution_id",
     "attempt_number",
@@ -76,6 +78,7 @@ class CheckRequest:
     notify_on_success: bool = False
     message_format: str = "text"
     role_arn: str | None = None
+    severities: Mapping[str, str] = field(default_factory=dict)
     scheduler_execution_id: str | None = None
     attempt_number: int | None = None
     # The schedule whose fires end this check's windows, when the input names it: where
@@ -183,6 +186,7 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         notify_on_success=notify_on_success,
         message_format=settings.message_format,
         role_arn=settings.role_arn,
+        severities=settings.severities,
         scheduler_execution_id=_substituted(event.get("scheduler_execution_id")),
         attempt_number=_attempt_number(event.get("attempt_number")),
         schedule=schedule,

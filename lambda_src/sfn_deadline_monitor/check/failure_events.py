@@ -9,7 +9,8 @@ error, never a silent pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ class StatusChange:
     timezone: str = "UTC"
     message_format: str = "text"
     role_arn: str | None = None
+    severities: Mapping[str, str] = field(default_factory=dict)
     check: str = STATUS_CHANGE
 
 
@@ -80,6 +82,7 @@ def parse_failure_event(given: dict[str, Any]) -> FailureEvent:
                 timezone=m.timezone,
                 message_format=m.message_format,
                 role_arn=m.role_arn,
+                severities=m.severities,
             )
             for m in monitors
             if _is_about(m, detail)
@@ -108,9 +111,9 @@ def _failure_detail(event: Any) -> dict[str, Any]:
             f"{quoted(event.get('source'))}, detail-type {quoted(event.get('detail-type'))})"
         )
     detail: dict[str, Any] = event["detail"]
-    for field in ("executionArn", "stateMachineArn", "status", "startDate"):
-        if field not in detail:
-            raise InvalidEventError(f"event detail lacks {field}")
+    for name in ("executionArn", "stateMachineArn", "status", "startDate"):
+        if name not in detail:
+            raise InvalidEventError(f"event detail lacks {name}")
     if detail["status"] not in FAILURE_STATUSES:
         raise InvalidEventError(
             f"event status {quoted(detail['status'])} is not a failure "

@@ -8,13 +8,17 @@ into an ERROR alert, never a silent pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..formatting import clip
+from .verdict import Status
 
 MESSAGE_FORMATS = ("text", "json", "chat")
+# How urgent an alert is: PagerDuty's Events API v2 severities (alerts/incident.py).
+SEVERITIES = ("critical", "error", "warning", "info")
 
 # The module checks the same pattern (data/state-machine-arn.regex); a test keeps the
 # two equal on a table of ARNs. A name may hold any character but white space, brackets,
@@ -30,7 +34,14 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]
 _MONITOR_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
 _UNKNOWN_MONITOR = "unknown-monitor"
 MAX_QUOTED_CHARS = 120
-SETTINGS_FIELDS = {"monitor", "state_machine_arn", "timezone", "message_format", "role_arn"}
+SETTINGS_FIELDS = {
+    "monitor",
+    "state_machine_arn",
+    "timezone",
+    "message_format",
+    "role_arn",
+    "severities",
+}
 
 
 def quoted(value: object) -> str:
@@ -45,13 +56,16 @@ class InvalidEventError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    """Which state machine a monitor watches, how its alerts read, and as whom it reads."""
+    """Which state machine a monitor watches, how its alerts read, and as whom it reads.
+    ``severities`` maps statuses to the monitor's own severities (the others keep the
+    default)."""
 
     monitor: str
     state_machine_arn: str
     timezone: str = "UTC"
     message_format: str = "text"
     role_arn: str | None = None
+    severities: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_state_machine_arn(arn: str) -> re.Match[str]:
@@ -102,7 +116,23 @@ def parse_settings(given: dict[str, Any]) -> Settings:
             f"role_arn {quoted(role_arn)} is not an IAM role ARN such as "
             "arn:aws:iam::111122223333:role/sfn-deadline-member"
         )
-    return Settings(monitor, arn, timezone, message_format, role_arn)
+    return Settings(
+        monitor, arn, timezone, message_format, role_arn, _severities(given.get("severities", {}))
+    )
+
+
+def _severities(given: object) -> dict[str, str]:
+    """A monitor's severities: statuses (FAILED, AT_RISK ...) to critical, error, warning
+    or info, as plan checks them (validation.tf)."""
+    statuses = [status.value for status in Status]
+    if not isinstance(given, dict) or not all(
+        key in statuses and value in SEVERITIES for key, value in given.items()
+    ):
+        raise InvalidEventError(
+            f"severities {quoted(given)} must map statuses ({', '.join(statuses)}) to "
+            f"severities ({', '.join(SEVERITIES)})"
+        )
+    return dict(given)
 
 
 def _is_time_zone(name: object) -> bool:

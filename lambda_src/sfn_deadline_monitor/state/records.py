@@ -26,12 +26,15 @@ AUDIT_KEY = "audit"
 
 @dataclass(frozen=True)
 class MonitorState:
-    """The last status reported for a monitor, and since when it has been so."""
+    """The last status reported for a monitor, since when it has been so, and the key of
+    the problem episode it belongs to (alerts/incident.py; None when healthy, or stored by
+    a release before keys)."""
 
     status: Status
     as_of: datetime
     problem_executions: tuple[str, ...] = ()
     since: datetime | None = None
+    incident_key: str | None = None
 
     def since_if(self, status: Status, as_of: datetime) -> datetime:
         """When the monitor entered ``status``, if ``status`` follows this state: still
@@ -67,6 +70,7 @@ def monitor_state(item: dict[str, Any]) -> MonitorState:
                 value["S"] for value in item.get("problem_executions", {}).get("L", [])
             ),
             since=_moment(item["since"]) if "since" in item else None,
+            incident_key=item["incident_key"]["S"] if "incident_key" in item else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error

@@ -173,8 +173,10 @@ class StateStore:
         now: datetime,
         *,
         since: datetime | None = None,
+        incident_key: str | None = None,
     ) -> None:
         """Store the status a check reported, unless a later one is already stored."""
+        episode = {} if incident_key is None else {"incident_key": {"S": incident_key}}
         self._write_if(
             self.dynamodb.put_item,
             Item={
@@ -186,6 +188,7 @@ class StateStore:
                     "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
                 },
                 "updated_at": {"S": now.isoformat()},
+                **episode,
             },
             # An as_of this release cannot compare (absent, or of another type) is
             # overwritten, as the item it belongs to is read as absent.

@@ -1,0 +1,71 @@
+"""Severities and incident keys (alerts/incident.py): which episode each alert belongs to,
+as an incident tool deduplicating on the key sees it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sfn_deadline_monitor.alerts.incident import (
+    DEFAULT_SEVERITY,
+    PROBLEMS,
+    incident_key,
+    severity_of,
+)
+from sfn_deadline_monitor.check.monitor_settings import SEVERITIES
+from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.state.records import MonitorState
+from testkit.events import at
+
+NOW = at("2026-03-10T17:00")
+EARLIER = NOW - timedelta(days=1)
+
+
+def test_every_status_has_a_default_severity_of_the_four() -> None:
+    assert set(DEFAULT_SEVERITY) == set(Status)
+    assert {s: DEFAULT_SEVERITY[s] for s in Status} == {
+        Status.OK: "info",
+        Status.FAILED: "critical",
+        Status.LATE: "critical",
+        Status.MISSING: "critical",
+        Status.ERROR: "critical",
+        Status.RECOVERED: "info",
+        Status.AT_RISK: "warning",
+    }
+    assert set(DEFAULT_SEVERITY.values()) <= set(SEVERITIES)
+
+
+def test_a_monitor_maps_only_the_statuses_it_names() -> None:
+    overrides = {"AT_RISK": "critical", "MISSING": "error"}
+    assert severity_of(Status.AT_RISK, overrides) == "critical"
+    assert severity_of(Status.MISSING, overrides) == "error"
+    assert severity_of(Status.FAILED, overrides) == "critical"
+    assert severity_of(Status.RECOVERED, {}) == "info"
+
+
+@pytest.mark.parametrize("status", sorted(PROBLEMS))
+def test_a_first_problem_opens_an_episode_named_for_its_moment(status: Status) -> None:
+    assert incident_key("etl", status, NOW, None) == "etl/2026-03-10T17:00:00Z"
+    healthy = MonitorState(Status.RECOVERED, EARLIER, incident_key="etl/old")
+    assert incident_key("etl", status, NOW, healthy) == "etl/2026-03-10T17:00:00Z"
+
+
+def test_a_problem_after_a_problem_and_its_recovered_keep_the_episode() -> None:
+    at_risk = MonitorState(Status.AT_RISK, EARLIER, since=EARLIER, incident_key="etl/first")
+    assert incident_key("etl", Status.FAILED, NOW, at_risk) == "etl/first"
+    assert incident_key("etl", Status.RECOVERED, NOW, at_risk) == "etl/first"
+
+
+def test_a_problem_stored_before_keys_is_named_for_when_its_status_began() -> None:
+    began = EARLIER - timedelta(days=2)
+    legacy = MonitorState(Status.MISSING, EARLIER, since=began)
+    assert incident_key("etl", Status.MISSING, NOW, legacy) == "etl/2026-03-07T17:00:00Z"
+    without_since = MonitorState(Status.MISSING, EARLIER)
+    assert incident_key("etl", Status.RECOVERED, NOW, without_since) == "etl/2026-03-09T17:00:00Z"
+
+
+def test_ok_belongs_to_no_episode() -> None:
+    failed = MonitorState(Status.FAILED, EARLIER, incident_key="etl/first")
+    assert incident_key("etl", Status.OK, NOW, failed) is None
+    assert incident_key("etl", Status.OK, NOW, None) is None
