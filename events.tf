@@ -86,7 +86,7 @@ resource "aws_cloudwatch_event_target" "failure" {
   lifecycle {
     precondition {
       condition     = length(each.value) <= local.input_template_characters
-      error_message = "${var.name}: Failure rule ${each.key}'s input template would be ${length(each.value)} characters, over EventBridge's limit of ${local.input_template_characters}: its ${local.monitors_per_failure_rule} monitors' names, ARNs and role ARNs are long. Set monitors_per_failure_rule lower."
+      error_message = "${var.name}: Failure rule ${each.key}'s input template would be ${length(each.value)} characters, over EventBridge's limit of ${local.input_template_characters}: its ${local.monitors_per_failure_rule} monitors' names, ARNs, role ARNs and severities are long. Set monitors_per_failure_rule lower."
     }
   }
 }

@@ -272,10 +272,10 @@ def main() -> None:
         for name, group in GROUPS.items()
         if any(m in modules for m in group.modules)
     }
-    for name, group_modules in chosen.items():
-        workspace = WORKSPACE / name
-        prepare(workspace, group_modules, GROUPS[name].tests)
-        if not args.report:
+    if not args.report:  # a report reads the last run as it is: preparing could wipe it
+        for name, group_modules in chosen.items():
+            workspace = WORKSPACE / name
+            prepare(workspace, group_modules, GROUPS[name].tests)
             mutmut = Path(sys.executable).with_name("mutmut")
             subprocess.run([str(mutmut), "run"], cwd=workspace, check=True)
     raise SystemExit(report(chosen))

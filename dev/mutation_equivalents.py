@@ -66,7 +66,7 @@ EQUIVALENT: dict[str, str] = {
     **{_P + f"state.store.xǁStateStoreǁ_write_if__mutmut_{n}": _REFUSED_ITEM for n in (12, 14)},
     **{_P + f"state.store.xǁStateStoreǁ_write_if__mutmut_{n}": _HAS_RESPONSE for n in (17, 20)},
     # alerts/delivery.py
-    _P + "alerts.delivery.x_remember__mutmut_28": "record stores `since or as_of`: a since of "
+    _P + "alerts.delivery.x_remember__mutmut_30": "record stores `since or as_of`: a since of "
     "None is the as_of beside it, which since_if returns for a new status",
     # doctor/iam_conditions.py
     _P + "doctor.iam_conditions.x__test__mutmut_23": "no wildcard operator ignores case: "
