@@ -7,14 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from sfn_deadline_monitor.alerts.incident import (
-    DEFAULT_SEVERITY,
-    PROBLEMS,
-    incident_key,
-    severity_of,
-)
+from sfn_deadline_monitor.alerts.incident import DEFAULT_SEVERITY, incident_key, severity_of
 from sfn_deadline_monitor.check.monitor_settings import SEVERITIES
-from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.check.verdict import PROBLEMS, Status
 from sfn_deadline_monitor.state.records import MonitorState
 from testkit.events import at
 

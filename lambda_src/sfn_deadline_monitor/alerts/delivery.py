@@ -29,12 +29,12 @@ from .. import aws
 from ..check.context import CheckContext
 from ..check.contract import AT_RISK, START
 from ..check.executions import reread_executions
-from ..check.verdict import Status, Verdict, follow_up
+from ..check.verdict import PROBLEMS, Status, Verdict, follow_up
 from ..logs import log
 from ..state.records import MonitorState
 from ..state.store import ClaimHeldError, StateStore
 from .check_log import log_check
-from .incident import PROBLEMS, incident_key
+from .incident import incident_key
 from .message import compose
 from .sns import publish
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from ..check.verdict import Status
+from ..check.verdict import PROBLEMS, Status
 from ..formatting import iso
 from ..state.records import MonitorState
 
@@ -26,9 +26,6 @@ DEFAULT_SEVERITY: Mapping[Status, str] = {
     Status.RECOVERED: "info",
     Status.OK: "info",
 }
-# The statuses that open or continue an episode (follow_up turns OK after any of them
-# into RECOVERED).
-PROBLEMS = frozenset({Status.FAILED, Status.LATE, Status.MISSING, Status.ERROR, Status.AT_RISK})
 
 
 def severity_of(status: Status, overrides: Mapping[str, str]) -> str:

@@ -152,12 +152,18 @@ def judge_start(executions: list[Execution], window: Window, *, complete: bool =
     return Verdict(Status.MISSING)
 
 
+# The statuses that are a problem: each opens or continues an episode of its monitor
+# (alerts/incident.py), which the first OK after it ends as RECOVERED.
+PROBLEMS = frozenset({Status.FAILED, Status.LATE, Status.MISSING, Status.ERROR, Status.AT_RISK})
+
+
 def follow_up(current: Status, previous: Status | None) -> Status:
     """The status to report given the monitor's last reported one.
 
-    OK after FAILED, LATE, MISSING, ERROR or AT_RISK becomes RECOVERED, so whoever was alerted
-    hears that the job is healthy again; any other status is reported as it is.
+    OK after a problem (FAILED, LATE, MISSING, ERROR or AT_RISK) becomes RECOVERED, so
+    whoever was alerted hears that the job is healthy again; any other status is reported
+    as it is.
     """
-    if current is Status.OK and previous not in (None, Status.OK, Status.RECOVERED):
+    if current is Status.OK and previous in PROBLEMS:
         return Status.RECOVERED
     return current
