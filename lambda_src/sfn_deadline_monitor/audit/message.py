@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..alerts.chat import chatbot_notification
-from ..alerts.incident import DEFAULT_SEVERITY
+from ..alerts.incident import severity_of
 from ..alerts.message import Alert, render_body
 from ..alerts.report import clean_subject
 from ..check.verdict import Status
@@ -47,9 +47,10 @@ def audit_alert(
     still_open = len(findings.open) - len(new)
     status = Status.ERROR if new else Status.RECOVERED
     subject = clean_subject(f"[{status.value}] {module} audit: {_summary(new or recovered, new)}")
+    severity = severity_of(status, {})  # the audit has no monitor's severities
     facts = {
         "status": status.value,
-        "severity": DEFAULT_SEVERITY[status],
+        "severity": severity,
         "check": "audit",
         "module": module,
         "subject": subject,
@@ -63,12 +64,8 @@ def audit_alert(
         "audited_at": iso(now.replace(microsecond=0)),
     }
     body = render_body(message_format, facts, text=lambda: _text(facts), chat=lambda: _chat(facts))
-    severity = DEFAULT_SEVERITY[status]
-    return Alert(
-        subject,
-        body,
-        {"status": status.value, "monitor": module, "check": "audit", "severity": severity},
-    )
+    attributes = {"status": status.value, "monitor": module, "check": "audit"}
+    return Alert(subject, body, {**attributes, "severity": severity})
 
 
 def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:

@@ -197,12 +197,10 @@ def _state_machines(registry: Registry) -> tuple[dict[Reader, Listing], dict[Rea
             sfn = aws.client("stepfunctions", role_arn=role_arn, region=region)
             listed[reader] = list_state_machines(sfn)
         except ClientError as error:
-            detail = error.response.get("Error", {})
-            if detail.get("Code") not in _REFUSED:
+            if error_code(error) not in _REFUSED:
                 raise
-            refused[reader] = (
-                f"{error.operation_name}: {detail.get('Code')} {detail.get('Message', '')}"
-            )
+            message = error.response.get("Error", {}).get("Message", "")
+            refused[reader] = f"{error.operation_name}: {error_code(error)} {message}"
     return listed, refused
 
 
