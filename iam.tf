@@ -96,6 +96,15 @@ locals {
         { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
         { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },
       ],
+      # PutEvents on the named bus only, and only events of the module's own source (the
+      # event-bus resource type and the events:source key: docs.aws.amazon.com/
+      # service-authorization/latest/reference/list_amazoneventbridge.html). A bus encrypted
+      # with a customer managed key needs nothing of the sender: its key policy admits
+      # EventBridge itself (eventbridge/latest/userguide/eb-encryption-key-policy.html).
+      local.event_bus_arn == null ? [] : [{
+        Sid       = "PutAlertEvents", Effect = "Allow", Action = "events:PutEvents", Resource = local.event_bus_arn
+        Condition = { StringEquals = { "events:source" = local.alert_event_source } }
+      }],
       # Publishing to an encrypted topic, sending to an encrypted queue and reading an
       # encrypted state table each need the key, through that service.
       [for name, use in local.lambda_key_uses : {

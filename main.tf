@@ -12,6 +12,11 @@ locals {
   zip_path      = "${path.module}/dist/lambda.zip"
   topic_arn     = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn
   alarm_topic   = coalesce(var.alarm_sns_topic_arn, local.topic_arn)
+  # The source of the alerts' events (lambda_src/sfn_deadline_monitor/alerts/bus.py).
+  alert_event_source = "sfn-deadline-monitor"
+  # The bus alerts are also put on, as an ARN (the IAM statement and the function's
+  # client both need one); its account and region are checked on the function.
+  event_bus_arn = var.event_bus_name == null || startswith(coalesce(var.event_bus_name, "-"), "arn:") ? var.event_bus_name : "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${var.event_bus_name}"
 
   names = {
     undelivered    = "${var.name}-sfn-deadline-scheduler-dlq"
@@ -46,6 +51,13 @@ resource "aws_lambda_function" "this" {
       condition     = split(":", local.topic_arn)[3] == local.region
       error_message = "${var.name}: The alert topic ${local.topic_arn} must be in this module's region (${local.region})."
     }
+    # Another account's bus would need its policy to admit this function's role, which
+    # plan cannot read from here; a rule on a bus of this account forwards events to any
+    # account and region instead, with that bus's policy checked by EventBridge.
+    precondition {
+      condition     = local.event_bus_arn == null || try(join(":", slice(split(":", local.event_bus_arn), 3, 5)) == "${local.region}:${local.account_id}", false)
+      error_message = "${var.name}: event_bus_name ${coalesce(local.event_bus_arn, "-")} must be a bus in this module's account and region (${local.account_id}, ${local.region}). Name a bus here and forward its alert events with a rule whose target is the other bus (docs/alerts.md#events)."
+    }
   }
 
   #checkov:skip=CKV_AWS_116:Failed invocations go to an on-failure destination (aws_lambda_function_event_invoke_config.this), which keeps the error with the event, unlike a DLQ.
@@ -73,6 +85,7 @@ resource "aws_lambda_function" "this" {
         METRICS_NAMESPACE = var.metrics_namespace
       },
       var.create_state_table ? { STATE_TABLE_NAME = aws_dynamodb_table.state[0].name } : {},
+      local.event_bus_arn == null ? {} : { ALERT_EVENT_BUS_ARN = local.event_bus_arn },
     )
   }
 

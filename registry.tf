@@ -32,6 +32,7 @@ locals {
     function_arn    = aws_lambda_function.this.arn
     alert_topic_arn = local.topic_arn
     alarm_topic_arn = local.alarm_topic
+    event_bus_arn   = local.event_bus_arn
     schedule_groups = { for kind, group in local.schedule_groups : kind => group if group != null }
     audit           = local.audit.enabled ? { schedule = "audit", grace_minutes = local.audit.grace_minutes, message_format = local.audit.message_format } : null
     queues = {

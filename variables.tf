@@ -147,6 +147,19 @@ variable "sns_email_filter_policy" {
   }
 }
 
+variable "event_bus_name" {
+  description = "Also put every alert on this EventBridge event bus, as an event of source sfn-deadline-monitor (docs/alerts.md#events), for rules to route to an incident tool, a queue or another bus: the name or ARN of a bus in this account and region (\"default\" is the default bus). The event goes before the SNS message; a refused one fails the check for Lambda to retry, as a failed publish does. Null: SNS only. To reach another account or region, forward the events with a rule on this bus (docs/alerts.md#events)."
+  type        = string
+  default     = null
+
+  # A custom bus's name: 1 to 256 of [.-_A-Za-z0-9], not beginning with "aws." (reserved
+  # for partner buses), docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html.
+  validation {
+    condition     = var.event_bus_name == null || can(regex("^(arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/)?[.\\-_A-Za-z0-9]{1,256}$", var.event_bus_name)) && !startswith(try(reverse(split("/", var.event_bus_name))[0], ""), "aws.")
+    error_message = "event_bus_name must be an EventBridge bus's name (1 to 256 letters, digits, '.', '-' or '_', not beginning with 'aws.'), such as \"default\" or \"incidents\", or its ARN such as arn:aws:events:us-east-1:111122223333:event-bus/incidents."
+  }
+}
+
 variable "alarm_sns_topic_arn" {
   description = "Topic for the alarms on the monitor itself (function errors and throttles, failure queues, undeliverable checks and events). Null: the alert topic. A topic of its own, with its own key, keeps the alarms audible when the alert topic or its key is what broke."
   type        = string

@@ -9,8 +9,9 @@ monitor's check the way EventBridge Scheduler does (one of them twice, as a retr
 lets on call start the missing job by hand and checks it again, fires the at-risk check
 before a deadline, disables a schedule by hand and fires the audit, lets a check fail
 through Lambda's retries into the check-failures queue and replays it once the cause is
-fixed, and prints the alerts that reached the topic's SQS subscriber. Then it destroys
-everything and stops the server, also on Ctrl-C or failure.
+fixed, and prints the alerts that reached the topic's SQS subscriber and the incidents
+their events opened and resolved on the module's event bus. Then it destroys everything
+and stops the server, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 import boto3
 
+from demo.received import print_alerts, print_incidents
 from testkit.fire_check import (
     invoke_deployed,
     invoke_deployed_async,
@@ -36,7 +38,6 @@ from testkit.fire_check import (
     scheduled_event,
     status_change_event,
 )
-from testkit.inbox import drain
 from testkit.moto_server import emulated_aws
 from testkit.paths import ROOT, ZIP_PATH
 from testkit.terraform import TerraformError, terraform
@@ -49,7 +50,7 @@ SCENARIOS = {
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
     "reports": (None, "no run at all: its trigger was switched off"),
 }
-STEPS = 10
+STEPS = 11
 MODULE_NAME = "demo"  # demo/main.tf's name input
 # exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
@@ -205,19 +206,6 @@ def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:
     print("".join(f"  {line}\n" for line in run.stdout.splitlines()), end="")
 
 
-def print_alerts(sqs: Any, inbox_url: str) -> int:
-    received = drain(sqs, inbox_url, wait_seconds=1)
-    for notification in received:
-        attributes = {k: v["Value"] for k, v in notification["MessageAttributes"].items()}
-        print("\n" + "=" * 100)
-        print(f"Subject:    {notification['Subject']}")
-        print(f"Attributes: {attributes}")
-        print("-" * 100)
-        print(notification["Message"].rstrip())
-    print("=" * 100)
-    return len(received)
-
-
 def main() -> int:
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -250,7 +238,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 10; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 11; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -289,8 +277,11 @@ def play() -> int:
         step(9, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
+
+        step(10, "The same alerts as events on the bus: incidents opened and resolved")
+        print(f"  {print_incidents(aws('sqs'), out['incident_queue_url'])} event(s)")
     finally:
-        step(10, "Destroying what the demo created and stopping moto")
+        step(11, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

@@ -38,6 +38,10 @@ module "sfn_deadlines" {
   name          = "demo"
   sns_topic_arn = module.estate.topic_arn
 
+  # Every alert also goes on this bus, where an incident tool's route would take it
+  # (examples/incident-routing); here a rule hands the events to a queue the demo reads.
+  event_bus_name = aws_cloudwatch_event_bus.incidents.name
+
   monitors = {
     nightly-etl = {
       state_machine_arn = module.estate.state_machine_arns["nightly-etl"]
@@ -62,6 +66,30 @@ module "sfn_deadlines" {
       at_risk_check       = { schedule_expression = "cron(* * * * ? *)" }
     }
   }
+}
+
+resource "aws_cloudwatch_event_bus" "incidents" {
+  name = "demo-incidents"
+}
+
+resource "aws_sqs_queue" "incident_tool" {
+  name = "demo-incident-tool"
+}
+
+resource "aws_cloudwatch_event_rule" "incident_tool" {
+  name           = "demo-incident-tool"
+  event_bus_name = aws_cloudwatch_event_bus.incidents.name
+  event_pattern  = jsonencode({ source = ["sfn-deadline-monitor"] })
+}
+
+resource "aws_cloudwatch_event_target" "incident_tool" {
+  rule           = aws_cloudwatch_event_rule.incident_tool.name
+  event_bus_name = aws_cloudwatch_event_bus.incidents.name
+  arn            = aws_sqs_queue.incident_tool.arn
+}
+
+output "incident_queue_url" {
+  value = aws_sqs_queue.incident_tool.url
 }
 
 output "state_machine_arns" {

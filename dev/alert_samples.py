@@ -15,10 +15,12 @@ same text. The samples go between the ``<!-- BEGIN_ALERT_SAMPLES -->`` and
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, timedelta
+from typing import Any, TypeVar
 from unittest import mock
 
 from moto.core.config import default_user_config
@@ -34,6 +36,7 @@ from dev.sample_account import (
     SCHEDULER_EXECUTION_ID,
     TABLE,
     ZONE,
+    Account,
     Sample,
     check,
     client,
@@ -43,8 +46,10 @@ from dev.sample_account import (
     tokyo,
 )
 from sfn_deadline_monitor import aws
+from sfn_deadline_monitor.alerts.bus import EVENT_BUS_ENV
 from sfn_deadline_monitor.state.store import StateStore
 from testkit import aws_answers
+from testkit.bus import AlertBus
 from testkit.fire_check import status_change_event
 from testkit.paths import ROOT
 from testkit.registry_items import manifest, monitor, write_registry
@@ -52,6 +57,9 @@ from testkit.registry_items import manifest, monitor, write_registry
 DOC = ROOT / "docs" / "alerts.md"
 BEGIN = "<!-- BEGIN_ALERT_SAMPLES -->"
 END = "<!-- END_ALERT_SAMPLES -->"
+EVENTS_BEGIN = "<!-- BEGIN_EVENT_SAMPLES -->"
+T = TypeVar("T")
+EVENTS_END = "<!-- END_EVENT_SAMPLES -->"
 
 
 def missing() -> list[Sample]:
@@ -157,28 +165,7 @@ def at_risk() -> list[Sample]:
 
 def recovered() -> list[Sample]:
     with emulated() as account:
-        sm = account.state_machine()
-        yesterday = DEADLINE - timedelta(days=1)
-        account.history(sm, 7, tokyo("2026-11-27T00:00"))
-        account.run(
-            sm,
-            "2026-11-27-0000",
-            "FAILED",
-            tokyo("2026-11-27T00:00:04"),
-            timedelta(minutes=12, seconds=3),
-            error="States.TaskFailed",
-            cause="relation orders_staging is locked",
-        )
-        check(scheduled(sm, yesterday), yesterday + timedelta(seconds=1))
-        account.published()  # yesterday's FAILED
-        account.run(
-            sm,
-            "2026-11-28-0000",
-            "SUCCEEDED",
-            tokyo("2026-11-28T00:00:04"),
-            timedelta(minutes=40, seconds=2),
-        )
-        check(scheduled(sm, DEADLINE), DEADLINE + timedelta(seconds=1))
+        recovered_after_failed(account)
         return [
             only(
                 account,
@@ -187,6 +174,33 @@ def recovered() -> list[Sample]:
                 "notice lists yesterday's problem run as it is now.",
             )
         ]
+
+
+def recovered_after_failed(account: Account) -> None:
+    """Yesterday's run FAILED and its check said so; tonight's run succeeded by 02:00 and
+    its check runs. Yesterday's alert is taken from the inbox."""
+    sm = account.state_machine()
+    yesterday = DEADLINE - timedelta(days=1)
+    account.history(sm, 7, tokyo("2026-11-27T00:00"))
+    account.run(
+        sm,
+        "2026-11-27-0000",
+        "FAILED",
+        tokyo("2026-11-27T00:00:04"),
+        timedelta(minutes=12, seconds=3),
+        error="States.TaskFailed",
+        cause="relation orders_staging is locked",
+    )
+    check(scheduled(sm, yesterday), yesterday + timedelta(seconds=1))
+    account.published()  # yesterday's FAILED
+    account.run(
+        sm,
+        "2026-11-28-0000",
+        "SUCCEEDED",
+        tokyo("2026-11-28T00:00:04"),
+        timedelta(minutes=40, seconds=2),
+    )
+    check(scheduled(sm, DEADLINE), DEADLINE + timedelta(seconds=1))
 
 
 def audit() -> list[Sample]:
@@ -265,6 +279,20 @@ def audit() -> list[Sample]:
         ]
 
 
+def incident_events() -> list[dict[str, Any]]:
+    """Yesterday's FAILED and tonight's RECOVERED, as a rule on the module's bus hands
+    them to its target: one incident opened and resolved. The id EventBridge gives each
+    event is shown zeroed (it differs on every put)."""
+    with emulated() as account:
+        alert_bus = AlertBus.create(client)
+        os.environ[EVENT_BUS_ENV] = alert_bus.arn
+        try:
+            recovered_after_failed(account)
+        finally:
+            del os.environ[EVENT_BUS_ENV]
+        return [{**e, "id": "00000000-0000-0000-0000-000000000000"} for e in alert_bus.events()]
+
+
 SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
     missing,
     lambda: [failed("text")],
@@ -279,6 +307,12 @@ SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
 
 def samples() -> list[Sample]:
     """Every scenario's alerts, each scenario on a fresh emulated account."""
+    return with_env(lambda: [sample for scenario in SCENARIOS for sample in scenario()])
+
+
+def with_env(make: Callable[[], T]) -> T:
+    """``make()`` run with test credentials and the region, and nothing else of the
+    caller's AWS settings."""
     settings = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -294,9 +328,26 @@ def samples() -> list[Sample]:
         aws_answers.install()
         aws.reset_clients()
         try:
-            return [sample for scenario in SCENARIOS for sample in scenario()]
+            return make()
         finally:
             aws.reset_clients()
+
+
+def render_events(events: list[dict[str, Any]]) -> str:
+    """The incident's events as the rule's target receives them, one JSON block each."""
+    lines = [EVENTS_BEGIN]
+    for event in events:
+        detail = event["detail"]
+        lines += [
+            "",
+            f"#### {detail['status']} ({detail['severity']}, incident {detail['incident_key']})",
+            "",
+            "```json",
+            json.dumps(event, indent=2, ensure_ascii=False),
+            "```",
+        ]
+    lines.append(EVENTS_END)
+    return "\n".join(lines)
 
 
 def render(found: list[Sample]) -> str:
@@ -323,6 +374,8 @@ def render(found: list[Sample]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = generated.parser(__doc__.split("\n\n")[0]).parse_args(argv)
     _, fresh = generated.between(DOC, BEGIN, END, render(samples()))
+    events = render_events(with_env(incident_events))
+    fresh = generated.replaced(fresh, EVENTS_BEGIN, EVENTS_END, events, DOC.relative_to(ROOT))
     return generated.publish({DOC: fresh}, check=args.check, command="make docs")
 
 

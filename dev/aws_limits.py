@@ -183,6 +183,15 @@ RUNTIME = [
         "the bucket, and botocore's retries (8 attempts by default) spread them",
     ),
     (
+        "EventBridge: PutEvents",
+        "10,000 calls a second in us-east-1, us-west-2, eu-west-1; 400 in the smallest "
+        "regions, adjustable; an entry of at most 256 KB (1 MB since 2026)",
+        EVENTBRIDGE_QUOTAS,
+        "with event_bus_name, one call of one entry per alert (at most 21 KB): 1,000 "
+        "monitors alerting in one minute stay within the smallest quota, and a call "
+        "throttled beyond botocore's retries fails the check for Lambda to retry",
+    ),
+    (
         "Lambda: concurrent executions",
         "1,000 per account by default (new accounts less); "
         "reserved concurrency must leave 100 unreserved",

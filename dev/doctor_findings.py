@@ -25,6 +25,7 @@ FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:team-sfn-deadline-check
 OTHER_FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:other"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:team-alerts"
 KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+BUS = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/incidents"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ops/team-sfn-deadline-check"
 MEMBER_ROLE = f"arn:aws:iam::{MEMBER}:role/team-sfn-deadline-read"
 QUEUE = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/team-sfn-deadline-check-failures"
@@ -89,6 +90,12 @@ CASES: dict[str, list[tuple[str, Callable[[], list[Finding]]]]] = {
                 )
             ],
         ),
+    ],
+    "Alert events (event_bus_name: the bus, the function's role)": [
+        ("the bus gone", lambda: [access.put_events(ROLE, BUS, False, ALLOWED)]),
+        ("the role refused", lambda: [access.put_events(ROLE, BUS, True, DENIED)]),
+        ("a condition decides", lambda: [access.put_events(ROLE, BUS, True, UNSURE)]),
+        ("allowed", lambda: [access.put_events(ROLE, BUS, True, ALLOWED)]),
     ],
     "Customer managed keys": [
         *(

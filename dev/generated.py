@@ -23,11 +23,17 @@ def between(path: Path, begin: str, end: str, block: str) -> tuple[str, str]:
     """``path``'s text, and its text with ``block`` (markers included) in place of what
     lies between ``begin`` and ``end``."""
     current = path.read_text() if path.exists() else ""
-    if begin not in current or end not in current:
-        raise SystemExit(f"{path.relative_to(ROOT)} lacks the {begin} ... {end} markers")
-    head, rest = current.split(begin, 1)
+    return current, replaced(current, begin, end, block, path.relative_to(ROOT))
+
+
+def replaced(text: str, begin: str, end: str, block: str, name: object) -> str:
+    """``text`` (of file ``name``) with ``block`` (markers included) in place of what lies
+    between ``begin`` and ``end``."""
+    if begin not in text or end not in text:
+        raise SystemExit(f"{name} lacks the {begin} ... {end} markers")
+    head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    return current, head + block + tail
+    return head + block + tail
 
 
 def publish(files: Mapping[Path, str], *, check: bool, command: str) -> int:

@@ -135,6 +135,10 @@ def answer(
         if not target.endswith(f".{operation}") or answered >= times:
             return None
         answered += 1
+        # botocore hands the request to every before-send handler, moto's too (after this
+        # one, which names its service): sent elsewhere, moto leaves it alone, so that a
+        # refused write or put is not made all the same.
+        request.url = _ANSWERED_URL
         raw = json.dumps(body).encode()
         return AWSResponse(
             request.url,
@@ -148,6 +152,9 @@ def answer(
         f"before-send.{client.meta.service_model.endpoint_prefix}.*", inject
     )
     return lambda: answered
+
+
+_ANSWERED_URL = "https://answered-by-testkit.invalid/"
 
 
 class _Raw:

@@ -42,9 +42,9 @@ def clock_id(clock: datetime) -> str:
     return clock.strftime("%Y-%m-%dT%H:%M")
 
 
-def terraform_plan_exit_code(state: Any) -> tuple[int, str]:
-    """Run ``terraform plan -detailed-exitcode`` on a pytest-terraform fixture's state:
-    0 means no changes, 2 means changes, 1 an error."""
+def terraform_plan_exit_code(state: Any, *options: str) -> tuple[int, str]:
+    """Run ``terraform plan -detailed-exitcode`` (with ``options``) on a pytest-terraform
+    fixture's state: 0 means no changes, 2 means changes, 1 an error."""
     runner = state.terraform
     result = subprocess.run(
         [
@@ -54,6 +54,7 @@ def terraform_plan_exit_code(state: Any) -> tuple[int, str]:
             "-input=false",
             "-no-color",
             f"-state={runner.state_path}",
+            *options,
         ],
         cwd=str(runner.module_dir),
         env={**os.environ, "TF_DATA_DIR": str(runner.work_dir), "TF_IN_AUTOMATION": "yes"},

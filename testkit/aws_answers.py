@@ -19,6 +19,10 @@ launcher (testkit/moto_server.py) and by the in-process test fixtures.
   API_CreateSchedule.html; the AWS SDKs fill it in and keep it across their retries);
   moto ignores it, so an SDK retry of a create moto had completed under load (the
   1,000-monitor apply) failed with ConflictException.
+- A rule's input transformer: a string placeholder outside quotes, `"summary": <subject>`,
+  becomes a quoted JSON string (docs.aws.amazon.com/eventbridge/latest/userguide/
+  eb-transform-target-input.html); moto writes it bare, fails to parse its own output and
+  refuses the PutEvents (testkit/input_transformer.py renders as AWS documents).
 """
 
 from __future__ import annotations
@@ -29,10 +33,13 @@ from typing import Any
 
 from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
+from moto.events.utils import EventTemplateParser
 from moto.kms import utils as kms_utils
 from moto.kms.models import KmsBackend
 from moto.scheduler.responses import EventBridgeSchedulerResponse
 from moto.stepfunctions.responses import StepFunctionResponse
+
+from testkit import input_transformer
 
 _INSTALLED = "_aws_answers_installed"
 
@@ -174,6 +181,18 @@ def _idempotent(create: Callable[[EventBridgeSchedulerResponse], str]) -> Callab
     return create_schedule
 
 
+def _documented_transformer(parse: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's renderer for a target without a template (the whole event), AWS's
+    documented one for a template."""
+
+    def rendered(input_template: str | None, input_paths_map: Any, event: Any) -> Any:
+        if not input_template:
+            return parse(input_template, input_paths_map, event)
+        return input_transformer.render(input_template, input_paths_map or {}, event)
+
+    return staticmethod(rendered)
+
+
 def install() -> None:
     """Patch moto, once per process."""
     if getattr(StepFunctionResponse, _INSTALLED, False):
@@ -200,6 +219,7 @@ def install() -> None:
     EventBridgeSchedulerResponse.create_schedule = _idempotent(  # type: ignore[method-assign]
         EventBridgeSchedulerResponse.create_schedule
     )
+    EventTemplateParser.parse = _documented_transformer(EventTemplateParser.parse)  # type: ignore[method-assign]
     kms_utils.RESERVED_ALIASES.extend(["alias/aws/sns", "alias/aws/sqs"])
     KmsBackend._generate_default_keys = _generating_aws_managed(  # type: ignore[method-assign]
         KmsBackend._generate_default_keys

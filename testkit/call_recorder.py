@@ -22,6 +22,9 @@ LOG_ENV = "SFN_DEADLINE_CALL_LOG"
 ROLE_ENV = "SFN_DEADLINE_CALL_ROLE"
 # The request parameters that name a call's resource, in the calls the function makes.
 NAMING = ("TableName", "RequestItems", "TopicArn", "stateMachineArn", "executionArn", "QueueUrl")
+# PutEvents names its buses and its sources (an IAM condition key) inside its entries.
+NAMING_BUSES = "EventBusNames"
+NAMING_SOURCES = "Sources"
 NAMING_ROLE = "RoleArn"
 # botocore's method through which every client's call goes (not in its type stubs).
 _DOOR = "_make_api_call"
@@ -36,6 +39,10 @@ def install() -> None:
     def recording(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         credentials = self._request_signer._credentials  # type: ignore[attr-defined]
         names = {k: sorted(v) if k == "RequestItems" else v for k, v in params.items()}
+        if operation == "PutEvents":
+            entries = params["Entries"]
+            names[NAMING_BUSES] = sorted({e.get("EventBusName", "default") for e in entries})
+            names[NAMING_SOURCES] = sorted({e["Source"] for e in entries})
         _append(
             path,
             {
@@ -44,7 +51,11 @@ def install() -> None:
                 "region": self.meta.region_name,
                 "key": credentials.get_frozen_credentials().access_key,
                 "function_role": os.environ.get(ROLE_ENV),
-                "names": {k: v for k, v in names.items() if k in (*NAMING, NAMING_ROLE)},
+                "names": {
+                    k: v
+                    for k, v in names.items()
+                    if k in (*NAMING, NAMING_ROLE, NAMING_BUSES, NAMING_SOURCES)
+                },
             },
         )
         result = make_api_call(self, operation, params)

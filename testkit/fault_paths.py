@@ -12,8 +12,10 @@ from typing import Any
 from unittest import mock
 
 from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.alerts.bus import EVENT_BUS_ENV
 from sfn_deadline_monitor.alerts.delivery import STATE_TABLE_ENV
 from testkit.account import Account
+from testkit.bus import AlertBus
 from testkit.checks import LambdaContext
 from testkit.deployed_module import NAME, client, deploy
 from testkit.deployed_module import TABLE as DEPLOYED_TABLE
@@ -124,8 +126,10 @@ PATHS = (
 def run_path(
     account: Account, dynamodb: Any, path: Path
 ) -> dict[tuple[Step, str], dict[bool, Outcome]]:
-    """Every (step, fault) case of ``path``, once and lasting, each on a fresh table."""
+    """Every (step, fault) case of ``path``, once and lasting, each on a fresh table, with
+    the alerts also put on an event bus (event_bus_name)."""
     payload, before = path.setup(account)
+    alert_bus = AlertBus.create(client)
 
     def check(request: str, later: bool) -> None:
         moment = NOW + (LEASES_LAPSED if later else timedelta(0))
@@ -134,7 +138,8 @@ def run_path(
 
     cases = [(step, kind) for step in STEPS for kind in KINDS if applies_to(kind, step)]
     rows: dict[tuple[Step, str], dict[bool, Outcome]] = {}
-    with installed() as injector, mock.patch.dict(os.environ, {STATE_TABLE_ENV: path.table}):
+    environment = {STATE_TABLE_ENV: path.table, EVENT_BUS_ENV: alert_bus.arn}
+    with installed() as injector, mock.patch.dict(os.environ, environment):
         for step, kind in cases:
             outcomes = {}
             for once in (True, False):
@@ -144,10 +149,17 @@ def run_path(
                 if before is not None:
                     before()
                 account.published()
+                alert_bus.events()
                 if step.operation == "AssumeRole":  # credentials are kept per session
                     aws.reset_clients()
                 fault = Fault(step, kind, once)
-                outcomes[once] = run_case(check, lambda: len(account.published()), injector, fault)
+                outcomes[once] = run_case(
+                    check,
+                    lambda: len(account.published()),
+                    injector,
+                    fault,
+                    lambda: len(alert_bus.events()),
+                )
             if outcomes[True].reached:
                 rows[(step, kind)] = outcomes
     return rows

@@ -29,6 +29,7 @@ from sfn_deadline_monitor import aws
 # The error each service answers for a kind of fault (its API reference's error list).
 ERROR_CODES: dict[str, dict[str, tuple[int, str]]] = {
     "throttled": {
+        "events": (400, "ThrottlingException"),
         "dynamodb": (400, "ThrottlingException"),
         "sns": (400, "Throttled"),
         "states": (400, "ThrottlingException"),
@@ -37,6 +38,7 @@ ERROR_CODES: dict[str, dict[str, tuple[int, str]]] = {
         "sqs": (400, "RequestThrottled"),
     },
     "server error": {
+        "events": (500, "InternalException"),
         "dynamodb": (500, "InternalServerError"),
         "sns": (500, "InternalError"),
         "states": (500, "InternalFailure"),
@@ -45,6 +47,7 @@ ERROR_CODES: dict[str, dict[str, tuple[int, str]]] = {
         "sqs": (500, "InternalError"),
     },
     "access denied": {
+        "events": (400, "AccessDeniedException"),
         "dynamodb": (400, "AccessDeniedException"),
         "sns": (403, "AuthorizationError"),
         "states": (400, "AccessDeniedException"),
@@ -173,6 +176,7 @@ def applies_to(kind: str, step: Step) -> bool:
 ATTEMPTS = 3
 CLAIM = Step("claim", "dynamodb", "PutItem", "handled#")
 READ = Step("read the last status", "dynamodb", "GetItem", "monitor#")
+PUT_EVENT = Step("put the alert's event", "events", "PutEvents")
 PUBLISH = Step("publish", "sns", "Publish")
 RECORD = Step("record the status", "dynamodb", "PutItem", "monitor#")
 COMPLETE = Step("complete the claim", "dynamodb", "UpdateItem", "handled#")
@@ -188,6 +192,7 @@ STEPS = (
     Step("read the queues' depth", "sqs", "GetQueueAttributes"),
     Step("list the state machines", "states", "ListStateMachines"),
     Step("record the open problems", "dynamodb", "PutItem", "audit"),
+    PUT_EVENT,
     PUBLISH,
     RECORD,
     COMPLETE,
@@ -197,10 +202,12 @@ STEPS = (
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one case sent: ``alerts`` in all, and whether the event outlasted Lambda's
-    retries (it then waits in the check-failures queue and is replayed)."""
+    """What one case sent: ``alerts`` (SNS messages) and ``events`` (on the alert bus) in
+    all, and whether the event outlasted Lambda's retries (it then waits in the
+    check-failures queue and is replayed)."""
 
     alerts: int
+    events: int
     queued: bool
     reached: bool
 
@@ -212,10 +219,12 @@ class Outcome:
 
     def cell(self, kind: str, step: Step) -> str:
         if self.alerts == 1:
-            return "1, after the replay" if self.queued else "1"
-        if self.alerts == 2 and kind == ANSWER_LOST and step == PUBLISH:
-            return "2 (the named duplicate)"
-        return f"{self.alerts} ({'LOST' if self.alerts == 0 else 'DUPLICATE'})"
+            text = "1, after the replay" if self.queued else "1"
+        elif self.alerts == 2 and kind == ANSWER_LOST and step == PUBLISH:
+            text = "2 (the named duplicate)"
+        else:
+            text = f"{self.alerts} ({'LOST' if self.alerts == 0 else 'DUPLICATE'})"
+        return text if self.events == self.alerts else f"{text}; events {self.events}"
 
 
 def run_case(
@@ -223,6 +232,7 @@ def run_case(
     published: Callable[[], int],
     injector: Injector,
     fault: Fault,
+    events: Callable[[], int],
 ) -> Outcome:
     """The event checked as Lambda runs it under ``fault``: once, then up to two retries
     with the same request ID; replayed once the fault cleared if all three failed (the
@@ -246,14 +256,19 @@ def run_case(
         check("replay", True)
     if fault.once:
         check("redelivery", True)
-    return Outcome(published(), queued, fault.hits > 0)
+    return Outcome(published(), events(), queued, fault.hits > 0)
 
 
 def expected(outcome: Outcome, kind: str, step: Step) -> bool:
-    """Exactly one alert, or the named duplicate of a lost Publish answer."""
+    """Exactly one alert, or the named duplicate of a lost Publish answer; and its event,
+    again only where the event went out before a publish that failed (its retry puts it
+    again) or where botocore resent a PutEvents whose answer was lost."""
     if kind == ANSWER_LOST and step == PUBLISH:
-        return outcome.alerts in (1, 2)
-    return outcome.alerts == 1
+        alerts = outcome.alerts in (1, 2)
+    else:
+        alerts = outcome.alerts == 1
+    event_again = step == PUBLISH or (step == PUT_EVENT and kind == ANSWER_LOST)
+    return alerts and (outcome.events >= 1 if event_again else outcome.events == 1)
 
 
 def table(path: str, rows: dict[tuple[Step, str], dict[bool, Outcome]]) -> str:

@@ -46,12 +46,14 @@ def denial_expected(action: str, resource: str) -> Iterator[None]:
 @dataclass(frozen=True, order=True)
 class Call:
     """One call as IAM authorizes it: who made it, the action and the resource; ``via``
-    names the service that made a KMS call on the role's behalf (kms:ViaService)."""
+    names the service that made a KMS call on the role's behalf (kms:ViaService);
+    ``source`` the source of the events a PutEvents put (events:source)."""
 
     role_arn: str
     action: str
     resource: str
     via: str = ""
+    source: str = ""
 
 
 def _table(entry: dict[str, Any], account: str, name: str) -> str:
@@ -62,6 +64,13 @@ def _queue(entry: dict[str, Any]) -> str:
     """The ARN of the queue a URL names (.../account/name, on AWS as on moto)."""
     *_, account, name = entry["names"]["QueueUrl"].rstrip("/").split("/")
     return f"arn:aws:sqs:{entry['region']}:{account}:{name}"
+
+
+def _bus(entry: dict[str, Any], account: str, name: str) -> str:
+    """The ARN of an event bus a PutEvents entry names by ARN or by name."""
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:events:{entry['region']}:{account}:event-bus/{name}"
 
 
 # The resources each operation the function calls acts on ("*": it acts on none); an
@@ -80,6 +89,7 @@ RESOURCES: dict[str, Callable[[dict[str, Any], str], list[str]]] = {
     "states:ListStateMachines": lambda e, a: ["*"],
     "scheduler:ListSchedules": lambda e, a: ["*"],
     "sts:AssumeRole": lambda e, a: [e["names"]["RoleArn"]],
+    "events:PutEvents": lambda e, a: [_bus(e, a, name) for name in e["names"]["EventBusNames"]],
 }
 
 
@@ -99,8 +109,9 @@ def read(log: Path, offset: int) -> tuple[set[Call], int]:
         if action not in RESOURCES:
             msg = f"the function called {action}: add its resource to RESOURCES in {__name__}"
             raise AssertionError(msg)
+        sources = entry["names"].get("Sources", [""])
         for resource in RESOURCES[action](entry, role.split(":")[4]):
-            calls.add(Call(role, action, resource))
+            calls |= {Call(role, action, resource, source=source) for source in sources}
     return calls, end
 
 
@@ -194,6 +205,8 @@ def denied(calls: Iterable[Call], account: str, region: str) -> list[str]:
             roles[call.role_arn] = role(_iam(call.role_arn, account, region), call.role_arn)
         r = roles[call.role_arn]
         context = {"kms:ViaService": f"{call.via}.{region}.amazonaws.com"} if call.via else {}
+        if call.source:
+            context["events:source"] = call.source
         decision = decide(
             r.arn, call.action, call.resource, r.identity, boundary=r.boundary, context=context
         )

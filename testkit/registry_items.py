@@ -59,6 +59,7 @@ def manifest(name: str, region: str, account: str, **overrides: Any) -> dict[str
         "function_arn": f"arn:aws:lambda:{region}:{account}:function:{prefix}-check",
         "alert_topic_arn": topic,
         "alarm_topic_arn": topic,
+        "event_bus_arn": None,
         "schedule_groups": {"deadline": name, "audit": f"{name}-audit"},
         "audit": {"schedule": "audit", "grace_minutes": 60, "message_format": "text"},
         "queues": {

@@ -1018,3 +1018,43 @@ run "severities_of_a_monitor" {
     error_message = "A monitor's failure events carry its severities."
   }
 }
+
+run "alerts_on_an_event_bus" {
+  command = apply
+
+  variables {
+    event_bus_name = "incidents"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.ALERT_EVENT_BUS_ARN == "arn:aws:events:us-east-1:000000000000:event-bus/incidents"
+    error_message = "The function is told the bus's ARN, built from its name."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(local.lambda_policy).Statement : s.Resource if s.Action == "events:PutEvents"] == ["arn:aws:events:us-east-1:000000000000:event-bus/incidents"]
+    error_message = "The function may put events on the named bus only."
+  }
+}
+
+run "no_event_bus_by_default" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this.environment[0].variables), "ALERT_EVENT_BUS_ARN") && !strcontains(local.lambda_policy, "events:PutEvents")
+    error_message = "Without event_bus_name the function puts no events and may put none."
+  }
+}
+
+run "event_bus_by_arn" {
+  command = plan
+
+  variables {
+    event_bus_name = "arn:aws:events:us-east-1:000000000000:event-bus/default"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.ALERT_EVENT_BUS_ARN == "arn:aws:events:us-east-1:000000000000:event-bus/default"
+    error_message = "A bus named by its ARN is used as it is."
+  }
+}

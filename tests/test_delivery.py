@@ -300,7 +300,7 @@ def test_a_sent_problem_is_recorded_completed_and_marked_checked(
     assert summary["message_id"] == alert["MessageId"]
     assert (summary["list_calls"], summary["previous_status"]) == (2, None)
     last = store.last("nightly-etl")
-    episode = "nightly-etl/2026-03-10T17:00:00Z"
+    episode = "nightly-etl@2026-03-10T17:00:00Z"
     runs = (problem.execution.arn,)
     assert last == MonitorState(Status.FAILED, DEADLINE_AT, runs, DEADLINE_AT, episode)
     claim = item(state_table, KEY)
@@ -315,7 +315,7 @@ def test_a_persisting_problem_keeps_its_since(account: Account, sm: str, store: 
     store.record("nightly-etl", Status.MISSING, yesterday, (), CHECKED_AT - timedelta(days=1))
     delivery.settle(a_delivery(sm))
     # Stored before keys: the episode is named for when the problem began, and kept.
-    episode = "nightly-etl/2026-03-09T17:00:00Z"
+    episode = "nightly-etl@2026-03-09T17:00:00Z"
     last = store.last("nightly-etl")
     assert last == MonitorState(Status.MISSING, DEADLINE_AT, (), yesterday, episode)
 
@@ -452,7 +452,7 @@ def test_one_episode_from_its_first_problem_to_its_recovered_has_one_key(
         a_delivery(sm, Status.MISSING, key=None, as_of=DEADLINE_AT + day),
     ):
         delivery.settle(each)
-    first, second = "nightly-etl/2026-03-09T17:00:00Z", "nightly-etl/2026-03-11T17:00:00Z"
+    first, second = "nightly-etl@2026-03-09T17:00:00Z", "nightly-etl@2026-03-11T17:00:00Z"
     notifications = account.published()
     assert [episode_of(n) for n in notifications] == [
         ("AT_RISK", "warning", first),

@@ -1,7 +1,8 @@
 """Exactly one alert through any single fault: every AWS call of the check, the failure
 event and the recovery notice, failing in each way botocore can report, once or through
-all of Lambda's retries (testkit/faults.py, testkit/fault_paths.py). The tables are the
-ones in docs/failure-modes.md (`python -m dev.fault_table` writes them)."""
+all of Lambda's retries (testkit/faults.py, testkit/fault_paths.py), with each alert's
+event on a bus never lost either. The tables are the ones in docs/failure-modes.md
+(`python -m dev.fault_table` writes them)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def test_failed_run_alert_carries_error_cause_and_link(account: Account) -> None
         "status": "FAILED",
         "monitor": "nightly-etl",
         "severity": "critical",
-        "incident_key": "nightly-etl/2026-03-10T17:00:00Z",
+        "incident_key": "nightly-etl@2026-03-10T17:00:00Z",
     }
     assert alert["Subject"].startswith("[FAILED] nightly-etl: 1 of 1 run(s) failed")
     assert len(alert["Subject"]) <= 100
@@ -316,7 +316,7 @@ def test_malformed_event_becomes_an_error_alert(
     alert = only_alert(account)
     assert result["status"] == "ERROR"
     carried = attributes(alert)
-    assert carried.pop("incident_key").startswith(f"{monitor}/")  # when the event came
+    assert carried.pop("incident_key").startswith(f"{monitor}@")  # when the event came
     assert carried == {"status": "ERROR", "monitor": monitor, "severity": "critical"}
     assert why in alert["Message"]
     assert "ListExecutions" not in account.calls

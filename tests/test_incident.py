@@ -41,9 +41,9 @@ def test_a_monitor_maps_only_the_statuses_it_names() -> None:
 
 @pytest.mark.parametrize("status", sorted(PROBLEMS))
 def test_a_first_problem_opens_an_episode_named_for_its_moment(status: Status) -> None:
-    assert incident_key("etl", status, NOW, None) == "etl/2026-03-10T17:00:00Z"
-    healthy = MonitorState(Status.RECOVERED, EARLIER, incident_key="etl/old")
-    assert incident_key("etl", status, NOW, healthy) == "etl/2026-03-10T17:00:00Z"
+    assert incident_key("etl", status, NOW, None) == "etl@2026-03-10T17:00:00Z"
+    healthy = MonitorState(Status.RECOVERED, EARLIER, incident_key="etl@old")
+    assert incident_key("etl", status, NOW, healthy) == "etl@2026-03-10T17:00:00Z"
 
 
 def test_a_problem_after_a_problem_and_its_recovered_keep_the_episode() -> None:
@@ -55,9 +55,9 @@ def test_a_problem_after_a_problem_and_its_recovered_keep_the_episode() -> None:
 def test_a_problem_stored_before_keys_is_named_for_when_its_status_began() -> None:
     began = EARLIER - timedelta(days=2)
     legacy = MonitorState(Status.MISSING, EARLIER, since=began)
-    assert incident_key("etl", Status.MISSING, NOW, legacy) == "etl/2026-03-07T17:00:00Z"
+    assert incident_key("etl", Status.MISSING, NOW, legacy) == "etl@2026-03-07T17:00:00Z"
     without_since = MonitorState(Status.MISSING, EARLIER)
-    assert incident_key("etl", Status.RECOVERED, NOW, without_since) == "etl/2026-03-09T17:00:00Z"
+    assert incident_key("etl", Status.RECOVERED, NOW, without_since) == "etl@2026-03-09T17:00:00Z"
 
 
 def test_ok_belongs_to_no_episode() -> None:

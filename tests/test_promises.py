@@ -109,7 +109,7 @@ def test_a_claim_lasts_the_invocations_remaining_time_plus_a_minute(
         seen.update(state_table.get_item(TableName="monitor-state", Key={"pk": {"S": key}})["Item"])
         return "message-id"
 
-    monkeypatch.setattr("sfn_deadline_monitor.alerts.delivery.publish", publish_and_peek)
+    monkeypatch.setattr("sfn_deadline_monitor.alerts.delivery.send_alert", publish_and_peek)
     handler.lambda_handler(event(sm, DEADLINE), LambdaContext(remaining_millis=30_000))
     lease = int(seen["lease_until"]["N"]) - int(seen["claimed_at"]["N"])
     assert lease == (30 + 60) * 1000

@@ -86,7 +86,7 @@ def test_ok_after_a_failure_is_a_recovered_notice(account: Account, state_table)
         "status": "RECOVERED",
         "monitor": "nightly-etl",
         "severity": "info",
-        "incident_key": "nightly-etl/2026-03-10T17:00:00Z",  # the FAILED's, which it ends
+        "incident_key": "nightly-etl@2026-03-10T17:00:00Z",  # the FAILED's, which it ends
     }
     assert recovered["Subject"].endswith(", after FAILED")
     assert stored(state_table)["status"]["S"] == "RECOVERED"

@@ -31,7 +31,7 @@ def test_failure_event_alerts_at_once_with_its_error_and_cause(account: Account)
         "status": "FAILED",
         "monitor": "nightly-etl",
         "severity": "critical",
-        "incident_key": "nightly-etl/2026-03-10T15:05:00Z",  # when the run failed
+        "incident_key": "nightly-etl@2026-03-10T15:05:00Z",  # when the run failed
     }
     assert notification["Subject"] == (
         "[FAILED] nightly-etl: run run-1 FAILED at 2026-03-11 00:05 JST"

@@ -135,6 +135,42 @@ run "email_filter_policy_not_an_object" {
   expect_failures = [var.sns_email_filter_policy]
 }
 
+run "event_bus_name_not_a_name" {
+  command = plan
+  variables {
+    event_bus_name = "incidents/prod"
+  }
+  expect_failures = [var.event_bus_name]
+}
+
+run "event_bus_name_reserved" {
+  command = plan
+  variables {
+    event_bus_name = "aws.incidents"
+  }
+  expect_failures = [var.event_bus_name]
+}
+
+run "event_bus_in_another_account" {
+  command = plan
+
+  variables {
+    event_bus_name = "arn:aws:events:us-east-1:111122223333:event-bus/incidents"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "event_bus_in_another_region" {
+  command = plan
+
+  variables {
+    event_bus_name = "arn:aws:events:eu-west-1:000000000000:event-bus/incidents"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
 run "email_for_a_brought_topic" {
   command = plan
   variables {

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # boto3 without them.
     from botocore.config import _RetryDict
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -69,6 +70,10 @@ def client(
 def client(
     service: Literal["sts"], role_arn: str | None = None, region: str | None = None
 ) -> STSClient: ...
+@overload
+def client(
+    service: Literal["events"], role_arn: str | None = None, region: str | None = None
+) -> EventBridgeClient: ...
 @overload
 def client(
     service: Literal["scheduler"], role_arn: str | None = None, region: str | None = None

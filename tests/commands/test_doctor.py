@@ -573,3 +573,68 @@ def test_a_check_the_caller_may_not_make_warns(
         "WARN  alarms: could not check (AccessDenied: refused by the test). "
         "Fix: run doctor with read access"
     ]
+
+
+BUS = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/incidents"
+PUT_ALERT_EVENTS = {
+    "Sid": "PutAlertEvents",
+    "Effect": "Allow",
+    "Action": "events:PutEvents",
+    "Resource": BUS,
+    "Condition": {"StringEquals": {"events:source": "sfn-deadline-monitor"}},
+}
+
+
+def with_alert_bus(deployed: Deployed, *, exists: bool, statement: dict[str, object]) -> None:
+    """The deployment with event_bus_name = "incidents", as registry.tf and iam.tf write
+    it; the bus itself only if it ``exists``."""
+    if exists:
+        client("events").create_event_bus(Name="incidents")
+    deployed.manifest["event_bus_arn"] = BUS
+    roles = deployed.manifest["roles"]
+    roles["check_function"]["actions"] = sorted(
+        [*roles["check_function"]["actions"], "events:PutEvents"]
+    )
+    deployed.write()
+    deployed.role_policy([*deployed.role_statements(), statement])
+
+
+def test_the_function_may_put_its_alert_events(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_alert_bus(deployed, exists=True, statement=PUT_ALERT_EVENTS)
+    code, out = run("doctor", capsys)
+    assert code == EXIT_OK, out
+    assert (
+        f"PASS  the function's role {PREFIX}-check may put alert events on {BUS}: yes "
+        "(events:PutEvents allowed)"
+    ) in out
+
+
+def test_a_missing_bus_holds_back_every_alert(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_alert_bus(deployed, exists=False, statement=PUT_ALERT_EVENTS)
+    code, out = run("doctor", capsys)
+    assert code == EXIT_NOT_OK
+    assert lines(out, "FAIL") == [
+        f"FAIL  the function's role {PREFIX}-check may put alert events on {BUS}: no, the bus "
+        "does not exist: every alert fails before it is published. Fix: create the bus, or "
+        "set event_bus_name to one that exists (null: SNS only)"
+    ]
+
+
+def test_a_grant_for_another_source_does_not_let_it_put_events(
+    deployed: Deployed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = {**PUT_ALERT_EVENTS, "Condition": {"StringEquals": {"events:source": "billing"}}}
+    with_alert_bus(deployed, exists=True, statement=other)
+    code, out = run("doctor", capsys)
+    assert code == EXIT_NOT_OK
+    fails = [f for f in lines(out, "FAIL") if "may put alert events" in f]
+    assert fails == [
+        f"FAIL  the function's role {PREFIX}-check may put alert events on {BUS}: no, no "
+        "statement of the role's policies allows it: every alert fails before it is "
+        "published. Fix: run terraform apply, which restores it (the role's PutAlertEvents "
+        "statement); remove a Deny or widen the permissions boundary"
+    ]

@@ -36,7 +36,7 @@ from ..state.store import ClaimHeldError, StateStore
 from .check_log import log_check
 from .incident import incident_key
 from .message import compose
-from .sns import publish
+from .outbox import send_alert
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
 STATE_TABLE_ENV = "STATE_TABLE_NAME"
@@ -212,12 +212,12 @@ def _followed_up(delivery: Delivery, previous: MonitorState | None) -> Delivery:
 
 
 def send(delivery: Delivery) -> str | None:
-    """Publish the alert; OK is only sent to monitors that ask for it. The message id."""
+    """Send the alert (outbox.py); OK is only sent to monitors that ask for it. The
+    message id."""
     if delivery.verdict.status is Status.OK and not delivery.notify_on_success:
         return None
-    return publish(
-        delivery.topic_arn, compose(delivery.check, delivery.verdict, delivery.message_format)
-    )
+    alert = compose(delivery.check, delivery.verdict, delivery.message_format)
+    return send_alert(delivery.topic_arn, alert, "check")
 
 
 def release(memory: Memory, delivery: Delivery) -> str:

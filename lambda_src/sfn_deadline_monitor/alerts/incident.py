@@ -54,5 +54,10 @@ def incident_key(
 
 def episode_key(monitor: str, began: datetime) -> str:
     """An episode's key: the monitor and when its first problem was about, to the second
-    (a malformed event's ERROR is about the moment it came)."""
-    return f"{monitor}/{iso(began.replace(microsecond=0))}"
+    (a malformed event's ERROR is about the moment it came).
+
+    One URL path segment (a monitor's name is letters, digits, '.', '-', '_'; '@' and ':'
+    are allowed in a segment, RFC 3986 section 3.3), so that an incident tool's API can
+    take it in a path: Opsgenie closes an alert at /v2/alerts/<alias>/close.
+    """
+    return f"{monitor}@{iso(began.replace(microsecond=0))}"

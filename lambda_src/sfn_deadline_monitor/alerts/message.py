@@ -1,4 +1,4 @@
-"""What a check sends: one SNS message in the monitor's format.
+"""What a check sends: one SNS message in the monitor's format (and its event, bus.py).
 
 The subject and the facts come from ``report``; ``text`` and ``chat`` render them, so the
 wording is tested without AWS and every format says the same thing.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..check.context import CheckContext
@@ -20,11 +21,15 @@ from .text import render_text
 
 @dataclass(frozen=True)
 class Alert:
-    """One SNS publish: subject, body and the attributes subscribers filter on."""
+    """One alert: the SNS subject, body and the attributes subscribers filter on; for its
+    event (bus.py), the json facts, the moment the check judged and the ARNs it is about."""
 
     subject: str
     body: str
     attributes: dict[str, str]
+    detail: Mapping[str, Any]
+    judged_at: datetime
+    resources: tuple[str, ...] = ()
 
 
 def render_body(
@@ -64,4 +69,7 @@ def compose(context: CheckContext, verdict: Verdict, message_format: str = "text
             "severity": facts["severity"],
             **episode,
         },
+        detail=facts,
+        judged_at=context.checked_at,
+        resources=(context.state_machine_arn,) if context.state_machine_arn else (),
     )

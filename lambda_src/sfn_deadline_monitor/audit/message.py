@@ -65,7 +65,7 @@ def audit_alert(
     }
     body = render_body(message_format, facts, text=lambda: _text(facts), chat=lambda: _chat(facts))
     attributes = {"status": status.value, "monitor": module, "check": "audit"}
-    return Alert(subject, body, {**attributes, "severity": severity})
+    return Alert(subject, body, {**attributes, "severity": severity}, facts, judged_at=now)
 
 
 def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:

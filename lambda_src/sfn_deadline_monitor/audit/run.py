@@ -37,7 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import aws
 from ..alerts.delivery import STATE_TABLE_ENV
 from ..alerts.message import Alert
-from ..alerts.sns import publish
+from ..alerts.outbox import send_alert
 from ..check.contract import AUDIT, AuditRequest
 from ..errors import error_code
 from ..logs import log
@@ -154,7 +154,7 @@ def _record_then_publish(
     if alert is None:
         return None
     try:
-        return publish(topic_arn, alert)
+        return send_alert(topic_arn, alert, "audit")
     except Exception as error:
         try:
             _restore(dynamodb, table, before, now)

@@ -1,4 +1,5 @@
-"""The doctor's judgements of access: may the function publish, do the keys' policies hold
+"""The doctor's judgements of access: may the function publish and put its alert events, do
+the keys' policies hold
 what the module requires, does each monitored state machine exist, is it STANDARD and
 readable with the role its checks use, may the member roles be assumed and read. Pure, as
 doctor/checks.py; the evidence is read by doctor/reads.py and weighed by doctor/iam_policy.py.
@@ -50,6 +51,34 @@ def publish(
                 "make sure the condition admits the function",
             )
     return Finding(Level.PASS, f"{what}: yes ({', '.join(a for a, _ in decisions)} allowed)")
+
+
+def put_events(role_arn: str, bus_arn: str, exists: bool, decision: Decision) -> Finding:
+    """Whether the function may put its alert events on the bus (``event_bus_name``): the
+    bus exists, and the role's statements allow PutEvents of the module's source on it.
+    A refused event fails the check before the SNS message, so either holds back every
+    alert."""
+    what = f"the function's role {role_arn.rsplit('/', 1)[-1]} may put alert events on {bus_arn}"
+    if not exists:
+        return Finding(
+            Level.FAIL,
+            f"{what}: no, the bus does not exist: every alert fails before it is published",
+            "create the bus, or set event_bus_name to one that exists (null: SNS only)",
+        )
+    if decision.allowed is False:
+        return Finding(
+            Level.FAIL,
+            f"{what}: no, {decision.reason}: every alert fails before it is published",
+            f"{APPLY} (the role's PutAlertEvents statement); remove a Deny or widen the "
+            "permissions boundary",
+        )
+    if decision.allowed is None:
+        return Finding(
+            Level.WARN,
+            f"{what}: cannot tell, {decision.reason}",
+            "make sure the condition admits the function",
+        )
+    return Finding(Level.PASS, f"{what}: yes (events:PutEvents allowed)")
 
 
 def key(

@@ -3,15 +3,16 @@ not report, for a deployed module found by its name (cli/common.py).
 
 Checked, one line each (doctor/reads.py reads, doctor/checks.py and doctor/access.py
 judge, this file puts them in order): the state table; the function; the alert and alarm
-topics; that the function may publish; each customer managed key (enabled, its policy
-holding the statements kms_key_policies requires, Sid aside); each schedule group's
-schedules against the registry (present, enabled as declared, targeting the function);
-the failure rules (enabled, targeting the function); each monitored state machine of this
-account (it exists, is STANDARD, and the function's role may call ListExecutions on it,
-judged from the role's statements); each member role (assumed; its account's state
-machines listed, then ListExecutions maxResults=1 per monitor, which spends one token of
-that account's ListExecutions bucket); the alarms (actions enabled, at least one
-action); the failure queues (empty).
+topics; that the function may publish, and put its alert events on the bus
+(event_bus_name: the bus exists, PutEvents of the module's source allowed); each customer
+managed key (enabled, its policy holding the statements kms_key_policies requires, Sid
+aside); each schedule group's schedules against the registry (present, enabled as
+declared, targeting the function); the failure rules (enabled, targeting the function);
+each monitored state machine of this account (it exists, is STANDARD, and the function's
+role may call ListExecutions on it, judged from the role's statements); each member role
+(assumed; its account's state machines listed, then ListExecutions maxResults=1 per
+monitor, which spends one token of that account's ListExecutions bucket); the alarms
+(actions enabled, at least one action); the failure queues (empty).
 
 Calls: about 240 at 1,000 monitors with the defaults, mostly IAM (2 per managed policy of
 the function's role: 50 read policies) and EventBridge (2 per failure rule: 50 rules);
@@ -68,6 +69,9 @@ def diagnose(d: Deployment) -> list[Finding]:
         findings += _guarded(f"{use} topic", partial(reads.topic, c, use, arn))
     if role is not None:
         findings += _guarded("publishing", partial(reads.publish, c, m, role))
+    if role is not None and m.event_bus_arn is not None:
+        bus = m.event_bus_arn
+        findings += _guarded("alert events", partial(reads.alert_events, c, bus, role))
     for use in sorted(m.kms_keys):
         findings += _guarded(f"key ({use})", partial(reads.key, c, m, use))
     for kind, group in sorted(m.schedule_groups.items()):

@@ -15,6 +15,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
+from ..alerts.bus import SOURCE
 from ..audit.machines import list_state_machines
 from ..check.monitor_settings import base_state_machine_arn
 from ..errors import error_code
@@ -137,6 +138,20 @@ def publish(c: Clients, m: Manifest, role: Role) -> list[Finding]:
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             decisions[action, key] = decide_for(action, key, context=through_sns)
     return [access.publish(role.arn, m.alert_topic_arn, decisions)]
+
+
+def alert_events(c: Clients, bus_arn: str, role: Role) -> list[Finding]:
+    """The bus the function puts its alerts on exists, and its role may put them there."""
+    exists = unless_missing(lambda: c.events.describe_event_bus(Name=bus_arn)) is not None
+    decision = decide(
+        role.arn,
+        "events:PutEvents",
+        bus_arn,
+        role.identity,
+        boundary=role.boundary,
+        context={"events:source": SOURCE},
+    )
+    return [access.put_events(role.arn, bus_arn, exists, decision)]
 
 
 def key(c: Clients, m: Manifest, use: str) -> list[Finding]:

@@ -78,6 +78,9 @@ class Manifest:
     key_policies: dict[str, list[dict[str, Any]]]
     # Empty in a registry written by a release before roles were recorded.
     roles: dict[str, RoleSpec]
+    # The bus alerts are also put on (event_bus_name); None without one, and in a
+    # registry written before events.
+    event_bus_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,4 +157,5 @@ def _manifest(data: dict[str, Any]) -> Manifest:
             use: RoleSpec(role["arn"], tuple(role["actions"]))
             for use, role in data.get("roles", {}).items()
         },
+        event_bus_arn=data.get("event_bus_arn"),
     )

@@ -1,0 +1,58 @@
+"""An EventBridge input transformer rendered as AWS documents it, to check what a target
+is handed (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html):
+
+- each ``<name>`` of the template takes the value its input path selects in the event;
+- inside a JSON string (between quotes) the value is written as it is: a string without
+  quotes and unescaped ("EventBridge doesn't escape values extracted by Input Path"),
+  anything else as its JSON text;
+- elsewhere the value is written as JSON: a string quoted and escaped, an object or a
+  list as JSON, a missing path as null.
+
+moto's own renderer (moto.events.utils.EventTemplateParser) writes a string without
+quotes in either place, which would turn ``"summary": <subject>`` into invalid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
+
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.-]+)>")
+
+
+def select(event: dict[str, Any], path: str) -> Any:
+    """The value an input path (a JSON path) selects in the event; None if none."""
+    found = parse(path).find(event)
+    return found[0].value if found else None
+
+
+def render(template: str, input_paths: dict[str, str], event: dict[str, Any]) -> Any:
+    """What the target is handed: the template with its placeholders filled, parsed."""
+    values = {name: select(event, path) for name, path in input_paths.items()}
+    values["aws.events.event.json"] = event
+    out: list[str] = []
+    in_string = escaped = False
+    position = 0
+    while position < len(template):
+        char = template[position]
+        match = _PLACEHOLDER.match(template, position) if char == "<" else None
+        if match and match.group(1) in values:
+            value = values[match.group(1)]
+            if in_string:
+                out.append(value if isinstance(value, str) else json.dumps(value))
+            else:
+                out.append(json.dumps(value, ensure_ascii=False))
+            position = match.end()
+            continue
+        out.append(char)
+        if in_string and escaped:
+            escaped = False
+        elif in_string and char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = not in_string
+        position += 1
+    return json.loads("".join(out))
