@@ -30,6 +30,8 @@ module "estate" {
   name             = "demo"
   state_machines   = local.jobs
   inbox_queue_name = "on-call-inbox"
+  # Stands for an incident tool's route on the alerts' bus (examples/incident-routing).
+  events_inbox = { bus_name = aws_cloudwatch_event_bus.incidents.name, queue_name = "demo-incident-tool" }
 }
 
 module "sfn_deadlines" {
@@ -39,7 +41,7 @@ module "sfn_deadlines" {
   sns_topic_arn = module.estate.topic_arn
 
   # Every alert also goes on this bus, where an incident tool's route would take it
-  # (examples/incident-routing); here a rule hands the events to a queue the demo reads.
+  # (examples/incident-routing); here the estate's rule hands them to a queue the demo reads.
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
 
   monitors = {
@@ -72,24 +74,8 @@ resource "aws_cloudwatch_event_bus" "incidents" {
   name = "demo-incidents"
 }
 
-resource "aws_sqs_queue" "incident_tool" {
-  name = "demo-incident-tool"
-}
-
-resource "aws_cloudwatch_event_rule" "incident_tool" {
-  name           = "demo-incident-tool"
-  event_bus_name = aws_cloudwatch_event_bus.incidents.name
-  event_pattern  = jsonencode({ source = ["sfn-deadline-monitor"] })
-}
-
-resource "aws_cloudwatch_event_target" "incident_tool" {
-  rule           = aws_cloudwatch_event_rule.incident_tool.name
-  event_bus_name = aws_cloudwatch_event_bus.incidents.name
-  arn            = aws_sqs_queue.incident_tool.arn
-}
-
 output "incident_queue_url" {
-  value = aws_sqs_queue.incident_tool.url
+  value = module.estate.events_inbox_url
 }
 
 output "state_machine_arns" {

@@ -27,7 +27,7 @@ def print_incidents(sqs: Any, queue_url: str) -> int:
         detail = event["detail"]
         key = detail.get("incident_key")
         if key is None:
-            action = "no incident (the audit's, or an OK notice)"
+            action = "no incident (an OK notice, or the audit's partial recovery)"
         else:
             verb = "trigger" if detail["status"] in OPENS else "resolve"
             action = f"PagerDuty event_action={verb} dedup_key={key}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sfn_deadline_monitor import handler
@@ -44,3 +45,26 @@ def only_alert(account: Account) -> dict[str, Any]:
 def attributes(notification: dict[str, Any]) -> dict[str, str]:
     """The SNS message attributes subscribers filter on."""
     return {k: v["Value"] for k, v in notification["MessageAttributes"].items()}
+
+
+# Step Functions' largest error and cause (docs.aws.amazon.com/step-functions/latest/
+# apireference/API_DescribeExecution.html) and its longest names (80 characters).
+LARGEST_ERROR, LARGEST_CAUSE = "E" * 256, 'é"' * 16_384
+
+
+def largest_failure(account: Account) -> str:
+    """A state machine of the longest name with twelve FAILED runs in the window of a
+    deadline at 2026-03-10T17:00, each with the longest name, error and cause Step
+    Functions allows: the largest alert a check sends. Its ARN."""
+    machine = account.state_machine("m" * 80)
+    for index in range(12):
+        account.execution(
+            machine,
+            status="FAILED",
+            start=datetime.fromisoformat(f"2026-03-10T15:{index:02d}+00:00"),
+            stop=datetime.fromisoformat(f"2026-03-10T16:{index:02d}+00:00"),
+            name=f"{index:02d}" + "r" * 78,
+            error=LARGEST_ERROR,
+            cause=LARGEST_CAUSE,
+        )
+    return machine

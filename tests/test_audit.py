@@ -17,6 +17,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
 from sfn_deadline_monitor import aws, handler
+from sfn_deadline_monitor.formatting import iso
 from sfn_deadline_monitor.state.records import open_problems
 from sfn_deadline_monitor.state.registry import RegistryError
 from testkit.account import REGION, Account
@@ -158,11 +159,13 @@ def test_a_schedule_disabled_by_hand_is_named_once_then_recovers_once(module: Mo
     assert (
         "- etl: its deadline schedule ops/etl is DISABLED although the module" in alert["Message"]
     )
+    episode = f"ops.audit@{iso(handler.datetime.now(UTC).replace(microsecond=0))}"
     assert {k: v["Value"] for k, v in alert["MessageAttributes"].items()} == {
         "status": "ERROR",
         "monitor": "ops",
         "check": "audit",
         "severity": "critical",
+        "incident_key": episode,
     }
     module.audit(recent() - timedelta(minutes=1))
     assert module.alerts() == []  # reported once
@@ -177,6 +180,51 @@ def test_a_schedule_disabled_by_hand_is_named_once_then_recovers_once(module: Mo
     module.audit(recent() - timedelta(minutes=2))
     (recovered,) = module.alerts()
     assert recovered["Subject"] == "[RECOVERED] ops audit: 1 monitor(s) check again: etl"
+    # Nothing is left open: the RECOVERED closes the episode the ERROR opened.
+    assert recovered["MessageAttributes"]["incident_key"]["Value"] == episode
+
+
+def test_one_audit_episode_until_nothing_is_open(module: Module, state_table: Any) -> None:
+    """Two problems: one gone while the other stays (no key: it must not resolve the
+    incident), a third joining, then all gone: one key from first to last."""
+
+    def disable(name: str, state: str) -> None:
+        module.scheduler.update_schedule(
+            Name=name,
+            GroupName=GROUP,
+            State=state,
+            ScheduleExpression=EVERY_MINUTE,
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": FUNCTION, "RoleArn": module.account.role_arn},
+        )
+
+    def keys() -> list[str | None]:
+        return [
+            a["MessageAttributes"].get("incident_key", {}).get("Value") for a in module.alerts()
+        ]
+
+    for name in ("etl", "billing"):
+        module.deadline_check(name, due_fire())
+    module.account.published()
+    disable("etl", "DISABLED")
+    disable("billing", "DISABLED")
+    module.audit()
+    (episode,) = keys()
+    assert episode is not None and episode.startswith("ops.audit@")
+    disable("etl", "ENABLED")
+    module.audit(recent() - timedelta(minutes=1))
+    assert keys() == [None]  # etl is back, billing is not
+    module.account.sqs.send_message(QueueUrl=module.queues["check_failures"], MessageBody="{}")
+    module.audit(recent() - timedelta(minutes=2))
+    assert keys() == [episode]  # a new problem joins
+    item = state_table.get_item(TableName="monitor-state", Key={"pk": {"S": "audit"}})["Item"]
+    assert item["incident_key"] == {"S": episode}
+    disable("billing", "ENABLED")
+    module.account.sqs.purge_queue(QueueUrl=module.queues["check_failures"])
+    module.audit(recent() - timedelta(minutes=3))
+    assert keys() == [episode]
+    item = state_table.get_item(TableName="monitor-state", Key={"pk": {"S": "audit"}})["Item"]
+    assert "incident_key" not in item
 
 
 def test_a_monitor_whose_check_never_completed_is_quiet_after_its_grace(module: Module) -> None:

@@ -20,7 +20,7 @@ from sfn_deadline_monitor.alerts.facts import Report
 from sfn_deadline_monitor.handler import lambda_handler
 from testkit.account import REGION, Account, answer
 from testkit.bus import AlertBus
-from testkit.checks import LambdaContext, attributes, check, only_alert
+from testkit.checks import LambdaContext, attributes, check, largest_failure, only_alert
 from testkit.events import at, event
 from testkit.paths import ROOT
 
@@ -173,6 +173,7 @@ def test_an_event_the_schema_refuses() -> None:
             "schema_version": 1,
             "status": "ERROR",
             "severity": "critical",
+            "incident_key": "ops.audit@2026-03-10T17:00:00Z",
             "check": "audit",
             "module": "ops",
             "subject": "[ERROR] ops audit: 1 schedule disabled",
@@ -220,20 +221,9 @@ def entry_size(event_: dict[str, Any]) -> int:
 def test_the_largest_failure_alert_fits_one_entry(
     account: Account, state_table: Any, alert_bus: AlertBus
 ) -> None:
-    """Twelve failed runs with the longest names, errors and causes Step Functions allows
-    (as tests/test_malformed_events.py): the event stays within the older 256 KB."""
-    machine = account.state_machine("m" * 80)
-    for index in range(12):
-        account.execution(
-            machine,
-            status="FAILED",
-            start=at(f"2026-03-10T15:{index:02d}"),
-            stop=at(f"2026-03-10T16:{index:02d}"),
-            name=f"{index:02d}" + "r" * 78,
-            error="E" * 256,
-            cause='é"' * 16_384,
-        )
-    check(event(machine, DEADLINE, monitor="n" * 64))
+    """The largest alert a check sends (testkit.checks.largest_failure): its event stays
+    within the older 256 KB."""
+    check(event(largest_failure(account), DEADLINE, monitor="n" * 64))
     (put,) = alert_bus.events()
     assert put["detail"]["status"] == "FAILED"
     assert 20_000 < entry_size(put) < MAX_ENTRY_BYTES  # 21 KB: causes are clipped

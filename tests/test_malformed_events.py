@@ -12,7 +12,7 @@ import pytest
 from sfn_deadline_monitor import handler
 from sfn_deadline_monitor.alerts.chat import MAX_CHAT_DESCRIPTION_CHARS
 from testkit.account import Account
-from testkit.checks import LambdaContext, attributes
+from testkit.checks import LambdaContext, attributes, largest_failure
 from testkit.events import at, event
 
 DEADLINE = at("2026-03-10T17:00")
@@ -91,11 +91,6 @@ def test_a_malformed_event_without_its_time_is_sent_each_time(
     assert len(account.published()) == 2
 
 
-# Step Functions' largest error and cause (docs.aws.amazon.com/step-functions/latest/
-# apireference/API_DescribeExecution.html) and its longest names (80 characters).
-LARGEST_ERROR, LARGEST_CAUSE = "E" * 256, 'é"' * 16_384
-
-
 @pytest.mark.parametrize("message_format", ["text", "json", "chat"])
 def test_the_largest_failure_alert_fits(
     account: Account, state_table: Any, message_format: str
@@ -103,17 +98,7 @@ def test_the_largest_failure_alert_fits(
     """Twelve failed runs with the longest names, errors and causes Step Functions allows,
     in a state machine and monitor with the longest names: the alert stays under SNS's
     limit, and the chat one under Chatbot's description limit."""
-    machine = account.state_machine("m" * 80)
-    for index in range(12):
-        account.execution(
-            machine,
-            status="FAILED",
-            start=at(f"2026-03-10T15:{index:02d}"),
-            stop=at(f"2026-03-10T16:{index:02d}"),
-            name=f"{index:02d}" + "r" * 78,
-            error=LARGEST_ERROR,
-            cause=LARGEST_CAUSE,
-        )
+    machine = largest_failure(account)
     payload = event(machine, DEADLINE, monitor="n" * 64, message_format=message_format)
     assert handler.lambda_handler(payload, LambdaContext())["status"] == "FAILED"
     (notification,) = account.published()

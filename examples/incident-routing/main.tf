@@ -9,30 +9,36 @@ locals {
   pagerduty = nonsensitive(var.pagerduty_routing_key != null)
   opsgenie  = nonsensitive(var.opsgenie_api_key != null)
 
-  # A check's problem opens (or adds to) an incident, its RECOVERED resolves it: both carry
-  # the same incident key. The audit's alerts (detail-type "Deadline Monitor Audit") carry
-  # none and stay with the topic. docs/alerts.md#events describes the event.
+  # Which alerts each route takes (docs/alerts.md#events). A check's problem opens (or
+  # joins) its monitor's incident and its RECOVERED resolves it; the audit's ERROR opens
+  # (or joins) the audit's incident, and its RECOVERED resolves it once nothing is left
+  # open (still_open 0): one that leaves problems open carries no incident key.
   problems = ["FAILED", "LATE", "MISSING", "AT_RISK", "ERROR"]
-  patterns = { for route, statuses in { open = local.problems, resolve = ["RECOVERED"] } : route => jsonencode({
-    source        = ["sfn-deadline-monitor"]
-    "detail-type" = ["Deadline Monitor Alert"]
-    detail        = { status = statuses }
-  }) }
+  routes = {
+    open          = { "detail-type" = ["Deadline Monitor Alert"], detail = { status = local.problems } }
+    resolve       = { "detail-type" = ["Deadline Monitor Alert"], detail = { status = ["RECOVERED"] } }
+    audit-open    = { "detail-type" = ["Deadline Monitor Audit"], detail = { status = ["ERROR"] } }
+    audit-resolve = { "detail-type" = ["Deadline Monitor Audit"], detail = { status = ["RECOVERED"], still_open = [0] } }
+  }
+  patterns = { for route, match in local.routes : route => jsonencode(merge({ source = ["sfn-deadline-monitor"] }, match)) }
+  resolves = toset(["resolve", "audit-resolve"])
 
-  # What each input template takes from the event. An unquoted placeholder becomes a JSON
-  # value (a string quoted and escaped); EventBridge does not escape a placeholder inside
-  # quotes, so none is (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
-  input_paths = {
+  # What each input template takes from the event: the audit names its module where a
+  # check names its monitor. An unquoted placeholder becomes a JSON value (a string quoted
+  # and escaped); EventBridge does not escape a placeholder inside quotes, so none is
+  # (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
+  input_paths = { for route in keys(local.routes) : route => {
     incident_key = "$.detail.incident_key"
     subject      = "$.detail.subject"
-    monitor      = "$.detail.monitor"
+    monitor      = startswith(route, "audit") ? "$.detail.module" : "$.detail.monitor"
     status       = "$.detail.status"
     severity     = "$.detail.severity"
     detail       = "$.detail"
-  }
+  } }
 
-  # Opsgenie has priorities where PagerDuty has severities: one rule per severity.
-  opsgenie_priorities = { critical = "P1", error = "P2", warning = "P3", info = "P5" }
+  # Opsgenie has priorities where PagerDuty has severities: a check's problems take one
+  # rule per severity; the audit's ERROR is critical.
+  opsgenie_priorities = { critical = "P1", error = "P2", warning = "P3", info = "P5", audit-open = "P1" }
 }
 
 # The bus the monitor puts its alerts on, beside the SNS topic.

@@ -30,16 +30,20 @@ resource "aws_cloudwatch_event_api_destination" "opsgenie" {
 }
 
 resource "aws_cloudwatch_event_rule" "opsgenie" {
-  # One rule per severity, each creating alerts of its priority; one closing them.
+  # A rule per severity of a check's problems, each creating alerts of its priority; one
+  # for the audit's ERROR; one per kind of RECOVERED, closing them.
   for_each = local.opsgenie ? merge(
-    { for severity, priority in local.opsgenie_priorities : severity => jsondecode(local.patterns.open) },
-    { resolve = jsondecode(local.patterns.resolve) },
+    { for severity in ["critical", "error", "warning", "info"] : severity => jsonencode(merge(local.routes.open, {
+      source = ["sfn-deadline-monitor"]
+      detail = merge(local.routes.open.detail, { severity = [severity] })
+    })) },
+    { for route in ["audit-open", "resolve", "audit-resolve"] : route => local.patterns[route] },
   ) : {}
 
   name           = "${var.name}-opsgenie-${each.key}"
-  description    = each.key == "resolve" ? "Close Opsgenie alerts of the ${var.name} deadline monitors" : "Create ${local.opsgenie_priorities[each.key]} Opsgenie alerts of the ${var.name} deadline monitors"
+  description    = contains(local.resolves, each.key) ? "Close Opsgenie alerts of the ${var.name} deadline monitors" : "Create ${local.opsgenie_priorities[each.key]} Opsgenie alerts of the ${var.name} deadline monitors"
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
-  event_pattern  = each.key == "resolve" ? jsonencode(each.value) : jsonencode(merge(each.value, { detail = merge(each.value.detail, { severity = [each.key] }) }))
+  event_pattern  = each.value
 }
 
 resource "aws_cloudwatch_event_target" "opsgenie" {
@@ -47,16 +51,16 @@ resource "aws_cloudwatch_event_target" "opsgenie" {
 
   rule           = each.value.name
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
-  arn            = aws_cloudwatch_event_api_destination.opsgenie[each.key == "resolve" ? "resolve" : "open"].arn
+  arn            = aws_cloudwatch_event_api_destination.opsgenie[contains(local.resolves, each.key) ? "resolve" : "open"].arn
   role_arn       = aws_iam_role.routes.arn
 
   input_transformer {
-    input_paths    = local.input_paths
-    input_template = each.key == "resolve" ? "{\"source\": \"sfn-deadline-monitor\", \"note\": <subject>}" : "{\"message\": <subject>, \"alias\": <incident_key>, \"priority\": \"${local.opsgenie_priorities[each.key]}\", \"source\": \"sfn-deadline-monitor\", \"entity\": <monitor>, \"tags\": [\"sfn-deadline-monitor\", <status>, <severity>], \"details\": {\"monitor\": <monitor>, \"status\": <status>, \"severity\": <severity>, \"incident_key\": <incident_key>}}"
+    input_paths    = local.input_paths[startswith(each.key, "audit") ? each.key : contains(local.resolves, each.key) ? "resolve" : "open"]
+    input_template = contains(local.resolves, each.key) ? "{\"source\": \"sfn-deadline-monitor\", \"note\": <subject>}" : "{\"message\": <subject>, \"alias\": <incident_key>, \"priority\": \"${local.opsgenie_priorities[each.key]}\", \"source\": \"sfn-deadline-monitor\", \"entity\": <monitor>, \"tags\": [\"sfn-deadline-monitor\", <status>, <severity>], \"details\": {\"monitor\": <monitor>, \"status\": <status>, \"severity\": <severity>, \"incident_key\": <incident_key>}}"
   }
 
   dynamic "http_target" {
-    for_each = each.key == "resolve" ? [1] : []
+    for_each = contains(local.resolves, each.key) ? [1] : []
     content {
       path_parameter_values   = ["$.detail.incident_key"]
       query_string_parameters = { identifierType = "alias" }

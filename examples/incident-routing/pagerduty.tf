@@ -45,7 +45,7 @@ resource "aws_cloudwatch_event_rule" "pagerduty" {
   for_each = local.pagerduty ? local.patterns : {}
 
   name           = "${var.name}-pagerduty-${each.key}"
-  description    = "${each.key == "open" ? "Trigger" : "Resolve"} PagerDuty incidents of the ${var.name} deadline monitors"
+  description    = "${contains(local.resolves, each.key) ? "Resolve" : "Trigger"} PagerDuty incidents of the ${var.name} deadline ${startswith(each.key, "audit") ? "monitor's audit" : "monitors"}"
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
   event_pattern  = each.value
 }
@@ -59,9 +59,9 @@ resource "aws_cloudwatch_event_target" "pagerduty" {
   role_arn       = aws_iam_role.routes.arn
 
   input_transformer {
-    input_paths = local.input_paths
+    input_paths = local.input_paths[each.key]
     # PagerDuty's severities are the module's: critical, error, warning, info.
-    input_template = each.key == "open" ? "{\"event_action\": \"trigger\", \"dedup_key\": <incident_key>, \"payload\": {\"summary\": <subject>, \"source\": <monitor>, \"severity\": <severity>, \"class\": <status>, \"group\": \"sfn-deadline-monitor\", \"custom_details\": <detail>}}" : "{\"event_action\": \"resolve\", \"dedup_key\": <incident_key>}"
+    input_template = !contains(local.resolves, each.key) ? "{\"event_action\": \"trigger\", \"dedup_key\": <incident_key>, \"payload\": {\"summary\": <subject>, \"source\": <monitor>, \"severity\": <severity>, \"class\": <status>, \"group\": \"sfn-deadline-monitor\", \"custom_details\": <detail>}}" : "{\"event_action\": \"resolve\", \"dedup_key\": <incident_key>}"
   }
 
   retry_policy {

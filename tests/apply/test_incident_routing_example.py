@@ -30,7 +30,10 @@ from moto.events.models import EventPattern
 from pytest_terraform import terraform
 
 from sfn_deadline_monitor.__main__ import main
+from sfn_deadline_monitor.audit.message import audit_alert
+from sfn_deadline_monitor.audit.rules import Findings
 from sfn_deadline_monitor.cli.common import EXIT_OK
+from sfn_deadline_monitor.state.records import OpenProblem
 from testkit.applied import outputs_of, terraform_plan_exit_code
 from testkit.fire_check import invoke_deployed, scheduled_event
 from testkit.input_transformer import render, select
@@ -101,6 +104,15 @@ def handed(aws: Any, routing: dict[str, Any], route: str, event: dict[str, Any])
     ]
 
 
+def matching(aws: Any, routing: dict[str, Any], prefix: str, event: dict[str, Any]) -> set[str]:
+    """The routes (of names beginning with ``prefix``) whose deployed rule takes ``event``."""
+    return {
+        route
+        for route in routing["route_rule_names"]
+        if route.startswith(prefix) and handed(aws, routing, route, event)
+    }
+
+
 def destination(aws: Any, target: dict[str, Any]) -> dict[str, Any]:
     """The API destination a target calls, and the connection it authorizes with."""
     events = aws("events")
@@ -150,8 +162,9 @@ def test_pagerduty_triggers_on_the_problem_and_resolves_on_its_recovery(
     key = problem["detail"]["incident_key"]
     assert recovery["detail"]["incident_key"] == key
 
+    assert matching(aws, routing, "pagerduty-", problem) == {"pagerduty-open"}
+    assert matching(aws, routing, "pagerduty-", recovery) == {"pagerduty-resolve"}
     ((target, trigger),) = handed(aws, routing, "pagerduty-open", problem)
-    assert handed(aws, routing, "pagerduty-open", recovery) == []
     called = destination(aws, target)
     assert (called["InvocationEndpoint"], called["HttpMethod"]) == (
         "https://events.pagerduty.com/v2/enqueue",
@@ -181,7 +194,6 @@ def test_pagerduty_triggers_on_the_problem_and_resolves_on_its_recovery(
     assert request["payload"]["severity"] in PAGERDUTY_SEVERITIES
 
     ((_, resolve),) = handed(aws, routing, "pagerduty-resolve", recovery)
-    assert handed(aws, routing, "pagerduty-resolve", problem) == []
     assert {"routing_key": ROUTING_KEY, **resolve} == {
         "routing_key": ROUTING_KEY,
         "event_action": "resolve",
@@ -194,10 +206,9 @@ def test_opsgenie_creates_an_alert_of_the_problems_priority_and_closes_it_by_ali
 ) -> None:
     problem, recovery = incident
     key = problem["detail"]["incident_key"]
-    routes = [r for r in routing["route_rule_names"] if r.startswith("opsgenie-")]
-    creating = {r: handed(aws, routing, r, problem) for r in routes}
-    assert {r for r, found in creating.items() if found} == {"opsgenie-critical"}
-    ((target, create),) = creating["opsgenie-critical"]
+    assert matching(aws, routing, "opsgenie-", problem) == {"opsgenie-critical"}
+    assert matching(aws, routing, "opsgenie-", recovery) == {"opsgenie-resolve"}
+    ((target, create),) = handed(aws, routing, "opsgenie-critical", problem)
     called = destination(aws, target)
     assert (called["InvocationEndpoint"], called["HttpMethod"]) == (
         "https://api.opsgenie.com/v2/alerts",
@@ -222,9 +233,7 @@ def test_opsgenie_creates_an_alert_of_the_problems_priority_and_closes_it_by_ali
     assert len(create["message"]) <= 130 and len(create["alias"]) <= 250
     assert all(isinstance(v, str) for v in (*create["tags"], *create["details"].values()))
 
-    closing = {r: handed(aws, routing, r, recovery) for r in routes}
-    assert {r for r, found in closing.items() if found} == {"opsgenie-resolve"}
-    ((target, close),) = closing["opsgenie-resolve"]
+    ((target, close),) = handed(aws, routing, "opsgenie-resolve", recovery)
     called = destination(aws, target)
     http = target["HttpParameters"]
     alias = [select(recovery, path) for path in http["PathParameterValues"]]
@@ -235,12 +244,53 @@ def test_opsgenie_creates_an_alert_of_the_problems_priority_and_closes_it_by_ali
     assert close == {"source": "sfn-deadline-monitor", "note": recovery["detail"]["subject"]}
 
 
-def test_the_audits_alerts_open_no_incident(
-    aws: Any, routing: dict[str, Any], incident: list[dict[str, Any]]
+def audit_event(findings: Findings, incident_key: str | None) -> dict[str, Any]:
+    """An audit alert of the function's own code, as a rule on the bus is handed it."""
+    now = datetime(2026, 3, 10, 3, 10, tzinfo=UTC)
+    alert = audit_alert("routing", "us-east-1", findings, now, "text", incident_key=incident_key)
+    return {
+        "version": "0",
+        "id": "00000000-0000-0000-0000-000000000000",
+        "detail-type": "Deadline Monitor Audit",
+        "source": "sfn-deadline-monitor",
+        "account": "123456789012",
+        "time": "2026-03-10T03:10:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {"schema_version": 1, **alert.detail},
+    }
+
+
+def test_the_audits_episode_opens_one_incident_and_resolves_it_when_nothing_is_open(
+    aws: Any, routing: dict[str, Any]
 ) -> None:
-    """The audit's alerts carry no incident key: they stay with the topic."""
-    audit = {**incident[0], "detail-type": "Deadline Monitor Audit"}
-    assert all(handed(aws, routing, route, audit) == [] for route in routing["route_rule_names"])
+    """The audit's ERROR triggers (critical, P1); a RECOVERED that leaves a problem open
+    touches nothing; the one that leaves none resolves and closes."""
+    since = datetime(2026, 3, 10, 2, 10, tzinfo=UTC)
+    quiet, disabled = (
+        OpenProblem("nightly-etl", kind, "text", since) for kind in ("quiet", "disabled")
+    )
+    key = "routing.audit@2026-03-10T02:10:00Z"
+    opened = audit_event(Findings((quiet, disabled), (), {"a": quiet, "b": disabled}), key)
+    partly = audit_event(Findings((), (quiet,), {"b": disabled}), None)
+    closed = audit_event(Findings((), (disabled,), {}), key)
+    assert matching(aws, routing, "", opened) == {"pagerduty-audit-open", "opsgenie-audit-open"}
+    assert matching(aws, routing, "", partly) == set()
+    assert matching(aws, routing, "", closed) == {
+        "pagerduty-audit-resolve",
+        "opsgenie-audit-resolve",
+    }
+    ((_, trigger),) = handed(aws, routing, "pagerduty-audit-open", opened)
+    assert (trigger["event_action"], trigger["dedup_key"]) == ("trigger", key)
+    assert (trigger["payload"]["source"], trigger["payload"]["severity"]) == ("routing", "critical")
+    assert handed(aws, routing, "pagerduty-audit-resolve", closed)[0][1] == {
+        "event_action": "resolve",
+        "dedup_key": key,
+    }
+    ((_, create),) = handed(aws, routing, "opsgenie-audit-open", opened)
+    assert (create["alias"], create["priority"], create["entity"]) == (key, "P1", "routing")
+    ((target, _),) = handed(aws, routing, "opsgenie-audit-resolve", closed)
+    assert [select(closed, p) for p in target["HttpParameters"]["PathParameterValues"]] == [key]
 
 
 def test_an_undeliverable_request_waits_in_a_queue(aws: Any, routing: dict[str, Any]) -> None:

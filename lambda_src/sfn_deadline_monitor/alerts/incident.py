@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ..check.verdict import PROBLEMS, Status
 from ..formatting import iso
-from ..state.records import MonitorState
+from ..state.records import MonitorState, OpenProblem
 
 # Every status's severity unless the monitor maps it to another (its `severities`).
 DEFAULT_SEVERITY: Mapping[Status, str] = {
@@ -61,3 +61,31 @@ def episode_key(monitor: str, began: datetime) -> str:
     take it in a path: Opsgenie closes an alert at /v2/alerts/<alias>/close.
     """
     return f"{monitor}@{iso(began.replace(microsecond=0))}"
+
+
+def audit_incident(
+    module: str,
+    open_before: Mapping[str, OpenProblem],
+    key_before: str | None,
+    open_now: Mapping[str, OpenProblem],
+    *,
+    any_new: bool,
+    now: datetime,
+) -> tuple[str | None, str | None]:
+    """The audit's episode, from its first open problem to none open: the key to keep with
+    what is open now, and the key its alert carries.
+
+    New problems (ERROR) join the open episode, or open one named for the module's audit
+    and this audit; the alert that finds nothing left open (RECOVERED) closes it. An
+    alert that finds some problems gone and others still open carries no key: it must not
+    resolve an incident whose problems remain. Problems stored by an earlier release,
+    without a key, are named for the oldest of them.
+    """
+    name = f"{module}.audit"
+    ongoing = key_before
+    if ongoing is None and open_before:
+        ongoing = episode_key(name, min(p.since for p in open_before.values()))
+    if not open_now:
+        return None, ongoing
+    kept = ongoing or episode_key(name, now)
+    return kept, kept if any_new else None

@@ -40,9 +40,16 @@ _ADVICE = (
 
 
 def audit_alert(
-    module: str, region: str, findings: Findings, now: datetime, message_format: str
+    module: str,
+    region: str,
+    findings: Findings,
+    now: datetime,
+    message_format: str,
+    *,
+    incident_key: str | None = None,
 ) -> Alert:
-    """ERROR when problems are new, else RECOVERED."""
+    """ERROR when problems are new, else RECOVERED; ``incident_key`` is the audit's
+    episode the alert opens, continues or closes (alerts/incident.py)."""
     new, recovered = findings.new, findings.recovered
     still_open = len(findings.open) - len(new)
     status = Status.ERROR if new else Status.RECOVERED
@@ -51,6 +58,7 @@ def audit_alert(
     facts = {
         "status": status.value,
         "severity": severity,
+        "incident_key": incident_key,
         "check": "audit",
         "module": module,
         "subject": subject,
@@ -64,8 +72,9 @@ def audit_alert(
         "audited_at": iso(now.replace(microsecond=0)),
     }
     body = render_body(message_format, facts, text=lambda: _text(facts), chat=lambda: _chat(facts))
-    attributes = {"status": status.value, "monitor": module, "check": "audit"}
-    return Alert(subject, body, {**attributes, "severity": severity}, facts, judged_at=now)
+    attributes = {"status": status.value, "monitor": module, "check": "audit", "severity": severity}
+    episode = {} if incident_key is None else {"incident_key": incident_key}
+    return Alert(subject, body, {**attributes, **episode}, facts, judged_at=now)
 
 
 def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) -> str:
@@ -100,6 +109,8 @@ def _text(facts: dict[str, Any]) -> str:
         lines += ["Gone since the last audit:", *_lines(facts, "recovered"), ""]
     lines.append(f"Still open, reported before: {facts['still_open']}")
     lines.append(f"Audited at {facts['audited_at']}")
+    if facts["incident_key"]:
+        lines.append(f"Incident {facts['incident_key']}")
     return "\n".join(lines) + "\n"
 
 

@@ -36,6 +36,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
 from ..alerts.delivery import STATE_TABLE_ENV
+from ..alerts.incident import audit_incident
 from ..alerts.message import Alert
 from ..alerts.outbox import send_alert
 from ..check.contract import AUDIT, AuditRequest
@@ -44,6 +45,7 @@ from ..logs import log
 from ..state.records import (
     AUDIT_KEY,
     UnreadableItemError,
+    audit_episode,
     audit_item,
     checked_key,
     get_items,
@@ -106,14 +108,28 @@ def run_audit(
             open_before = {}
         found += state_machine_problems(registry, *_state_machines(registry), open_before, now)
         findings = reconcile(open_before, found)
+        manifest = registry.manifest
+        episode, alert_key = audit_incident(
+            manifest.name,
+            open_before,
+            audit_episode(before),
+            findings.open,
+            any_new=bool(findings.new),
+            now=now,
+        )
         alert = None
         if findings.new or findings.recovered:
-            manifest = registry.manifest
             alert = audit_alert(
-                manifest.name, manifest.region, findings, now, manifest.audit_format
+                manifest.name,
+                manifest.region,
+                findings,
+                now,
+                manifest.audit_format,
+                incident_key=alert_key,
             )
+        item = audit_item(findings.open, now, episode)
         message_id = _record_then_publish(
-            dynamodb, table, before, findings, alert=alert, topic_arn=topic_arn, now=now
+            dynamodb, table, before, item, findings, alert=alert, topic_arn=topic_arn, now=now
         )
     except Exception:
         if key is not None:
@@ -142,15 +158,17 @@ def _record_then_publish(
     dynamodb: DynamoDBClient,
     table: str,
     before: dict[str, Any] | None,
+    item: dict[str, Any],
     findings: Findings,
     *,
     alert: Alert | None,
     topic_arn: str,
     now: datetime,
 ) -> str | None:
-    """Write what is open, then publish ``alert``; if the publish fails, write back the
-    item ``before`` (None: there was none), so that the retry announces the change."""
-    dynamodb.put_item(TableName=table, Item=audit_item(findings.open, now))
+    """Write what is open (``item``), then publish ``alert``; if the publish fails, write
+    back the item ``before`` (None: there was none), so that the retry announces the
+    change."""
+    dynamodb.put_item(TableName=table, Item=item)
     if alert is None:
         return None
     try:

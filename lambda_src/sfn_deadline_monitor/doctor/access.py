@@ -1,8 +1,8 @@
-"""The doctor's judgements of access: may the function publish and put its alert events, do
-the keys' policies hold
-what the module requires, does each monitored state machine exist, is it STANDARD and
-readable with the role its checks use, may the member roles be assumed and read. Pure, as
-doctor/checks.py; the evidence is read by doctor/reads.py and weighed by doctor/iam_policy.py.
+"""The doctor's judgements of access: may the function publish and put its alert events,
+do the keys' policies hold what the module requires, does each monitored state machine
+exist, is it STANDARD and readable with the role its checks use, may the member roles be
+assumed and read. Pure, as doctor/checks.py; the evidence is read by doctor/reads.py and
+weighed by doctor/iam_policy.py.
 """
 
 from __future__ import annotations
@@ -54,10 +54,9 @@ def publish(
 
 
 def put_events(role_arn: str, bus_arn: str, exists: bool, decision: Decision) -> Finding:
-    """Whether the function may put its alert events on the bus (``event_bus_name``): the
-    bus exists, and the role's statements allow PutEvents of the module's source on it.
-    A refused event fails the check before the SNS message, so either holds back every
-    alert."""
+    """Whether the function may put its alert events on the bus (``event_bus_name``): it
+    exists, and the role may PutEvents of the module's source there. A refused event fails
+    the check before the SNS message: either holds back every alert."""
     what = f"the function's role {role_arn.rsplit('/', 1)[-1]} may put alert events on {bus_arn}"
     if not exists:
         return Finding(

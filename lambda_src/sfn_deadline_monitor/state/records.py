@@ -165,15 +165,27 @@ def open_problems(item: dict[str, Any] | None) -> dict[str, OpenProblem]:
     return {p.key: p for p in problems}
 
 
-def audit_item(problems: dict[str, OpenProblem], now: datetime) -> dict[str, Any]:
+def audit_episode(item: dict[str, Any] | None) -> str | None:
+    """The key of the audit's open episode an ``audit`` item holds; None without one (no
+    problem open, or an item written before episodes had keys)."""
+    value = (item or {}).get("incident_key")
+    key = value.get("S") if isinstance(value, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def audit_item(
+    problems: dict[str, OpenProblem], now: datetime, incident_key: str | None = None
+) -> dict[str, Any]:
     """The ``audit`` item that holds ``problems`` open, compressed: at 1,000 monitors
     with every kind of schedule, 3,000 open problems take about 1 MB as JSON, over
     DynamoDB's 400 KB item (docs.aws.amazon.com/amazondynamodb/latest/developerguide/
     ServiceQuotas.html); their repeated wording compresses to 55 KB even with names that
     do not (tests/test_audit.py)."""
     listed = [p.as_json() for _, p in sorted(problems.items())]
+    episode = {} if incident_key is None else {"incident_key": {"S": incident_key}}
     return {
         "pk": {"S": AUDIT_KEY},
         "open_z": {"B": zlib.compress(json.dumps(listed).encode(), 9)},
         "audited_at": {"S": now.isoformat()},
+        **episode,
     }

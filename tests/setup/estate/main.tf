@@ -1,6 +1,7 @@
 # The user's estate the module watches, as the demo, the apply tests and the benchmarks
 # need it (the one definition, as aws-ia modules keep tests/setup): state machines that
-# moto runs for real, the on-call topic, and optionally a queue subscribed to it.
+# moto runs for real, the on-call topic, and optionally a queue subscribed to it and one
+# that a rule on the alerts' event bus delivers to.
 terraform {
   required_version = ">= 1.9"
 
@@ -41,6 +42,12 @@ variable "topic_name" {
 variable "inbox_queue_name" {
   description = "A queue subscribed to the topic, for a reader of every alert; null: none (each apply test subscribes a queue of its own)."
   type        = string
+  default     = null
+}
+
+variable "events_inbox" {
+  description = "A queue that a rule on bus_name hands every alert event of the module (source sfn-deadline-monitor), for a reader of the events as an incident tool's route gets them; null: none."
+  type        = object({ bus_name = string, queue_name = string })
   default     = null
 }
 
@@ -112,6 +119,29 @@ resource "aws_sns_topic_subscription" "inbox" {
   endpoint  = aws_sqs_queue.inbox[0].arn
 }
 
+resource "aws_sqs_queue" "events_inbox" {
+  count = var.events_inbox == null ? 0 : 1
+
+  name                    = var.events_inbox.queue_name
+  sqs_managed_sse_enabled = true
+}
+
+resource "aws_cloudwatch_event_rule" "events_inbox" {
+  count = var.events_inbox == null ? 0 : 1
+
+  name           = var.events_inbox.queue_name
+  event_bus_name = var.events_inbox.bus_name
+  event_pattern  = jsonencode({ source = ["sfn-deadline-monitor"] })
+}
+
+resource "aws_cloudwatch_event_target" "events_inbox" {
+  count = var.events_inbox == null ? 0 : 1
+
+  rule           = aws_cloudwatch_event_rule.events_inbox[0].name
+  event_bus_name = var.events_inbox.bus_name
+  arn            = aws_sqs_queue.events_inbox[0].arn
+}
+
 output "state_machine_arns" {
   description = "Each job's state machine ARN, by name."
   value       = { for name, job in aws_sfn_state_machine.job : name => job.arn }
@@ -130,4 +160,9 @@ output "topic_arn" {
 output "inbox_url" {
   description = "The subscribed queue's URL, or null."
   value       = one(aws_sqs_queue.inbox[*].url)
+}
+
+output "events_inbox_url" {
+  description = "The queue of the alert events, or null."
+  value       = one(aws_sqs_queue.events_inbox[*].url)
 }

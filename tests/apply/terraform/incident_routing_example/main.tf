@@ -1,7 +1,7 @@
 # Test root module: the user's estate (a state machine, an on-call topic) and
 # examples/incident-routing applied unchanged on top of it, on moto, with both routes on;
-# plus a rule that hands every alert event on the bus to a queue, for the tests to read
-# what the routes' rules are handed.
+# the estate's events inbox reads every alert event on the example's bus, as the routes'
+# rules are handed them.
 terraform {
   required_providers {
     aws = {
@@ -20,6 +20,7 @@ module "estate" {
 
   name           = "routing"
   state_machines = ["nightly-etl"]
+  events_inbox   = { bus_name = module.routing.event_bus_name, queue_name = "routing-alert-events" }
 }
 
 module "routing" {
@@ -34,22 +35,6 @@ module "routing" {
   opsgenie_api_key      = "eb243592-faa2-4ba2-a551-1afdf565c889"
 }
 
-resource "aws_sqs_queue" "events" {
-  name = "routing-alert-events"
-}
-
-resource "aws_cloudwatch_event_rule" "events" {
-  name           = "routing-alert-events"
-  event_bus_name = module.routing.event_bus_name
-  event_pattern  = jsonencode({ source = ["sfn-deadline-monitor"] })
-}
-
-resource "aws_cloudwatch_event_target" "events" {
-  rule           = aws_cloudwatch_event_rule.events.name
-  event_bus_name = module.routing.event_bus_name
-  arn            = aws_sqs_queue.events.arn
-}
-
 output "state_machine_arn" {
   value = module.estate.state_machine_arns["nightly-etl"]
 }
@@ -59,7 +44,7 @@ output "event_bus_name" {
 }
 
 output "events_queue_url" {
-  value = aws_sqs_queue.events.url
+  value = module.estate.events_inbox_url
 }
 
 output "route_rule_names" {
