@@ -98,12 +98,18 @@ locals {
       ],
       # PutEvents on the named bus only, and only events of the module's own source (the
       # event-bus resource type and the events:source key: docs.aws.amazon.com/
-      # service-authorization/latest/reference/list_amazoneventbridge.html). A bus encrypted
-      # with a customer managed key needs nothing of the sender: its key policy admits
-      # EventBridge itself (eventbridge/latest/userguide/eb-encryption-key-policy.html).
+      # service-authorization/latest/reference/list_amazoneventbridge.html). events:source
+      # holds a value per entry, so it takes a set operator, and Null false, as
+      # ForAllValues alone holds for a request without it (IAM/latest/UserGuide/
+      # reference_policies_condition-single-vs-multi-valued-context-keys.html). A bus
+      # encrypted with a customer managed key needs nothing of the sender: its key policy
+      # admits EventBridge itself (eventbridge/latest/userguide/eb-encryption-key-policy.html).
       local.event_bus_arn == null ? [] : [{
-        Sid       = "PutAlertEvents", Effect = "Allow", Action = "events:PutEvents", Resource = local.event_bus_arn
-        Condition = { StringEquals = { "events:source" = local.alert_event_source } }
+        Sid = "PutAlertEvents", Effect = "Allow", Action = "events:PutEvents", Resource = local.event_bus_arn
+        Condition = {
+          "ForAllValues:StringEquals" = { "events:source" = [local.alert_event_source] }
+          Null                        = { "events:source" = "false" }
+        }
       }],
       # Publishing to an encrypted topic, sending to an encrypted queue and reading an
       # encrypted state table each need the key, through that service.

@@ -188,7 +188,12 @@ def _documented_transformer(parse: Callable[..., Any]) -> Callable[..., Any]:
     def rendered(input_template: str | None, input_paths_map: Any, event: Any) -> Any:
         if not input_template:
             return parse(input_template, input_paths_map, event)
-        return input_transformer.render(input_template, input_paths_map or {}, event)
+        try:
+            return input_transformer.render(input_template, input_paths_map or {}, event)
+        except KeyError:
+            # A path the event lacks creates no variable, and AWS still delivers (and
+            # PutEvents succeeds): the emulator hands the target the template as it is.
+            return input_template
 
     return staticmethod(rendered)
 

@@ -6,7 +6,10 @@ is handed (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-
   quotes and unescaped ("EventBridge doesn't escape values extracted by Input Path"),
   anything else as its JSON text;
 - elsewhere the value is written as JSON: a string quoted and escaped, an object or a
-  list as JSON, a missing path as null.
+  list as JSON;
+- a path the event does not hold creates no variable ("that variable isn't created and
+  won't appear in the output"): its placeholder would stay in the output, so here it
+  raises, and a template that names a field the alert lacks fails its test.
 
 moto's own renderer (moto.events.utils.EventTemplateParser) writes a string without
 quotes in either place, which would turn ``"summary": <subject>`` into invalid JSON.
@@ -24,9 +27,12 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.-]+)>")
 
 
 def select(event: dict[str, Any], path: str) -> Any:
-    """The value an input path (a JSON path) selects in the event; None if none."""
+    """The value an input path (a JSON path) selects in the event (a null is a value);
+    KeyError when the event holds none."""
     found = parse(path).find(event)
-    return found[0].value if found else None
+    if not found:
+        raise KeyError(f"the event holds no {path}")
+    return found[0].value
 
 
 def render(template: str, input_paths: dict[str, str], event: dict[str, Any]) -> Any:

@@ -191,6 +191,13 @@ def test_subject_is_printable_ascii_for_sns() -> None:
     assert alert.attributes["monitor"] == "夜間-etl"  # attributes carry the name as it is
 
 
+def test_subject_holds_no_double_quote_nor_backslash_for_input_transformers() -> None:
+    reason = 'key "date" missing in C:\\input'
+    alert = compose(context(), Verdict(Status.ERROR, reason=reason))
+    assert alert.subject.endswith("check could not be made: key 'date' missing in C:/input")
+    assert json.loads(f'{{"summary": "{alert.subject}"}}')["summary"] == alert.subject
+
+
 def test_subject_drops_control_characters_that_are_not_white_space() -> None:
     """SNS refuses a subject with control characters; str.split() keeps \x00-\x08 and
     \x7f, which an error message from a job could carry."""

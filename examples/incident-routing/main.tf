@@ -3,6 +3,7 @@ provider "aws" {
 }
 
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   # Whether each route is wanted: the keys are secret, whether they are set is not.
@@ -106,7 +107,7 @@ resource "aws_sqs_queue_policy" "undelivered" {
       Principal = { Service = "events.amazonaws.com" }
       Action    = "sqs:SendMessage"
       Resource  = aws_sqs_queue.undelivered.arn
-      Condition = { ArnLike = { "aws:SourceArn" = "arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/${aws_cloudwatch_event_bus.incidents.name}/${var.name}-*" } }
+      Condition = { ArnLike = { "aws:SourceArn" = "arn:${data.aws_partition.current.partition}:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/${aws_cloudwatch_event_bus.incidents.name}/${var.name}-*" } }
     }]
   })
 }

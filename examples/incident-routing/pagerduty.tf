@@ -36,9 +36,10 @@ resource "aws_cloudwatch_event_api_destination" "pagerduty" {
   invocation_endpoint = "https://events.pagerduty.com/v2/enqueue"
   http_method         = "POST"
   connection_arn      = aws_cloudwatch_event_connection.pagerduty[0].arn
-  # Events over the rate wait, within the target's retry policy: a burst of 1,000
-  # monitors failing at once reaches PagerDuty over a few minutes, none lost.
-  invocation_rate_limit_per_second = 10
+  # PagerDuty takes about 120 events a minute per integration key (developer.pagerduty.com/
+  # docs/events-api-v2/rate-limits/); EventBridge holds what exceeds the rate and retries
+  # it within the target's retry policy.
+  invocation_rate_limit_per_second = 2
 }
 
 resource "aws_cloudwatch_event_rule" "pagerduty" {

@@ -581,7 +581,10 @@ PUT_ALERT_EVENTS = {
     "Effect": "Allow",
     "Action": "events:PutEvents",
     "Resource": BUS,
-    "Condition": {"StringEquals": {"events:source": "sfn-deadline-monitor"}},
+    "Condition": {
+        "ForAllValues:StringEquals": {"events:source": ["sfn-deadline-monitor"]},
+        "Null": {"events:source": "false"},
+    },
 }
 
 
@@ -627,7 +630,10 @@ def test_a_missing_bus_holds_back_every_alert(
 def test_a_grant_for_another_source_does_not_let_it_put_events(
     deployed: Deployed, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    other = {**PUT_ALERT_EVENTS, "Condition": {"StringEquals": {"events:source": "billing"}}}
+    other = {
+        **PUT_ALERT_EVENTS,
+        "Condition": {"ForAllValues:StringEquals": {"events:source": ["billing"]}},
+    }
     with_alert_bus(deployed, exists=True, statement=other)
     code, out = run("doctor", capsys)
     assert code == EXIT_NOT_OK

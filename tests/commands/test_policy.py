@@ -371,3 +371,47 @@ def test_an_undecided_answer_names_only_the_statements_that_leave_it_open() -> N
     assert decision.reason == (
         "only under a condition do the resource's policy (statement AllBut) allow it"
     )
+
+
+SOURCE = {"events:source": "sfn-deadline-monitor"}
+BUS = "arn:aws:events:us-east-1:123456789012:event-bus/incidents"
+
+
+@pytest.mark.parametrize(
+    ("condition", "context", "allowed"),
+    [
+        ({"ForAllValues:StringEquals": {"events:source": ["sfn-deadline-monitor"]}}, SOURCE, True),
+        ({"ForAllValues:StringEquals": {"events:source": ["billing"]}}, SOURCE, False),
+        ({"ForAnyValue:StringLike": {"events:source": ["sfn-*"]}}, SOURCE, True),
+        ({"ForAllValues:StringEquals": {"events:source": ["sfn-deadline-monitor"]}}, {}, None),
+        ({"Null": {"events:source": "false"}}, SOURCE, True),
+        ({"Null": {"events:source": "true"}}, SOURCE, False),
+        ({"Null": {"events:source": "false"}}, {}, None),
+        ({"ForEveryValue:StringEquals": {"events:source": ["sfn-deadline-monitor"]}}, SOURCE, None),
+    ],
+    ids=[
+        "all values one of",
+        "a value not one of",
+        "any value like",
+        "the key unknown",
+        "null false, present",
+        "null true, present",
+        "null, unknown",
+        "no such qualifier",
+    ],
+)
+def test_set_operators_and_null_over_one_known_value(
+    condition: dict[str, Any], context: dict[str, str], allowed: bool | None
+) -> None:
+    """The only grant holds (True), fails (False: no statement allows it), or cannot be
+    judged (None)."""
+    grant = allow("events:PutEvents", BUS, Condition=condition)
+    decision = decide(ROLE, "events:PutEvents", BUS, [grant], context=context)
+    assert decision.allowed is allowed, decision.reason
+
+
+def test_a_set_equality_of_one_value_says_what_request_it_was_written_for() -> None:
+    grant = allow(
+        Condition={"ForAllValues:StringEquals": {"events:source": ["sfn-deadline-monitor"]}}
+    )
+    assert written_for(grant) == SOURCE

@@ -23,6 +23,8 @@ from .incident import severity_of
 MAX_SUBJECT_CHARS = 99
 # An alert lists at most this many executions, worst first, and says how many it left out.
 MAX_LISTED_EXECUTIONS = 10
+# What a subject writes in place of a double quote or a backslash (clean_subject).
+_UNQUOTED = {'"': "'", "\\": "/"}
 
 
 def subject(context: CheckContext, verdict: Verdict) -> str:
@@ -81,9 +83,13 @@ def _at_risk_summary(prediction: Prediction, zone: tzinfo) -> str:
 def clean_subject(text: str) -> str:
     """Printable ASCII on one line, under 100 characters: SNS rejects a subject with line
     breaks, control characters or non-ASCII text (docs.aws.amazon.com/sns/latest/api/
-    API_Publish.html), and a rejected publish would lose the alert."""
+    API_Publish.html), and a rejected publish would lose the alert. Without double quotes
+    or backslashes either: an EventBridge input transformer writes the subject into a
+    vendor's JSON unescaped ("EventBridge doesn't escape values extracted by Input Path",
+    eventbridge/latest/userguide/eb-transform-target-input.html)."""
     printable = "".join(
-        c if " " <= c <= "~" else " " for c in text.encode("ascii", "replace").decode()
+        c if " " <= c <= "~" and c not in '"\\' else _UNQUOTED.get(c, " ")
+        for c in text.encode("ascii", "replace").decode()
     )
     text = " ".join(printable.split())
     if len(text) > MAX_SUBJECT_CHARS:

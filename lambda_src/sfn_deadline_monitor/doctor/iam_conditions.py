@@ -5,10 +5,12 @@ function may publish.
 
 What is evaluated (docs.aws.amazon.com/IAM/latest/UserGuide/
 reference_policies_elements_condition_operators.html): the String and Arn operators, with
-IfExists; several operators or keys in one block must all hold ("AND"), several values of
+IfExists, and with ForAllValues or ForAnyValue over a multivalued key the request holds
+one value of (PutEvents' events:source, for one entry); Null, for a key whose presence is
+known; several operators or keys in one block must all hold ("AND"), several values of
 one key are alternatives ("OR"); condition keys are case-insensitive. Any other operator
-(numeric, date, Bool, IpAddress, ForAnyValue/ForAllValues sets), or a key the request's
-context does not hold, leaves the answer unknown (None), never a guess.
+(numeric, date, Bool, IpAddress), or a key the request's context does not hold, leaves
+the answer unknown (None), never a guess.
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ _OPERATORS = {
     "ArnNotLike": _Operator(wildcards=True, ignore_case=False, negated=True),
 }
 # The operators whose single value says what request a statement was written for.
-_EQUALITIES = ("StringEquals", "ArnEquals")
+_EQUALITIES = ("StringEquals", "ArnEquals", "ForAllValues:StringEquals")
+# Set operators: over the one value the context holds of a key, each is its operator.
+_SETS = ("ForAllValues", "ForAnyValue")
 
 
 def satisfied(condition: Mapping[str, Mapping[str, Any]], context: Context) -> bool | None:
@@ -82,9 +86,13 @@ def satisfied(condition: Mapping[str, Mapping[str, Any]], context: Context) -> b
 
 
 def _test(operator: str, key: str, expected: Any, known: Mapping[str, str]) -> bool | None:
+    if operator == "Null":
+        absent = values(expected)
+        return None if key not in known or len(absent) != 1 else absent[0].lower() == "false"
+    qualifier, _, operator = operator.rpartition(":")
     if_exists = operator.endswith("IfExists")
     found = _OPERATORS.get(operator.removesuffix("IfExists"))
-    if found is None:
+    if found is None or qualifier not in ("", *_SETS):
         return None
     if key not in known:
         return True if if_exists else None
