@@ -3,10 +3,10 @@ is handed (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-
 
 - each ``<name>`` of the template takes the value its input path selects in the event;
 - inside a JSON string (between quotes) the value is written as it is: a string without
-  quotes and unescaped ("EventBridge doesn't escape values extracted by Input Path"),
-  anything else as its JSON text;
-- elsewhere the value is written as JSON: a string quoted and escaped, an object or a
-  list as JSON;
+  quotes, anything else as its JSON text;
+- elsewhere a string is written between quotes, an object, a list or a number as JSON;
+- a string is never escaped ("EventBridge doesn't escape values extracted by Input
+  Path"): one holding a double quote makes the output unreadable, and the test fails;
 - a path the event does not hold creates no variable ("that variable isn't created and
   won't appear in the output"): its placeholder would stay in the output, so here it
   raises, and a template that names a field the alert lacks fails its test.
@@ -47,8 +47,8 @@ def render(template: str, input_paths: dict[str, str], event: dict[str, Any]) ->
         match = _PLACEHOLDER.match(template, position) if char == "<" else None
         if match and match.group(1) in values:
             value = values[match.group(1)]
-            if in_string:
-                out.append(value if isinstance(value, str) else json.dumps(value))
+            if isinstance(value, str):
+                out.append(value if in_string else f'"{value}"')
             else:
                 out.append(json.dumps(value, ensure_ascii=False))
             position = match.end()

@@ -25,9 +25,10 @@ locals {
   resolves = toset(["resolve", "audit-resolve"])
 
   # What each input template takes from the event: the audit names its module where a
-  # check names its monitor. An unquoted placeholder becomes a JSON value (a string quoted
-  # and escaped); EventBridge does not escape a placeholder inside quotes, so none is
-  # (docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
+  # check names its monitor. An unquoted placeholder becomes a JSON value (a string between
+  # quotes). EventBridge escapes no value it extracts (docs.aws.amazon.com/eventbridge/
+  # latest/userguide/eb-transform-target-input.html): the strings here are names, statuses,
+  # keys and the subject, which the module writes without quotes or backslashes.
   input_paths = { for route in keys(local.routes) : route => {
     incident_key = "$.detail.incident_key"
     subject      = "$.detail.subject"
