@@ -95,8 +95,13 @@ GROUPS = {
         ),
     ),
     "delivery": Group(
-        modules=("state/store.py", "alerts/delivery.py"),
-        tests=("tests/test_delivery.py", "tests/test_state.py", "tests/test_promises.py"),
+        modules=("state/store.py", "alerts/delivery.py", "alerts/bus.py", "alerts/outbox.py"),
+        tests=(
+            "tests/test_delivery.py",
+            "tests/test_state.py",
+            "tests/test_promises.py",
+            "tests/test_bus.py",
+        ),
     ),
 }
 MODULES = [m for group in GROUPS.values() for m in group.modules]
@@ -115,7 +120,7 @@ def _config(modules: list[str], tests_of_group: tuple[str, ...]) -> str:
     return f"""[tool.mutmut]
 source_paths = ["src"]
 only_mutate = [{only}]
-also_copy = ["testkit", "dev", "docs"]
+also_copy = ["testkit", "dev", "docs", "schemas"]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
 pytest_add_cli_args_test_selection = [{tests}]
 
@@ -147,7 +152,8 @@ def _copy(source: Path, target: Path) -> None:
 def prepare(workspace: Path, modules: list[str], tests: tuple[str, ...]) -> None:
     workspace.mkdir(parents=True, exist_ok=True)
     _copy(ROOT / "lambda_src", workspace / "src")
-    for folder in ("testkit", "tests", "dev", "docs"):  # docs: the pages tests compare
+    # docs: the pages tests compare; schemas: the alert event's, which tests validate against
+    for folder in ("testkit", "tests", "dev", "docs", "schemas"):
         _copy(ROOT / folder, workspace / folder)
     config, wanted = workspace / "pyproject.toml", _config(modules, tests)
     if not config.exists() or config.read_text(encoding="utf-8") != wanted:

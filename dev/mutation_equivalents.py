@@ -27,6 +27,8 @@ _REFUSED_ITEM = (
 
 # mutmut's mutant name (`make mutation` prints it with its diff) -> why no behaviour differs.
 EQUIVALENT: dict[str, str] = {
+    # alerts/bus.py
+    _P + "alerts.bus.x_put_alert_event__mutmut_26": "ensure_ascii=None is falsy, as False",
     # check/fire_times.py
     _P + "check.fire_times.x__days__mutmut_19": "first is used only modulo 7 (weekday())",
     _P + "check.fire_times.x__days__mutmut_44": "days past the month's last are filtered out",

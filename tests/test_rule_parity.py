@@ -13,9 +13,11 @@ import re
 
 import pytest
 
+from sfn_deadline_monitor.alerts.bus import SOURCE
 from sfn_deadline_monitor.check.monitor_settings import InvalidEventError, parse_state_machine_arn
 from sfn_deadline_monitor.check.schedule_expression import ScheduleExpressionError, parse
 from testkit.mocked_plan import mocks, plan_errors
+from testkit.paths import ROOT
 
 SM = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
 EXPRESSIONS = [
@@ -162,3 +164,10 @@ def test_the_table_covers_both_answers(refused_by_the_module: set[str]) -> None:
         keys = {f"{prefix}{i:02d}" for i in range(len(table))}
         assert keys & refused_by_the_module
         assert keys - refused_by_the_module
+
+
+def test_the_function_may_put_only_the_source_it_puts() -> None:
+    """iam.tf's condition on events:source (main.tf's alert_event_source) names the source
+    alerts/bus.py puts."""
+    main_tf = (ROOT / "main.tf").read_text(encoding="utf-8")
+    assert f'alert_event_source = "{SOURCE}"' in main_tf

@@ -43,10 +43,11 @@ def put_alert_event(bus_arn: str, alert: Alert, kind: AlertKind) -> None:
     PutEvents answers a refused entry with an error code in place of its id instead of
     raising (docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
     that raises here, naming why. Each check and each audit sends one alert, so one entry
-    per call: there is nothing to batch.
+    per call: there is nothing to batch. The bus is in the function's region (plan checks
+    it), so the function's own client puts it.
     """
     detail = {"schema_version": SCHEMA_VERSION, **alert.detail}
-    answer = aws.client("events", region=aws.region_of(bus_arn)).put_events(
+    answer = aws.client("events").put_events(
         Entries=[
             {
                 "EventBusName": bus_arn,
@@ -60,7 +61,7 @@ def put_alert_event(bus_arn: str, alert: Alert, kind: AlertKind) -> None:
         ]
     )
     (entry,) = answer["Entries"]
-    if "EventId" not in entry or answer.get("FailedEntryCount", 0):
-        why = f"{entry.get('ErrorCode', 'no event id')}: {entry.get('ErrorMessage', '')}"
+    if "EventId" not in entry:
+        why = f"{entry.get('ErrorCode')}: {entry.get('ErrorMessage')}"
         msg = f"EventBridge refused the alert's event on {bus_arn}: {why}"
         raise PutEventsError(msg)
