@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sfn_deadline_monitor.check.verdict import PROBLEMS
 from testkit.inbox import drain
 
-OPENS = {"FAILED", "LATE", "MISSING", "AT_RISK", "ERROR"}
+# A problem opens (or joins) an incident; RECOVERED resolves it.
+OPENS = {status.value for status in PROBLEMS}
 
 
 def print_incidents(sqs: Any, queue_url: str) -> int:
