@@ -2,9 +2,9 @@
 the planned resources.
 
 A `terraform test` run costs about a second of plan each; one generated root module with
-a module call per case plans them all in one run. validation_failures() does so for every
-run of tests/validation.tftest.hcl: tests/test_validation_messages.py checks the messages,
-dev/validation_doc.py writes them into docs/inputs.md.
+a module call per case plans them all in one run. validation_diagnostics() does so for every
+run of tests/validation.tftest.hcl: tests/test_validation_messages.py checks what fails
+and the messages, dev/validation_doc.py writes them into docs/inputs.md.
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ def module_calls(text: str) -> dict[str, str]:
     return calls
 
 
-def validation_failures() -> dict[str, list[str]]:
-    """The error messages of every run, by run.
+def validation_diagnostics() -> dict[str, list[dict[str, Any]]]:
+    """The error diagnostics of every run, by run ("(unattributed)" for any that names no
+    run).
 
     Terraform stops at the first stage that fails (inputs, then inputs that refer to other
     inputs, then preconditions), so the calls are planned again without those that failed
@@ -137,7 +138,7 @@ def validation_failures() -> dict[str, list[str]]:
     text = CASES.read_text()
     mocked = mocks()
     pending = module_calls(text)
-    by_run: dict[str, list[str]] = {name: [] for name in pending}
+    by_run: dict[str, list[dict[str, Any]]] = {name: [] for name in pending}
     while pending:
         found = False
         for diagnostic in plan_errors(pending.values(), mocked):
@@ -151,9 +152,34 @@ def validation_failures() -> dict[str, list[str]]:
                 ),
                 "(unattributed)",
             )
-            by_run.setdefault(owner, []).append(f"{diagnostic['summary']}: {diagnostic['detail']}")
+            by_run.setdefault(owner, []).append(diagnostic)
             found = found or owner in pending
         if not found:
             break
         pending = {name: call for name, call in pending.items() if not by_run[name]}
     return by_run
+
+
+def message(diagnostic: dict[str, Any]) -> str:
+    """A diagnostic as Terraform prints it: its summary, then its detail."""
+    return f"{diagnostic['summary']}: {diagnostic['detail']}"
+
+
+def failed_object(diagnostic: dict[str, Any]) -> str | None:
+    """What failed, as a run's expect_failures names it (``var.name``,
+    ``aws_lambda_function.this``); None for an error no run can expect (a type error)."""
+    snippet = diagnostic.get("snippet") or {}
+    if diagnostic["summary"] == "Invalid value for variable":
+        # The module call's argument, in the generated root module.
+        argument = re.match(r"\s*([a-z0-9_]+)\s*=", snippet.get("code", ""))
+        return f"var.{argument[1]}" if argument else None
+    if diagnostic["summary"].startswith("Resource "):
+        block = re.fullmatch(r'(resource|data) "([^"]+)" "([^"]+)"', snippet.get("context", ""))
+        if block:
+            return ".".join(block.groups()[1:] if block[1] == "resource" else block.groups())
+    return None
+
+
+def validation_failures() -> dict[str, list[str]]:
+    """The error messages of every run, by run."""
+    return {run: list(map(message, found)) for run, found in validation_diagnostics().items()}

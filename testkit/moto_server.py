@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from testkit import aws_answers
+from testkit import aws_answers, read_once
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -56,8 +56,9 @@ DEFAULT_REGION = "us-east-1"
 
 def configure_moto() -> None:
     """Make moto answer as AWS does where the module relies on it (testkit/aws_answers.py),
-    and run state machines."""
+    and run state machines; parse what it reads only once (testkit/read_once.py)."""
     aws_answers.install()
+    read_once.install()
     # One access-log line per request drowns the test and demo output, and moto logs a
     # Fail state it ran as intended as an exception.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

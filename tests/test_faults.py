@@ -22,6 +22,9 @@ def test_exactly_one_alert_through_any_single_fault(
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")  # botocore's resend of a lost answer
     monkeypatch.setattr(delivery, "WRITE_PAUSES", (0, 0))  # the test's clock: no waiting
+    # Nor botocore's backoff between attempts, nor the state reads' pauses (time.sleep is
+    # one function for every module).
+    monkeypatch.setattr("time.sleep", lambda _: None)
     rows = run_path(account, boto3.client("dynamodb", region_name=REGION), path)
     wrong = [
         f"{step.name} / {kind} / {'once' if once else 'lasting'}: {outcome}"

@@ -1,23 +1,28 @@
 # ruff: noqa: E501 -- MESSAGES is a table of whole messages, clearer unbroken.
-"""Each validation rule's message, pinned: tests/validation.tftest.hcl only shows that a
-plan fails, not which rule failed it or what it said.
+"""Every run of tests/validation.tftest.hcl, checked as `terraform test` checks it (what
+fails is what its expect_failures names, and nothing else), and each rule's message
+pinned, which expect_failures cannot do.
 
 Every run of that file becomes a call of the module in one generated root module, planned
 once with a mocked provider (one plan, not one per rule: each plan costs about a second).
 The failures are read from `terraform test -json` and matched to their module call, and
 each must say what MESSAGES expects for its run; a run without an expected message fails
 the test, so a new rule cannot go unchecked. The same messages, rendered, are
-docs/inputs.md's validation section (dev/validation_doc.py).
+docs/inputs.md's validation section (dev/validation_doc.py). `make test` runs the file's
+runs here only, not again with `terraform test` (the Makefile's tf-test).
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import pytest
 
 from dev.generated import between
 from dev.tfdocs import INPUTS_DOC
 from dev.validation_doc import BEGIN, END, render
-from testkit.mocked_plan import CASES, blocks, validation_failures
+from testkit.mocked_plan import CASES, blocks, failed_object, message, validation_diagnostics
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
 # and what to do).
@@ -135,10 +140,31 @@ MESSAGES = {
 
 
 @pytest.fixture(scope="module")
-def failures() -> dict[str, list[str]]:
-    """The error messages of every run, by run (one plan per stage, shared by every test
-    of this file)."""
-    return validation_failures()
+def diagnostics() -> dict[str, list[dict[str, Any]]]:
+    """The errors of every run, by run (one plan per stage, shared by every test of this
+    file)."""
+    return validation_diagnostics()
+
+
+@pytest.fixture(scope="module")
+def failures(diagnostics: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+    """The error messages of every run, by run."""
+    return {run: list(map(message, found)) for run, found in diagnostics.items()}
+
+
+def test_each_run_fails_on_what_its_expect_failures_names(
+    diagnostics: dict[str, list[dict[str, Any]]],
+) -> None:
+    """What `terraform test` asserts of each run: the objects its expect_failures names
+    fail, and nothing else does (a run without expect_failures plans without an error).
+    A resource instance counts as its resource: a diagnostic does not name the instance."""
+    expected = {
+        name: set(re.findall(r"[\w.]+(?=\[|,|\s|$)", found[1])) if found else set()
+        for name, body in blocks(CASES.read_text(), "run")
+        for found in [re.search(r"expect_failures = \[([^\]]*)\]", body)]
+    }
+    failed = {run: {failed_object(d) for d in found} for run, found in diagnostics.items()}
+    assert failed == expected
 
 
 def test_every_rule_has_its_message_pinned() -> None:

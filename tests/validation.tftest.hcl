@@ -1,6 +1,8 @@
 # Every input rule rejects bad input at plan time (expect_failures), with a mocked AWS
-# provider. tests/test_validation_messages.py runs these same cases again without
-# expect_failures and checks each message; docs/inputs.md ("Input validation") lists them.
+# provider. tests/test_validation_messages.py plans all these runs at once and checks
+# each as `terraform test` would (what fails is what expect_failures names) and its
+# message; `make test` runs them there only. docs/inputs.md ("Input validation") lists
+# the messages.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
