@@ -135,11 +135,9 @@ pytest: $(STAMP) tf-config
 
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
-# and the Terraform tests and the lint use the cores meanwhile. On 2 cores this took 9 min
-# 14 s to 11 min 50 s (12 min 7 s to 14 min 31 s with the fault-injection suite) where the
-# lanes one after the other took 12 to 14 min; a lane of its own for the applies, or more
-# pytest workers, took longer (11 min 38 s, 11 min 49 s): the suite is bound by its CPU
-# time (README, "Tests").
+# and the Terraform tests and the lint use the cores meanwhile. On 2 cores this takes
+# about 14 min of CPU time (README, "Tests"): 10 min 12 s on a fresh clone, 7 min 52 s
+# with the virtual environments made.
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
 
