@@ -180,6 +180,9 @@ def failed_object(diagnostic: dict[str, Any]) -> str | None:
     return None
 
 
-def validation_failures() -> dict[str, list[str]]:
-    """The error messages of every run, by run."""
-    return {run: list(map(message, found)) for run, found in validation_diagnostics().items()}
+def validation_failures(
+    diagnostics: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, list[str]]:
+    """The error messages of every run, by run: of these diagnostics, else of a new plan."""
+    found_by_run = validation_diagnostics() if diagnostics is None else diagnostics
+    return {run: list(map(message, found)) for run, found in found_by_run.items()}

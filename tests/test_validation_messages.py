@@ -22,7 +22,13 @@ import pytest
 from dev.generated import between
 from dev.tfdocs import INPUTS_DOC
 from dev.validation_doc import BEGIN, END, render
-from testkit.mocked_plan import CASES, blocks, failed_object, message, validation_diagnostics
+from testkit.mocked_plan import (
+    CASES,
+    blocks,
+    failed_object,
+    validation_diagnostics,
+    validation_failures,
+)
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
 # and what to do).
@@ -149,7 +155,7 @@ def diagnostics() -> dict[str, list[dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def failures(diagnostics: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
     """The error messages of every run, by run."""
-    return {run: list(map(message, found)) for run, found in diagnostics.items()}
+    return validation_failures(diagnostics)
 
 
 def test_each_run_fails_on_what_its_expect_failures_names(
