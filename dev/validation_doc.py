@@ -17,7 +17,14 @@ import sys
 
 from dev import generated
 from dev.tfdocs import INPUTS_DOC
-from testkit.mocked_plan import CASES, blocks, top_level_names, validation_failures, variables_block
+from testkit.mocked_plan import (
+    CASES,
+    blocks,
+    expected_failures,
+    top_level_names,
+    validation_failures,
+    variables_block,
+)
 
 BEGIN = "<!-- BEGIN_VALIDATION -->"
 END = "<!-- END_VALIDATION -->"
@@ -42,10 +49,10 @@ def cases() -> dict[str, list[str]]:
     it sets, the module's name aside."""
     found = {}
     for run, body in blocks(CASES.read_text(), "run"):
-        expected = re.search(r"expect_failures = \[([^\]]*)\]", body)
-        if expected is None:
+        expected = expected_failures(body)
+        if not expected:
             continue
-        inputs = re.findall(r"\bvar\.([a-z_]+)", expected[1])
+        inputs = [name.removeprefix("var.") for name in expected if name.startswith("var.")]
         found[run] = inputs or sorted(top_level_names(variables_block(body)) - {"name"})
     return found
 

@@ -127,6 +127,13 @@ def module_calls(text: str) -> dict[str, str]:
     return calls
 
 
+def expected_failures(run_body: str) -> list[str]:
+    """The objects a run's expect_failures names (a resource instance as its resource:
+    a diagnostic does not name the instance); empty for a run that expects none."""
+    listed = re.search(r"expect_failures = \[([^\]]*)\]", run_body)
+    return re.findall(r"[\w.]+(?=\[|,|\s|$)", listed[1]) if listed else []
+
+
 def validation_diagnostics() -> dict[str, list[dict[str, Any]]]:
     """The error diagnostics of every run, by run ("(unattributed)" for any that names no
     run).

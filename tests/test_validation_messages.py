@@ -14,7 +14,6 @@ runs here only, not again with `terraform test` (the Makefile's tf-test).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from dev.validation_doc import BEGIN, END, render
 from testkit.mocked_plan import (
     CASES,
     blocks,
+    expected_failures,
     failed_object,
     validation_diagnostics,
     validation_failures,
@@ -162,12 +162,9 @@ def test_each_run_fails_on_what_its_expect_failures_names(
     diagnostics: dict[str, list[dict[str, Any]]],
 ) -> None:
     """What `terraform test` asserts of each run: the objects its expect_failures names
-    fail, and nothing else does (a run without expect_failures plans without an error).
-    A resource instance counts as its resource: a diagnostic does not name the instance."""
+    fail, and nothing else does (a run without expect_failures plans without an error)."""
     expected = {
-        name: set(re.findall(r"[\w.]+(?=\[|,|\s|$)", found[1])) if found else set()
-        for name, body in blocks(CASES.read_text(), "run")
-        for found in [re.search(r"expect_failures = \[([^\]]*)\]", body)]
+        name: set(expected_failures(body)) for name, body in blocks(CASES.read_text(), "run")
     }
     failed = {run: {failed_object(d) for d in found} for run, found in diagnostics.items()}
     assert failed == expected
