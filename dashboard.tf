@@ -28,11 +28,12 @@ locals {
     RECOVERED  = "RECOVERED notices"
     OK         = "OK checks"
     AlertsSent = "Alerts sent"
+    TOO_FAST   = "TOO_FAST checks (a run far shorter than usual)"
   }
 
   # Names in double quotes: a namespace may hold "/", and a metric name may be a reserved
   # word (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html).
-  dashboard_top_monitors_queries = { for count in concat(local.dashboard_problem_counts, local.dashboard_other_counts) : count => format(
+  dashboard_top_monitors_queries = { for count in concat(local.dashboard_problem_counts, local.dashboard_other_counts, ["TOO_FAST"]) : count => format(
     "SELECT SUM(\"%s\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY SUM() DESC LIMIT %d",
     count, var.metrics_namespace, local.dashboard_top_monitors,
   ) }
@@ -54,10 +55,38 @@ locals {
     }
   }]])
 
+  # What the deadlines came to (metrics.py): the monitors that met the fewest, ran closest
+  # to their deadlines, and finished too fast most often. AVG of DeadlineMet (1 or 0 a
+  # deadline) is the share met; MIN of MarginSeconds the tightest finish (negative: late).
+  dashboard_deadline_queries = {
+    attainment = format("SELECT AVG(\"DeadlineMet\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY AVG() ASC LIMIT %d", var.metrics_namespace, local.dashboard_top_monitors)
+    margin     = format("SELECT MIN(\"MarginSeconds\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY MIN() ASC LIMIT %d", var.metrics_namespace, local.dashboard_top_monitors)
+    too_fast   = local.dashboard_top_monitors_queries["TOO_FAST"]
+  }
+  dashboard_deadline_titles = {
+    attainment = "Deadlines met (share, 1 = all): the ${local.dashboard_top_monitors} monitors with the lowest"
+    margin     = "Tightest finish before the deadline (seconds; negative: late): the ${local.dashboard_top_monitors} lowest"
+    too_fast   = "${local.dashboard_count_titles.TOO_FAST}: the ${local.dashboard_top_monitors} monitors with the most"
+  }
+  dashboard_deadline_widgets = [for column, kind in ["attainment", "margin", "too_fast"] : {
+    type   = "metric"
+    x      = column * 8
+    y      = 14
+    width  = 8
+    height = 6
+    properties = {
+      title   = local.dashboard_deadline_titles[kind]
+      region  = local.region
+      view    = "timeSeries"
+      period  = 86400
+      metrics = [[{ expression = local.dashboard_deadline_queries[kind], id = "q1" }]]
+    }
+  }]
+
   # The monitor itself: the metrics its alarms watch (alarms.tf).
   dashboard_health_widgets = [
     {
-      type = "metric", x = 0, y = 14, width = 8, height = 6
+      type = "metric", x = 0, y = 20, width = 8, height = 6
       properties = {
         title  = "Checks that failed or were throttled"
         region = local.region
@@ -73,7 +102,7 @@ locals {
       }
     },
     {
-      type = "metric", x = 8, y = 14, width = 8, height = 6
+      type = "metric", x = 8, y = 20, width = 8, height = 6
       properties = {
         title  = "Messages waiting in the failure queues"
         region = local.region
@@ -89,7 +118,7 @@ locals {
       }
     },
     {
-      type = "metric", x = 16, y = 14, width = 8, height = 6
+      type = "metric", x = 16, y = 20, width = 8, height = 6
       properties = {
         title  = "Checks the Scheduler lost"
         region = local.region
@@ -111,7 +140,7 @@ locals {
     properties = {
       markdown = join("\n", [
         "## ${var.name}: Step Functions deadlines",
-        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
+        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the third row, the deadlines met (DeadlineMet) and how close they were (MarginSeconds), daily, for the monitors that did worst (for months, `python -m sfn_deadline_monitor report`); the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
       ])
     }
   }
@@ -123,6 +152,6 @@ resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = "${var.name}-sfn-deadline"
   dashboard_body = jsonencode({
     start   = "-P7D"
-    widgets = concat([local.dashboard_intro], local.dashboard_count_widgets, local.dashboard_health_widgets)
+    widgets = concat([local.dashboard_intro], local.dashboard_count_widgets, local.dashboard_deadline_widgets, local.dashboard_health_widgets)
   })
 }

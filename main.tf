@@ -84,7 +84,7 @@ resource "aws_lambda_function" "this" {
         ALERT_TOPIC_ARN   = local.topic_arn
         METRICS_NAMESPACE = var.metrics_namespace
       },
-      var.create_state_table ? { STATE_TABLE_NAME = aws_dynamodb_table.state[0].name } : {},
+      var.create_state_table ? { STATE_TABLE_NAME = aws_dynamodb_table.state[0].name, HISTORY_RETENTION_DAYS = tostring(var.history_retention_days) } : {},
       local.event_bus_arn == null ? {} : { ALERT_EVENT_BUS_ARN = local.event_bus_arn },
     )
   }

@@ -3,12 +3,13 @@
 # monitor's schedules can share its name; one call of modules/schedules builds each kind.
 locals {
   # The check's input contract (docs/input-contract.md), by schedule: "<name> <kind>".
-  # Only a cross-account monitor's input names a role, and only a monitor with severities
-  # of its own names them.
+  # Only a cross-account monitor's input names a role, only a monitor with severities
+  # of its own names them, and only one with min_duration its bound (the one set).
   monitor_inputs = merge(
-    { for key, m in local.monitors : "${key} deadline" => {
-      monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression
-    } },
+    { for key, m in local.monitors : "${key} deadline" => merge(
+      { monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression },
+      m.min_duration == null ? {} : { min_duration = { for name, bound in m.min_duration : name => bound if bound != null } },
+    ) },
     { for key, m in local.start_checks : "${key} start" => {
       monitor = key, check = "start", lookback_minutes = local.start_check_lookbacks[key], schedule_expression = m.start_check.schedule_expression
     } },

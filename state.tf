@@ -15,7 +15,27 @@ resource "aws_dynamodb_table" "state" {
     type = "S"
   }
 
-  # Handled-check items expire after 35 days; monitor items carry no expiry.
+  # The deadline history (state/outcomes.py): a sparse index, on the outcome items alone,
+  # that reads a monitor's outcomes between two deadlines with one Query.
+  attribute {
+    name = "outcome_of"
+    type = "S"
+  }
+
+  attribute {
+    name = "deadline_at"
+    type = "N"
+  }
+
+  global_secondary_index {
+    name            = "outcomes"
+    hash_key        = "outcome_of"
+    range_key       = "deadline_at"
+    projection_type = "ALL"
+  }
+
+  # Handled-check items expire after 35 days, outcome items after history_retention_days;
+  # monitor items carry no expiry.
   ttl {
     attribute_name = "expires_at"
     enabled        = true

@@ -120,8 +120,8 @@ locals {
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
     contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : ["timezone ${m.timezone} is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"],
     contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
-    [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
-    if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
+    [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, TOO_FAST, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
+    if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "TOO_FAST", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
     # CreateSchedule takes a Description of at most 512 characters
     # (docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
     m.description == null || try(length(m.description) <= 512, false) ? [] : ["description is ${length(m.description)} characters; the Scheduler takes at most 512: shorten it"],
@@ -138,6 +138,16 @@ locals {
     try(timecmp(m.end_date, m.start_date) > 0, true) ? [] : ["end_date must be after start_date"],
     flatten([for kind in ["deadline", "start", "at_risk"] : lookup(local.expression_problems, "${key} ${kind}", [])]),
     flatten([for kind in ["start", "at_risk"] : lookup(local.early_check_order_problems, "${key} ${kind}", [])]),
+    # One bound under which a successful run is TOO_FAST, as the function's check/contract.py reads it.
+    m.min_duration == null || try((m.min_duration.fraction_of_median == null) != (m.min_duration.seconds == null), false) ? [] : [
+      "min_duration must set exactly one of fraction_of_median (0.1: a run shorter than a tenth of the median of the recent successful runs is TOO_FAST) and seconds (a run shorter than that many seconds is)"
+    ],
+    try(m.min_duration.fraction_of_median, null) == null || try(m.min_duration.fraction_of_median > 0 && m.min_duration.fraction_of_median < 1, false) ? [] : [
+      "min_duration.fraction_of_median must be a number between 0 and 1 (exclusive), such as 0.1 for a tenth of the median, got ${m.min_duration.fraction_of_median}"
+    ],
+    try(m.min_duration.seconds, null) == null || try(m.min_duration.seconds >= 1 && m.min_duration.seconds <= 31536000 && floor(m.min_duration.seconds) == m.min_duration.seconds, false) ? [] : [
+      "min_duration.seconds must be a whole number of seconds from 1 to 31536000 (a year, the longest a Standard run lasts), got ${m.min_duration.seconds}"
+    ],
     m.at_risk_check == null || local.parsed_expressions["${key} deadline"].rate == null ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
   ) }
 

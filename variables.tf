@@ -27,9 +27,10 @@ variable "monitors" {
     - description: optional, shown on the schedule.
     - start_check: optional early missing-run check, a second schedule at the time by which a run must have started ({ schedule_expression, lookback_minutes = the monitor's }): MISSING long before the deadline.
     - at_risk_check: optional early warning, a schedule inside the deadline's window ({ schedule_expression }): AT_RISK when, judged by the job's own recent successful runs, a run still going will finish after the deadline, or no run has started although the usual start time has passed. Needs 5 successful runs of history; sent once per deadline.
+    - min_duration: optional, too fast is also wrong ({ fraction_of_median = 0.1 } or { seconds = 60 }, exactly one): the deadline check reports TOO_FAST when the run that succeeded took less than that fraction of the median duration of the job's recent successful runs (up to 20; no judgement with fewer than 5), or less than that many seconds. A run that short often did nothing (an empty input, a skipped branch).
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
-    - severities: the monitor's own severity for a status, e.g. { AT_RISK = "critical" }: "critical", "error", "warning" or "info". Default: FAILED, LATE, MISSING and ERROR critical, AT_RISK warning, RECOVERED and OK info. Every alert carries its severity (a message attribute subscription filter policies select on) and, for a problem and its RECOVERED, the key of the incident they belong to.
+    - severities: the monitor's own severity for a status, e.g. { AT_RISK = "critical" }: "critical", "error", "warning" or "info". Default: FAILED, LATE, MISSING and ERROR critical, TOO_FAST error, AT_RISK warning, RECOVERED and OK info. Every alert carries its severity (a message attribute subscription filter policies select on) and, for a problem and its RECOVERED, the key of the incident they belong to.
     An attribute not listed here fails plan, naming the monitor and the closest known name (did you mean schedule_expression?).
     Two monitors written under the same key are one: Terraform keeps the last of equal keys in a map, also without a word. Plan creates one deadline schedule per monitor, and the monitor_settings output names every monitor the module got: count either against what you wrote.
   EOT
@@ -301,9 +302,20 @@ variable "create_state_table" {
 }
 
 variable "state_table_point_in_time_recovery" {
-  description = "Turn on point-in-time recovery for the state table. Off by default: losing the table costs at most one repeated alert or one missed RECOVERED notice per monitor."
+  description = "Turn on point-in-time recovery for the state table. Off by default: losing the table costs at most one repeated alert or one missed RECOVERED notice per monitor, and the deadline history (history_retention_days)."
   type        = bool
   default     = false
+}
+
+variable "history_retention_days" {
+  description = "How long the state table keeps each deadline's outcome (met, late, missing, failed, too fast; the run's start, end and margin): the record the report command and its attainment figures read. DynamoDB's TTL deletes older ones. 0 keeps none (report then has nothing to show). About 1 KB per deadline, index included: docs/costs.md#the-deadline-history."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = var.history_retention_days >= 0 && floor(var.history_retention_days) == var.history_retention_days
+    error_message = "history_retention_days must be a whole number of days, 0 or more (0 keeps no history)."
+  }
 }
 
 variable "state_table_kms_key_arn" {

@@ -34,6 +34,11 @@ The tree is copied when the run starts (TREE) and Terraform and the import times
 from the copy, so that what others change in the working tree meanwhile cannot mix into
 one run's figures; the page names the commit and whether the tree had changes.
 
+The deadline history's sizes and the report's reads at 1,000 monitors x 90 days
+(benchmarks/history.py, ``make bench-history``) are measured apart, into
+benchmarks/history.md: most of that run is moto answering each Query of an index by
+reading the whole table, which says nothing of DynamoDB.
+
 One module per job: check_cost (one check's calls and time), month (that check's month,
 priced), cold_start (the import times), terraform_times (applies, no-op plans, where an
 apply's time goes, the sizes deployed), tree (the copy of the tree and what the run ran

@@ -9,9 +9,10 @@ monitor's check the way EventBridge Scheduler does (one of them twice, as a retr
 lets on call start the missing job by hand and checks it again, fires the at-risk check
 before a deadline, disables a schedule by hand and fires the audit, lets a check fail
 through Lambda's retries into the check-failures queue and replays it once the cause is
-fixed, and prints the alerts that reached the topic's SQS subscriber and the incidents
-their events opened and resolved on the module's event bus. Then it destroys everything
-and stops the server, also on Ctrl-C or failure.
+fixed, prints the alerts that reached the topic's SQS subscriber and the incidents
+their events opened and resolved on the module's event bus, and ends with the `report` of
+the deadlines the checks judged (the deadline history). Then it destroys everything and
+stops the server, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ SCENARIOS = {
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
     "reports": (None, "no run at all: its trigger was switched off"),
 }
-STEPS = 11
+STEPS = 12
 MODULE_NAME = "demo"  # demo/main.tf's name input
 # exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
@@ -174,6 +175,21 @@ def audit(aws: Any, out: dict[str, Any]) -> None:
     print(f"  {'audit':12} -> new problems: {', '.join(result['new']) or 'none'}")
 
 
+def consumer_command(*args: str) -> str:
+    """``python -m sfn_deadline_monitor ARGS`` from the committed zip, as a user runs it:
+    its output, without the function's log lines (stderr)."""
+    print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}")
+    run = subprocess.run(
+        [sys.executable, "-m", "sfn_deadline_monitor", *args],
+        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        check=False,
+    )
+    return "".join(f"  {line}\n" for line in run.stdout.splitlines())
+
+
 def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:
     """The alert topic's name is mistyped for a while (a bad deploy): nightly-etl's check
     fails through Lambda's retries into the check-failures queue. Once the topic is
@@ -192,18 +208,7 @@ def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:
     finally:
         lambdas.update_function_configuration(FunctionName=function, Environment=environment)
     print(f"  {'nightly-etl':12} check failed 3 times (the topic mistyped): in the queue")
-    args = ["replay", "--name", MODULE_NAME, "--region", REGION]
-    print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}")
-    # As a user runs it; the function's log lines (stderr) are left out.
-    run = subprocess.run(
-        [sys.executable, "-m", "sfn_deadline_monitor", *args],
-        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        check=False,
-    )
-    print("".join(f"  {line}\n" for line in run.stdout.splitlines()), end="")
+    print(consumer_command("replay", "--name", MODULE_NAME, "--region", REGION), end="")
 
 
 def main() -> int:
@@ -238,7 +243,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 11; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 12; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -280,8 +285,14 @@ def play() -> int:
 
         step(10, "The same alerts as events on the bus: incidents opened and resolved")
         print(f"  {print_incidents(aws('sqs'), out['incident_queue_url'])} event(s)")
+
+        step(11, "How often each job made its deadline: the report of today's checks")
+        print(
+            consumer_command("report", "--name", MODULE_NAME, "--region", REGION, "--days", "1"),
+            end="",
+        )
     finally:
-        step(11, "Destroying what the demo created and stopping moto")
+        step(12, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

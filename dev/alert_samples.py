@@ -163,6 +163,24 @@ def at_risk() -> list[Sample]:
         ]
 
 
+def too_fast() -> list[Sample]:
+    with emulated() as account:
+        sm = account.state_machine()
+        account.history(sm, 7, tokyo("2026-11-28T00:00"))
+        start = tokyo("2026-11-28T00:00:04")
+        account.run(sm, "2026-11-28-0000", "SUCCEEDED", start, timedelta(seconds=9))
+        payload = scheduled(sm, DEADLINE, min_duration={"fraction_of_median": 0.1})
+        check(payload, DEADLINE + timedelta(seconds=1))
+        return [
+            only(
+                account,
+                "TOO_FAST: succeeded in a fraction of its usual time",
+                "The monitor sets min_duration = { fraction_of_median = 0.1 }. Tonight's run "
+                "succeeded in 9 seconds; its last 7 runs took 39 to 45 minutes.",
+            )
+        ]
+
+
 def recovered() -> list[Sample]:
     with emulated() as account:
         recovered_after_failed(account)
@@ -299,6 +317,7 @@ SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
     instant_failure,
     late,
     at_risk,
+    too_fast,
     recovered,
     audit,
     lambda: [failed("json"), failed("chat")],

@@ -5,8 +5,10 @@ Starts moto on 127.0.0.1, applies examples/complete around four state machines, 
 nightly-etl once (it succeeds), fires the deadline checks of nightly-etl and
 hourly-export (which never ran) and the audit the way the Scheduler does
 (testkit/fire_check.py), and leaves yesterday's nightly-etl check in the check-failures
-queue (its topic was mistyped through Lambda's retries); then runs `check` (of
-hourly-export), `replay`, `status` and `doctor` as a consumer runs them:
+queue (its topic was mistyped through Lambda's retries); gives nightly-etl and billing
+two weeks of past runs, each deadline checked by the deployed function (the history
+`report` reads); then runs `check` (of hourly-export), `replay`, `status`, `doctor` and
+`report` as a consumer runs them:
 `python -m sfn_deadline_monitor` with PYTHONPATH set to dist/lambda.zip and
 AWS_ENDPOINT_URL set to the emulator. Each one's output, with the command and its exit
 status, goes between its markers in docs/commands.md
@@ -19,6 +21,7 @@ the commands or the module's resources (about 90 seconds on a 2-CPU machine).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,8 +30,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from moto.core.config import default_user_config
 
 from dev import generated
+from testkit.account import PASS_DEFINITION, execution
 from testkit.fire_check import invoke_deployed, invoke_deployed_async, scheduled_event
 from testkit.moto_server import emulated_aws
 from testkit.paths import ROOT, ZIP_PATH
@@ -70,6 +75,72 @@ def fail_through_retries(lambdas: Any, function: str, event: dict[str, Any], at:
         invoke_deployed_async(lambdas, boto3.client("sqs"), function, event, at=at)
     finally:
         lambdas.update_function_configuration(FunctionName=function, Environment=environment)
+
+
+# Two weeks of nightly-etl (due 02:00 in Tokyo, 17:00 UTC; starts 15:00 UTC) and billing
+# (weekdays, due 06:30 in Berlin; starts 04:00 UTC): for each day back, how long the run
+# took in minutes and how it ended. One nightly load ends 10 minutes late, one fails; one
+# billing run is done in 2 minutes, a tenth of its usual 45 or less (TOO_FAST).
+HISTORY_DAYS = 14
+NIGHTLY_RUNS = {3: (130, "SUCCEEDED"), 9: (20, "FAILED")}
+BILLING_RUNS = {5: (2, "SUCCEEDED")}
+
+
+def seed_history(lambdas: Any, function: str, machines: dict[str, str], now: datetime) -> None:
+    """Past runs of nightly-etl and billing, each deadline checked by the deployed
+    function at its time, as the Scheduler would have.
+
+    moto keeps the state machines it runs (``execute_state_machine``, on for the applies)
+    apart from those it does not, whose runs may be given past times: the history lives
+    in copies of the two, of the same ARNs, that it does not run, read while it is off.
+    """
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    names = ("nightly-etl", "billing")
+    roles = {n: sfn.describe_state_machine(stateMachineArn=machines[n])["roleArn"] for n in names}
+    # What each monitor watches (billing: its prod alias), as its schedule's input says.
+    watched = {
+        n: json.loads(scheduler.get_schedule(GroupName=NAME, Name=n)["Target"]["Input"])[
+            "state_machine_arn"
+        ]
+        for n in names
+    }
+    config = default_user_config["stepfunctions"]
+    executes, config["execute_state_machine"] = config["execute_state_machine"], False
+    today = now.replace(hour=0, minute=0, second=0)
+    try:
+        for name, role in roles.items():
+            sfn.create_state_machine(name=name, definition=PASS_DEFINITION, roleArn=role)
+            if watched[name] != machines[name]:  # an alias: the same, routing to a version
+                version = sfn.update_state_machine(stateMachineArn=machines[name], publish=True)
+                sfn.create_state_machine_alias(
+                    name=watched[name].rsplit(":", 1)[1],
+                    routingConfiguration=[
+                        {"stateMachineVersionArn": version["stateMachineVersionArn"], "weight": 100}
+                    ],
+                )
+        for back in range(HISTORY_DAYS, 0, -1):
+            day = today - timedelta(days=back)
+            minutes, status = NIGHTLY_RUNS.get(back, (60 + 3 * back, "SUCCEEDED"))
+            start = day + timedelta(hours=15)
+            stop = start + timedelta(minutes=minutes)
+            run = f"nightly-etl-{day:%Y%m%d}"
+            execution(sfn, watched["nightly-etl"], status=status, start=start, stop=stop, name=run)
+            deadline = day + timedelta(hours=17)
+            checked = scheduled_event(scheduler, NAME, "nightly-etl", deadline)
+            invoke_deployed(lambdas, function, checked, at=deadline + timedelta(minutes=1))
+            if day.weekday() >= 5:  # billing runs on weekdays
+                continue
+            minutes, status = BILLING_RUNS.get(back, (40 + back % 4, "SUCCEEDED"))
+            start = day + timedelta(hours=4)
+            stop = start + timedelta(minutes=minutes)
+            run = f"billing-{day:%Y%m%d}"
+            execution(sfn, watched["billing"], status=status, start=start, stop=stop, name=run)
+            deadline = day + timedelta(hours=5, minutes=30)
+            checked = scheduled_event(scheduler, NAME, "billing", deadline)
+            invoke_deployed(lambdas, function, checked, at=deadline + timedelta(minutes=1))
+    finally:
+        config["execute_state_machine"] = executes
 
 
 def markers(command: str) -> tuple[str, str]:
@@ -122,6 +193,7 @@ def main() -> int:
             scheduled_event(scheduler, NAME, "nightly-etl", now - timedelta(days=1)),
             now - timedelta(days=1),
         )
+        seed_history(lambdas, function, machines, now)
         runs = {
             "check": (
                 "check",
@@ -135,6 +207,7 @@ def main() -> int:
             "replay": ("replay", "--name", NAME, "--region", REGION),
             "status": ("status", "--name", NAME, "--region", REGION),
             "doctor": ("doctor", "--name", NAME, "--region", REGION),
+            "report": ("report", "--name", NAME, "--region", REGION, "--days", "14"),
         }
         text = DOC.read_text()
         for command, args in runs.items():

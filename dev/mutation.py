@@ -64,6 +64,7 @@ GROUPS = {
         modules=(
             "check/verdict.py",
             "check/risk.py",
+            "check/too_fast.py",
             "check/fire_times.py",
             "audit/rules.py",
             "doctor/checks.py",
@@ -71,15 +72,18 @@ GROUPS = {
             "doctor/iam_policy.py",
             "doctor/iam_conditions.py",
             "alerts/incident.py",
+            "attainment/figures.py",
         ),
         tests=(
             "tests/test_verdict.py",
             "tests/test_risk.py",
+            "tests/test_too_fast.py",
             "tests/test_schedule_expression.py",
             "tests/test_audit_rules.py",
             "tests/test_doctor_judgement.py",
             "tests/commands/test_policy.py",
             "tests/test_incident.py",
+            "tests/test_attainment.py",
         ),
     ),
     "reads": Group(

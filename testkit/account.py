@@ -85,36 +85,38 @@ class Account:
         )["stateMachineAliasArn"]
         return alias
 
-    def execution(
-        self,
-        state_machine_arn: str,
-        *,
-        status: str,
-        start: datetime,
-        stop: datetime | None = None,
-        name: str | None = None,
-        error: str | None = None,
-        cause: str | None = None,
-    ) -> str:
-        """Start an execution (through a version or alias if ``state_machine_arn`` names
-        one), then set what the API cannot: its times and final status."""
-        kwargs = {"name": name} if name else {}
-        arn: str = self.sfn.start_execution(stateMachineArn=state_machine_arn, **kwargs)[
-            "executionArn"
-        ]
-        backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID][self.region]
-        machine = backend.describe_state_machine(":".join(state_machine_arn.split(":")[:7]))
-        execution = next(e for e in machine.executions if e.execution_arn == arn)
-        execution.status = status
-        execution.start_date = start
-        execution.stop_date = stop
-        execution.error = error
-        execution.cause = cause
-        return arn
+    def execution(self, state_machine_arn: str, **run: Any) -> str:
+        """A run of ``state_machine_arn`` with the times and status a case needs
+        (``execution``'s keywords)."""
+        return execution(self.sfn, state_machine_arn, **run)
 
     def published(self) -> list[dict[str, Any]]:
         """Every SNS notification that reached the subscribed queue, decoded, oldest first."""
         return drain(self.sqs, self.queue_url)
+
+
+def execution(
+    sfn: Any,
+    state_machine_arn: str,
+    *,
+    status: str,
+    start: datetime,
+    stop: datetime | None = None,
+    name: str | None = None,
+    error: str | None = None,
+    cause: str | None = None,
+) -> str:
+    """Start an execution with ``sfn`` (through a version or alias if ``state_machine_arn``
+    names one), then set what the API cannot: its times and final status. The emulator
+    runs in this process (in-process moto, or a server started here)."""
+    kwargs = {"name": name} if name else {}
+    arn: str = sfn.start_execution(stateMachineArn=state_machine_arn, **kwargs)["executionArn"]
+    backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID][sfn.meta.region_name]
+    machine = backend.describe_state_machine(":".join(state_machine_arn.split(":")[:7]))
+    run = next(e for e in machine.executions if e.execution_arn == arn)
+    run.status, run.start_date, run.stop_date = status, start, stop
+    run.error, run.cause = error, cause
+    return arn
 
 
 def answer(

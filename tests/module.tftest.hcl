@@ -1019,6 +1019,40 @@ run "severities_of_a_monitor" {
   }
 }
 
+run "min_duration_of_a_monitor" {
+  command = apply
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        min_duration      = { fraction_of_median = 0.1 }
+        at_risk_check     = { schedule_expression = "cron(0 1 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+        min_duration      = { seconds = 60 }
+      }
+      export = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:export"
+      }
+    }
+  }
+
+  assert {
+    condition = [for name in ["nightly-etl", "billing"] : jsondecode(module.schedules["deadline"].schedules[name].target[0].input).min_duration] == [
+      { fraction_of_median = 0.1 },
+      { seconds = 60 },
+    ] && !contains(keys(jsondecode(module.schedules["deadline"].schedules["export"].target[0].input)), "min_duration")
+    error_message = "A deadline check's input carries the bound its monitor set, and only that one; a monitor without min_duration writes none."
+  }
+
+  assert {
+    condition     = !contains(keys(jsondecode(module.schedules["at_risk"].schedules["nightly-etl"].target[0].input)), "min_duration")
+    error_message = "Only the deadline check judges a run too fast."
+  }
+}
+
 run "alerts_on_an_event_bus" {
   command = apply
 

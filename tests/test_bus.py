@@ -17,6 +17,7 @@ from sfn_deadline_monitor import aws
 from sfn_deadline_monitor.alerts import bus, delivery
 from sfn_deadline_monitor.alerts.bus import PutEventsError
 from sfn_deadline_monitor.alerts.facts import Report
+from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.handler import lambda_handler
 from testkit.account import REGION, Account, answer
 from testkit.bus import AlertBus
@@ -160,6 +161,30 @@ def test_the_schema_names_every_field_of_the_json_message() -> None:
     assert set(check_alert["properties"]) == {"schema_version", *get_type_hints(Report)}
     assert set(check_alert["required"]) == set(check_alert["properties"])
     assert check_alert["additionalProperties"] is False
+
+
+def test_the_schema_knows_every_status() -> None:
+    """A status added to the function without the schema fails here: a subscriber that
+    validates would refuse its events."""
+    alert = SCHEMA["$defs"]["check_alert"]["properties"]
+    previous = alert["previous"]["oneOf"][1]["properties"]["status"]["enum"]
+    assert set(alert["status"]["enum"]) == set(previous) == {status.value for status in Status}
+
+
+def test_a_too_fast_alert_is_a_valid_event_with_the_usual_duration(
+    account: Account, alert_bus: AlertBus
+) -> None:
+    sm = account.state_machine()
+    for day in range(1, 6):
+        start = at("2026-03-10T15:00") - day * DAY
+        account.execution(sm, status="SUCCEEDED", start=start, stop=start + timedelta(minutes=40))
+    account.execution(
+        sm, status="SUCCEEDED", start=at("2026-03-10T15:00"), stop=at("2026-03-10T15:00:12")
+    )
+    check(event(sm, DEADLINE, min_duration={"fraction_of_median": 0.1}))
+    (alert,) = [valid(e)["detail"] for e in alert_bus.events()]
+    assert (alert["status"], alert["severity"]) == ("TOO_FAST", "error")
+    assert alert["before_window"]["pace"]["median_seconds"] == 2400
 
 
 def test_an_event_the_schema_refuses() -> None:

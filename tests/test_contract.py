@@ -14,6 +14,7 @@ from sfn_deadline_monitor.check.monitor_settings import (
     message_format_of,
     monitor_name_of,
 )
+from sfn_deadline_monitor.check.too_fast import MinDuration
 from testkit.events import at, event, status_change
 
 EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:nightly-etl:run-1"
@@ -193,6 +194,59 @@ def test_base_arn_drops_version_or_alias() -> None:
 )
 def test_malformed_events_are_rejected_with_a_clear_message(payload: object, message: str) -> None:
     with pytest.raises(InvalidEventError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_event(payload, NOW)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"fraction_of_median": 0.1}, MinDuration(fraction_of_median=0.1)),
+        ({"seconds": 60}, MinDuration(seconds=60)),
+        ({"seconds": 31_536_000}, MinDuration(seconds=31_536_000)),
+        (None, None),
+    ],
+)
+def test_a_deadline_check_reads_its_min_duration(
+    given: dict[str, float] | None, expected: MinDuration | None
+) -> None:
+    request = parse_event(event(ARN, "2026-03-10T17:00:00Z", min_duration=given), NOW)
+    assert isinstance(request, CheckRequest)
+    assert request.min_duration == expected
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"fraction_of_median": 0.1, "seconds": 60},
+        {"fraction_of_median": 1},
+        {"fraction_of_median": 0},
+        {"fraction_of_median": -0.1},
+        {"fraction_of_median": "0.1"},
+        {"fraction_of_median": True},
+        {"fraction_of_median": float("nan")},
+        {"seconds": 0},
+        {"seconds": 1.5},
+        {"seconds": 60.0},
+        {"seconds": True},
+        {"seconds": 31_536_001},
+        {"fraction": 0.1},
+        [0.1],
+        0.1,
+    ],
+)
+def test_a_malformed_min_duration_is_an_error_that_names_it(given: object) -> None:
+    with pytest.raises(InvalidEventError, match=r"^min_duration .* must be an object with exactly"):
+        parse_event(event(ARN, "2026-03-10T17:00:00Z", min_duration=given), NOW)
+
+
+@pytest.mark.parametrize(
+    "check", [{"check": "start"}, {"check": "at_risk", "deadline_expression": "cron(0 2 * * ? *)"}]
+)
+def test_only_a_deadline_check_takes_min_duration(check: dict[str, str]) -> None:
+    payload = event(ARN, "2026-03-10T17:00:00Z", min_duration={"seconds": 60}, **check)
+    del payload["notify_on_success"]
+    with pytest.raises(InvalidEventError, match=r"unknown field.*: min_duration"):
         parse_event(payload, NOW)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
@@ -16,6 +17,7 @@ from sfn_deadline_monitor import handler
 from sfn_deadline_monitor.alerts import check_log, delivery
 from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.metrics import DIMENSION, metrics_document
+from sfn_deadline_monitor.state.outcomes import MET, Outcome
 from testkit.account import Account
 from testkit.events import at, event
 from testkit.mocked_plan import mocks, planned_changes
@@ -70,10 +72,14 @@ EXPRESSION_LENGTH = 2048
 SERIES_PER_QUERY = 500
 
 # The one form of Metrics Insights query the dashboard uses: a metric of one namespace with
-# exactly the SCHEMA's dimensions, grouped by some of them, the top LIMIT series.
+# exactly the SCHEMA's dimensions, grouped by some of them, the top or bottom LIMIT series
+# by the function it selects (SUM, AVG or MIN: Metrics Insights' functions,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html).
 QUERY = re.compile(
-    r'SELECT SUM\("(?P<metric>[^"]+)"\) FROM SCHEMA\((?P<schema>"[^"]+"(?:, "[^"]+")*)\)'
-    r'(?: GROUP BY (?P<group>"[^"]+"(?:, "[^"]+")*))? ORDER BY SUM\(\) DESC LIMIT (?P<limit>\d+)'
+    r'SELECT (?P<function>SUM|AVG|MIN)\("(?P<metric>[^"]+)"\)'
+    r' FROM SCHEMA\((?P<schema>"[^"]+"(?:, "[^"]+")*)\)'
+    r"(?: GROUP BY (?P<group>\"[^\"]+\"(?:, \"[^\"]+\")*))? ORDER BY (?P=function)\(\) (?:ASC|DESC)"
+    r" LIMIT (?P<limit>\d+)"
 )
 
 
@@ -196,8 +202,10 @@ def test_every_metric_drawn_is_one_the_checks_emit_or_aws_documents(
 
 
 def test_every_count_the_checks_emit_is_drawn(body: dict[str, Any]) -> None:
-    """A status or count the function adds is missed by no one: the dashboard must draw it."""
-    document = metrics_document("any", Status.OK, DEADLINE, alert_sent=False)
+    """A status or count the function adds, or a deadline's figure, is missed by no one:
+    the dashboard must draw it."""
+    met = Outcome("any", DEADLINE, "2026-03-10", MET, DEADLINE, margin=timedelta(minutes=5))
+    document = metrics_document("any", Status.OK, DEADLINE, alert_sent=False, outcome=met)
     (directive,) = document["_aws"]["CloudWatchMetrics"]
     counts = {metric["Name"] for metric in directive["Metrics"]}
     drawn_counts = {

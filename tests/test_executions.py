@@ -438,3 +438,51 @@ def test_a_page_without_its_executions_is_an_error_not_an_empty_window(
             list_window_executions(client, MACHINE, WINDOW)
         with pytest.raises(KeyError):
             look_further(client, MACHINE, WINDOW, History(), math.inf, wanted=PACE_ONLY)
+
+
+def ended(e: Execution) -> dict[str, Any]:
+    """A listed run with its stop date, as ListExecutions lists a closed run."""
+    return {**item(e), "stopDate": e.stop}
+
+
+def night(day: int) -> Execution:
+    """The successful run ``day`` nights before the window's, 40 minutes long."""
+    start = at("2026-03-10T04:00") - timedelta(days=day)
+    return run(f"d{day}", f"{start:%Y-%m-%dT%H:%M}", stop=start + timedelta(minutes=40))
+
+
+@pytest.mark.parametrize(
+    ("min_duration", "days_on_page", "judged"),
+    [
+        pytest.param(None, 3, (Status.OK, 1), id="no min_duration: one call"),
+        pytest.param({"fraction_of_median": 0.1}, 3, (Status.TOO_FAST, 2), id="3 read: one more"),
+        pytest.param({"fraction_of_median": 0.1}, 20, (Status.TOO_FAST, 1), id="20 read: enough"),
+        pytest.param({"seconds": 60}, 1, (Status.TOO_FAST, 1), id="seconds need no runs"),
+    ],
+)
+def test_a_too_fast_judgement_reads_further_back_only_for_a_median_of_too_few(
+    sfn: tuple[Any, Stubber],
+    clock: Clock,
+    min_duration: dict[str, float] | None,
+    days_on_page: int,
+    judged: tuple[Status, int],
+) -> None:
+    """Tonight's run took 12 s; the job's runs took 40 minutes. The page read holds the
+    runs of ``days_on_page`` earlier nights and more exist: a fraction of the median takes
+    20 successful runs, one filtered listing more when the page holds fewer."""
+    _, stubber = sfn
+    tonight = run("tonight", "2026-03-10T04:00", stop=at("2026-03-10T04:00:12"))
+    nights = [night(day) for day in range(1, PACE_RUNS + 1)]
+    page = [ended(e) for e in [tonight, *nights[:days_on_page]]]
+    stubber.add_response("list_executions", {"executions": page, "nextToken": "t"})
+    if judged[1] == 2:
+        stubber.add_response(
+            "list_executions",
+            {"executions": [ended(e) for e in [tonight, *nights[:PACE_RUNS]]]},
+            {"stateMachineArn": MACHINE, "statusFilter": "SUCCEEDED", "maxResults": PACE_RUNS},
+        )
+    extra = {} if min_duration is None else {"min_duration": min_duration}
+    request = parse_event(event(MACHINE, WINDOW.deadline, **extra), WINDOW.deadline)
+    assert isinstance(request, CheckRequest)
+    reading = read_window(request, WINDOW.deadline)
+    assert (reading.verdict.status, reading.list_calls) == judged

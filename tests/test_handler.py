@@ -429,7 +429,10 @@ def test_log_line_carries_one_count_per_status_as_emf(
         "ERROR",
         "RECOVERED",
         "AT_RISK",
+        "TOO_FAST",
         "AlertsSent",
+        "DeadlineMet",
+        "MarginSeconds",
     ]
     assert logged["Monitor"] == "nightly-etl"
     assert {name: logged[name] for name in ("OK", "FAILED", "LATE", "MISSING", "ERROR")} == {
@@ -440,6 +443,9 @@ def test_log_line_carries_one_count_per_status_as_emf(
         "ERROR": 0,
     }
     assert logged["AlertsSent"] == 1
+    # The run still going: the deadline not met, and past it by at least the time to the check.
+    assert logged["DeadlineMet"] == 0
+    assert logged["MarginSeconds"] < 0
     assert abs(logged["_aws"]["Timestamp"] / 1000 - datetime.now(UTC).timestamp()) < 60
 
 

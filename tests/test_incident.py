@@ -32,6 +32,7 @@ def test_every_status_has_a_default_severity_of_the_four() -> None:
         Status.ERROR: "critical",
         Status.RECOVERED: "info",
         Status.AT_RISK: "warning",
+        Status.TOO_FAST: "error",
     }
     assert set(DEFAULT_SEVERITY.values()) <= set(SEVERITIES)
 

@@ -190,6 +190,8 @@ def test_start_check_that_could_not_read_everything_is_an_error_not_missing() ->
         (Status.OK, Status.MISSING, Status.RECOVERED),
         (Status.OK, Status.ERROR, Status.RECOVERED),
         (Status.OK, Status.AT_RISK, Status.RECOVERED),
+        (Status.OK, Status.TOO_FAST, Status.RECOVERED),
+        (Status.TOO_FAST, Status.TOO_FAST, Status.TOO_FAST),
         (Status.FAILED, Status.FAILED, Status.FAILED),
         (Status.LATE, Status.OK, Status.LATE),
     ],

@@ -221,6 +221,22 @@ run "retention_not_offered_by_cloudwatch" {
   expect_failures = [var.log_retention_in_days]
 }
 
+run "history_retention_negative" {
+  command = plan
+  variables {
+    history_retention_days = -1
+  }
+  expect_failures = [var.history_retention_days]
+}
+
+run "history_retention_fractional" {
+  command = plan
+  variables {
+    history_retention_days = 30.5
+  }
+  expect_failures = [var.history_retention_days]
+}
+
 run "log_key_not_kms" {
   command = plan
   variables {
@@ -793,6 +809,76 @@ run "at_risk_check_with_a_rate_deadline" {
   expect_failures = [aws_scheduler_schedule_group.this]
 }
 
+run "min_duration_with_both_bounds" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { fraction_of_median = 0.1, seconds = 60 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_with_neither_bound" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = {} }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_fraction_of_the_whole_median" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { fraction_of_median = 1 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_fraction_zero" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { fraction_of_median = 0 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_seconds_zero" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { seconds = 0 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_seconds_not_whole" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { seconds = 1.5 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_seconds_beyond_a_year" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { seconds = 31536001 } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
 run "audit_in_weeks" {
   command = plan
   variables {
@@ -905,6 +991,8 @@ run "what_the_scheduler_accepts_is_accepted" {
       hourly      = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:d", schedule_expression = "rate(1 hour)", lookback_minutes = 60 }
       once        = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:e", schedule_expression = "at(2035-06-01T09:00:00)", end_date = "2036-01-01T00:00:00Z" }
       overnight   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:f", schedule_expression = "cron(0 2 * * ? *)", start_check = { schedule_expression = "cron(15 23 * * ? *)" }, at_risk_check = { schedule_expression = "cron(30 1 * * ? *)" } }
+      a-tenth     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:g", min_duration = { fraction_of_median = 0.1 } }
+      a-minute    = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:h", min_duration = { seconds = 60 } }
     }
   }
 }
@@ -946,6 +1034,16 @@ run "at_risk_check_attribute_misspelt" {
   variables {
     monitors = {
       etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", at_risk_check = { schedule_expression = "cron(30 1 * * ? *)", schedule_expresion = "cron(0 1 * * ? *)" } }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "min_duration_attribute_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", min_duration = { fraction_of_medain = 0.1 } }
     }
   }
   expect_failures = [aws_scheduler_schedule_group.this]

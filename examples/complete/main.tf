@@ -99,7 +99,8 @@ module "sfn_deadlines" {
       }
     }
     # Berlin's billing run, weekdays: starts 05:00 through the prod alias, due by 06:30.
-    # Its failures are already paged by the team's own rule: no instant alert here.
+    # Its failures are already paged by the team's own rule: no instant alert here. A run
+    # done in under a tenth of its usual time most likely billed nobody: TOO_FAST.
     billing = {
       state_machine_arn      = var.billing_state_machine_arn
       schedule_expression    = "cron(30 6 ? * MON-FRI *)"
@@ -108,6 +109,7 @@ module "sfn_deadlines" {
       notify_on_success      = true
       message_format         = "json"
       instant_failure_alerts = false
+      min_duration           = { fraction_of_median = 0.1 }
     }
     # New York's hourly export: each run has 50 minutes.
     hourly-export = {

@@ -13,7 +13,7 @@ locals {
     [for key, m in var.monitors : {
       variable = "monitors", monitor = key, path = "", written = keys(var.as_written.monitors[key]), known = keys(m)
     }],
-    [for pair in setproduct(sort(keys(var.monitors)), ["start_check", "at_risk_check"]) : {
+    [for pair in setproduct(sort(keys(var.monitors)), ["start_check", "at_risk_check", "min_duration"]) : {
       variable = "monitors", monitor = pair[0], path = "${pair[1]}.",
       written  = try(keys(var.as_written.monitors[pair[0]][pair[1]]), []), known = try(keys(var.monitors[pair[0]][pair[1]]), [])
     }],

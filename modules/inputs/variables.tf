@@ -24,6 +24,10 @@ variable "monitors" {
     at_risk_check = optional(object({
       schedule_expression = string
     }))
+    min_duration = optional(object({
+      fraction_of_median = optional(number)
+      seconds            = optional(number)
+    }))
     instant_failure_alerts = optional(bool, true)
   }))
   nullable = false

@@ -65,6 +65,8 @@ def test_one_schedule_per_monitor_each_in_its_time_zone(aws: Any, complete: dict
     billing = json.loads(held["billing"]["Target"]["Input"])
     assert billing["state_machine_arn"].endswith(":stateMachine:billing:prod")
     assert (billing["message_format"], billing["notify_on_success"]) == ("json", True)
+    assert billing["min_duration"] == {"fraction_of_median": 0.1}
+    assert "min_duration" not in json.loads(held["nightly-etl"]["Target"]["Input"])
     assert (
         aws("lambda").list_functions()["Functions"][0]["FunctionName"]
         == (complete["lambda_function_name"])

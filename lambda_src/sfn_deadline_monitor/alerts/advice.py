@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..check.contract import START
 from ..check.failure_events import STATUS_CHANGE
 from ..check.history import Pace
+from ..check.too_fast import reported_shortfall
 from ..check.verdict import Execution, Status, Verdict
 from ..formatting import format_duration, resolve_timezone
 
@@ -48,6 +49,11 @@ _START = (
     "there is still time before the deadline."
 )
 _START_SUFFIX = " There is still time before the deadline."
+_TOO_FAST = (
+    "A run this short often did nothing: check its input (empty, or not the one meant), "
+    "whether a Choice state skipped the work, and whether the source it reads was empty. "
+    "If its output is missing, start the run again."
+)
 
 
 def advise(context: CheckContext, verdict: Verdict) -> str | None:
@@ -55,7 +61,12 @@ def advise(context: CheckContext, verdict: Verdict) -> str | None:
     status = verdict.status
     if context.check == STATUS_CHANGE and status is Status.FAILED:
         return _STATUS_CHANGE
-    chosen = {Status.MISSING: _missing_in_check, Status.LATE: _late, Status.AT_RISK: _at_risk}
+    chosen = {
+        Status.MISSING: _missing_in_check,
+        Status.LATE: _late,
+        Status.AT_RISK: _at_risk,
+        Status.TOO_FAST: _too_fast,
+    }
     if status in chosen:
         return chosen[status](context, verdict)
     if status is Status.RECOVERED and context.earlier_problems:
@@ -169,6 +180,30 @@ def _at_risk(context: CheckContext, verdict: Verdict) -> str | None:
         f"No run has started, yet in each of its last {prediction.starts_judged} windows one "
         f"had started by this point before its deadline (here: {usual}){needs}. Check what "
         f"triggers the state machine and start the run by hand: the deadline is {deadline}."
+    )
+
+
+def _too_fast(context: CheckContext, verdict: Verdict) -> str:
+    short = reported_shortfall(verdict, context.min_duration, context.history)
+    if short is None:
+        return _TOO_FAST
+    bound = format_duration(short.bound.total_seconds())
+    fraction = short.min_duration.fraction_of_median
+    rule = (
+        f"{fraction * 100:g}% of its usual duration ({bound})"
+        if fraction
+        else f"the monitor's min_duration of {bound}"
+    )
+    pace = short.pace
+    usual = (
+        f"; the median of its last {pace.runs} successful runs is "
+        f"{format_duration(pace.median.total_seconds())}"
+        if pace
+        else ""
+    )
+    return (
+        f"{short.run.name} succeeded in {format_duration(short.took.total_seconds())}, "
+        f"under {rule}{usual}. {_TOO_FAST}"
     )
 
 

@@ -24,6 +24,7 @@ _CHAT_ICONS = {
     Status.MISSING: ":grey_question:",
     Status.ERROR: ":warning:",
     Status.AT_RISK: ":large_orange_diamond:",
+    Status.TOO_FAST: ":zap:",
 }
 # AWS Chatbot truncates long descriptions; keep the chat body well under its limits.
 MAX_CHAT_DESCRIPTION_CHARS = 3500

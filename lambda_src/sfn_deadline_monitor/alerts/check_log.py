@@ -10,6 +10,7 @@ from ..check.context import CheckContext
 from ..check.verdict import Status, Verdict
 from ..logs import log
 from ..metrics import DEFAULT_NAMESPACE, metrics_document
+from ..state.outcomes import deadline_outcome
 
 NAMESPACE_ENV = "METRICS_NAMESPACE"
 
@@ -50,6 +51,8 @@ def log_check(
         check.checked_at,
         namespace,
         alert_sent=message_id is not None,
+        # A failed publish is retried by Lambda: the retry's line counts the deadline.
+        outcome=deadline_outcome(check, verdict) if publish_error is None else None,
     )
     log("check", **summary, **metrics)
     return summary

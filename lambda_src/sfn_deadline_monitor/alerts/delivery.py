@@ -31,6 +31,7 @@ from ..check.contract import AT_RISK, START
 from ..check.executions import reread_executions
 from ..check.verdict import PROBLEMS, Status, Verdict, follow_up
 from ..logs import log
+from ..state.outcomes import deadline_outcome
 from ..state.records import MonitorState
 from ..state.store import ClaimHeldError, StateStore
 from .check_log import log_check
@@ -40,6 +41,8 @@ from .outbox import send_alert
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
 STATE_TABLE_ENV = "STATE_TABLE_NAME"
+# Days the deadline history is kept (history_retention_days); unset or 0 keeps none.
+HISTORY_ENV = "HISTORY_RETENTION_DAYS"
 # Pauses before a record the table refused after the publish is written again: a write
 # that fails once is done by the next try, without the retry of the whole check that
 # would publish again. Short against the 15 s the check keeps for publishing.
@@ -100,7 +103,8 @@ class Duplicate:
 def state_store() -> StateStore | None:
     """The state table, when the module created one (STATE_TABLE_NAME is set)."""
     table = os.environ.get(STATE_TABLE_ENV)
-    return StateStore(table, aws.client("dynamodb")) if table else None
+    history = timedelta(days=int(os.environ.get(HISTORY_ENV) or 0))
+    return StateStore(table, aws.client("dynamodb"), history) if table else None
 
 
 def settle(delivery: Delivery) -> dict[str, Any]:
@@ -234,8 +238,8 @@ def release(memory: Memory, delivery: Delivery) -> str:
 
 
 def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
-    """Record the reported status, complete the claim and mark the check done, each
-    written again after a pause if it fails; the errors of the writes that still failed.
+    """Record the status, complete the claim, mark the check done, keep the deadline's
+    outcome: each written again after a pause if it fails; the errors of those that failed.
 
     A status whose predecessor could not be read is recorded all the same (only a problem
     gets here): it is what the next check's RECOVERED follows.
@@ -244,35 +248,31 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
     if store is None:
         return ()
     check = delivery.check
-    writes: list[tuple[str, Callable[[], None]]] = []
+    writes: dict[str, Callable[[], None]] = {}
     if not is_quiet_early_check(delivery):
         status, previous = delivery.verdict.status, memory.previous
-        writes.append(
-            (
-                "record",
-                lambda: store.record(
-                    check.monitor,
-                    status,
-                    delivery.as_of,
-                    tuple(f.execution.arn for f in delivery.verdict.problems),
-                    check.checked_at,
-                    since=previous.since_if(status, delivery.as_of) if previous else None,
-                    incident_key=check.incident_key if status in PROBLEMS else None,
-                ),
-            )
+        writes["record"] = lambda: store.record(
+            check.monitor,
+            status,
+            delivery.as_of,
+            tuple(f.execution.arn for f in delivery.verdict.problems),
+            check.checked_at,
+            since=previous.since_if(status, delivery.as_of) if previous else None,
+            incident_key=check.incident_key if status in PROBLEMS else None,
         )
     if delivery.key is not None:
         key = delivery.key
-        writes.append(("complete", lambda: store.complete(key, delivery.owner, check.checked_at)))
+        writes["complete"] = lambda: store.complete(key, delivery.owner, check.checked_at)
     if delivery.scheduled is not None:
         scheduled = delivery.scheduled
-        writes.append(
-            (
-                "mark_checked",
-                lambda: store.mark_checked(check.monitor, check.check, scheduled, check.checked_at),
-            )
+        writes["mark_checked"] = lambda: store.mark_checked(
+            check.monitor, check.check, scheduled, check.checked_at
         )
-    return tuple(f"{name} failed: {error}" for name, write in writes if (error := _written(write)))
+    outcome = deadline_outcome(check, delivery.verdict)
+    if outcome is not None and store.history:
+        writes["record_outcome"] = lambda: store.record_outcome(outcome)
+    failed = ((name, _written(write)) for name, write in writes.items())
+    return tuple(f"{name} failed: {error}" for name, error in failed if error)
 
 
 def _written(write: Callable[[], None]) -> str | None:

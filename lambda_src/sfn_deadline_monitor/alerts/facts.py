@@ -39,6 +39,7 @@ class PaceEntry(TypedDict):
     shortest_seconds: int
     longest_seconds: int
     p90_seconds: int
+    median_seconds: int
 
 
 class PredictionEntry(TypedDict):

@@ -23,6 +23,7 @@ DEFAULT_SEVERITY: Mapping[Status, str] = {
     Status.MISSING: "critical",
     Status.ERROR: "critical",
     Status.AT_RISK: "warning",
+    Status.TOO_FAST: "error",
     Status.RECOVERED: "info",
     Status.OK: "info",
 }

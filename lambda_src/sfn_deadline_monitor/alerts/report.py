@@ -13,8 +13,9 @@ from ..check.contract import START
 from ..check.failure_events import STATUS_CHANGE
 from ..check.history import Pace
 from ..check.risk import Prediction
+from ..check.too_fast import reported_shortfall
 from ..check.verdict import Execution, Finding, Status, Verdict
-from ..formatting import console_url, iso, resolve_timezone
+from ..formatting import console_url, format_duration, iso, resolve_timezone
 from .advice import advise
 from .facts import BeforeWindow, ExecutionEntry, PaceEntry, PredictionEntry, Report
 from .incident import severity_of
@@ -59,6 +60,8 @@ def subject(context: CheckContext, verdict: Verdict) -> str:
             summary = f"{len(verdict.problems)} of {total} run(s) not finished by {deadline}"
         case Status.AT_RISK if context.prediction is not None:
             summary = _at_risk_summary(context.prediction, zone)
+        case Status.TOO_FAST:
+            summary = _too_fast_summary(context, verdict, deadline)
         case Status.MISSING:
             lookback = context.window.deadline - context.window.start if context.window else None
             summary = f"no run started in the {_span(lookback)} before {deadline}"
@@ -78,6 +81,16 @@ def _at_risk_summary(prediction: Prediction, zone: tzinfo) -> str:
     if run is not None:
         return f"run {run.name} to end {hhmm(prediction.expected_finish)}, deadline {deadline}"
     return f"no run started, usually by {hhmm(prediction.usual_latest_start)}; deadline {deadline}"
+
+
+def _too_fast_summary(context: CheckContext, verdict: Verdict, deadline: str) -> str:
+    short = reported_shortfall(verdict, context.min_duration, context.history)
+    if short is None:
+        return f"{len(verdict.problems)} run(s) succeeded too fast by {deadline}"
+    took = f"run {short.run.name} succeeded in {format_duration(short.took.total_seconds())}"
+    if short.pace is None:
+        return f"{took}, under the {format_duration(short.bound.total_seconds())} minimum"
+    return f"{took}, usually {format_duration(short.pace.median.total_seconds())}"
 
 
 def clean_subject(text: str) -> str:
@@ -159,6 +172,7 @@ def pace_entry(pace: Pace | None) -> PaceEntry | None:
         "shortest_seconds": int(pace.shortest.total_seconds()),
         "longest_seconds": int(pace.longest.total_seconds()),
         "p90_seconds": int(pace.p90.total_seconds()),
+        "median_seconds": int(pace.median.total_seconds()),
     }
 
 

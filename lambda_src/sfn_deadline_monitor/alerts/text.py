@@ -138,7 +138,8 @@ def _before_window_lines(before: BeforeWindow, both: Callable[[datetime], str]) 
         lines.append(
             f"  Usual pace:    {format_duration(pace['shortest_seconds'])} to "
             f"{format_duration(pace['longest_seconds'])} over the last "
-            f"{pace['successful_runs']} successful runs (90th percentile "
+            f"{pace['successful_runs']} successful runs (median "
+            f"{format_duration(pace['median_seconds'])}, 90th percentile "
             f"{format_duration(pace['p90_seconds'])})"
         )
     return lines

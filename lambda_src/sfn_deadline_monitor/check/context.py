@@ -13,6 +13,7 @@ from .contract import DEADLINE, CheckRequest
 from .failure_events import StatusChange
 from .history import WINDOWS_COUNTED, History
 from .risk import Prediction
+from .too_fast import MinDuration
 from .verdict import Execution, Status, Window
 
 
@@ -40,6 +41,8 @@ class CheckContext:
     earlier_windows: tuple[Window, ...] = ()
     # An at-risk check's prediction and its basis.
     prediction: Prediction | None = None
+    # The monitor's bound under which a successful run is TOO_FAST.
+    min_duration: MinDuration | None = None
     # The monitor's own severities (alerts/incident.py), and the key of the problem
     # episode the alert belongs to (set by delivery, which reads the last status).
     severities: Mapping[str, str] = field(default_factory=dict)
@@ -77,5 +80,6 @@ def check_context(
         history=history or History(),
         earlier_windows=request.earlier_windows(WINDOWS_COUNTED),
         prediction=prediction,
+        min_duration=request.min_duration,
         severities=request.severities,
     )

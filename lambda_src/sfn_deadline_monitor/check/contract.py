@@ -17,6 +17,7 @@ from .failure_events import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .fire_times import next_fire, previous_fire
 from .monitor_settings import InvalidEventError, parse_settings, quoted
 from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
+from .too_fast import MinDuration
 from .verdict import Window
 
 CONTRACT_VERSION = 1
@@ -33,6 +34,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 _PLACEHOLDER = re.compile(r"^<aws\.scheduler\.[a-z-]+>$")
 # Step Functions keeps closed executions for 90 days; a month covers a monthly job.
 MAX_LOOKBACK_MINUTES = 31 * 24 * 60
+# A Standard run lasts at most a year: a longer min_duration would make every run too fast.
+MAX_MIN_DURATION_SECONDS = 365 * 24 * 3600
 _SCHEDULED_REQUIRED = {"version", "monitor", "state_machine_arn", "lookback_minutes"}
 _SCHEDULED_OPTIONAL = {
     "check",
@@ -49,7 +52,7 @@ _SCHEDULED_OPTIONAL = {
 _FIELDS = {
     DEADLINE: (
         _SCHEDULED_REQUIRED,
-        _SCHEDULED_OPTIONAL | {"notify_on_success", "schedule_expression"},
+        _SCHEDULED_OPTIONAL | {"notify_on_success", "schedule_expression", "min_duration"},
     ),
     START: (_SCHEDULED_REQUIRED, _SCHEDULED_OPTIONAL | {"schedule_expression"}),
     AT_RISK: (_SCHEDULED_REQUIRED | {"deadline_expression"}, _SCHEDULED_OPTIONAL),
@@ -85,6 +88,8 @@ class CheckRequest:
     # the earlier windows lay.
     schedule: Expression | None = None
     scheduled_at: datetime | None = None
+    # A deadline check's bound under which a successful run is TOO_FAST (check/too_fast.py).
+    min_duration: MinDuration | None = None
 
     @property
     def due(self) -> datetime:
@@ -191,6 +196,7 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         attempt_number=_attempt_number(event.get("attempt_number")),
         schedule=schedule,
         scheduled_at=None if from_invocation_time else scheduled_at,
+        min_duration=_min_duration(event.get("min_duration")),
     )
 
 
@@ -214,6 +220,25 @@ def _schedule(event: dict[str, Any], field: str) -> Expression | None:
         return parse(expression)
     except ScheduleExpressionError as error:
         raise InvalidEventError(f"{field}: {error}") from None
+
+
+def _min_duration(given: object) -> MinDuration | None:
+    """Exactly one of fraction_of_median, a number between 0 and 1, and seconds, a whole
+    number from 1 to MAX_MIN_DURATION_SECONDS, as plan checks them (validation.tf)."""
+    if given is None:
+        return None
+    if isinstance(given, dict) and len(given) == 1:
+        ((key, value),) = given.items()
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key == "fraction_of_median" and number and 0 < value < 1:
+            return MinDuration(fraction_of_median=value)
+        if key == "seconds" and type(value) is int and 1 <= value <= MAX_MIN_DURATION_SECONDS:
+            return MinDuration(seconds=value)
+    raise InvalidEventError(
+        f"min_duration {quoted(given)} must be an object with exactly one of "
+        "fraction_of_median (a number between 0 and 1, such as 0.1) and seconds (a whole "
+        f"number from 1 to {MAX_MIN_DURATION_SECONDS})"
+    )
 
 
 def _next_deadline(schedule: Expression | None, timezone: str, after: datetime) -> datetime:

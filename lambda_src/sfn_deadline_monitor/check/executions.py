@@ -24,6 +24,7 @@ from .contract import AT_RISK, START, CheckRequest
 from .failure_events import StatusChange
 from .history import PACE_RUNS, History
 from .risk import Prediction, predict
+from .too_fast import judge_duration, needs_more_runs
 from .verdict import Execution, Finding, Status, Verdict, Window, judge, judge_start
 
 if TYPE_CHECKING:
@@ -38,13 +39,11 @@ MAX_PAGES = 50
 MAX_DESCRIBED = 5
 # Runs still going since before the window that a MISSING or LATE alert looks for.
 MAX_RUNNING_EARLIER = 10
-# The filtered listings beyond the page read: for an alert's context (at most two
-# calls), and for an at-risk check's pace (one).
-ALERT_CONTEXT: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (
-    ("RUNNING", MAX_RUNNING_EARLIER),
-    ("SUCCEEDED", PACE_RUNS),
-)
-PACE_ONLY: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...] = (("SUCCEEDED", PACE_RUNS),)
+# The filtered listings beyond the page read, each a status and how many: for an alert's
+# context (at most two calls), and for the pace of an at-risk or too-fast judgement (one).
+Wanted = tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...]
+ALERT_CONTEXT: Wanted = (("RUNNING", MAX_RUNNING_EARLIER), ("SUCCEEDED", PACE_RUNS))
+PACE_ONLY: Wanted = (("SUCCEEDED", PACE_RUNS),)
 MAX_ERROR_CHARS = 256
 MAX_CAUSE_CHARS = 1024
 
@@ -99,16 +98,15 @@ def read_window(request: CheckRequest, now: datetime, stop_at: float = math.inf)
             return _at_risk(sfn, request, seen, stop_at, now)
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
-        history, extra_calls = seen.history, 0
+        wanted: Wanted = ()
         if verdict.status in (Status.MISSING, Status.LATE):
-            history, extra_calls = look_further(
-                sfn,
-                request.state_machine_arn,
-                request.window,
-                history,
-                stop_at,
-                wanted=ALERT_CONTEXT,
-            )
+            wanted = ALERT_CONTEXT
+        elif needs_more_runs(verdict, request.min_duration, seen.history):
+            wanted = PACE_ONLY
+        history, extra_calls = look_further(
+            sfn, request.state_machine_arn, request.window, seen.history, stop_at, wanted=wanted
+        )
+        verdict = judge_duration(verdict, request.min_duration, history)
         verdict = describe_failures(sfn, verdict, stop_at)
         return Reading(verdict, seen.list_calls + extra_calls, history)
     except ClientError as error:
@@ -200,12 +198,13 @@ def look_further(
     seen: History,
     stop_at: float,
     *,
-    wanted: tuple[tuple[Literal["RUNNING", "SUCCEEDED"], int], ...],
+    wanted: Wanted,
 ) -> tuple[History, int]:
     """What the page read did not show: runs still going since before it, and the last
     successful runs. One call for each status wanted; a call that fails only leaves the
-    alert without that line. Returns the history and the calls made."""
-    if seen.complete:
+    alert without that line. Returns the history and the calls made (none when nothing is
+    wanted)."""
+    if seen.complete or not wanted:
         return seen, 0
     bound = seen.read[-1].start if seen.read else window.start
     found: dict[str, tuple[Execution, ...]] = {}

@@ -81,12 +81,14 @@ class History:
 
 @dataclass(frozen=True)
 class Pace:
-    """How long the job's recent successful runs took: the basis of "slower than usual"."""
+    """How long the job's recent successful runs took: the basis of "slower than usual"
+    (the 90th percentile) and of "faster than usual" (the median)."""
 
     runs: int
     shortest: timedelta
     longest: timedelta
     p90: timedelta
+    median: timedelta
 
     @classmethod
     def of(cls, history: History) -> Pace | None:
@@ -98,7 +100,13 @@ class Pace:
         if len(durations) < MIN_RUNS_FOR_PACE:
             return None
         p90 = durations[round(0.9 * (len(durations) - 1))]
-        return cls(len(durations), durations[0], durations[-1], p90)
+        middle = len(durations) // 2
+        median = (
+            durations[middle]
+            if len(durations) % 2
+            else (durations[middle - 1] + durations[middle]) / 2
+        )
+        return cls(len(durations), durations[0], durations[-1], p90, median)
 
     def finish_of(self, start: datetime) -> datetime:
         """When a run started at ``start`` ends at this pace (its 90th percentile)."""

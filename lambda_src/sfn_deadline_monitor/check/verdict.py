@@ -22,6 +22,8 @@ class Status(StrEnum):
     RECOVERED = "RECOVERED"
     # Before the deadline: the run will likely miss it (an at-risk check's prediction).
     AT_RISK = "AT_RISK"
+    # OK by the deadline, but in a fraction of the usual time: it likely did nothing.
+    TOO_FAST = "TOO_FAST"
 
 
 @dataclass(frozen=True)
@@ -154,15 +156,17 @@ def judge_start(executions: list[Execution], window: Window, *, complete: bool =
 
 # The statuses that are a problem: each opens or continues an episode of its monitor
 # (alerts/incident.py), which the first OK after it ends as RECOVERED.
-PROBLEMS = frozenset({Status.FAILED, Status.LATE, Status.MISSING, Status.ERROR, Status.AT_RISK})
+PROBLEMS = frozenset(
+    {Status.FAILED, Status.LATE, Status.MISSING, Status.ERROR, Status.AT_RISK, Status.TOO_FAST}
+)
 
 
 def follow_up(current: Status, previous: Status | None) -> Status:
     """The status to report given the monitor's last reported one.
 
-    OK after a problem (FAILED, LATE, MISSING, ERROR or AT_RISK) becomes RECOVERED, so
-    whoever was alerted hears that the job is healthy again; any other status is reported
-    as it is.
+    OK after a problem (FAILED, LATE, MISSING, ERROR, AT_RISK or TOO_FAST) becomes
+    RECOVERED, so whoever was alerted hears that the job is healthy again; any other
+    status is reported as it is.
     """
     if current is Status.OK and previous in PROBLEMS:
         return Status.RECOVERED

@@ -15,6 +15,8 @@ Two kinds of item share the table's one key, ``pk``:
   a later time, so a late retry of an old check cannot undo a newer verdict.
 - ``checked#<monitor>#<check>``: the scheduled time of the latest check of that kind that
   completed, for the audit to tell a monitor that went quiet.
+- ``outcome#<monitor>#<deadline>``: what each deadline came to, for the report
+  (state/outcomes.py); they expire after the module's history_retention_days.
 - ``audit``: the problems the last audit found open, so each is reported once.
 - ``registry`` and ``registry#NN``: written by Terraform (state/registry.py).
 """
@@ -29,6 +31,7 @@ from botocore.exceptions import ClientError
 from ..check.verdict import Status
 from ..errors import error_code
 from ..logs import log
+from .outcomes import Outcome, outcome_item
 from .records import (
     MonitorState,
     UnreadableItemError,
@@ -66,9 +69,13 @@ class StateStore:
     that owner's claim, never one that another invocation made after it lapsed.
     """
 
-    def __init__(self, table_name: str, dynamodb: DynamoDBClient) -> None:
+    def __init__(
+        self, table_name: str, dynamodb: DynamoDBClient, history: timedelta = timedelta(0)
+    ) -> None:
         self.table_name = table_name
         self.dynamodb = dynamodb
+        # How long each deadline's outcome is kept; zero keeps none.
+        self.history = history
 
     def claim(self, key: str, owner: str, now: datetime, lease: timedelta) -> bool:
         """Claim a check or event for ``owner``; False when it was handled already.
@@ -219,6 +226,12 @@ class StateStore:
                 ":number": {"S": "N"},
             },
         )
+
+    def record_outcome(self, outcome: Outcome) -> None:
+        """Keep what a deadline came to for the history's retention. Unconditional: the
+        item's key is the deadline, so a retry of the check writes the same item again."""
+        expires = outcome.checked_at + self.history
+        self.dynamodb.put_item(TableName=self.table_name, Item=outcome_item(outcome, expires))
 
 
 def handled_key(monitor: str, check: str, occurrence: str) -> str:
