@@ -29,11 +29,12 @@ locals {
     OK         = "OK checks"
     AlertsSent = "Alerts sent"
     TOO_FAST   = "TOO_FAST checks (a run far shorter than usual)"
+    SKIPPED    = "SKIPPED checks (calendar days off)"
   }
 
   # Names in double quotes: a namespace may hold "/", and a metric name may be a reserved
   # word (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html).
-  dashboard_top_monitors_queries = { for count in concat(local.dashboard_problem_counts, local.dashboard_other_counts, ["TOO_FAST"]) : count => format(
+  dashboard_top_monitors_queries = { for count in concat(local.dashboard_problem_counts, local.dashboard_other_counts, ["TOO_FAST", "SKIPPED"]) : count => format(
     "SELECT SUM(\"%s\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY SUM() DESC LIMIT %d",
     count, var.metrics_namespace, local.dashboard_top_monitors,
   ) }
@@ -56,23 +57,26 @@ locals {
   }]])
 
   # What the deadlines came to (metrics.py): the monitors that met the fewest, ran closest
-  # to their deadlines, and finished too fast most often. AVG of DeadlineMet (1 or 0 a
+  # to their deadlines, finished too fast most often, and were skipped most (their
+  # calendars' days off, left out of the share met). AVG of DeadlineMet (1 or 0 a
   # deadline) is the share met; MIN of MarginSeconds the tightest finish (negative: late).
   dashboard_deadline_queries = {
     attainment = format("SELECT AVG(\"DeadlineMet\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY AVG() ASC LIMIT %d", var.metrics_namespace, local.dashboard_top_monitors)
     margin     = format("SELECT MIN(\"MarginSeconds\") FROM SCHEMA(\"%s\", \"Monitor\") GROUP BY \"Monitor\" ORDER BY MIN() ASC LIMIT %d", var.metrics_namespace, local.dashboard_top_monitors)
     too_fast   = local.dashboard_top_monitors_queries["TOO_FAST"]
+    skipped    = local.dashboard_top_monitors_queries["SKIPPED"]
   }
   dashboard_deadline_titles = {
     attainment = "Deadlines met (share, 1 = all): the ${local.dashboard_top_monitors} monitors with the lowest"
     margin     = "Tightest finish before the deadline (seconds; negative: late): the ${local.dashboard_top_monitors} lowest"
     too_fast   = "${local.dashboard_count_titles.TOO_FAST}: the ${local.dashboard_top_monitors} monitors with the most"
+    skipped    = "${local.dashboard_count_titles.SKIPPED}: the ${local.dashboard_top_monitors} monitors with the most"
   }
-  dashboard_deadline_widgets = [for column, kind in ["attainment", "margin", "too_fast"] : {
+  dashboard_deadline_widgets = [for column, kind in ["attainment", "margin", "too_fast", "skipped"] : {
     type   = "metric"
-    x      = column * 8
+    x      = column * 6
     y      = 14
-    width  = 8
+    width  = 6
     height = 6
     properties = {
       title   = local.dashboard_deadline_titles[kind]
@@ -140,7 +144,7 @@ locals {
     properties = {
       markdown = join("\n", [
         "## ${var.name}: Step Functions deadlines",
-        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the third row, the deadlines met (DeadlineMet) and how close they were (MarginSeconds), daily, for the monitors that did worst (for months, `python -m sfn_deadline_monitor report`); the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
+        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the third row, the deadlines met (DeadlineMet) and how close they were (MarginSeconds), daily, for the monitors that did worst (for months, `python -m sfn_deadline_monitor report`), and the checks skipped on their calendars' days off (SKIPPED: nothing sent); the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
       ])
     }
   }

@@ -5,18 +5,20 @@ module "inputs" {
   source = "./modules/inputs"
 
   monitors              = var.monitors
+  calendars             = var.calendars
   read_scope            = var.read_scope
   service_quotas        = var.service_quotas
   audit                 = var.audit
   schedule_retry_policy = var.schedule_retry_policy
   as_written = {
     monitors              = var.monitors, read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit,
-    schedule_retry_policy = var.schedule_retry_policy
+    schedule_retry_policy = var.schedule_retry_policy, calendars = var.calendars
   }
 }
 
 locals {
   monitors              = module.inputs.monitors
+  calendars             = module.inputs.calendars
   read_scope            = module.inputs.read_scope
   service_quotas        = module.inputs.service_quotas
   audit                 = module.inputs.audit

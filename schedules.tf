@@ -30,6 +30,8 @@ locals {
       },
       local.monitors[input.monitor].role_arn == null ? {} : { role_arn = local.monitors[input.monitor].role_arn },
       length(local.monitors[input.monitor].severities) == 0 ? {} : { severities = local.monitors[input.monitor].severities },
+      local.dependency_inputs[input.monitor],
+      local.calendar_inputs[id],
       input,
     ) },
     local.audit.enabled ? { "audit audit" = { check = "audit" } } : {},
@@ -99,6 +101,10 @@ resource "aws_scheduler_schedule_group" "this" {
     precondition {
       condition     = length(local.input_problems) == 0
       error_message = "${var.name}: Invalid inputs:\n${join("\n", [for name, problems in local.input_problems : "- ${name}: ${join("; ", problems)}"])}"
+    }
+    precondition {
+      condition     = length(local.oversized_inputs) == 0
+      error_message = "${var.name}: Schedule inputs over EventBridge Scheduler's ${local.scheduler_input_bytes} bytes (its limit on a target's input):\n${join("\n", [for id, size in local.oversized_inputs : "- ${id}: ${size} bytes, with the ${try(length(local.calendar_inputs[id].calendar.exclude_dates), 0)} dates of calendar ${try(local.calendar_inputs[id].calendar.name, "-")}"])}\nA calendar's dates are in every schedule input of the monitors that name it: keep fewer of them (past dates are no longer needed)."
     }
     precondition {
       condition     = length(local.read_policy_monitors) <= local.service_quotas.iam_managed_policies_per_role

@@ -149,6 +149,8 @@ locals {
       "min_duration.seconds must be a whole number of seconds from 1 to 31536000 (a year, the longest a Standard run lasts), got ${m.min_duration.seconds}"
     ],
     m.at_risk_check == null || local.parsed_expressions["${key} deadline"].rate == null ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
+    local.dependency_problems[key],
+    local.monitor_calendar_problems[key],
   ) }
 
   # What is wrong with each monitor's ARNs; checked at plan when the ARNs are known then
@@ -185,6 +187,7 @@ locals {
       local.audit.grace_minutes >= 5 && local.audit.grace_minutes <= 1440 && floor(local.audit.grace_minutes) == local.audit.grace_minutes ? [] : ["grace_minutes must be a whole number from 5 to 1440 (a day)"],
       !local.audit.enabled || var.create_state_table ? [] : ["the audit needs the state table, where the checks record themselves: set create_state_table = true, or audit = { enabled = false }"],
     )
+    calendars = local.calendar_problems
     schedule_retry_policy = concat(
       local.schedule_retry_policy.maximum_event_age_in_seconds >= 60 && local.schedule_retry_policy.maximum_event_age_in_seconds <= 86400 ? [] : ["maximum_event_age_in_seconds must be between 60 and 86400"],
       local.schedule_retry_policy.maximum_retry_attempts >= 0 && local.schedule_retry_policy.maximum_retry_attempts <= 185 ? [] : ["maximum_retry_attempts must be between 0 and 185"],

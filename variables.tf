@@ -29,6 +29,9 @@ variable "monitors" {
     - at_risk_check: optional early warning, a schedule inside the deadline's window ({ schedule_expression }): AT_RISK when, judged by the job's own recent successful runs, a run still going will finish after the deadline, or no run has started although the usual start time has passed. Needs 5 successful runs of history; sent once per deadline.
     - min_duration: optional, too fast is also wrong ({ fraction_of_median = 0.1 } or { seconds = 60 }, exactly one): the deadline check reports TOO_FAST when the run that succeeded took less than that fraction of the median duration of the job's recent successful runs (up to 20; no judgement with fewer than 5), or less than that many seconds. A run that short often did nothing (an empty input, a skipped branch).
     - instant_failure_alerts: an EventBridge rule sends FAILED at once when a run fails, times out or is aborted. Default: on. A state machine in another account is heard only if that account forwards its Step Functions events to this account's default event bus.
+    - calendar: the name of one of calendars: the days this job does not run. On such a day (the deadline's date in the monitor's time zone) a window without a run is SKIPPED, not MISSING, and sends nothing; a run that did run is judged as always. Null: every day counts.
+    - upstream: monitors of this module whose jobs this one's job waits for, e.g. ["nightly-etl"]. When this monitor has a problem and an upstream's latest verdict, about a deadline since this monitor's previous one, is itself FAILED, LATE, MISSING, AT_RISK or TOO_FAST, the alert says so first ("caused by upstream nightly-etl: MISSING at 02:00") and carries the message attribute `upstream`; the upstream's own alerts name the monitors downstream of it. Plan fails for an unknown monitor or a cycle.
+    - upstream_suppresses: with upstream, a MISSING, LATE, AT_RISK or TOO_FAST explained by a failing upstream is recorded but not sent. Never suppressed: the upstream's own alert, a FAILED run of this job, an ERROR, a RECOVERED. Default: false.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
     - severities: the monitor's own severity for a status, e.g. { AT_RISK = "critical" }: "critical", "error", "warning" or "info". Default: FAILED, LATE, MISSING and ERROR critical, TOO_FAST error, AT_RISK warning, RECOVERED and OK info. Every alert carries its severity (a message attribute subscription filter policies select on) and, for a problem and its RECOVERED, the key of the incident they belong to.
     An attribute not listed here fails plan, naming the monitor and the closest known name (did you mean schedule_expression?).
@@ -44,6 +47,17 @@ variable "monitors" {
     condition     = length(var.monitors) > 0
     error_message = "monitors must name at least one state machine to watch."
   }
+}
+
+variable "calendars" {
+  description = <<-EOT
+    Named calendars of the days jobs do not run, which monitors name (a monitor's calendar), e.g. { jp-business = { exclude_dates = ["2026-12-31"], exclude_weekdays = ["SAT", "SUN"] } }. Default: none.
+    - exclude_dates: dates YYYY-MM-DD, each in the time zone of the monitor that names the calendar: a deadline is excluded by its local date (a job due at 02:00 on 2026-12-25 by "2026-12-25"). A public-holiday list kept in a file: jsondecode(file("holidays-jp.json")).
+    - exclude_weekdays: MON, TUE, WED, THU, FRI, SAT or SUN.
+    On an excluded day a deadline or start check that finds no run records SKIPPED and sends nothing (a run that did run and failed is still reported), and an at-risk check does not warn that no run has started. Plan fails, naming the calendar or the monitor, for a malformed date, weekday or calendar name (1 to 64 letters, digits, '.', '-' or '_'), a monitor naming a calendar not declared here, or a calendar that excludes every day a monitor's deadline fires on. Every date is in each of its monitors' schedule inputs (at most 262,144 bytes each, about 20,000 dates).
+  EOT
+  type        = any # typed in modules/inputs, as monitors
+  default     = {}
 }
 
 variable "read_scope" {

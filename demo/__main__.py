@@ -1,9 +1,11 @@
 """`make demo`: the module deployed on emulated AWS, fed a failed, a late and a missing run,
 a run at risk of missing its deadline, and a schedule someone disabled by hand.
 
-Starts moto on 127.0.0.1, applies demo/ (four state machines, the on-call topic and the
+Starts moto on 127.0.0.1, applies demo/ (five state machines, the on-call topic and the
 module watching them), plays the scenarios (a run that fails, a run still going at its
-deadline, a job that never started, a job whose run takes far longer than its history),
+deadline, a job that never started and waits for the failed one (its alert names it), a
+job on its calendar's day off (nothing sent), a job whose run takes far longer than its
+history),
 hands the failure's event to the check as the module's EventBridge rule does, fires each
 monitor's check the way EventBridge Scheduler does (one of them twice, as a retry would),
 lets on call start the missing job by hand and checks it again, fires the at-risk check
@@ -49,7 +51,8 @@ REGION = "us-east-1"
 SCENARIOS = {
     "nightly-etl": ("fail", "a run that fails 'relation orders_staging is locked'"),
     "billing": ("slow", "a run still waiting for its upstream at the deadline"),
-    "reports": (None, "no run at all: its trigger was switched off"),
+    "reports": (None, "no run at all: it waits for nightly-etl (upstream), which failed"),
+    "payroll": (None, "no run: today is a day off in its calendar"),
 }
 STEPS = 12
 MODULE_NAME = "demo"  # demo/main.tf's name input

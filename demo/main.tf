@@ -1,6 +1,6 @@
-# `make demo`: what a user's estate holds (three nightly state machines and the on-call
-# topic, here with an SQS queue subscribed so the demo can read the alerts), and the
-# module watching the three jobs, as a user would add it. Applied against moto.
+# `make demo`: what a user's estate holds (five state machines and the on-call topic, here
+# with an SQS queue subscribed so the demo can read the alerts), and the module watching
+# them, as a user would add it. Applied against moto.
 terraform {
   required_version = ">= 1.9"
 
@@ -18,7 +18,7 @@ provider "aws" {
 }
 
 locals {
-  jobs = toset(["nightly-etl", "billing", "reports", "exports"])
+  jobs = toset(["nightly-etl", "billing", "reports", "exports", "payroll"])
 }
 
 # The state machines (moto runs them: {"scenario": "fail"} fails, "slow" runs for an hour,
@@ -44,7 +44,17 @@ module "sfn_deadlines" {
   # (examples/incident-routing); here the estate's rule hands them to a queue the demo reads.
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
 
+  # payroll does not run on its days off: today is one (and tomorrow, should the demo
+  # cross midnight UTC), so its deadline passes without a run and without an alert.
+  calendars = {
+    payroll-days-off = { exclude_dates = [for hours in [0, 24] : formatdate("YYYY-MM-DD", timeadd(plantimestamp(), "${hours}h"))] }
+  }
+
   monitors = {
+    payroll = {
+      state_machine_arn = module.estate.state_machine_arns["payroll"]
+      calendar          = "payroll-days-off"
+    }
     nightly-etl = {
       state_machine_arn = module.estate.state_machine_arns["nightly-etl"]
       timezone          = "Asia/Tokyo"
@@ -55,9 +65,11 @@ module "sfn_deadlines" {
       timezone            = "Europe/Berlin"
       lookback_minutes    = 120
     }
+    # Reports are built from what nightly-etl loads: their alerts name it when it failed.
     reports = {
       state_machine_arn = module.estate.state_machine_arns["reports"]
       timezone          = "America/New_York"
+      upstream          = ["nightly-etl"]
     }
     # Due every minute, for the demo to reach its deadline: runs take two seconds, and the
     # at-risk check warns when today's takes longer than its history says it should.

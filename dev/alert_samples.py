@@ -181,6 +181,78 @@ def too_fast() -> list[Sample]:
         ]
 
 
+def upstream() -> list[Sample]:
+    """nightly-etl never ran, so billing, which waits for it (upstream = ["nightly-etl"]),
+    could not either: each alert names the other."""
+    with emulated() as account:
+        etl = account.state_machine()
+        billing = account.state_machine("billing")
+        check(scheduled(etl, DEADLINE, downstream=["billing"]), DEADLINE + timedelta(seconds=1))
+        upstream_alert = only(
+            account,
+            "MISSING upstream: the alert names the monitors that wait for it",
+            'billing names nightly-etl upstream (upstream = ["nightly-etl"]); nightly-etl '
+            "did not run tonight.",
+        )
+        due = tokyo("2026-11-28T06:30")
+        payload = scheduled(
+            billing,
+            due,
+            monitor="billing",
+            lookback_minutes=120,
+            schedule_expression="cron(30 6 * * ? *)",
+            upstream=["nightly-etl"],
+        )
+        check(payload, due + timedelta(seconds=1))
+        downstream_alert = only(
+            account,
+            "MISSING downstream: caused by its upstream",
+            "billing, due at 06:30, did not run either: its alert names the upstream problem "
+            "first, and carries the message attribute upstream for subscriptions to filter "
+            "on. With upstream_suppresses = true it would be recorded and not sent.",
+        )
+        return [upstream_alert, downstream_alert]
+
+
+def calendar_day_off() -> list[Sample]:
+    """A business-day job (its calendar excludes weekends and a holiday): a run that ran
+    on a Saturday and failed is reported as on any day; Sunday, with no run, sends nothing
+    (SKIPPED)."""
+    with emulated() as account:
+        sm = account.state_machine()
+        for day in (18, 19, 20, 24, 25, 26, 27):  # business days: 11-23 is a holiday
+            start = tokyo(f"2026-11-{day}T00:00:04")
+            account.run(sm, f"2026-11-{day}-0000", "SUCCEEDED", start, timedelta(minutes=40))
+        calendar = {
+            "name": "jp-business",
+            "exclude_dates": ["2026-11-23"],
+            "exclude_weekdays": ["SAT", "SUN"],
+        }
+        account.run(
+            sm,
+            "manual-2026-11-28",
+            "FAILED",
+            tokyo("2026-11-28T00:20:31"),
+            timedelta(minutes=3, seconds=12),
+            error="States.TaskFailed",
+            cause="source file orders-20261128.csv not found",
+        )
+        check(scheduled(sm, DEADLINE, calendar=calendar), DEADLINE + timedelta(seconds=1))
+        sunday = DEADLINE + timedelta(days=1)
+        check(scheduled(sm, sunday, calendar=calendar), sunday + timedelta(seconds=1))
+        return [
+            only(
+                account,
+                "FAILED on a calendar's day off: a run that ran is still reported",
+                "The monitor names calendar jp-business, which excludes weekends and "
+                "2026-11-23. On Saturday 2026-11-28 no run was expected, but one was started "
+                "by hand and failed: the 02:00 deadline check reports it as on any day. On "
+                "Sunday nothing ran: that check records SKIPPED and sends nothing (this is "
+                "the only alert of the two nights).",
+            )
+        ]
+
+
 def recovered() -> list[Sample]:
     with emulated() as account:
         recovered_after_failed(account)
@@ -318,9 +390,11 @@ SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
     late,
     at_risk,
     too_fast,
+    upstream,
     recovered,
     audit,
     lambda: [failed("json"), failed("chat")],
+    calendar_day_off,
 )
 
 

@@ -136,7 +136,8 @@ LIMITS = {
         "bytes",
         "no",
         SCHEDULER_QUOTAS,
-        "each schedule's input (the check's contract)",
+        "each schedule's input (the check's contract, with every date of its monitor's "
+        "calendar: about 20,000 fit)",
     ),
     "lambda_resource_policy": Limit(
         "Lambda: function resource-based policy",

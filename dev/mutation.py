@@ -73,6 +73,8 @@ GROUPS = {
             "doctor/iam_conditions.py",
             "alerts/incident.py",
             "attainment/figures.py",
+            "alerts/upstream.py",
+            "check/calendar.py",
         ),
         tests=(
             "tests/test_verdict.py",
@@ -84,6 +86,8 @@ GROUPS = {
             "tests/commands/test_policy.py",
             "tests/test_incident.py",
             "tests/test_attainment.py",
+            "tests/test_upstream.py",
+            "tests/test_calendar.py",
         ),
     ),
     "reads": Group(

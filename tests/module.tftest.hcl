@@ -1053,6 +1053,88 @@ run "min_duration_of_a_monitor" {
   }
 }
 
+run "calendar_of_a_monitor" {
+  command = apply
+
+  variables {
+    calendars = {
+      jp-business = { exclude_dates = ["2027-01-01", "2026-12-31", "2027-01-01"], exclude_weekdays = ["SUN", "SAT"] }
+      weekends    = { exclude_weekdays = ["SAT", "SUN"] }
+    }
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        calendar          = "jp-business"
+        start_check       = { schedule_expression = "cron(15 0 * * ? *)" }
+        at_risk_check     = { schedule_expression = "cron(0 1 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+      }
+    }
+  }
+
+  assert {
+    condition = [for kind in ["deadline", "start", "at_risk"] : jsondecode(module.schedules[kind].schedules["nightly-etl"].target[0].input).calendar] == [for kind in range(3) : {
+      name             = "jp-business"
+      exclude_dates    = ["2026-12-31", "2027-01-01"]
+      exclude_weekdays = ["SAT", "SUN"]
+    }] && !contains(keys(jsondecode(module.schedules["deadline"].schedules["billing"].target[0].input)), "calendar")
+    error_message = "A monitor's calendar reaches its deadline, start and at-risk checks, each date once, sorted, the weekdays MON to SUN; a monitor without one writes none."
+  }
+
+  assert {
+    condition     = jsondecode(module.schedules["start"].schedules["nightly-etl"].target[0].input).deadline_expression == "cron(0 2 * * ? *)"
+    error_message = "A start check with a calendar names its deadline's schedule: it is judged by its deadline's date."
+  }
+
+  assert {
+    condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : lookup(m, "calendar", null)] == [null, null]
+    error_message = "A failure event is reported whatever the day: the failure rules carry no calendar."
+  }
+}
+
+run "dependencies_of_monitors" {
+  command = apply
+
+  variables {
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        start_check       = { schedule_expression = "cron(0 0 * * ? *)" }
+      }
+      billing = {
+        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+        schedule_expression = "cron(30 6 * * ? *)"
+        upstream            = ["nightly-etl"]
+        upstream_suppresses = true
+      }
+      reports = {
+        state_machine_arn   = "arn:aws:states:us-east-1:000000000000:stateMachine:reports"
+        schedule_expression = "cron(0 8 * * ? *)"
+        upstream            = ["billing", "nightly-etl"]
+      }
+    }
+  }
+
+  assert {
+    condition = { for name in ["nightly-etl", "billing", "reports"] : name => {
+      for field, value in jsondecode(module.schedules["deadline"].schedules[name].target[0].input) : field => value
+      if contains(["upstream", "upstream_suppresses", "downstream"], field)
+      } } == {
+      nightly-etl = { downstream = ["billing", "reports"] }
+      billing     = { upstream = ["nightly-etl"], upstream_suppresses = true, downstream = ["reports"] }
+      reports     = { upstream = ["billing", "nightly-etl"] }
+    }
+    error_message = "Each deadline check's input names the monitors it waits for and those waiting for it, and only those that have some."
+  }
+
+  assert {
+    condition     = jsondecode(module.schedules["start"].schedules["nightly-etl"].target[0].input).downstream == ["billing", "reports"]
+    error_message = "An early check names the downstream monitors too."
+  }
+}
+
 run "alerts_on_an_event_bus" {
   command = apply
 

@@ -49,16 +49,22 @@ run "one_monitor" {
 
 # 60 monitors with 34-character names in ap-southeast-1, each with a start check and in
 # a 30-character time zone: the longest that 20 monitors a rule fit the 2,048-character
-# pattern quota with, and the largest input templates.
+# pattern quota with, and the largest input templates. Each names a calendar of 250
+# holidays (ten years of them), which every one of its schedules' inputs carries.
 run "sixty_monitors_by_exact_arns" {
   command = plan
 
   variables {
+    calendars = { holidays = {
+      exclude_dates    = [for n in range(250) : formatdate("YYYY-MM-DD", timeadd("2026-01-01T00:00:00Z", "${n * 350}h"))]
+      exclude_weekdays = ["SAT", "SUN"]
+    } }
     monitors = { for n in range(60) : format("team-data-platform-pipeline-%04d", n) => {
       state_machine_arn = format("arn:aws:states:ap-southeast-1:123456789012:stateMachine:team-data-platform-pipeline-r-%04d", n)
       timezone          = "America/Argentina/Buenos_Aires"
       message_format    = "json"
       start_check       = { schedule_expression = "cron(15 0 * * ? *)" }
+      calendar          = "holidays"
     } }
   }
 
@@ -85,6 +91,11 @@ run "sixty_monitors_by_exact_arns" {
   assert {
     condition     = length(module.schedules["start"].schedules) == 60 && length(module.schedules["deadline"].schedules) == 60
     error_message = "Each monitor has its deadline and start schedules."
+  }
+
+  assert {
+    condition     = alltrue([for id, input in local.check_inputs : length(input) <= 262144 && length(jsondecode(input).calendar.exclude_dates) == 250 if id != "audit audit"])
+    error_message = "Each schedule's input carries its calendar's 250 dates, within EventBridge Scheduler's 262,144 bytes."
   }
 }
 

@@ -1,14 +1,16 @@
 """The report's figures against numbers worked out by hand, then each format parsed back.
 
 Three monitors over 2026-03-01 to 03-10: etl-daily (06:00 UTC) and billing (18:00 UTC, two
-deadlines on 03-03) with every outcome among them, idle with none. By hand:
+deadlines on 03-03; 03-09, a day its calendar excludes, skipped) with every outcome among
+them, idle with none. By hand:
 
 etl-daily  met 5, late 2, missing 1, too_fast 1, unknown 1: 5 of 9 judged (0.5556); runs
            that ended took 2, 50, 60, 65, 70, 80, 105 min: p50 (4th) 65m, p90 (7th) 105m;
            margins -45 (03-08, still running), -15 (03-03), +5 (03-04) the tightest.
-billing    met 4, late 2, missing 2, failed 1, unknown 1: 4 of 9 (0.4444); took 10, 30,
-           30, 35, 40, 45, 55 min: p50 35m, p90 55m; tightest -30 (03-08), -5, +15.
-all        20 deadlines, 9 of 18 (0.5); 14 runs: p50 (7th) 45m, p90 (13th) 80m, max 105m.
+billing    met 4, late 2, missing 2, failed 1, unknown 1, skipped 1: 4 of 9 (0.4444), the
+           unknown and the skipped left out; took 10, 30, 30, 35, 40, 45, 55 min: p50 35m,
+           p90 55m; tightest -30 (03-08), -5, +15.
+all        21 deadlines, 9 of 18 (0.5); 14 runs: p50 (7th) 45m, p90 (13th) 80m, max 105m.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sfn_deadline_monitor.state.outcomes import (
     MET,
     MISSING,
     OUTCOMES,
+    SKIPPED,
     TOO_FAST,
     UNKNOWN,
     Outcome,
@@ -95,18 +98,20 @@ BILLING = [
     deadline("billing", 6, UNKNOWN, hour="18:00"),
     deadline("billing", 7, MET, 45, 45, hour="18:00"),
     deadline("billing", 8, LATE, -30, 55, hour="18:00"),
+    deadline("billing", 9, SKIPPED, hour="18:00"),
     deadline("billing", 10, MISSING, hour="18:00"),
 ]
 REPORT = build_report("prod", {"idle": [], "etl-daily": ETL, "billing": BILLING}, START, END)
 MONITORS = {m.name: m.figures for m in REPORT.monitors}
 NAMES = ("billing", "etl-daily", "idle")
-# By hand: counts in OUTCOMES order (met, late, missing, failed, too_fast, unknown), share
-# met, p50/p90/max duration and tightest margin in seconds, share met as people read it.
+# By hand: counts in OUTCOMES order (met, late, missing, failed, too_fast, unknown,
+# skipped), share met, p50/p90/max duration and tightest margin in seconds, share met as
+# people read it.
 COUNTS = {
-    "billing": (4, 2, 2, 1, 0, 1),
-    "etl-daily": (5, 2, 1, 0, 1, 1),
-    "idle": (0, 0, 0, 0, 0, 0),
-    "*": (9, 4, 3, 1, 1, 2),
+    "billing": (4, 2, 2, 1, 0, 1, 1),
+    "etl-daily": (5, 2, 1, 0, 1, 1, 0),
+    "idle": (0, 0, 0, 0, 0, 0, 0),
+    "*": (9, 4, 3, 1, 1, 2, 1),
 }
 SHARE = {"billing": 0.4444, "etl-daily": 0.5556, "idle": None, "*": 0.5}
 PERCENT = {"billing": "44.4%", "etl-daily": "55.6%", "idle": "n/a", "*": "50.0%"}
@@ -131,16 +136,18 @@ TIGHTEST = {
           ("2026-03-03", -15, "etl-daily-03")],
 }  # fmt: skip
 WORST = {
-    "billing": [("2026-03-03", 2, (0, 1, 1, 0, 0, 0)), ("2026-03-08", 1, (0, 1, 0, 0, 0, 0)),
-                ("2026-03-02", 1, (0, 0, 0, 1, 0, 0)), ("2026-03-10", 1, (0, 0, 1, 0, 0, 0))],
-    "etl-daily": [("2026-03-08", 1, (0, 1, 0, 0, 0, 0)), ("2026-03-03", 1, (0, 1, 0, 0, 0, 0)),
-                  ("2026-03-07", 1, (0, 0, 0, 0, 1, 0)), ("2026-03-05", 1, (0, 0, 1, 0, 0, 0))],
+    "billing": [("2026-03-03", 2, (0, 1, 1, 0, 0, 0, 0)), ("2026-03-08", 1, (0, 1, 0, 0, 0, 0, 0)),
+                ("2026-03-02", 1, (0, 0, 0, 1, 0, 0, 0)), ("2026-03-10", 1, (0, 0, 1, 0, 0, 0, 0))],
+    "etl-daily": [("2026-03-08", 1, (0, 1, 0, 0, 0, 0, 0)),
+                  ("2026-03-03", 1, (0, 1, 0, 0, 0, 0, 0)),
+                  ("2026-03-07", 1, (0, 0, 0, 0, 1, 0, 0)),
+                  ("2026-03-05", 1, (0, 0, 1, 0, 0, 0, 0))],
     # 03-07 (1 not met, tightest +45) is the sixth: left out.
-    "*": [("2026-03-03", 3, (0, 2, 1, 0, 0, 0)), ("2026-03-08", 2, (0, 2, 0, 0, 0, 0)),
-          ("2026-03-02", 1, (1, 0, 0, 1, 0, 0)), ("2026-03-10", 1, (1, 0, 1, 0, 0, 0)),
-          ("2026-03-05", 1, (1, 0, 1, 0, 0, 0))],
+    "*": [("2026-03-03", 3, (0, 2, 1, 0, 0, 0, 0)), ("2026-03-08", 2, (0, 2, 0, 0, 0, 0, 0)),
+          ("2026-03-02", 1, (1, 0, 0, 1, 0, 0, 0)), ("2026-03-10", 1, (1, 0, 1, 0, 0, 0, 0)),
+          ("2026-03-05", 1, (1, 0, 1, 0, 0, 0, 0))],
 }  # fmt: skip
-DEADLINES = {"billing": 10, "etl-daily": 10, "idle": 0, "*": 20}
+DEADLINES = {"billing": 11, "etl-daily": 10, "idle": 0, "*": 21}
 
 
 def figures_of(name: str) -> Figures:
@@ -156,7 +163,7 @@ def test_the_figures_are_those_worked_out_by_hand(name: str) -> None:
     figures = figures_of(name)
     assert figures.deadlines == DEADLINES[name]
     assert tuple(figures.counts.values()) == COUNTS[name]
-    assert list(figures.counts) == [MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN]
+    assert list(figures.counts) == [MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN, SKIPPED]
     share = figures.share_met
     assert (None if share is None else round(share, 4)) == SHARE[name]
     durations = (figures.p50_duration, figures.p90_duration, figures.max_duration)
@@ -247,14 +254,15 @@ def test_csv_has_a_row_a_monitor_then_the_deployment() -> None:
     rows = list(csv.reader(io.StringIO(render(REPORT, "csv"))))
     assert rows[0] == [
         "monitor", "deadlines", "met", "late", "missing", "failed", "too_fast", "unknown",
-        "share_met", "p50_duration_s", "p90_duration_s", "max_duration_s", "tightest_margin_s",
+        "skipped", "share_met", "p50_duration_s", "p90_duration_s", "max_duration_s",
+        "tightest_margin_s",
     ]  # fmt: skip
     assert [row[0] for row in rows[1:]] == [*NAMES, "*"]
     for row in rows[1:]:
         name = row[0]
-        assert row[1:8] == [str(DEADLINES[name]), *map(str, COUNTS[name])]
+        assert row[1:9] == [str(DEADLINES[name]), *map(str, COUNTS[name])]
         expected = (SHARE[name], *SECONDS[name])
-        assert row[8:] == ["" if value is None else str(value) for value in expected]
+        assert row[9:] == ["" if value is None else str(value) for value in expected]
 
 
 def markdown_tables(text: str) -> list[list[list[str]]]:
@@ -280,9 +288,9 @@ def test_markdown_tables_are_valid_and_say_the_figures() -> None:
     summary = {row[0]: row for row in tables[0][2:]}
     assert list(summary) == ["**all 3 monitor(s)**", "billing", "etl-daily", "idle"]
     for name, row in zip(["*", *NAMES], summary.values(), strict=True):
-        assert row[1:8] == [str(DEADLINES[name]), *map(str, COUNTS[name])]
-        assert row[8] == PERCENT[name]
-        assert tuple(row[9:12]) == WORDS.get(name, ("n/a",) * 3)
+        assert row[1:9] == [str(DEADLINES[name]), *map(str, COUNTS[name])]
+        assert row[9] == PERCENT[name]
+        assert tuple(row[10:13]) == WORDS.get(name, ("n/a",) * 3)
     assert [row[-1] for row in summary.values()] == ["-45m 00s", "-30m 00s", "-45m 00s", "n/a"]
     sections = text.split("\n## ")[2:]  # all monitors, then one a monitor
     assert [s.splitlines()[0] for s in sections] == ["All monitors", *NAMES]
@@ -304,7 +312,7 @@ def test_text_lines_fit_100_columns_and_say_the_figures() -> None:
         assert f"Monitor {name}: {DEADLINES[name]} deadline(s)" in text
     deployment, *blocks = text.split("\n\nMonitor ")
     assert "Share met:      50.0% (9 of 18 judged deadlines met)" in deployment
-    assert "9 met, 4 late, 3 missing, 1 failed, 1 too_fast, 2 unknown" in deployment
+    assert "9 met, 4 late, 3 missing, 1 failed, 1 too_fast, 2 unknown, 1 skipped" in deployment
     assert "p50 45m 00s, p90 1h 20m 00s, max 1h 45m 00s (14 run(s)" in deployment
     ranking = deployment.split("worst first:\n")[1].splitlines()
     assert [line.split() for line in ranking] == [
@@ -396,7 +404,8 @@ def test_html_is_one_self_contained_page_with_a_chart_a_monitor() -> None:
         by_outcome = Counter(outcome for _, outcome in marks)
         assert tuple(by_outcome[o] for o in OUTCOMES) == COUNTS[name]
         # No finish time: a square in the band; a finish: a dot.
-        assert all((tag == "rect") == (o in (MISSING, FAILED, UNKNOWN)) for tag, o in marks)
+        banded = (MISSING, FAILED, UNKNOWN, SKIPPED)
+        assert all((tag == "rect") == (o in banded) for tag, o in marks)
         text = " ".join(parsed.texts[section])
         assert name in text
         assert PERCENT[name] in text

@@ -81,11 +81,10 @@ class Module:
         scheduled = (at or recent()).strftime("%Y-%m-%dT%H:%M:%SZ")
         return check({"version": 1, "check": "audit", "scheduled_time": scheduled})
 
-    def deadline_check(self, name: str, deadline: datetime) -> dict[str, Any]:
+    def deadline_check(self, name: str, deadline: datetime, **overrides: Any) -> dict[str, Any]:
         """The monitor's deadline check, run and recorded as the Scheduler would fire it."""
-        return check(
-            event(self.arns[name], deadline, monitor=name, timezone="UTC", lookback_minutes=10)
-        )
+        given = {"monitor": name, "timezone": "UTC", "lookback_minutes": 10, **overrides}
+        return check(event(self.arns[name], deadline, **given))
 
     def alerts(self) -> list[dict[str, Any]]:
         return [m for m in self.account.published() if m["Subject"].startswith("[")]
@@ -137,6 +136,18 @@ def test_monitors_that_check_on_time_are_not_reported(module: Module) -> None:
     for name in ("etl", "billing"):
         module.deadline_check(name, due_fire())
     module.account.published()  # the checks' MISSING alerts
+    result = module.audit()
+    assert (result["open_problems"], module.alerts()) == (0, [])
+
+
+def test_a_check_skipped_on_its_calendars_day_off_is_not_quiet(module: Module) -> None:
+    """The fire time falls on a day the monitors' calendar excludes: their checks send
+    nothing (SKIPPED), but they completed, so the audit finds no monitor quiet."""
+    fire = due_fire()
+    day_off = {"name": "off", "exclude_dates": [f"{fire:%Y-%m-%d}"], "exclude_weekdays": []}
+    for name in ("etl", "billing"):
+        assert module.deadline_check(name, fire, calendar=day_off)["status"] == "SKIPPED"
+    assert module.account.published() == []
     result = module.audit()
     assert (result["open_problems"], module.alerts()) == (0, [])
 

@@ -430,6 +430,7 @@ def test_log_line_carries_one_count_per_status_as_emf(
         "RECOVERED",
         "AT_RISK",
         "TOO_FAST",
+        "SKIPPED",
         "AlertsSent",
         "DeadlineMet",
         "MarginSeconds",

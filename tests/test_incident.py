@@ -33,6 +33,7 @@ def test_every_status_has_a_default_severity_of_the_four() -> None:
         Status.RECOVERED: "info",
         Status.AT_RISK: "warning",
         Status.TOO_FAST: "error",
+        Status.SKIPPED: "info",
     }
     assert set(DEFAULT_SEVERITY.values()) <= set(SEVERITIES)
 

@@ -16,6 +16,7 @@ from sfn_deadline_monitor.state.outcomes import (
     LATE,
     MET,
     MISSING,
+    SKIPPED,
     TOO_FAST,
     UNKNOWN,
     Outcome,
@@ -117,6 +118,12 @@ def test_no_run_and_no_judgement_keep_no_run() -> None:
     assert error is not None and (error.outcome, error.run_name) == (UNKNOWN, None)
 
 
+def test_a_day_off_without_a_run_is_a_skipped_deadline_on_its_local_date() -> None:
+    skipped = deadline_outcome(context(), verdict(Status.SKIPPED))
+    assert skipped == Outcome("nightly-etl", DEADLINE_AT, "2026-03-11", SKIPPED, CHECKED)
+    assert deadline_outcome(context(START), verdict(Status.SKIPPED)) is None
+
+
 @pytest.mark.parametrize("check", [START, AT_RISK, "status_change"])
 def test_only_a_deadline_check_keeps_an_outcome(check: str) -> None:
     assert deadline_outcome(context(check), verdict(Status.MISSING)) is None
@@ -135,6 +142,7 @@ def test_a_deadline_taken_from_the_invocation_time_is_no_deadline() -> None:
         (MISSING, None, {DEADLINE_MET: 0}),
         (TOO_FAST, HOUR, {DEADLINE_MET: 0, MARGIN_SECONDS: 3600}),
         (UNKNOWN, None, {}),
+        (SKIPPED, None, {}),
     ],
 )
 def test_a_deadlines_metrics(

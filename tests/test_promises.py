@@ -162,6 +162,8 @@ JSON_FIELDS = {
     "previous": (dict, type(None)),
     "before_window": (dict, type(None)),
     "prediction": (dict, type(None)),
+    "upstream": list,
+    "downstream": list,
     "check": dict,
 }
 BEFORE_WINDOW_FIELDS = {

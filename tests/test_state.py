@@ -16,6 +16,7 @@ from moto.stepfunctions.models import stepfunctions_backends
 from sfn_deadline_monitor import handler
 from sfn_deadline_monitor.alerts import delivery
 from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.state.records import was_skipped
 from sfn_deadline_monitor.state.store import ClaimHeldError, StateStore
 from testkit.account import REGION, Account, answer
 from testkit.checks import attributes, only_alert
@@ -384,6 +385,25 @@ def test_a_completed_check_is_marked_with_its_time_unless_a_later_one_is(state_t
     assert mark()["scheduled_time"] == {
         "N": str(int((DAY1 - timedelta(days=2)).timestamp() * 1000))
     }
+
+
+def test_a_completed_check_keeps_what_it_came_to_and_a_skipped_one_is_told(state_table) -> None:
+    """``status`` shows a check SKIPPED on its calendar's day off; a mark an earlier
+    release wrote has no status, and one in another shape is no SKIPPED either."""
+    store = StateStore("monitor-state", state_table)
+    key = {"pk": {"S": "checked#nightly-etl#deadline"}}
+
+    def mark() -> dict:
+        return state_table.get_item(TableName="monitor-state", Key=key)["Item"]
+
+    store.mark_checked("nightly-etl", "deadline", DAY1, DAY1, Status.SKIPPED)
+    assert mark()["status"] == {"S": "SKIPPED"}
+    assert was_skipped(mark())
+    store.mark_checked("nightly-etl", "deadline", DAY1 + timedelta(days=1), DAY1, Status.MISSING)
+    assert (mark()["status"], was_skipped(mark())) == ({"S": "MISSING"}, False)
+    store.mark_checked("nightly-etl", "deadline", DAY1 + timedelta(days=2), DAY1)
+    assert ("status" in mark(), was_skipped(mark())) == (False, False)
+    assert not was_skipped({**mark(), "status": {"L": [{"S": "SKIPPED"}]}})
 
 
 def test_a_claim_and_its_completion_are_stored_with_the_ttl_dynamodb_deletes_them_by(

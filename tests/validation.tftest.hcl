@@ -1118,3 +1118,206 @@ run "cron_name_not_ascii" {
   }
   expect_failures = [aws_scheduler_schedule_group.this]
 }
+
+# Calendars (calendars.tf): a monitor names one that exists and leaves its deadline a day to fire on; each date and weekday is one.
+run "calendar_unknown" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_weekdays = ["SAT", "SUN"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-busines" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_not_declared" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-business" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_name_not_a_name" {
+  command = plan
+  variables {
+    calendars = { "jp business" = { exclude_weekdays = ["SUN"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_date_malformed" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_dates = ["2026-12-31", "2026/12/25"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-business" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_date_impossible" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_dates = ["2026-02-30"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-business" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_weekday_unknown" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_weekdays = ["SAT", "Sunday", null] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-business" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_attribute_misspelt" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_date = ["2026-12-31"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "jp-business" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_excludes_every_weekday" {
+  command = plan
+  variables {
+    calendars = { never = { exclude_weekdays = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "never" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_excludes_every_weekday_of_the_deadline" {
+  command = plan
+  variables {
+    calendars = { weekends = { exclude_weekdays = ["MON", "TUE", "WED", "THU", "FRI"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * MON-FRI *)", calendar = "weekends" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_excludes_a_range_that_wraps" {
+  command = plan
+  variables {
+    calendars = { long-weekend = { exclude_weekdays = ["FRI", "SAT", "SUN", "MON"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 9 ? * 6-2 *)", calendar = "long-weekend" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_excludes_the_last_friday" {
+  command = plan
+  variables {
+    calendars = { no-fridays = { exclude_weekdays = ["FRI"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 9 ? * 6L *)", calendar = "no-fridays" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendar_excludes_the_day_of_an_at" {
+  command = plan
+  variables {
+    calendars = { holidays = { exclude_dates = ["2035-06-01"] } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2035-06-01T09:00:00)", calendar = "holidays" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+# 21,000 days from 1970 (a list of strings: a tuple that long takes Terraform seconds to type).
+run "calendar_too_large_for_the_schedulers_input" {
+  command = plan
+  variables {
+    calendars = { every-day-since-1970 = { exclude_dates = split(",", join(",", [for k in range(21) : join(",", [for n in range(1000) : formatdate("YYYY-MM-DD", timeadd("1970-01-01T00:00:00Z", "${(k * 1000 + n) * 24}h"))])])) } }
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", calendar = "every-day-since-1970" }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "calendars_that_leave_a_day_to_check_are_accepted" {
+  command = plan
+  variables {
+    calendars = { jp-business = { exclude_dates = ["2026-12-31", "2027-01-01", "2026-12-31"], exclude_weekdays = ["SUN", "SAT"] }, unused = {} }
+    monitors = {
+      weekdays   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 2 ? * MON-FRI *)", calendar = "jp-business" }
+      wrapping   = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 9 ? * 6-2 *)", calendar = "jp-business" }
+      second-tue = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 9 ? * 3#2 *)", calendar = "jp-business" }
+      monthly    = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "cron(0 9 1 * ? *)", calendar = "jp-business" }
+      hourly     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(1 hour)", lookback_minutes = 60, calendar = "jp-business" }
+      once       = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2035-06-01T09:00:00)", calendar = "jp-business" }
+      overnight  = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "cron(15 23 * * ? *)" }, at_risk_check = { schedule_expression = "cron(30 1 * * ? *)" }, calendar = "jp-business" }
+    }
+  }
+}
+
+run "upstream_not_a_monitor" {
+  command = plan
+  variables {
+    monitors = {
+      etl     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl" }
+      billing = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing", upstream = ["nightly-etl"] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "upstream_itself" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", upstream = ["etl"] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "upstream_cycle" {
+  command = plan
+  variables {
+    monitors = {
+      etl     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", upstream = ["reports"] }
+      billing = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing", upstream = ["etl"] }
+      reports = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:reports", upstream = ["billing"] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "upstream_suppresses_without_upstream" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", upstream_suppresses = true }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}

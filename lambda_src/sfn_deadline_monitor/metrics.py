@@ -8,9 +8,10 @@ emits AlertsSent: 1 when its alert was published, 0 when it sent none or the pub
 failed.
 
 A deadline check adds what its deadline came to (state/outcomes.py): DeadlineMet, 1 or 0
-(none when the check could not judge), and MarginSeconds, how long before the deadline
-the deciding run ended (negative: after it; none when no run ended or was going). Their
-average over months is the attainment the dashboard and the report show.
+(none when the check could not judge, or was SKIPPED on its calendar's day off), and
+MarginSeconds, how long before the deadline the deciding run ended (negative: after it;
+none when no run ended or was going). Their average over months is the attainment the
+dashboard and the report show.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from .check.verdict import Status
-from .state.outcomes import UNKNOWN, Outcome
+from .state.outcomes import NOT_JUDGED, Outcome
 
 DEFAULT_NAMESPACE = "SfnDeadlineMonitor"
 DIMENSION = "Monitor"
@@ -64,7 +65,7 @@ def metrics_document(
 
 def _deadline_values(outcome: Outcome | None) -> dict[str, int]:
     """DeadlineMet and MarginSeconds for what a deadline came to, each only when known."""
-    if outcome is None or outcome.outcome == UNKNOWN:
+    if outcome is None or outcome.outcome in NOT_JUDGED:
         return {}
     values = {DEADLINE_MET: int(outcome.met)}
     if outcome.margin is not None:

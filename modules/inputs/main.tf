@@ -1,6 +1,7 @@
 locals {
   variables = {
     read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit, schedule_retry_policy = var.schedule_retry_policy
+    calendars  = var.calendars
   }
 
   # Each object the caller wrote, beside the same object typed: the typed one holds every
@@ -16,6 +17,10 @@ locals {
     [for pair in setproduct(sort(keys(var.monitors)), ["start_check", "at_risk_check", "min_duration"]) : {
       variable = "monitors", monitor = pair[0], path = "${pair[1]}.",
       written  = try(keys(var.as_written.monitors[pair[0]][pair[1]]), []), known = try(keys(var.monitors[pair[0]][pair[1]]), [])
+    }],
+    # Each calendar's attributes, named with the calendar: calendars' own keys are its names.
+    [for name, c in var.calendars : {
+      variable = "calendars", monitor = null, path = "${name}.", written = try(keys(var.as_written.calendars[name]), []), known = try(keys(c), [])
     }],
   )
   unknown = flatten([for o in local.objects : [

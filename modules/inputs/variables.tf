@@ -29,7 +29,20 @@ variable "monitors" {
       seconds            = optional(number)
     }))
     instant_failure_alerts = optional(bool, true)
+    calendar               = optional(string)
+    upstream               = optional(list(string), [])
+    upstream_suppresses    = optional(bool, false)
   }))
+  nullable = false
+}
+
+variable "calendars" {
+  description = "The root module's calendars input."
+  type = map(object({
+    exclude_dates    = optional(list(string), [])
+    exclude_weekdays = optional(list(string), [])
+  }))
+  default  = {}
   nullable = false
 }
 
@@ -75,6 +88,6 @@ variable "schedule_retry_policy" {
 }
 
 variable "as_written" {
-  description = "The same inputs as the caller wrote them, untyped ({ monitors, read_scope, service_quotas, audit, schedule_retry_policy }): compared with the typed ones to find the attributes the types do not know."
+  description = "The same inputs as the caller wrote them, untyped ({ monitors, calendars, read_scope, service_quotas, audit, schedule_retry_policy }): compared with the typed ones to find the attributes the types do not know."
   type        = any
 }

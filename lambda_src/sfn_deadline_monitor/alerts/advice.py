@@ -57,7 +57,17 @@ _TOO_FAST = (
 
 
 def advise(context: CheckContext, verdict: Verdict) -> str | None:
-    """The advice for this verdict, in this kind of check, given the runs before it."""
+    """The advice for this verdict, in this kind of check, given the runs before it; an
+    upstream problem that explains it comes first, as what to look at first."""
+    own = _own_advice(context, verdict)
+    if not context.upstream_problems:
+        return own
+    names = ", ".join(f"{p.monitor} ({p.status.value})" for p in context.upstream_problems)
+    first = f"Start upstream: this job waits for {names}; once that has run, this may follow."
+    return f"{first} {own}" if own else first
+
+
+def _own_advice(context: CheckContext, verdict: Verdict) -> str | None:
     status = verdict.status
     if context.check == STATUS_CHANGE and status is Status.FAILED:
         return _STATUS_CHANGE

@@ -25,6 +25,7 @@ _CHAT_ICONS = {
     Status.ERROR: ":warning:",
     Status.AT_RISK: ":large_orange_diamond:",
     Status.TOO_FAST: ":zap:",
+    Status.SKIPPED: ":calendar:",  # never sent: a calendar's day off
 }
 # AWS Chatbot truncates long descriptions; keep the chat body well under its limits.
 MAX_CHAT_DESCRIPTION_CHARS = 3500
@@ -88,7 +89,12 @@ def render_chat(context: CheckContext, verdict: Verdict, report: Report) -> dict
             return "-"
         return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
-    lines = []
+    lines = [
+        f"*Caused by upstream {u['monitor']}:* {u['status']} at {local(u['as_of'])}"
+        for u in report["upstream"]
+    ]
+    if report["downstream"]:
+        lines.append(f"*Affects downstream:* {', '.join(report['downstream'])}")
     if verdict.reason:
         lines.append(f"*Why:* {verdict.reason}")
     if context.state_machine_arn:

@@ -11,6 +11,7 @@ from ..check.verdict import Status, Verdict
 from ..logs import log
 from ..metrics import DEFAULT_NAMESPACE, metrics_document
 from ..state.outcomes import deadline_outcome
+from .upstream import is_suppressed
 
 NAMESPACE_ENV = "METRICS_NAMESPACE"
 
@@ -43,6 +44,10 @@ def log_check(
         "reason": verdict.reason or None,
         # An at-risk check says what it predicted, or why it could not ("no_history").
         "prediction": check.prediction.kind if check.prediction else None,
+        # The upstream monitors whose problems explain this one's, and whether the alert
+        # was held back for them (upstream_suppresses).
+        "upstream_problems": [p.monitor for p in check.upstream_problems],
+        "suppressed": is_suppressed(check, verdict),
     }
     namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
     metrics = metrics_document(

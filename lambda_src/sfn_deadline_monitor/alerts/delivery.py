@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,8 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import aws
 from ..check.context import CheckContext
 from ..check.contract import AT_RISK, START
-from ..check.executions import reread_executions
-from ..check.verdict import PROBLEMS, Status, Verdict, follow_up
+from ..check.verdict import PROBLEMS, Status, Verdict
 from ..logs import log
 from ..state.outcomes import deadline_outcome
 from ..state.records import MonitorState
@@ -38,6 +37,8 @@ from .check_log import log_check
 from .incident import incident_key
 from .message import compose
 from .outbox import send_alert
+from .recovery import followed_up
+from .upstream import explain, is_suppressed
 
 TOPIC_ENV = "ALERT_TOPIC_ARN"
 STATE_TABLE_ENV = "STATE_TABLE_NAME"
@@ -86,7 +87,8 @@ class Memory:
     ``store`` is where to record the outcome (None: no table); ``claimed`` says this
     invocation holds a live claim on the delivery's key, to release if the publish
     fails; ``previous`` is the last status reported, unknown when ``read_error`` says
-    it could not be read; ``failures`` are the table's errors so far.
+    it could not be read, and ``upstream`` those of the monitors it waits for;
+    ``failures`` are the table's errors so far.
     """
 
     store: StateStore | None
@@ -94,6 +96,7 @@ class Memory:
     previous: MonitorState | None = None
     read_error: str | None = None
     failures: tuple[str, ...] = ()
+    upstream: Mapping[str, MonitorState] = field(default_factory=dict)
 
 
 class Duplicate:
@@ -125,10 +128,15 @@ def settle(delivery: Delivery) -> dict[str, Any]:
         _log_check(delivery, memory, message_id=None, state_error=failure)
         log("state_table_failed", monitor=delivery.check.monitor, errors=[failure])
         raise StateTableError(failure)
-    delivery = _followed_up(delivery, memory.previous)
+    if not is_quiet(delivery):
+        check, verdict = followed_up(
+            delivery.check, delivery.verdict, memory.previous, delivery.as_of, delivery.role_arn
+        )
+        delivery = replace(delivery, check=check, verdict=verdict)
     status, monitor = delivery.verdict.status, delivery.check.monitor
     episode = incident_key(monitor, status, delivery.as_of, memory.previous)
-    delivery = replace(delivery, check=replace(delivery.check, incident_key=episode))
+    check = explain(delivery.check, delivery.verdict, memory.upstream)
+    delivery = replace(delivery, check=replace(check, incident_key=episode))
     try:
         message_id = send(delivery)
     except Exception as error:
@@ -148,7 +156,7 @@ def settle(delivery: Delivery) -> dict[str, Any]:
 
 
 def recall(store: StateStore | None, delivery: Delivery) -> Memory | Duplicate:
-    """Claim the check and read the monitor's last status.
+    """Claim the check and read the last status of the monitor and of its upstream.
 
     A claim another invocation holds raises ClaimHeldError, for Lambda to retry this
     delivery once that one has finished or lapsed. A claim or read that fails is noted
@@ -169,56 +177,37 @@ def recall(store: StateStore | None, delivery: Delivery) -> Memory | Duplicate:
             raise
         except (ClientError, BotoCoreError) as error:
             failures = (f"the claim failed: {error}",)
+    monitor = delivery.check.monitor
     try:
-        previous = store.last(delivery.check.monitor)
-    except (ClientError, BotoCoreError) as error:
+        states = store.last_states((monitor, *delivery.check.dependencies.upstream))
+    except (ClientError, BotoCoreError, RuntimeError) as error:  # RuntimeError: get_items'
         read_error = f"the last status could not be read: {error}"
         return Memory(store, claimed, read_error=read_error, failures=(*failures, read_error))
-    return Memory(store, claimed, previous, failures=failures)
+    previous, upstream = states.pop(monitor, None), states
+    return Memory(store, claimed, previous, failures=failures, upstream=upstream)
 
 
 def _may_recover(delivery: Delivery) -> bool:
     """Whether the verdict could be a RECOVERED, which only the last status tells."""
-    return delivery.verdict.status is Status.OK and not is_quiet_early_check(delivery)
+    return delivery.verdict.status is Status.OK and not is_quiet(delivery)
 
 
-def is_quiet_early_check(delivery: Delivery) -> bool:
+def is_quiet(delivery: Delivery) -> bool:
     """A start check that found a run, or an at-risk check that found none at risk, says
-    nothing about success: it neither recovers a monitor nor overwrites its last status."""
-    return delivery.check.check in (START, AT_RISK) and delivery.verdict.status is Status.OK
-
-
-def _followed_up(delivery: Delivery, previous: MonitorState | None) -> Delivery:
-    """Turn OK after a problem into RECOVERED, with the earlier problem runs as they are now.
-
-    A late retry of a check older than the stored status follows nothing: it is reported
-    as it is.
-    """
-    if previous is None or previous.as_of > delivery.as_of or is_quiet_early_check(delivery):
-        return delivery
-    status = follow_up(delivery.verdict.status, previous.status)
-    if status is not Status.RECOVERED:
-        return delivery
-    try:
-        sfn = aws.client(
-            "stepfunctions", delivery.role_arn, aws.region_of(delivery.check.state_machine_arn)
-        )
-        earlier = reread_executions(sfn, previous.problem_executions)
-    except (ClientError, BotoCoreError):
-        earlier = ()
-    check = replace(
-        delivery.check,
-        previous_status=previous.status,
-        previous_as_of=previous.as_of,
-        earlier_problems=earlier,
-    )
-    return replace(delivery, check=check, verdict=replace(delivery.verdict, status=status))
+    nothing about success, and a check SKIPPED on its calendar's day off nothing at all (a
+    holiday is no evidence of recovery): it neither recovers a monitor nor overwrites its
+    last status."""
+    status = delivery.verdict.status
+    early_ok = status is Status.OK and delivery.check.check in (START, AT_RISK)
+    return early_ok or status is Status.SKIPPED
 
 
 def send(delivery: Delivery) -> str | None:
-    """Send the alert (outbox.py); OK is only sent to monitors that ask for it. The
-    message id."""
-    if delivery.verdict.status is Status.OK and not delivery.notify_on_success:
+    """Send the alert (outbox.py); OK is only sent to monitors that ask for it, SKIPPED
+    never, nor what an upstream problem holds back (upstream.py). The message id."""
+    status = delivery.verdict.status
+    unsent = status is Status.SKIPPED or (status is Status.OK and not delivery.notify_on_success)
+    if unsent or is_suppressed(delivery.check, delivery.verdict):
         return None
     alert = compose(delivery.check, delivery.verdict, delivery.message_format)
     return send_alert(delivery.topic_arn, alert, "check")
@@ -249,7 +238,7 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
         return ()
     check = delivery.check
     writes: dict[str, Callable[[], None]] = {}
-    if not is_quiet_early_check(delivery):
+    if not is_quiet(delivery):
         status, previous = delivery.verdict.status, memory.previous
         writes["record"] = lambda: store.record(
             check.monitor,
@@ -266,7 +255,7 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
     if delivery.scheduled is not None:
         scheduled = delivery.scheduled
         writes["mark_checked"] = lambda: store.mark_checked(
-            check.monitor, check.check, scheduled, check.checked_at
+            check.monitor, check.check, scheduled, check.checked_at, delivery.verdict.status
         )
     outcome = deadline_outcome(check, delivery.verdict)
     if outcome is not None and store.history:

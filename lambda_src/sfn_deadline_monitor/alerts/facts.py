@@ -62,6 +62,12 @@ class BeforeWindow(TypedDict):
     never_ran: bool
 
 
+class UpstreamEntry(TypedDict):
+    monitor: str
+    status: str
+    as_of: str
+
+
 class CheckEntry(TypedDict):
     kind: str
     checked_at: str
@@ -88,4 +94,7 @@ class Report(TypedDict):
     previous: PreviousEntry | None
     before_window: BeforeWindow | None
     prediction: PredictionEntry | None
+    # The upstream problems that explain this one, and the monitors waiting for this one.
+    upstream: list[UpstreamEntry]
+    downstream: list[str]
     check: CheckEntry

@@ -26,6 +26,7 @@ DEFAULT_SEVERITY: Mapping[Status, str] = {
     Status.TOO_FAST: "error",
     Status.RECOVERED: "info",
     Status.OK: "info",
+    Status.SKIPPED: "info",  # never sent
 }
 
 

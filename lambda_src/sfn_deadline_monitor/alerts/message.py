@@ -17,6 +17,7 @@ from ..check.verdict import Verdict
 from .chat import render_chat
 from .report import report, subject
 from .text import render_text
+from .upstream import upstream_attribute
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def compose(context: CheckContext, verdict: Verdict, message_format: str = "text
             "monitor": context.monitor,
             "severity": facts["severity"],
             **episode,
+            **upstream_attribute(context),
         },
         detail=facts,
         judged_at=context.checked_at,

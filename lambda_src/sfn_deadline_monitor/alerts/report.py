@@ -14,7 +14,7 @@ from ..check.failure_events import STATUS_CHANGE
 from ..check.history import Pace
 from ..check.risk import Prediction
 from ..check.too_fast import reported_shortfall
-from ..check.verdict import Execution, Finding, Status, Verdict
+from ..check.verdict import PROBLEMS, Execution, Finding, Status, Verdict
 from ..formatting import console_url, format_duration, iso, resolve_timezone
 from .advice import advise
 from .facts import BeforeWindow, ExecutionEntry, PaceEntry, PredictionEntry, Report
@@ -65,6 +65,8 @@ def subject(context: CheckContext, verdict: Verdict) -> str:
         case Status.MISSING:
             lookback = context.window.deadline - context.window.start if context.window else None
             summary = f"no run started in the {_span(lookback)} before {deadline}"
+        case Status.SKIPPED:  # never sent
+            summary = f"no run before {deadline}, a day its calendar excludes"
         case _:
             summary = f"check could not be made: {verdict.reason}"
     return clean_subject(f"[{verdict.status.value}] {context.monitor}: {summary}")
@@ -153,6 +155,12 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> Report
         },
         "before_window": None if context.window is None else before_window(context),
         "prediction": None if context.prediction is None else prediction_entry(context.prediction),
+        "upstream": [
+            {"monitor": p.monitor, "status": p.status.value, "as_of": iso(p.as_of)}
+            for p in context.upstream_problems
+        ],
+        # Only a problem affects the monitors downstream.
+        "downstream": list(context.dependencies.downstream) if verdict.status in PROBLEMS else [],
         "check": {
             "kind": context.check,
             "checked_at": iso(context.checked_at),

@@ -29,7 +29,8 @@ def render_text(context: CheckContext, verdict: Verdict, report: Report) -> str:
             return local
         return f"{local} ({moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S UTC')})"
 
-    lines = [report["subject"], ""]
+    # First the upstream problems: what on call should look at before this job.
+    lines = [report["subject"], "", *_dependency_lines(report, both)]
     if verdict.reason:
         lines.append(f"Why:            {verdict.reason}")
     if report["advice"]:
@@ -68,6 +69,18 @@ def render_text(context: CheckContext, verdict: Verdict, report: Report) -> str:
         lines += _previous_lines(report["previous"], both)
     lines += _check_lines(context, both)
     return "\n".join(lines) + "\n"
+
+
+def _dependency_lines(report: Report, both: Callable[[datetime], str]) -> list[str]:
+    """The upstream problems that explain this one, the monitors this one affects."""
+    lines = [
+        f"Caused by:      upstream {u['monitor']}: {u['status']} at "
+        f"{both(datetime.fromisoformat(u['as_of']))}"
+        for u in report["upstream"]
+    ]
+    if report["downstream"]:
+        lines.append(f"Affects:        downstream {', '.join(report['downstream'])}")
+    return [*lines, ""] if lines else []
 
 
 def _check_lines(context: CheckContext, both: Callable[[datetime], str]) -> list[str]:

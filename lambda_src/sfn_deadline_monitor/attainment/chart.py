@@ -2,9 +2,10 @@
 
 x: the days of the period, a slot a day, a day's deadlines side by side in its slot.
 y: the margin, the finish before the deadline above the deadline's line, after it below.
-A deadline with no finish time (missing, failed, unknown: nothing finished, or not well)
-is a square in the band under the plot. Each mark is coloured by outcome, carries its
-outcome as a class (``mark <outcome>``) and a ``<title>``, the browser's tooltip.
+A deadline with no finish time (missing, failed, unknown, skipped: nothing finished, or
+not well, or nothing was expected) is a square in the band under the plot. Each mark is
+coloured by outcome, carries its outcome as a class (``mark <outcome>``) and a
+``<title>``, the browser's tooltip.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from ..formatting import iso
-from ..state.outcomes import FAILED, LATE, MET, MISSING, OUTCOMES, TOO_FAST, UNKNOWN, Outcome
+from ..state.outcomes import (
+    FAILED,
+    LATE,
+    MET,
+    MISSING,
+    OUTCOMES,
+    SKIPPED,
+    TOO_FAST,
+    UNKNOWN,
+    Outcome,
+)
 from .units import duration, margin_words, signed
 
 WIDTH = 760
@@ -32,8 +43,10 @@ COLOURS = {
     MISSING: "#616161",
     FAILED: "#c62828",
     UNKNOWN: "#1565c0",
+    SKIPPED: "#bdbdbd",
 }
-BANDED = frozenset({MISSING, FAILED, UNKNOWN})
+BANDED = frozenset({MISSING, FAILED, UNKNOWN, SKIPPED})
+LEGEND_STEP = 92  # px between the legend's keys: seven fit the width
 # Tick steps for the margin axis, in seconds: the first that gives at most 5 intervals.
 STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
 
@@ -141,7 +154,7 @@ def _legend() -> list[str]:
     """One key an outcome, across the top: a dot, or a square for those in the band."""
     parts = []
     for index, outcome in enumerate(OUTCOMES):
-        x = LEFT + index * 106
+        x = LEFT + index * LEGEND_STEP
         colour = COLOURS[outcome]
         if outcome in BANDED:
             shape = (

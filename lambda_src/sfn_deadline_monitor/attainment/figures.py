@@ -10,10 +10,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..state.outcomes import FAILED, LATE, MET, MISSING, OUTCOMES, TOO_FAST, UNKNOWN, Outcome
+from ..state.outcomes import (
+    FAILED,
+    LATE,
+    MET,
+    MISSING,
+    NOT_JUDGED,
+    OUTCOMES,
+    TOO_FAST,
+    Outcome,
+)
 
 # A deadline is not met when no run succeeded by it, or one did in a small part of its
-# usual time (too_fast: likely did nothing). ``unknown`` is neither: the check could not judge.
+# usual time (too_fast: likely did nothing). ``unknown`` and ``skipped`` are neither: the
+# check could not judge, or the monitor's calendar expected no run that day.
 NOT_MET = frozenset({LATE, MISSING, FAILED, TOO_FAST})
 TIGHTEST = 3
 WORST_DAYS = 5
@@ -55,8 +65,9 @@ class WorstDay:
 class Figures:
     """The attainment of a set of deadlines: one monitor's, or the deployment's.
 
-    ``share_met`` is met / (deadlines - unknown): a deadline the check could not judge
-    counts neither for nor against; None when no deadline was judged. The durations are
+    ``share_met`` is met / (deadlines - unknown - skipped): a deadline the check could not
+    judge, or that fell on a day its calendar excludes with no run, counts neither for nor
+    against; None when no deadline was judged. The durations are
     those of the deciding runs that ended (``runs_ended`` of them), as nearest-rank
     percentiles (see ``nearest_rank``).
     """
@@ -73,7 +84,7 @@ class Figures:
 
     @property
     def judged(self) -> int:
-        return self.deadlines - self.counts[UNKNOWN]
+        return count_judged(self.counts)
 
     @property
     def not_met(self) -> int:
@@ -140,12 +151,11 @@ def _rank(monitor: MonitorReport) -> tuple[bool, float, int, str]:
 def figures(outcomes: Sequence[Outcome]) -> Figures:
     """The figures of ``outcomes``, whichever monitors they belong to."""
     counts = count(outcomes)
-    judged = len(outcomes) - counts[UNKNOWN]
     durations = [d for d in (o.duration for o in outcomes) if d is not None]
     return Figures(
         deadlines=len(outcomes),
         counts=counts,
-        share_met=counts[MET] / judged if judged else None,
+        share_met=counts[MET] / count_judged(counts) if count_judged(counts) else None,
         runs_ended=len(durations),
         p50_duration=nearest_rank(durations, 50),
         p90_duration=nearest_rank(durations, 90),
@@ -161,6 +171,11 @@ def count(outcomes: Iterable[Outcome]) -> dict[str, int]:
     for outcome in outcomes:
         counts[outcome.outcome] += 1
     return counts
+
+
+def count_judged(counts: Mapping[str, int]) -> int:
+    """How many of the deadlines ``counts`` counts were judged: met or not met."""
+    return sum(n for outcome, n in counts.items() if outcome not in NOT_JUDGED)
 
 
 def nearest_rank(values: Sequence[timedelta], percent: int) -> timedelta | None:

@@ -11,7 +11,7 @@ from html import escape
 from ..state.outcomes import OUTCOMES
 from .chart import period_days, render_chart
 from .figures import Figures, Report, TightMargin, WorstDay
-from .units import duration, margin_words, percent, period
+from .units import SHARE_MET, duration, margin_words, percent, period
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; color: #212121; margin: 2em auto;
@@ -51,9 +51,8 @@ def render_html(report: Report) -> str:
         "</head>",
         "<body>",
         f"<h1>{title}</h1>",
-        f"<p>{escape(period(report.start, report.end))}. Share met = met / (deadlines - "
-        "unknown); too_fast counts as not met. A margin is how long before the deadline "
-        "the run finished (negative: after it).</p>",
+        f"<p>{escape(period(report.start, report.end))}. {escape(SHARE_MET)}. A margin is "
+        "how long before the deadline the run finished (negative: after it).</p>",
         "<h2>Monitors, worst first</h2>",
         _table(["monitor", "share met", "deadlines", *OUTCOMES], ranking),
         '<section id="all-monitors">',

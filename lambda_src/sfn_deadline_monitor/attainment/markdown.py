@@ -9,7 +9,7 @@ from html import escape
 
 from ..state.outcomes import OUTCOMES
 from .figures import Figures, Report, TightMargin, WorstDay
-from .units import duration, percent, period, signed
+from .units import SHARE_MET, duration, percent, period, signed
 
 SUMMARY = ("monitor", "deadlines", *OUTCOMES, "share met", "p50", "p90", "max", "tightest margin")
 MARGINS = ("day", "monitor", "margin", "outcome", "run")
@@ -21,8 +21,8 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"# SLA attainment: {_cell(report.deployment)}",
         "",
-        f"{period(report.start, report.end)}. Share met = met / (deadlines - unknown); "
-        "too_fast counts as not met; a margin is + before the deadline, - after it.",
+        f"{period(report.start, report.end)}. {SHARE_MET}; a margin is + before the "
+        "deadline, - after it.",
         "",
         "## Monitors, worst first",
         "",

@@ -8,7 +8,7 @@ import textwrap
 
 from ..state.outcomes import MET, OUTCOMES
 from .figures import Figures, Report, TightMargin, WorstDay
-from .units import duration, margin_words, percent, period, signed
+from .units import SHARE_MET, duration, margin_words, percent, period, signed
 
 WIDTH = 100
 
@@ -17,8 +17,8 @@ def render_text(report: Report) -> str:
     """The report as plain text."""
     lines = [
         f"SLA attainment of {report.deployment}, {period(report.start, report.end)}",
-        "Share met = met / (deadlines - unknown); too_fast counts as not met. A margin is how",
-        "long before its deadline a run ended: + before, - after.",
+        f"{SHARE_MET}. A margin",
+        "is how long before its deadline a run ended: + before, - after.",
         "",
         f"Deployment: {len(report.monitors)} monitor(s), {report.rollup.deadlines} deadline(s)",
         *_figure_lines(report.rollup, name_monitors=True),

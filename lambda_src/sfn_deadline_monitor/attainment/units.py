@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from ..formatting import format_duration
 
 NOT_AVAILABLE = "n/a"
+# How every format defines the share met (figures.py): what counts as judged, and met.
+SHARE_MET = "Share met = met / (deadlines - unknown - skipped); too_fast counts as not met"
 
 
 def seconds(value: timedelta | None) -> int | float | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .contract import DEADLINE, CheckRequest
+from .dependencies import Dependencies, UpstreamProblem
 from .failure_events import StatusChange
 from .history import WINDOWS_COUNTED, History
 from .risk import Prediction
@@ -47,6 +48,10 @@ class CheckContext:
     # episode the alert belongs to (set by delivery, which reads the last status).
     severities: Mapping[str, str] = field(default_factory=dict)
     incident_key: str | None = None
+    # The monitors this one waits for and that wait for it, and the upstream problems
+    # that explain this check's (set by delivery, which reads their last statuses).
+    dependencies: Dependencies = field(default_factory=Dependencies)
+    upstream_problems: tuple[UpstreamProblem, ...] = ()
 
 
 def check_context(
@@ -82,4 +87,5 @@ def check_context(
         prediction=prediction,
         min_duration=request.min_duration,
         severities=request.severities,
+        dependencies=request.dependencies,
     )

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .calendar import Calendar, parse_calendar
+from .dependencies import FIELDS as DEPENDENCY_FIELDS
+from .dependencies import Dependencies, parse_dependencies
 from .failure_events import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .fire_times import next_fire, previous_fire
 from .monitor_settings import InvalidEventError, parse_settings, quoted
 from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
-from .too_fast import MinDuration
+from .too_fast import MinDuration, parse_min_duration
 from .verdict import Window
 
 CONTRACT_VERSION = 1
@@ -34,8 +37,6 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 _PLACEHOLDER = re.compile(r"^<aws\.scheduler\.[a-z-]+>$")
 # Step Functions keeps closed executions for 90 days; a month covers a monthly job.
 MAX_LOOKBACK_MINUTES = 31 * 24 * 60
-# A Standard run lasts at most a year: a longer min_duration would make every run too fast.
-MAX_MIN_DURATION_SECONDS = 365 * 24 * 3600
 _SCHEDULED_REQUIRED = {"version", "monitor", "state_machine_arn", "lookback_minutes"}
 _SCHEDULED_OPTIONAL = {
     "check",
@@ -46,6 +47,8 @@ _SCHEDULED_OPTIONAL = {
     "scheduled_time",
     "scheduler_execution_id",
     "attempt_number",
+    "calendar",
+    *DEPENDENCY_FIELDS,
 }
 # Each check's (required, optional) fields. An at-risk check judges the window of the
 # deadline its schedule (deadline_expression) fires next.
@@ -54,7 +57,10 @@ _FIELDS = {
         _SCHEDULED_REQUIRED,
         _SCHEDULED_OPTIONAL | {"notify_on_success", "schedule_expression", "min_duration"},
     ),
-    START: (_SCHEDULED_REQUIRED, _SCHEDULED_OPTIONAL | {"schedule_expression"}),
+    START: (
+        _SCHEDULED_REQUIRED,
+        _SCHEDULED_OPTIONAL | {"schedule_expression", "deadline_expression"},
+    ),
     AT_RISK: (_SCHEDULED_REQUIRED | {"deadline_expression"}, _SCHEDULED_OPTIONAL),
     STATUS_CHANGE: ({"version", "check", "monitors", "event"}, set()),
     AUDIT: ({"version", "check"}, {"scheduled_time", "scheduler_execution_id", "attempt_number"}),
@@ -90,11 +96,20 @@ class CheckRequest:
     scheduled_at: datetime | None = None
     # A deadline check's bound under which a successful run is TOO_FAST (check/too_fast.py).
     min_duration: MinDuration | None = None
+    calendar: Calendar | None = None  # the days its deadlines are off (check/calendar.py)
+    next_deadline: datetime | None = None  # a start check's, from deadline_expression
+    dependencies: Dependencies = field(default_factory=Dependencies)
 
     @property
     def due(self) -> datetime:
         """When the check was due: its scheduled time, else its deadline."""
         return self.scheduled_at or self.deadline
+
+    @property
+    def calendar_day(self) -> datetime:
+        """The deadline whose local date a calendar judges: a start check's next deadline
+        (one at 23:15 belongs to the next day's 02:00), else this check's own."""
+        return self.next_deadline or self.deadline
 
     @property
     def window(self) -> Window:
@@ -180,6 +195,10 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
     if check == AT_RISK:
         schedule = _schedule(event, "deadline_expression")
         deadline = _next_deadline(schedule, settings.timezone, scheduled_at)
+    ahead = None
+    if check == START and "deadline_expression" in event:
+        expression = _schedule(event, "deadline_expression")
+        ahead = _next_deadline(expression, settings.timezone, scheduled_at)
     return CheckRequest(
         monitor=settings.monitor,
         state_machine_arn=settings.state_machine_arn,
@@ -196,7 +215,10 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         attempt_number=_attempt_number(event.get("attempt_number")),
         schedule=schedule,
         scheduled_at=None if from_invocation_time else scheduled_at,
-        min_duration=_min_duration(event.get("min_duration")),
+        min_duration=parse_min_duration(event.get("min_duration")),
+        calendar=parse_calendar(event.get("calendar")),
+        next_deadline=ahead,
+        dependencies=parse_dependencies(event),
     )
 
 
@@ -220,25 +242,6 @@ def _schedule(event: dict[str, Any], field: str) -> Expression | None:
         return parse(expression)
     except ScheduleExpressionError as error:
         raise InvalidEventError(f"{field}: {error}") from None
-
-
-def _min_duration(given: object) -> MinDuration | None:
-    """Exactly one of fraction_of_median, a number between 0 and 1, and seconds, a whole
-    number from 1 to MAX_MIN_DURATION_SECONDS, as plan checks them (validation.tf)."""
-    if given is None:
-        return None
-    if isinstance(given, dict) and len(given) == 1:
-        ((key, value),) = given.items()
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if key == "fraction_of_median" and number and 0 < value < 1:
-            return MinDuration(fraction_of_median=value)
-        if key == "seconds" and type(value) is int and 1 <= value <= MAX_MIN_DURATION_SECONDS:
-            return MinDuration(seconds=value)
-    raise InvalidEventError(
-        f"min_duration {quoted(given)} must be an object with exactly one of "
-        "fraction_of_median (a number between 0 and 1, such as 0.1) and seconds (a whole "
-        f"number from 1 to {MAX_MIN_DURATION_SECONDS})"
-    )
 
 
 def _next_deadline(schedule: Expression | None, timezone: str, after: datetime) -> datetime:

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import aws
 from ..errors import THROTTLING_CODES, error_code, explain_client_error
 from ..formatting import clip
+from .calendar import judge_day
 from .contract import AT_RISK, START, CheckRequest
 from .failure_events import StatusChange
 from .history import PACE_RUNS, History
@@ -98,6 +99,7 @@ def read_window(request: CheckRequest, now: datetime, stop_at: float = math.inf)
             return _at_risk(sfn, request, seen, stop_at, now)
         rule = judge_start if request.check == START else judge
         verdict = rule(seen.executions, request.window, complete=seen.complete)
+        verdict = judge_day(verdict, request.calendar, request.calendar_day, request.timezone)
         wanted: Wanted = ()
         if verdict.status in (Status.MISSING, Status.LATE):
             wanted = ALERT_CONTEXT
@@ -188,6 +190,7 @@ def _at_risk(
         )
     windows = request.earlier_windows(PACE_RUNS)
     verdict, prediction = predict(seen.executions, request.window, history, windows, now)
+    verdict = judge_day(verdict, request.calendar, request.deadline, request.timezone, prediction)
     return Reading(verdict, seen.list_calls + extra_calls, history, prediction)
 
 

@@ -31,7 +31,7 @@ _STATE_MACHINE_ARN = re.compile(
 )
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}$")
 # The module's rule for the monitors map's keys (validation.tf).
-_MONITOR_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
+MONITOR_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
 _UNKNOWN_MONITOR = "unknown-monitor"
 MAX_QUOTED_CHARS = 120
 SETTINGS_FIELDS = {
@@ -91,7 +91,7 @@ def parse_settings(given: dict[str, Any]) -> Settings:
     if missing:
         raise InvalidEventError(f"a monitor's settings lack {', '.join(missing)}")
     monitor = given["monitor"]
-    if not isinstance(monitor, str) or not _MONITOR_NAME.fullmatch(monitor):
+    if not isinstance(monitor, str) or not MONITOR_NAME.fullmatch(monitor):
         raise InvalidEventError(
             f"monitor {quoted(monitor)} is not a monitor name: 1 to 64 letters, "
             "digits, '.', '-' or '_', as the module's monitors keys are"
@@ -123,8 +123,8 @@ def parse_settings(given: dict[str, Any]) -> Settings:
 
 def _severities(given: object) -> dict[str, str]:
     """A monitor's severities: statuses (FAILED, AT_RISK ...) to critical, error, warning
-    or info, as plan checks them (validation.tf)."""
-    statuses = [status.value for status in Status]
+    or info, as plan checks them (validation.tf). SKIPPED is never sent, so has none."""
+    statuses = [status.value for status in Status if status is not Status.SKIPPED]
     if not isinstance(given, dict) or not all(
         key in statuses and value in SEVERITIES for key, value in given.items()
     ):

@@ -15,7 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from .history import PACE_RUNS, History, Pace
+from .monitor_settings import InvalidEventError, quoted
 from .verdict import Execution, Status, Verdict
+
+# A Standard run lasts at most a year: a longer min_duration would make every run too fast.
+MAX_MIN_DURATION_SECONDS = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -95,4 +99,23 @@ def needs_more_runs(verdict: Verdict, min_duration: MinDuration | None, history:
         and min_duration is not None
         and min_duration.seconds is None
         and len(history.successes) < PACE_RUNS
+    )
+
+
+def parse_min_duration(given: object) -> MinDuration | None:
+    """Exactly one of fraction_of_median, a number between 0 and 1, and seconds, a whole
+    number from 1 to MAX_MIN_DURATION_SECONDS, as plan checks them (validation.tf)."""
+    if given is None:
+        return None
+    if isinstance(given, dict) and len(given) == 1:
+        ((key, value),) = given.items()
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key == "fraction_of_median" and number and 0 < value < 1:
+            return MinDuration(fraction_of_median=value)
+        if key == "seconds" and type(value) is int and 1 <= value <= MAX_MIN_DURATION_SECONDS:
+            return MinDuration(seconds=value)
+    raise InvalidEventError(
+        f"min_duration {quoted(given)} must be an object with exactly one of "
+        "fraction_of_median (a number between 0 and 1, such as 0.1) and seconds (a whole "
+        f"number from 1 to {MAX_MIN_DURATION_SECONDS})"
     )

@@ -24,6 +24,8 @@ class Status(StrEnum):
     AT_RISK = "AT_RISK"
     # OK by the deadline, but in a fraction of the usual time: it likely did nothing.
     TOO_FAST = "TOO_FAST"
+    # No run on a day the monitor's calendar excludes: nothing was expected. Never sent.
+    SKIPPED = "SKIPPED"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from ..state.records import (
     monitor_key,
     monitor_state,
     open_problems,
+    was_skipped,
 )
 from ..state.registry import MonitorSpec, Registry
 from .common import EXIT_NOT_OK, EXIT_OK, CommandError, add_module_flags, open_deployment
@@ -61,6 +62,7 @@ class MonitorStatus:
     next_deadline: datetime | None
     next_note: str  # why next_deadline is None, or how it was found
     problems: tuple[OpenProblem, ...]
+    skipped: frozenset[str]  # the kinds whose last check was SKIPPED (a calendar's day off)
 
     @property
     def needs_attention(self) -> bool:
@@ -132,6 +134,7 @@ def _row(
     for schedule in spec.schedules:
         with suppress(KeyError, UnreadableItemError):  # never checked, or unreadable
             checks[schedule.kind] = last_checked(items[checked_key(spec.name, schedule.kind)])
+    skipped = frozenset(k for k in checks if was_skipped(items[checked_key(spec.name, k)]))
     fire, note = next_deadline(spec, checks.get("deadline"), now)
     item = items.get(monitor_key(spec.name))
     status: str | None = None
@@ -143,7 +146,7 @@ def _row(
         except UnreadableItemError:  # a later release's item, or a damaged one
             status = "UNREADABLE"
     return MonitorStatus(
-        spec.name, spec.enabled, status, as_of, since, checks, fire, note, problems
+        spec.name, spec.enabled, status, as_of, since, checks, fire, note, problems, skipped
     )
 
 
@@ -181,6 +184,12 @@ def _problem_line(problem: OpenProblem) -> str:
     return f"  {who}: {problem.kind} since {_when(problem.since)}: {problem.text}"
 
 
+def _last_checks(m: MonitorStatus) -> str:
+    """``deadline 2026-12-25 17:00 (skipped); start ...``, sorted by kind."""
+    cells = (f"{k} {_when(t)}" + " (skipped)" * (k in m.skipped) for k, t in m.last_checks.items())
+    return "; ".join(sorted(cells)) or "-"
+
+
 def render_text(report: StatusReport) -> str:
     """The table for people: one line a monitor, times in UTC, then the open problems."""
     header = ("MONITOR", "STATUS", "SINCE", "AS OF", "LAST CHECKS", "NEXT DEADLINE", "PROBLEMS")
@@ -190,7 +199,7 @@ def render_text(report: StatusReport) -> str:
             m.status or "-",
             _when(m.since),
             _when(m.as_of),
-            "; ".join(f"{kind} {_when(t)}" for kind, t in sorted(m.last_checks.items())) or "-",
+            _last_checks(m),
             _when(m.next_deadline) if m.next_deadline else m.next_note,
             str(len(m.problems)) if m.problems else "-",
         )
@@ -247,6 +256,7 @@ def render_json(report: StatusReport) -> str:
                     "since": iso(m.since),
                     "as_of": iso(m.as_of),
                     "last_checks": {kind: iso(t) for kind, t in sorted(m.last_checks.items())},
+                    "skipped_checks": sorted(m.skipped),
                     "next_deadline": iso(m.next_deadline),
                     "next_deadline_note": m.next_note or None,
                     "needs_attention": m.needs_attention,

@@ -26,16 +26,20 @@ if TYPE_CHECKING:
 OUTCOMES_INDEX = "outcomes"
 # What a deadline came to. ``met``: a run succeeded by the deadline; ``too_fast``: it
 # did, in a small part of its usual time (likely did nothing: counted as not met);
-# ``unknown``: the check could not judge (ERROR).
-MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN = (
+# ``unknown``: the check could not judge (ERROR); ``skipped``: no run on a day the
+# monitor's calendar excludes, when none was expected (SKIPPED).
+MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN, SKIPPED = (
     "met",
     "late",
     "missing",
     "failed",
     "too_fast",
     "unknown",
+    "skipped",
 )
-OUTCOMES = (MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN)
+OUTCOMES = (MET, LATE, MISSING, FAILED, TOO_FAST, UNKNOWN, SKIPPED)
+# Neither met nor not met: the share met and the DeadlineMet metric leave them out.
+NOT_JUDGED = frozenset({UNKNOWN, SKIPPED})
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ _OUTCOME_OF_STATUS = {
     Status.MISSING: MISSING,
     Status.FAILED: FAILED,
     Status.ERROR: UNKNOWN,
+    Status.SKIPPED: SKIPPED,
 }
 
 

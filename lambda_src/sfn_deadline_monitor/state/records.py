@@ -90,6 +90,12 @@ def last_checked(item: dict[str, Any]) -> datetime:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
 
 
+def was_skipped(item: dict[str, Any]) -> bool:
+    """Whether a ``checked#`` item's check came to SKIPPED (its calendar's day off); False
+    for an item without a status, as a release before calendars wrote them."""
+    return item.get("status") == {"S": Status.SKIPPED.value}
+
+
 def get_items(dynamodb: DynamoDBClient, table: str, keys: list[str]) -> dict[str, dict[str, Any]]:
     """The items of ``keys`` that exist, by key, with strongly consistent reads: 100 keys
     a BatchGetItem call, asking again, after a growing pause, for the keys DynamoDB left

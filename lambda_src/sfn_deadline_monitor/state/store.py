@@ -14,7 +14,8 @@ Two kinds of item share the table's one key, ``pk``:
   the monitor has been in that state. It is only overwritten by a check about the same or
   a later time, so a late retry of an old check cannot undo a newer verdict.
 - ``checked#<monitor>#<check>``: the scheduled time of the latest check of that kind that
-  completed, for the audit to tell a monitor that went quiet.
+  completed, for the audit to tell a monitor that went quiet, and the status it came to
+  (``status`` shows a check SKIPPED on its calendar's day off).
 - ``outcome#<monitor>#<deadline>``: what each deadline came to, for the report
   (state/outcomes.py); they expire after the module's history_retention_days.
 - ``audit``: the problems the last audit found open, so each is reported once.
@@ -36,6 +37,7 @@ from .records import (
     MonitorState,
     UnreadableItemError,
     checked_key,
+    get_items,
     monitor_key,
     monitor_state,
 )
@@ -154,22 +156,24 @@ class StateStore:
             return refused
         return None
 
+    def last_states(self, monitors: tuple[str, ...]) -> dict[str, MonitorState]:
+        """The last reported statuses of ``monitors`` (the checked one, then those it waits
+        for), strongly consistent: one GetItem for one, one BatchGetItem for more. One
+        before its first status, or whose item this release cannot read, is left out."""
+        if len(monitors) == 1:
+            key = monitor_key(monitors[0])
+            item = self.dynamodb.get_item(
+                TableName=self.table_name, Key={"pk": {"S": key}}, ConsistentRead=True
+            ).get("Item")
+            found = {} if item is None else {key: item}
+        else:
+            found = get_items(self.dynamodb, self.table_name, [monitor_key(m) for m in monitors])
+        readable = ((m, _readable(m, found.get(monitor_key(m)))) for m in monitors)
+        return {monitor: state for monitor, state in readable if state is not None}
+
     def last(self, monitor: str) -> MonitorState | None:
         """The monitor's last reported status, or None before its first."""
-        item = self.dynamodb.get_item(
-            TableName=self.table_name,
-            Key={"pk": {"S": monitor_key(monitor)}},
-            ConsistentRead=True,
-        ).get("Item")
-        if item is None:
-            return None
-        try:
-            return monitor_state(item)
-        except UnreadableItemError as unreadable:
-            # A later release's item (a rollback, or two versions side by side) or a
-            # damaged one: no previous state, so the alert is still sent.
-            log("unreadable_state", monitor=monitor, reason=str(unreadable))
-            return None
+        return self.last_states((monitor,)).get(monitor)
 
     def record(
         self,
@@ -208,14 +212,24 @@ class StateStore:
             },
         )
 
-    def mark_checked(self, monitor: str, check: str, scheduled: datetime, now: datetime) -> None:
-        """Record that a scheduled check completed, unless a later one already did."""
+    def mark_checked(
+        self,
+        monitor: str,
+        check: str,
+        scheduled: datetime,
+        now: datetime,
+        status: Status | None = None,
+    ) -> None:
+        """Record that a scheduled check completed, and the status it came to (``status``
+        shows a SKIPPED one), unless a later one already did."""
+        came_to = {} if status is None else {"status": {"S": status.value}}
         self._write_if(
             self.dynamodb.put_item,
             Item={
                 "pk": {"S": checked_key(monitor, check)},
                 "scheduled_time": {"N": str(_millis(scheduled))},
                 "checked_at": {"S": now.isoformat()},
+                **came_to,
             },
             ConditionExpression=(
                 "attribute_not_exists(pk) OR NOT attribute_type(scheduled_time, :number)"
@@ -232,6 +246,19 @@ class StateStore:
         item's key is the deadline, so a retry of the check writes the same item again."""
         expires = outcome.checked_at + self.history
         self.dynamodb.put_item(TableName=self.table_name, Item=outcome_item(outcome, expires))
+
+
+def _readable(monitor: str, item: dict[str, Any] | None) -> MonitorState | None:
+    """A ``monitor#`` item as a state; None when absent, or when written by a later
+    release (a rollback, or two versions side by side) or damaged: then the alert is still
+    sent, as for a monitor without one."""
+    if item is None:
+        return None
+    try:
+        return monitor_state(item)
+    except UnreadableItemError as unreadable:
+        log("unreadable_state", monitor=monitor, reason=str(unreadable))
+        return None
 
 
 def handled_key(monitor: str, check: str, occurrence: str) -> str:
