@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 import pytest
 
 from sfn_deadline_monitor.attainment.chart import period_days
-from sfn_deadline_monitor.attainment.figures import Figures, build_report, nearest_rank
+from sfn_deadline_monitor.attainment.figures import Figures, Report, build_report, nearest_rank
 from sfn_deadline_monitor.attainment.render import FORMATS, render
 from sfn_deadline_monitor.state.outcomes import (
     FAILED,
@@ -101,8 +101,14 @@ BILLING = [
     deadline("billing", 9, SKIPPED, hour="18:00"),
     deadline("billing", 10, MISSING, hour="18:00"),
 ]
-REPORT = build_report("prod", {"idle": [], "etl-daily": ETL, "billing": BILLING}, START, END)
-MONITORS = {m.name: m.figures for m in REPORT.monitors}
+
+
+def hand_worked() -> Report:
+    """The report of ETL and BILLING, built in each test that reads it, not at import:
+    mutation testing charges a call to the test that makes it."""
+    return build_report("prod", {"idle": [], "etl-daily": ETL, "billing": BILLING}, START, END)
+
+
 NAMES = ("billing", "etl-daily", "idle")
 # By hand: counts in OUTCOMES order (met, late, missing, failed, too_fast, unknown,
 # skipped), share met, p50/p90/max duration and tightest margin in seconds, share met as
@@ -151,7 +157,8 @@ DEADLINES = {"billing": 11, "etl-daily": 10, "idle": 0, "*": 21}
 
 
 def figures_of(name: str) -> Figures:
-    return REPORT.rollup if name == "*" else MONITORS[name]
+    report = hand_worked()
+    return report.rollup if name == "*" else {m.name: m.figures for m in report.monitors}[name]
 
 
 def seconds(value: timedelta | None) -> float | None:
@@ -176,7 +183,8 @@ def test_the_figures_are_those_worked_out_by_hand(name: str) -> None:
 
 
 def test_the_roll_up_names_the_monitors_and_ranks_them_worst_first() -> None:
-    rollup = REPORT.rollup
+    report = hand_worked()
+    rollup = report.rollup
     assert [m.monitor for m in rollup.tightest] == ["etl-daily", "billing", "etl-daily"]
     assert [m.still_running for m in rollup.tightest] == [True, False, False]
     assert [d.monitors for d in rollup.worst_days] == [
@@ -188,8 +196,8 @@ def test_the_roll_up_names_the_monitors_and_ranks_them_worst_first() -> None:
     ]
     assert [seconds(d.tightest_margin) for d in rollup.worst_days] == [-900, -2700, 600, 1200, 1500]
     assert (rollup.runs_ended, rollup.judged, rollup.not_met) == (14, 18, 9)
-    assert [m.name for m in REPORT.monitors] == ["billing", "etl-daily", "idle"]
-    assert [m.name for m in REPORT.ranking] == ["billing", "etl-daily", "idle"]
+    assert [m.name for m in report.monitors] == ["billing", "etl-daily", "idle"]
+    assert [m.name for m in report.ranking] == ["billing", "etl-daily", "idle"]
 
 
 def test_equal_shares_rank_by_deadlines_not_met_then_by_name() -> None:
@@ -200,12 +208,41 @@ def test_equal_shares_rank_by_deadlines_not_met_then_by_name() -> None:
     assert [m.name for m in report.ranking] == ["b", "a", "c"]
 
 
+def test_the_lowest_share_ranks_first_whatever_the_counts() -> None:
+    """none met 0 of 1 (0%), half 1 of 2 (50%, 1 not met), most 18 of 20 (90%, 2 not met):
+    by share, not by how many were missed."""
+    most = [deadline("most", d, MET, 5, 5) for d in range(1, 19)]
+    most += [deadline("most", 19, LATE, -5, 5), deadline("most", 20, MISSING)]
+    half = [deadline("half", 1, MET, 5, 5), deadline("half", 2, MISSING)]
+    none = [deadline("none", 1, FAILED)]
+    report = build_report("x", {"most": most, "half": half, "none": none}, START, END)
+    assert [m.name for m in report.ranking] == ["none", "half", "most"]
+
+
+def test_a_day_that_finished_on_the_deadline_is_worse_than_one_ahead_of_it() -> None:
+    """Equal misses: the smaller margin first, a margin of exactly 0 included."""
+    on_time = [deadline("a", 1, MISSING), deadline("b", 1, MET, 0, 5)]
+    ahead = [deadline("a", 2, MISSING), deadline("b", 2, MET, 60, 5)]
+    (figures,) = (
+        m.figures for m in build_report("x", {"ab": on_time + ahead}, START, END).monitors
+    )
+    assert [d.day for d in figures.worst_days] == ["2026-03-01", "2026-03-02"]
+
+
 def test_the_percentiles_are_nearest_rank() -> None:
     values = [timedelta(seconds=s) for s in (40, 10, 30, 20)]
     assert nearest_rank(values, 50) == timedelta(seconds=20)  # ceil(2.0) = 2nd
     assert nearest_rank(values, 90) == timedelta(seconds=40)  # ceil(3.6) = 4th
     assert nearest_rank(values[:1], 90) == timedelta(seconds=40)
     assert nearest_rank([], 50) is None
+    tens = [timedelta(seconds=s) for s in range(1, 11)]
+    assert nearest_rank(tens, 90) == timedelta(seconds=9)  # ceil(9.0) = 9th, not the 10th
+    many = [timedelta(seconds=s) for s in range(1, 201)]
+    assert nearest_rank(many, 90) == timedelta(seconds=180)  # ceil(180.0) = 180th
+    # A monitor's ten runs of 1 to 10 minutes: p90 is the 9th, p50 the 5th.
+    runs = [deadline("ten", d, MET, 5, d) for d in range(1, 11)]
+    (ten,) = (m.figures for m in build_report("x", {"ten": runs}, START, END).monitors)
+    assert (ten.p50_duration, ten.p90_duration) == (5 * MINUTE, 9 * MINUTE)
 
 
 def test_the_charts_days_reach_a_day_past_the_period() -> None:
@@ -218,14 +255,14 @@ def test_the_charts_days_reach_a_day_past_the_period() -> None:
 def test_every_format_is_stable_and_an_unknown_one_refused() -> None:
     assert FORMATS == ("text", "json", "csv", "markdown", "html")
     for fmt in FORMATS:
-        assert render(REPORT, fmt) == render(REPORT, fmt)
-        assert render(REPORT, fmt).endswith("\n")
+        assert render(hand_worked(), fmt) == render(hand_worked(), fmt)
+        assert render(hand_worked(), fmt).endswith("\n")
     with pytest.raises(ValueError, match="unknown format 'xml'"):
-        render(REPORT, "xml")
+        render(hand_worked(), "xml")
 
 
 def test_json_carries_every_figure_in_seconds_and_fractions() -> None:
-    document = json.loads(render(REPORT, "json"))
+    document = json.loads(render(hand_worked(), "json"))
     assert list(document) == ["deployment", "period", "rollup", "monitors"]
     assert document["period"] == {"start": "2026-03-01T00:00:00Z", "end": "2026-03-11T00:00:00Z"}
     assert [m["monitor"] for m in document["monitors"]] == list(NAMES)
@@ -251,7 +288,7 @@ def test_json_carries_every_figure_in_seconds_and_fractions() -> None:
 
 
 def test_csv_has_a_row_a_monitor_then_the_deployment() -> None:
-    rows = list(csv.reader(io.StringIO(render(REPORT, "csv"))))
+    rows = list(csv.reader(io.StringIO(render(hand_worked(), "csv"))))
     assert rows[0] == [
         "monitor", "deadlines", "met", "late", "missing", "failed", "too_fast", "unknown",
         "skipped", "share_met", "p50_duration_s", "p90_duration_s", "max_duration_s",
@@ -280,7 +317,7 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
 
 
 def test_markdown_tables_are_valid_and_say_the_figures() -> None:
-    text = render(REPORT, "markdown")
+    text = render(hand_worked(), "markdown")
     tables = markdown_tables(text)
     for table in tables:
         assert all(re.fullmatch(r"---:?", cell) for cell in table[1])
@@ -306,7 +343,7 @@ def test_markdown_tables_are_valid_and_say_the_figures() -> None:
 
 
 def test_text_lines_fit_100_columns_and_say_the_figures() -> None:
-    text = render(REPORT, "text")
+    text = render(hand_worked(), "text")
     assert max(len(line) for line in text.splitlines()) <= 100
     for name in NAMES:
         assert f"Monitor {name}: {DEADLINES[name]} deadline(s)" in text
@@ -390,7 +427,7 @@ def parse(page: str) -> Page:
 
 
 def test_html_is_one_self_contained_page_with_a_chart_a_monitor() -> None:
-    page = render(REPORT, "html")
+    page = render(hand_worked(), "html")
     parsed = parse(page)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*https?:|url\(""", page)
     assert not re.search(r"<(?:script|link|img|iframe)\b", page)

@@ -57,6 +57,13 @@ def test_duplicates_and_an_empty_calendar_are_read() -> None:
     assert parse_calendar(empty) == Calendar("c")
 
 
+def test_a_calendar_lacking_a_field_names_the_three_it_needs() -> None:
+    with pytest.raises(
+        InvalidEventError, match=r"exactly name, exclude_dates and exclude_weekdays$"
+    ):
+        parse_calendar({"name": "c", "exclude_dates": []})
+
+
 @pytest.mark.parametrize(
     ("given", "field"),
     [

@@ -202,6 +202,7 @@ def test_malformed_events_are_rejected_with_a_clear_message(payload: object, mes
     [
         ({"fraction_of_median": 0.1}, MinDuration(fraction_of_median=0.1)),
         ({"seconds": 60}, MinDuration(seconds=60)),
+        ({"seconds": 1}, MinDuration(seconds=1)),
         ({"seconds": 31_536_000}, MinDuration(seconds=31_536_000)),
         (None, None),
     ],
@@ -238,6 +239,16 @@ def test_a_deadline_check_reads_its_min_duration(
 def test_a_malformed_min_duration_is_an_error_that_names_it(given: object) -> None:
     with pytest.raises(InvalidEventError, match=r"^min_duration .* must be an object with exactly"):
         parse_event(event(ARN, "2026-03-10T17:00:00Z", min_duration=given), NOW)
+
+
+def test_a_malformed_min_duration_is_quoted_with_the_fix() -> None:
+    with pytest.raises(InvalidEventError) as raised:
+        parse_event(event(ARN, "2026-03-10T17:00:00Z", min_duration={"seconds": 0}), NOW)
+    assert str(raised.value) == (
+        "min_duration {'seconds': 0} must be an object with exactly one of fraction_of_median "
+        "(a number between 0 and 1, such as 0.1) and seconds (a whole number from 1 to "
+        "31536000)"
+    )
 
 
 @pytest.mark.parametrize(

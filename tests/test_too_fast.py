@@ -12,7 +12,12 @@ import pytest
 from sfn_deadline_monitor.alerts.message import compose
 from sfn_deadline_monitor.check.context import CheckContext
 from sfn_deadline_monitor.check.history import History, Pace
-from sfn_deadline_monitor.check.too_fast import MinDuration, judge_duration, needs_more_runs
+from sfn_deadline_monitor.check.too_fast import (
+    MinDuration,
+    judge_duration,
+    needs_more_runs,
+    reported_shortfall,
+)
 from sfn_deadline_monitor.check.verdict import Execution, Finding, Status, Verdict, Window, judge
 from testkit.events import at
 
@@ -208,3 +213,13 @@ def test_a_success_without_a_stop_date_is_not_judged() -> None:
         Status.OK,
         (Status.OK,),
     )
+
+
+def test_only_a_too_fast_run_under_a_bound_has_a_shortfall_to_report() -> None:
+    """The alert's numbers come from the TOO_FAST run: none without one, or without a
+    bound."""
+    fast = too_fast(timedelta(seconds=12))
+    assert reported_shortfall(fast, TENTH, history(7)) is not None
+    assert reported_shortfall(fast, None, history(7)) is None
+    ok = Verdict(Status.OK, (Finding(tonight(timedelta(seconds=12)), Status.OK),))
+    assert reported_shortfall(ok, TENTH, history(7)) is None

@@ -83,7 +83,10 @@ def test_an_upstream_problem_of_this_cycle_explains_a_problem(
 ) -> None:
     found = explain(context(), Verdict(Status.MISSING), upstream).upstream_problems
     assert [p.monitor for p in found] == explained
-    assert all(p.as_of == upstream[p.monitor].as_of for p in found)
+    assert all(
+        (p.status, p.as_of) == (upstream[p.monitor].status, upstream[p.monitor].as_of)
+        for p in found
+    )
 
 
 def test_without_a_previous_deadline_the_cycle_is_the_window() -> None:
@@ -92,6 +95,13 @@ def test_without_a_previous_deadline_the_cycle_is_the_window() -> None:
     before = {"nightly-etl": state(Status.MISSING, "2026-03-10T02:00")}
     assert explain(context(first_check=True), Verdict(Status.MISSING), inside).upstream_problems
     assert not explain(context(first_check=True), Verdict(Status.MISSING), before).upstream_problems
+
+
+def test_a_check_without_a_window_is_explained_by_nothing() -> None:
+    """A failure event: a run that ran and failed, whatever its upstream."""
+    event = replace(context(), window=None, earlier_windows=())
+    upstream = {"nightly-etl": state(Status.MISSING, "2026-03-10T02:00")}
+    assert explain(event, Verdict(Status.FAILED), upstream) == event
 
 
 @pytest.mark.parametrize("status", [Status.OK, Status.RECOVERED, Status.ERROR])

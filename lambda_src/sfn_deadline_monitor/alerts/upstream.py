@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
 
 from ..check.context import CheckContext
 from ..check.dependencies import UpstreamProblem
@@ -30,31 +29,25 @@ SUPPRESSIBLE = frozenset({Status.MISSING, Status.LATE, Status.AT_RISK, Status.TO
 EXPLAINED = SUPPRESSIBLE | {Status.FAILED}
 
 
-def cycle_start(context: CheckContext) -> datetime | None:
-    """Where this check's cycle begins: the previous deadline, else the window's start;
-    None for a check without a window (a failure event)."""
-    if context.earlier_windows:
-        return context.earlier_windows[0].deadline
-    return context.window.start if context.window is not None else None
-
-
 def explain(
     context: CheckContext, verdict: Verdict, states: Mapping[str, MonitorState]
 ) -> CheckContext:
     """The check, with the upstream problems that explain its verdict (none when its
-    verdict is no problem an upstream can cause, or none of its upstream failed)."""
-    start = cycle_start(context)
-    if verdict.status not in EXPLAINED or start is None or context.window is None:
+    verdict is no problem an upstream can cause, when it has no window (a failure event),
+    or when none of its upstream failed this cycle: since the previous deadline, else
+    since the window's start)."""
+    window = context.window
+    if verdict.status not in EXPLAINED or window is None:
         return context
-    deadline = context.window.deadline
+    start = context.earlier_windows[0].deadline if context.earlier_windows else window.start
     found = tuple(
         UpstreamProblem(name, state.status, state.as_of)
         for name in context.dependencies.upstream
         if (state := states.get(name)) is not None
         and state.status in CAUSES
-        and start < state.as_of <= deadline
+        and start < state.as_of <= window.deadline
     )
-    return replace(context, upstream_problems=found) if found else context
+    return replace(context, upstream_problems=found)
 
 
 def is_suppressed(context: CheckContext, verdict: Verdict) -> bool:

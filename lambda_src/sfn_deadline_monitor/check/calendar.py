@@ -97,8 +97,8 @@ def judge_day(
     zone, _ = resolve_timezone(timezone)
     if calendar is None or not calendar.excludes(deadline.astimezone(zone).date()):
         return verdict
-    if verdict.status is Status.MISSING:
-        return Verdict(Status.SKIPPED, verdict.findings)
+    if verdict.status is Status.MISSING:  # no run, so no finding
+        return Verdict(Status.SKIPPED)
     if verdict.status is Status.AT_RISK and prediction is not None and prediction.kind == NO_START:
         return Verdict(Status.OK, tuple(Finding(f.execution, Status.OK) for f in verdict.findings))
     return verdict
