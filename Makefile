@@ -137,8 +137,8 @@ pytest: $(STAMP) tf-config
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
 # and the Terraform tests and the lint use the cores meanwhile. On 2 cores this takes
-# about 13 min 30 s of CPU time (README, "Tests"): 8 min 6 s to 10 min 17 s on a fresh
-# clone, 7 min 52 s to 9 min 40 s with the virtual environments made (also with 6 pytest
+# about 13 min 30 s to 17 min of CPU time (README, "Tests"): 8 min 6 s to 11 min 16 s on
+# a fresh clone, 7 min 52 s to 9 min 40 s with the virtual environments made (also with 6 pytest
 # workers: 9 min 40 s).
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
