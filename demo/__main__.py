@@ -20,10 +20,8 @@ stops the server, also on Ctrl-C or failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -38,11 +36,12 @@ from testkit.fire_check import (
     invoke_deployed,
     invoke_deployed_async,
     rule_input,
+    run_command,
     scheduled_event,
     status_change_event,
 )
 from testkit.moto_server import emulated_aws
-from testkit.paths import ROOT, ZIP_PATH
+from testkit.paths import ROOT
 from testkit.terraform import TerraformError, terraform
 
 DEMO = Path(__file__).resolve().parent  # main.tf, the demo's root module, beside this driver
@@ -179,18 +178,10 @@ def audit(aws: Any, out: dict[str, Any]) -> None:
 
 
 def consumer_command(*args: str) -> str:
-    """``python -m sfn_deadline_monitor ARGS`` from the committed zip, as a user runs it:
-    its output, without the function's log lines (stderr)."""
+    """A command run as a user runs it, shown with its output, without the function's log
+    lines (stderr)."""
     print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}")
-    run = subprocess.run(
-        [sys.executable, "-m", "sfn_deadline_monitor", *args],
-        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        check=False,
-    )
-    return "".join(f"  {line}\n" for line in run.stdout.splitlines())
+    return "".join(f"  {line}\n" for line in run_command(*args).stdout.splitlines())
 
 
 def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:

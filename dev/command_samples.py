@@ -22,8 +22,6 @@ the commands or the module's resources (about 90 seconds on a 2-CPU machine).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -34,9 +32,14 @@ from moto.core.config import default_user_config
 
 from dev import generated
 from testkit.account import PASS_DEFINITION, execution
-from testkit.fire_check import invoke_deployed, invoke_deployed_async, scheduled_event
+from testkit.fire_check import (
+    invoke_deployed,
+    invoke_deployed_async,
+    run_command,
+    scheduled_event,
+)
 from testkit.moto_server import emulated_aws
-from testkit.paths import ROOT, ZIP_PATH
+from testkit.paths import ROOT
 from testkit.terraform import terraform
 
 DOC = ROOT / "docs" / "commands.md"
@@ -49,16 +52,9 @@ ROOT_MODULE = ROOT / "tests" / "apply" / "terraform" / "complete_example"
 
 
 def consumer_command(*args: str) -> tuple[str, int]:
-    """``python -m sfn_deadline_monitor ARGS`` from the committed zip, as a consumer runs
-    it: its output and exit status (``replay``'s without the function's log lines, which
-    it writes to stderr)."""
-    run = subprocess.run(
-        [sys.executable, "-m", "sfn_deadline_monitor", *args],
-        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """A command's output and exit status as a consumer sees them (``replay``'s without the
+    function's log lines)."""
+    run = run_command(*args)
     return run.stdout + ("" if args[0] == "replay" else run.stderr), run.returncode
 
 

@@ -227,3 +227,16 @@ def invoke_deployed_async(
     queue_url = sqs.get_queue_url(QueueName=destination.rsplit(":", 1)[-1])["QueueUrl"]
     sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
     return None
+
+
+def run_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sfn_deadline_monitor ARGS`` from the committed zip, as a user runs it:
+    its output, its stderr apart (``replay`` writes the function's log lines there), and
+    its exit status."""
+    return subprocess.run(
+        [sys.executable, "-m", "sfn_deadline_monitor", *args],
+        env={**os.environ, "PYTHONPATH": str(ZIP_PATH)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )

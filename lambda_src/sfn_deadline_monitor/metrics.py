@@ -27,6 +27,7 @@ DIMENSION = "Monitor"
 ALERTS_SENT = "AlertsSent"
 DEADLINE_MET = "DeadlineMet"
 MARGIN_SECONDS = "MarginSeconds"
+_DEADLINE_UNITS = {DEADLINE_MET: "Count", MARGIN_SECONDS: "Seconds"}
 
 
 def metrics_document(
@@ -40,7 +41,6 @@ def metrics_document(
 ) -> dict[str, Any]:
     """The EMF members to merge into the check's log line."""
     deadline = _deadline_values(outcome)
-    units = {DEADLINE_MET: "Count", MARGIN_SECONDS: "Seconds"}
     return {
         "_aws": {
             "Timestamp": int(at.timestamp() * 1000),
@@ -51,7 +51,7 @@ def metrics_document(
                     "Metrics": [
                         *({"Name": s.value, "Unit": "Count"} for s in Status),
                         {"Name": ALERTS_SENT, "Unit": "Count"},
-                        *({"Name": name, "Unit": units[name]} for name in deadline),
+                        *({"Name": name, "Unit": _DEADLINE_UNITS[name]} for name in deadline),
                     ],
                 }
             ],

@@ -11,14 +11,14 @@ days with one Query. Items expire (TTL ``expires_at``) after the module's
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..check.context import CheckContext
 from ..check.contract import DEADLINE
 from ..check.verdict import Finding, Status, Verdict
 from ..formatting import resolve_timezone
-from .records import UnreadableItemError
+from .records import UnreadableItemError, millis, moment
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -133,7 +133,7 @@ def _deciding_run(verdict: Verdict) -> Finding | None:
 
 def outcome_key(monitor: str, deadline: datetime) -> str:
     """The key of the outcome of one deadline of a monitor."""
-    return f"outcome#{monitor}#{_millis(deadline)}"
+    return f"outcome#{monitor}#{millis(deadline)}"
 
 
 def outcome_item(outcome: Outcome, expires: datetime) -> dict[str, Any]:
@@ -142,18 +142,18 @@ def outcome_item(outcome: Outcome, expires: datetime) -> dict[str, Any]:
     if outcome.run_name is not None:
         optional["run_name"] = {"S": outcome.run_name}
     if outcome.run_start is not None:
-        optional["run_start"] = {"N": str(_millis(outcome.run_start))}
+        optional["run_start"] = {"N": str(millis(outcome.run_start))}
     if outcome.run_end is not None:
-        optional["run_end"] = {"N": str(_millis(outcome.run_end))}
+        optional["run_end"] = {"N": str(millis(outcome.run_end))}
     if outcome.margin is not None:
         optional["margin_s"] = {"N": str(int(outcome.margin.total_seconds()))}
     return {
         "pk": {"S": outcome_key(outcome.monitor, outcome.deadline)},
         "outcome_of": {"S": outcome.monitor},
-        "deadline_at": {"N": str(_millis(outcome.deadline))},
+        "deadline_at": {"N": str(millis(outcome.deadline))},
         "day": {"S": outcome.day},
         "outcome": {"S": outcome.outcome},
-        "checked_at": {"N": str(_millis(outcome.checked_at))},
+        "checked_at": {"N": str(millis(outcome.checked_at))},
         "expires_at": {"N": str(int(expires.timestamp()))},
         **optional,
     }
@@ -168,25 +168,17 @@ def read_outcome(item: dict[str, Any]) -> Outcome:
             raise ValueError(f"unknown outcome {outcome!r}")
         return Outcome(
             monitor=item["outcome_of"]["S"],
-            deadline=_moment(item["deadline_at"]),
+            deadline=moment(item["deadline_at"]),
             day=item["day"]["S"],
             outcome=outcome,
-            checked_at=_moment(item["checked_at"]),
+            checked_at=moment(item["checked_at"]),
             run_name=item["run_name"]["S"] if "run_name" in item else None,
-            run_start=_moment(item["run_start"]) if "run_start" in item else None,
-            run_end=_moment(item["run_end"]) if "run_end" in item else None,
+            run_start=moment(item["run_start"]) if "run_start" in item else None,
+            run_end=moment(item["run_end"]) if "run_end" in item else None,
             margin=timedelta(seconds=int(item["margin_s"]["N"])) if "margin_s" in item else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
-
-
-def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def _moment(value: dict[str, Any]) -> datetime:
-    return datetime.fromtimestamp(int(value["N"]) / 1000, UTC)
 
 
 @dataclass(frozen=True)
@@ -211,8 +203,8 @@ def read_outcomes(
         "KeyConditionExpression": "outcome_of = :monitor AND deadline_at BETWEEN :start AND :end",
         "ExpressionAttributeValues": {
             ":monitor": {"S": monitor},
-            ":start": {"N": str(_millis(start))},
-            ":end": {"N": str(_millis(end) - 1)},
+            ":start": {"N": str(millis(start))},
+            ":end": {"N": str(millis(end) - 1)},
         },
     }
     outcomes: list[Outcome] = []

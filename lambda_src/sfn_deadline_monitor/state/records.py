@@ -65,18 +65,23 @@ def monitor_state(item: dict[str, Any]) -> MonitorState:
     try:
         return MonitorState(
             status=Status(item["status"]["S"]),
-            as_of=_moment(item["as_of"]),
+            as_of=moment(item["as_of"]),
             problem_executions=tuple(
                 value["S"] for value in item.get("problem_executions", {}).get("L", [])
             ),
-            since=_moment(item["since"]) if "since" in item else None,
+            since=moment(item["since"]) if "since" in item else None,
             incident_key=item["incident_key"]["S"] if "incident_key" in item else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
 
 
-def _moment(value: dict[str, Any]) -> datetime:
+def millis(moment: datetime) -> int:
+    """A time as the epoch milliseconds the table's number attributes hold."""
+    return int(moment.timestamp() * 1000)
+
+
+def moment(value: dict[str, Any]) -> datetime:
     """A number attribute of epoch milliseconds as a time."""
     return datetime.fromtimestamp(int(value["N"]) / 1000, UTC)
 
@@ -85,7 +90,7 @@ def last_checked(item: dict[str, Any]) -> datetime:
     """The scheduled time a ``checked#`` item records; UnreadableItemError when it holds
     none this release can read."""
     try:
-        return _moment(item["scheduled_time"])
+        return moment(item["scheduled_time"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
 

@@ -38,6 +38,7 @@ from .records import (
     UnreadableItemError,
     checked_key,
     get_items,
+    millis,
     monitor_key,
     monitor_state,
 )
@@ -49,10 +50,6 @@ HANDLED_RETENTION = timedelta(days=35)
 # Problem executions remembered per monitor, re-read by the next check's recovery notice.
 MAX_REMEMBERED = 5
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def _expiry(now: datetime) -> int:
@@ -97,15 +94,15 @@ class StateStore:
             Item={
                 "pk": {"S": key},
                 "claimed_by": {"S": owner},
-                "claimed_at": {"N": str(_millis(now))},
-                "lease_until": {"N": str(_millis(now + lease))},
+                "claimed_at": {"N": str(millis(now))},
+                "lease_until": {"N": str(millis(now + lease))},
                 "expires_at": {"N": str(_expiry(now))},
             },
             ConditionExpression=(
                 "attribute_not_exists(pk) OR lease_until < :now"
                 " OR (attribute_exists(lease_until) AND claimed_by = :me)"
             ),
-            ExpressionAttributeValues={":now": {"N": str(_millis(now))}, ":me": {"S": owner}},
+            ExpressionAttributeValues={":now": {"N": str(millis(now))}, ":me": {"S": owner}},
         )
         if held is None:
             return True
@@ -193,8 +190,8 @@ class StateStore:
             Item={
                 "pk": {"S": monitor_key(monitor)},
                 "status": {"S": status.value},
-                "as_of": {"N": str(_millis(as_of))},
-                "since": {"N": str(_millis(since or as_of))},
+                "as_of": {"N": str(millis(as_of))},
+                "since": {"N": str(millis(since or as_of))},
                 "problem_executions": {
                     "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
                 },
@@ -207,7 +204,7 @@ class StateStore:
                 "attribute_not_exists(pk) OR NOT attribute_type(as_of, :number) OR as_of <= :as_of"
             ),
             ExpressionAttributeValues={
-                ":as_of": {"N": str(_millis(as_of))},
+                ":as_of": {"N": str(millis(as_of))},
                 ":number": {"S": "N"},
             },
         )
@@ -227,7 +224,7 @@ class StateStore:
             self.dynamodb.put_item,
             Item={
                 "pk": {"S": checked_key(monitor, check)},
-                "scheduled_time": {"N": str(_millis(scheduled))},
+                "scheduled_time": {"N": str(millis(scheduled))},
                 "checked_at": {"S": now.isoformat()},
                 **came_to,
             },
@@ -236,7 +233,7 @@ class StateStore:
                 " OR scheduled_time <= :t"
             ),
             ExpressionAttributeValues={
-                ":t": {"N": str(_millis(scheduled))},
+                ":t": {"N": str(millis(scheduled))},
                 ":number": {"S": "N"},
             },
         )
