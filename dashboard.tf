@@ -87,10 +87,25 @@ locals {
     }
   }]
 
+  # The monitors a maintenance window or a pause covered, from the checks' log lines (no
+  # metric of their own: one more per monitor would cost as much as the others together
+  # cost a twelfth). A log widget's query names its log group with SOURCE (the dashboard
+  # body's log widget: docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/
+  # CloudWatch-Dashboard-Body-Structure.html).
+  dashboard_hold_widget = {
+    type = "log", x = 0, y = 20, width = 24, height = 6
+    properties = {
+      title  = "Paused or in a maintenance window: the latest check of each monitor, and until when its problem is held (empty: sent)"
+      region = local.region
+      view   = "table"
+      query  = "SOURCE '/aws/lambda/${local.function_name}' | filter event = 'check' and hold like /^(maintenance window|paused by) / | stats latest(hold) as covered_by, latest(status) as last_status, latest(held_until) as held_until, max(@timestamp) as checked by monitor | sort monitor"
+    }
+  }
+
   # The monitor itself: the metrics its alarms watch (alarms.tf).
   dashboard_health_widgets = [
     {
-      type = "metric", x = 0, y = 20, width = 8, height = 6
+      type = "metric", x = 0, y = 26, width = 8, height = 6
       properties = {
         title  = "Checks that failed or were throttled"
         region = local.region
@@ -106,7 +121,7 @@ locals {
       }
     },
     {
-      type = "metric", x = 8, y = 20, width = 8, height = 6
+      type = "metric", x = 8, y = 26, width = 8, height = 6
       properties = {
         title  = "Messages waiting in the failure queues"
         region = local.region
@@ -122,7 +137,7 @@ locals {
       }
     },
     {
-      type = "metric", x = 16, y = 20, width = 8, height = 6
+      type = "metric", x = 16, y = 26, width = 8, height = 6
       properties = {
         title  = "Checks the Scheduler lost"
         region = local.region
@@ -144,7 +159,7 @@ locals {
     properties = {
       markdown = join("\n", [
         "## ${var.name}: Step Functions deadlines",
-        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the third row, the deadlines met (DeadlineMet) and how close they were (MarginSeconds), daily, for the monitors that did worst (for months, `python -m sfn_deadline_monitor report`), and the checks skipped on their calendars' days off (SKIPPED: nothing sent); the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
+        "Each check counts 1 in its status and 1 in AlertsSent when it published an alert (namespace `${var.metrics_namespace}`, dimension `Monitor`). The graphs show the ${local.dashboard_top_monitors} monitors with the most of each count in the time range (Metrics Insights: two weeks at most); the third row, the deadlines met (DeadlineMet) and how close they were (MarginSeconds), daily, for the monitors that did worst (for months, `python -m sfn_deadline_monitor report`), and the checks skipped on their calendars' days off (SKIPPED: nothing sent); the fourth, the monitors a maintenance window or a pause (`pause`) covered, from the checks' log lines; the bottom row is the monitor itself. Written by Terraform: edits made here are overwritten.",
       ])
     }
   }
@@ -156,6 +171,6 @@ resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = "${var.name}-sfn-deadline"
   dashboard_body = jsonencode({
     start   = "-P7D"
-    widgets = concat([local.dashboard_intro], local.dashboard_count_widgets, local.dashboard_deadline_widgets, local.dashboard_health_widgets)
+    widgets = concat([local.dashboard_intro], local.dashboard_count_widgets, local.dashboard_deadline_widgets, [local.dashboard_hold_widget], local.dashboard_health_widgets)
   })
 }

@@ -36,16 +36,18 @@ locals {
 
   # The contract's status_change check: the rule's monitors around the whole event,
   # appended as the last member so that no value of a monitor can be taken for it. A
-  # monitor's defaults (UTC, text, its own account, the default severities) are left out to keep within the
-  # template's 8,192 characters.
+  # monitor's defaults (UTC, text, its own account, the default severities, no maintenance
+  # window) are left out to keep within the template's 8,192 characters.
   failure_event_templates = { for id, keys in local.failure_rule_monitors : id => format(
-    "{\"version\":1,\"check\":\"status_change\",\"monitors\":%s,\"event\":<aws.events.event.json>}",
+    "{\"version\":1,\"check\":\"status_change\",%s\"monitors\":%s,\"event\":<aws.events.event.json>}",
+    local.failure_template_windows,
     jsonencode([for key in keys : merge(
       { monitor = key, state_machine_arn = local.monitors[key].state_machine_arn },
       local.monitors[key].timezone == "UTC" ? {} : { timezone = local.monitors[key].timezone },
       local.monitors[key].message_format == "text" ? {} : { message_format = local.monitors[key].message_format },
       local.monitors[key].role_arn == null ? {} : { role_arn = local.monitors[key].role_arn },
       length(local.monitors[key].severities) == 0 ? {} : { severities = local.monitors[key].severities },
+      local.own_maintenance_inputs[key],
     )]),
   ) }
 }
@@ -86,7 +88,7 @@ resource "aws_cloudwatch_event_target" "failure" {
   lifecycle {
     precondition {
       condition     = length(each.value) <= local.input_template_characters
-      error_message = "${var.name}: Failure rule ${each.key}'s input template would be ${length(each.value)} characters, over EventBridge's limit of ${local.input_template_characters}: its ${local.monitors_per_failure_rule} monitors' names, ARNs, role ARNs and severities are long. Set monitors_per_failure_rule lower."
+      error_message = "${var.name}: Failure rule ${each.key}'s input template would be ${length(each.value)} characters, over EventBridge's limit of ${local.input_template_characters}: its ${local.monitors_per_failure_rule} monitors' names, ARNs, role ARNs, severities and own maintenance windows, and the module's maintenance_windows, are long. Set monitors_per_failure_rule lower."
     }
   }
 }

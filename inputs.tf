@@ -6,19 +6,21 @@ module "inputs" {
 
   monitors              = var.monitors
   calendars             = var.calendars
+  maintenance_windows   = var.maintenance_windows
   read_scope            = var.read_scope
   service_quotas        = var.service_quotas
   audit                 = var.audit
   schedule_retry_policy = var.schedule_retry_policy
   as_written = {
     monitors              = var.monitors, read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit,
-    schedule_retry_policy = var.schedule_retry_policy, calendars = var.calendars
+    schedule_retry_policy = var.schedule_retry_policy, calendars = var.calendars, maintenance_windows = var.maintenance_windows
   }
 }
 
 locals {
   monitors              = module.inputs.monitors
   calendars             = module.inputs.calendars
+  maintenance_windows   = module.inputs.maintenance_windows
   read_scope            = module.inputs.read_scope
   service_quotas        = module.inputs.service_quotas
   audit                 = module.inputs.audit

@@ -4,7 +4,8 @@
 locals {
   # The check's input contract (docs/input-contract.md), by schedule: "<name> <kind>".
   # Only a cross-account monitor's input names a role, only a monitor with severities
-  # of its own names them, and only one with min_duration its bound (the one set).
+  # of its own names them, only one with min_duration its bound (the one set), and only
+  # one with maintenance windows (maintenance.tf) them.
   monitor_inputs = merge(
     { for key, m in local.monitors : "${key} deadline" => merge(
       { monitor = key, lookback_minutes = m.lookback_minutes, notify_on_success = m.notify_on_success, schedule_expression = m.schedule_expression },
@@ -31,6 +32,7 @@ locals {
       local.monitors[input.monitor].role_arn == null ? {} : { role_arn = local.monitors[input.monitor].role_arn },
       length(local.monitors[input.monitor].severities) == 0 ? {} : { severities = local.monitors[input.monitor].severities },
       local.dependency_inputs[input.monitor],
+      local.maintenance_inputs[input.monitor],
       local.calendar_inputs[id],
       input,
     ) },

@@ -8,6 +8,8 @@ locals {
   timezones                            = jsondecode(file("${path.module}/data/timezones.json"))
   tzdata_version                       = local.timezones.tzdata_version
   timezone_smallest_utc_offset_minutes = local.timezones.smallest_utc_offset_minutes
+  # A monitor's and a maintenance window's (maintenance.tf), with the name as %s.
+  timezone_problem = "timezone %s is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"
 
   # EventBridge Scheduler's expressions (docs.aws.amazon.com/scheduler/latest/UserGuide/
   # schedule-types.html), checked as the function's check/schedule_expression.py parses them.
@@ -44,8 +46,27 @@ locals {
   minutes_per_rate_unit = { minute = 1, hour = 60, day = 1440 }
   longest_rate_days     = 36500 # as the function's check/schedule_expression.py, which says why
 
+  # Every cron() expression the module reads, the schedules' and the maintenance windows'
+  # (maintenance.tf), parsed and checked once by its text; null and no problem for text
+  # that is not one.
+  cron_texts   = distinct(concat([for e in values(local.schedule_expressions) : e.text], local.window_schedules))
+  parsed_crons = { for text in local.cron_texts : text => try(zipmap(local.cron_fields, regex("^cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)$", text)), null) }
+  cron_problems = { for text, cron in local.parsed_crons : text => (
+    # (?i) would read "sun" spelt with U+017F (long s) as SUN, which the Scheduler refuses.
+    !can(regex("^[\\x20-\\x7E]*$", text)) ? ["an expression holds ASCII characters only"]
+    : cron != null ? concat(
+      [for field in local.cron_fields : "${field} must be ${local.cron_accepted[field]}, got ${cron[field]}"
+      if !can(regex(local.cron_field_regexes[field], cron[field]))],
+      (cron["day-of-month"] == "?") != (cron["day-of-week"] == "?") ? [] : [
+        "exactly one of day-of-month and day-of-week must be '?' (for example cron(0 2 * * ? *) or cron(0 2 ? * MON-FRI *))"
+      ],
+    )
+    : startswith(text, "cron(") ? ["a cron expression has 6 fields separated by single spaces: minutes hours day-of-month month day-of-week year"]
+    : []
+  ) }
+
   parsed_expressions = { for id, e in local.schedule_expressions : id => {
-    cron = try(zipmap(local.cron_fields, regex("^cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)$", e.text)), null)
+    cron = local.parsed_crons[e.text]
     rate = try(regex("^rate\\(0*(?P<value>[1-9][0-9]*) (?P<unit>minute|hour|day)s?\\)$", e.text), null)
     at   = try(regex("^at\\(([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\\)$", e.text)[0], null)
   } }
@@ -54,15 +75,7 @@ locals {
   rate_minutes = { for id, p in local.parsed_expressions : id => try(p.rate.value * local.minutes_per_rate_unit[p.rate.unit], null) }
 
   expression_problems = { for id, e in local.schedule_expressions : id => [for problems in [join("; ", (
-    # (?i) would read "sun" spelt with U+017F (long s) as SUN, which the Scheduler refuses.
-    !can(regex("^[\\x20-\\x7E]*$", e.text)) ? ["an expression holds ASCII characters only"]
-    : local.parsed_expressions[id].cron != null ? concat(
-      [for field in local.cron_fields : "${field} must be ${local.cron_accepted[field]}, got ${local.parsed_expressions[id].cron[field]}"
-      if !can(regex(local.cron_field_regexes[field], local.parsed_expressions[id].cron[field]))],
-      (local.parsed_expressions[id].cron["day-of-month"] == "?") != (local.parsed_expressions[id].cron["day-of-week"] == "?") ? [] : [
-        "exactly one of day-of-month and day-of-week must be '?' (for example cron(0 2 * * ? *) or cron(0 2 ? * MON-FRI *))"
-      ],
-    )
+    length(local.cron_problems[e.text]) > 0 || local.parsed_expressions[id].cron != null ? local.cron_problems[e.text]
     : local.parsed_expressions[id].rate != null ? (
       local.rate_minutes[id] > local.longest_rate_days * 1440 ? [
         "the interval must be at most ${local.longest_rate_days} days"
@@ -79,7 +92,6 @@ locals {
         "at() lies in the past in ${local.monitors[e.monitor].timezone}: a one-time schedule in the past never fires"
       ]
     )
-    : startswith(e.text, "cron(") ? ["a cron expression has 6 fields separated by single spaces: minutes hours day-of-month month day-of-week year"]
     : startswith(e.text, "rate(") ? ["expected rate(<whole number above 0> minute|minutes|hour|hours|day|days)"]
     : startswith(e.text, "at(") ? ["expected at(yyyy-mm-ddThh:mm:ss), a local time in the monitor's time zone"]
     : ["expected cron(minutes hours day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss)"]
@@ -118,7 +130,7 @@ locals {
   configuration_problems = { for key, m in local.monitors : key => concat(
     module.inputs.unknown_attributes.monitors[key],
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
-    contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : ["timezone ${m.timezone} is not an IANA time zone name (tzdata ${local.tzdata_version}) such as UTC, Asia/Tokyo or America/Argentina/Buenos_Aires"],
+    contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : [format(local.timezone_problem, m.timezone)],
     contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
     [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, TOO_FAST, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
     if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "TOO_FAST", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
@@ -151,6 +163,7 @@ locals {
     m.at_risk_check == null || local.parsed_expressions["${key} deadline"].rate == null ? [] : ["at_risk_check needs a cron() or at() deadline: a rate's fire times depend on when its schedule was created, which the check cannot know"],
     local.dependency_problems[key],
     local.monitor_calendar_problems[key],
+    local.monitor_window_problems[key],
   ) }
 
   # What is wrong with each monitor's ARNs; checked at plan when the ARNs are known then
@@ -169,8 +182,9 @@ locals {
   invalid_configuration = { for key, problems in local.configuration_problems : key => problems if length(problems) > 0 }
   invalid_arns          = { for key, problems in local.arn_problems : key => problems if length(problems) > 0 }
 
-  # The object inputs other than monitors.
-  input_problems = { for name, problems in {
+  # The object inputs other than monitors, and each of the module's maintenance windows
+  # (maintenance.tf: maintenance_windows[<name>]).
+  input_problems = { for name, problems in merge({
     read_scope = local.read_scope == null || try(length(local.read_scope.state_machine_name_prefixes) > 0 && alltrue([for p in local.read_scope.state_machine_name_prefixes : can(regex("^[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/]{0,80}$", p))]), false) ? [] : [
       "state_machine_name_prefixes must list at least one prefix of up to 80 characters that a state machine name may hold (\"\" grants every state machine in this account and region)"
     ]
@@ -186,13 +200,15 @@ locals {
       can(regex("^rate\\(0*[1-9][0-9]* (minute|hour|day)s?\\)$", local.audit.schedule_expression)) ? [] : ["schedule_expression must be rate(<whole number> minutes|hours|days), such as rate(1 hour)"],
       local.audit.grace_minutes >= 5 && local.audit.grace_minutes <= 1440 && floor(local.audit.grace_minutes) == local.audit.grace_minutes ? [] : ["grace_minutes must be a whole number from 5 to 1440 (a day)"],
       !local.audit.enabled || var.create_state_table ? [] : ["the audit needs the state table, where the checks record themselves: set create_state_table = true, or audit = { enabled = false }"],
+      local.audit.enabled || length(local.declared_windows) == 0 ? [] : ["maintenance windows need the audit, which sends what they held once they end: set audit = { enabled = true } (the default), or remove maintenance_windows"],
     )
-    calendars = local.calendar_problems
+    calendars           = local.calendar_problems
+    maintenance_windows = [] # its unknown attributes; each window's problems under its own name
     schedule_retry_policy = concat(
       local.schedule_retry_policy.maximum_event_age_in_seconds >= 60 && local.schedule_retry_policy.maximum_event_age_in_seconds <= 86400 ? [] : ["maximum_event_age_in_seconds must be between 60 and 86400"],
       local.schedule_retry_policy.maximum_retry_attempts >= 0 && local.schedule_retry_policy.maximum_retry_attempts <= 185 ? [] : ["maximum_retry_attempts must be between 0 and 185"],
     )
-  } : name => concat(module.inputs.unknown_attributes.variables[name], problems) if length(module.inputs.unknown_attributes.variables[name]) + length(problems) > 0 }
+  }, local.module_window_problems) : name => concat(try(module.inputs.unknown_attributes.variables[name], []), problems) if length(try(module.inputs.unknown_attributes.variables[name], [])) + length(problems) > 0 }
 }
 
 # Patterns that the variables' validation rules and their messages share.

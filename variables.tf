@@ -34,6 +34,7 @@ variable "monitors" {
     - upstream_suppresses: with upstream, a MISSING, LATE, AT_RISK or TOO_FAST explained by a failing upstream is recorded but not sent. Never suppressed: the upstream's own alert, a FAILED run of this job, an ERROR, a RECOVERED. Default: false.
     - role_arn: a role in the account that owns the state machine, which the check assumes to read its executions (modules/member-role creates it). Null: the state machine is in this account.
     - severities: the monitor's own severity for a status, e.g. { AT_RISK = "critical" }: "critical", "error", "warning" or "info". Default: FAILED, LATE, MISSING and ERROR critical, TOO_FAST error, AT_RISK warning, RECOVERED and OK info. Every alert carries its severity (a message attribute subscription filter policies select on) and, for a problem and its RECOVERED, the key of the incident they belong to.
+    - maintenance_windows: the monitor's own maintenance windows, after the module's and as its maintenance_windows describes them: recurring { name, schedule, duration, timezone } or one-off { name, from, until }, but a recurring window's timezone defaults to the monitor's. While one is open the monitor's problems are held: recorded, and sent once it has closed if they still hold. Default: none.
     An attribute not listed here fails plan, naming the monitor and the closest known name (did you mean schedule_expression?).
     Two monitors written under the same key are one: Terraform keeps the last of equal keys in a map, also without a word. Plan creates one deadline schedule per monitor, and the monitor_settings output names every monitor the module got: count either against what you wrote.
   EOT
@@ -58,6 +59,18 @@ variable "calendars" {
   EOT
   type        = any # typed in modules/inputs, as monitors
   default     = {}
+}
+
+variable "maintenance_windows" {
+  description = <<-EOT
+    Maintenance windows of every monitor: while one is open, a monitor's problems are held (recorded, not sent) and sent once it has closed if they still hold; OK and RECOVERED are never held. Default: none. For example [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }]. A monitor's own maintenance_windows come after these. Each window is one of:
+    - recurring: schedule, a cron() expression as EventBridge Scheduler reads it (rate() and at() are refused), at each fire of which the window opens; duration, how long it stays open, "90m", "3h" or "2d", at most 7 days; timezone, the IANA time zone of schedule. Default timezone: UTC for these windows, one absolute time for the whole platform; a monitor's own window defaults to the monitor's timezone.
+    - one-off: from and until, RFC 3339 times with their offset such as "2026-12-24T01:00:00+09:00", from before until.
+    - name: 1 to 64 letters, digits, '.', '-' or '_', each name once among a monitor's windows (these and its own): the held alert names its window.
+    The audit sends what a window held once it has closed (up to an hour later by default): windows need the audit (on by default). Plan fails, naming the window (and the monitor for its own), for any of these rules or an unknown attribute. Every window of a monitor is in each of its schedules' input; these are once in each failure rule's input template, a monitor's own in its entry there (8,192 characters at most for monitors_per_failure_rule monitors: with many windows, set that lower).
+  EOT
+  type        = any # typed in modules/inputs, as monitors
+  default     = []
 }
 
 variable "read_scope" {

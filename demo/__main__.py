@@ -20,6 +20,7 @@ stops the server, also on Ctrl-C or failure.
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import signal
 import sys
@@ -53,7 +54,7 @@ SCENARIOS = {
     "reports": (None, "no run at all: it waits for nightly-etl (upstream), which failed"),
     "payroll": (None, "no run: today is a day off in its calendar"),
 }
-STEPS = 12
+STEPS = 13
 MODULE_NAME = "demo"  # demo/main.tf's name input
 # exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
@@ -180,7 +181,7 @@ def audit(aws: Any, out: dict[str, Any]) -> None:
 def consumer_command(*args: str) -> str:
     """A command run as a user runs it, shown with its output, without the function's log
     lines (stderr)."""
-    print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}")
+    print(f"  $ PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {shlex.join(args)}")
     return "".join(f"  {line}\n" for line in run_command(*args).stdout.splitlines())
 
 
@@ -203,6 +204,23 @@ def replay_after_outage(aws: Any, out: dict[str, Any]) -> None:
         lambdas.update_function_configuration(FunctionName=function, Environment=environment)
     print(f"  {'nightly-etl':12} check failed 3 times (the topic mistyped): in the queue")
     print(consumer_command("replay", "--name", MODULE_NAME, "--region", REGION), end="")
+
+
+def pause_and_resume(aws: Any, out: dict[str, Any]) -> None:
+    """On call pauses exports while it looks into the slow run: its deadline check finds
+    the run still going and holds the alert. After `resume`, the next audit sends it, the
+    run being late still."""
+    reason = "INC-7: re-indexing the warehouse"
+    where = ("--name", MODULE_NAME, "--region", REGION)
+    print(consumer_command("pause", "exports", *where, "--until", "2h", "--reason", reason), end="")
+    time.sleep(1)  # a later scheduled time than the at-risk check's
+    fire(aws, out, "exports", datetime.now(UTC).replace(microsecond=0))
+    print(consumer_command("resume", "exports", *where), end="")
+    time.sleep(1)  # the audit runs after the hold's end
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = scheduled_event(aws("scheduler"), out["audit_group_name"], "audit", now)
+    result = invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+    print(f"  {'audit':12} -> held alerts sent: {', '.join(result['held_released']) or 'none'}")
 
 
 def main() -> int:
@@ -237,7 +255,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 12; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 13; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -273,20 +291,23 @@ def play() -> int:
         step(8, "A check fails through Lambda's retries; once fixed, replay sends its alert")
         replay_after_outage(aws, out)
 
-        step(9, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
+        step(9, "On call pauses exports; its problem is held, then sent after the pause")
+        pause_and_resume(aws, out)
+
+        step(10, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
 
-        step(10, "The same alerts as events on the bus: incidents opened and resolved")
+        step(11, "The same alerts as events on the bus: incidents opened and resolved")
         print(f"  {print_incidents(aws('sqs'), out['incident_queue_url'])} event(s)")
 
-        step(11, "How often each job made its deadline: the report of today's checks")
+        step(12, "How often each job made its deadline: the report of today's checks")
         print(
             consumer_command("report", "--name", MODULE_NAME, "--region", REGION, "--days", "1"),
             end="",
         )
     finally:
-        step(12, "Destroying what the demo created and stopping moto")
+        step(13, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

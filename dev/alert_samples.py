@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from unittest import mock
 
@@ -293,70 +293,118 @@ def recovered_after_failed(account: Account) -> None:
     check(scheduled(sm, DEADLINE), DEADLINE + timedelta(seconds=1))
 
 
+def audited_module(
+    account: Account, monitors: dict[str, str], disabled: str | None = None
+) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    """What the audit reads of a module, as Terraform leaves it: the monitors' schedules
+    (``disabled`` turned off by hand), the failure queues and the state machines. The
+    queues, the registry's manifest and the state machines, by monitor."""
+    scheduler = client("scheduler")
+    scheduler.create_schedule_group(Name=MODULE)
+    queues = {
+        use: account.sqs.create_queue(QueueName=f"{MODULE}-sfn-deadline-{suffix}")["QueueUrl"]
+        for use, suffix in (
+            ("undelivered", "scheduler-dlq"),
+            ("check_failures", "check-failures"),
+        )
+    }
+    registry = manifest(
+        MODULE,
+        REGION,
+        DEFAULT_ACCOUNT_ID,
+        alert_topic_arn=account.topic_arn,
+        alarm_topic_arn=account.topic_arn,
+        queues=queues,
+        schedule_groups={"deadline": MODULE, "audit": f"{MODULE}-audit"},
+    )
+    for name, expression in monitors.items():
+        scheduler.create_schedule(
+            Name=name,
+            GroupName=MODULE,
+            ScheduleExpression=expression,
+            ScheduleExpressionTimezone=ZONE,
+            State="DISABLED" if name == disabled else "ENABLED",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": registry["function_arn"], "RoleArn": account.role_arn},
+        )
+        schedule = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION].schedule_groups[MODULE]
+        schedule.schedules[name].last_modified_date = tokyo("2026-11-01T00:00").timestamp()
+    return queues, registry, {name: account.state_machine(name) for name in monitors}
+
+
+def register(registry: dict[str, Any], machines: dict[str, str], monitors: dict[str, str]) -> None:
+    """The registry Terraform writes, of ``monitors`` watching ``machines``."""
+    write_registry(
+        client("dynamodb"),
+        TABLE,
+        registry,
+        {
+            name: monitor(machines[name], schedule=expression, timezone=ZONE)
+            for name, expression in monitors.items()
+        },
+    )
+
+
+def audit_at(at: datetime) -> None:
+    """The audit, as its schedule fires it at ``at``."""
+    payload = {
+        "version": 1,
+        "check": "audit",
+        "scheduled_time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scheduler_execution_id": SCHEDULER_EXECUTION_ID,
+        "attempt_number": "1",
+    }
+    check(payload, at + timedelta(seconds=1))
+
+
+def held() -> list[Sample]:
+    """A database upgrade declared as a maintenance window, Saturdays 01:30 to 03:00 in
+    Tokyo: the 02:00 check records MISSING and sends nothing; the audit after the window
+    sends it, since nothing ran since."""
+    with emulated() as account:
+        _, registry, machines = audited_module(account, {"nightly-etl": DAILY})
+        register(registry, machines, {"nightly-etl": DAILY})
+        window = {
+            "name": "db-upgrade",
+            "schedule": "cron(30 1 ? * SAT *)",
+            "timezone": ZONE,
+            "duration_minutes": 90,
+        }
+        payload = scheduled(machines["nightly-etl"], DEADLINE, maintenance_windows=[window])
+        check(payload, DEADLINE + timedelta(seconds=1))
+        assert account.published() == [], "held, not sent"
+        audit_at(tokyo("2026-11-28T03:10"))
+        return [
+            only(
+                account,
+                "MISSING held by a maintenance window, sent when it ended",
+                "The monitor declares maintenance window db-upgrade, Saturdays 01:30 to 03:00. "
+                "Nothing ran by 02:00: the check recorded MISSING and sent nothing. At 03:10 "
+                "the hourly audit, the first after the window, found it still MISSING and "
+                "sent it. Had a run succeeded and its check found it before then, nothing "
+                "would have been sent, neither the problem nor a RECOVERED.",
+            )
+        ]
+
+
 def audit() -> list[Sample]:
     """The module's audit: one schedule disabled by hand, one monitor whose check never
     completed (the function failed, and the check waits in the check-failures queue), and
     one whose state_machine_arn has a typo (its checks completed, each an ERROR)."""
     with emulated() as account:
-        scheduler = client("scheduler")
-        scheduler.create_schedule_group(Name=MODULE)
-        queues = {
-            use: account.sqs.create_queue(QueueName=f"{MODULE}-sfn-deadline-{suffix}")["QueueUrl"]
-            for use, suffix in (
-                ("undelivered", "scheduler-dlq"),
-                ("check_failures", "check-failures"),
-            )
-        }
-        registry = manifest(
-            MODULE,
-            REGION,
-            DEFAULT_ACCOUNT_ID,
-            alert_topic_arn=account.topic_arn,
-            alarm_topic_arn=account.topic_arn,
-            queues=queues,
-            schedule_groups={"deadline": MODULE, "audit": f"{MODULE}-audit"},
-        )
         monitors = {
             "nightly-etl": DAILY,
             "billing": "cron(0 5 * * ? *)",
             "weekly-report": "cron(0 1 * * ? *)",
         }
-        for name, expression in monitors.items():
-            scheduler.create_schedule(
-                Name=name,
-                GroupName=MODULE,
-                ScheduleExpression=expression,
-                ScheduleExpressionTimezone=ZONE,
-                State="DISABLED" if name == "billing" else "ENABLED",
-                FlexibleTimeWindow={"Mode": "OFF"},
-                Target={"Arn": registry["function_arn"], "RoleArn": account.role_arn},
-            )
-            schedule = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION].schedule_groups[MODULE]
-            schedule.schedules[name].last_modified_date = tokyo("2026-11-01T00:00").timestamp()
-        machines = {name: account.state_machine(name) for name in monitors}
+        queues, registry, machines = audited_module(account, monitors, disabled="billing")
         machines["weekly-report"] = machines["weekly-report"].replace("report", "reprot")
-        write_registry(
-            client("dynamodb"),
-            TABLE,
-            registry,
-            {
-                name: monitor(machines[name], schedule=expression, timezone=ZONE)
-                for name, expression in monitors.items()
-            },
-        )
+        register(registry, machines, monitors)
         StateStore(TABLE, client("dynamodb")).mark_checked(
             "weekly-report", "deadline", tokyo("2026-11-28T01:00"), tokyo("2026-11-28T01:00")
         )
         account.sqs.send_message(QueueUrl=queues["check_failures"], MessageBody="{}")
-        at = tokyo("2026-11-28T03:10")
-        payload = {
-            "version": 1,
-            "check": "audit",
-            "scheduled_time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "scheduler_execution_id": SCHEDULER_EXECUTION_ID,
-            "attempt_number": "1",
-        }
-        check(payload, at + timedelta(seconds=1))
+        audit_at(tokyo("2026-11-28T03:10"))
         return [
             only(
                 account,
@@ -395,6 +443,7 @@ SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
     audit,
     lambda: [failed("json"), failed("chat")],
     calendar_day_off,
+    held,
 )
 
 

@@ -1,5 +1,5 @@
-"""Capture docs/commands.md's check, replay, status and doctor output from a run on
-emulated AWS.
+"""Capture docs/commands.md's check, replay, pause, status, doctor, report and resume
+output from a run on emulated AWS.
 
 Starts moto on 127.0.0.1, applies examples/complete around four state machines, runs
 nightly-etl once (it succeeds), fires the deadline checks of nightly-etl and
@@ -7,8 +7,9 @@ hourly-export (which never ran) and the audit the way the Scheduler does
 (testkit/fire_check.py), and leaves yesterday's nightly-etl check in the check-failures
 queue (its topic was mistyped through Lambda's retries); gives nightly-etl and billing
 two weeks of past runs, each deadline checked by the deployed function (the history
-`report` reads); then runs `check` (of hourly-export), `replay`, `status`, `doctor` and
-`report` as a consumer runs them:
+`report` reads); then runs `check` (of hourly-export), `replay`, `pause` (of
+hourly-export, so that `status` shows a pause), `status`, `doctor`, `report` and `resume`
+(of hourly-export) as a consumer runs them, in that order:
 `python -m sfn_deadline_monitor` with PYTHONPATH set to dist/lambda.zip and
 AWS_ENDPOINT_URL set to the emulator. Each one's output, with the command and its exit
 status, goes between its markers in docs/commands.md
@@ -22,6 +23,7 @@ the commands or the module's resources (about 90 seconds on a 2-CPU machine).
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -201,14 +203,27 @@ def main() -> int:
                 "America/New_York",
             ),
             "replay": ("replay", "--name", NAME, "--region", REGION),
+            "pause": (
+                "pause",
+                "hourly-export",
+                "--name",
+                NAME,
+                "--region",
+                REGION,
+                "--until",
+                "3h",
+                "--reason",
+                "INC-1042: export trigger deleted by hand, restoring it",
+            ),
             "status": ("status", "--name", NAME, "--region", REGION),
             "doctor": ("doctor", "--name", NAME, "--region", REGION),
             "report": ("report", "--name", NAME, "--region", REGION, "--days", "14"),
+            "resume": ("resume", "hourly-export", "--name", NAME, "--region", REGION),
         }
         text = DOC.read_text()
         for command, args in runs.items():
             output, code = consumer_command(*args)
-            shown = f"PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {' '.join(args)}"
+            shown = f"PYTHONPATH=dist/lambda.zip python -m sfn_deadline_monitor {shlex.join(args)}"
             begin, end = markers(command)
             head, rest = text.split(begin, 1)
             text = head + render(command, shown, output, code, now) + rest.split(end, 1)[1]

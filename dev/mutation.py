@@ -75,6 +75,7 @@ GROUPS = {
             "attainment/figures.py",
             "alerts/upstream.py",
             "check/calendar.py",
+            "check/maintenance.py",
         ),
         tests=(
             "tests/test_verdict.py",
@@ -88,6 +89,7 @@ GROUPS = {
             "tests/test_attainment.py",
             "tests/test_upstream.py",
             "tests/test_calendar.py",
+            "tests/test_maintenance.py",
             # too_fast.py's parse_min_duration is the contract's: its cases are there.
             "tests/test_contract.py",
         ),
@@ -105,9 +107,16 @@ GROUPS = {
         ),
     ),
     "delivery": Group(
-        modules=("state/store.py", "alerts/delivery.py", "alerts/bus.py", "alerts/outbox.py"),
+        modules=(
+            "state/store.py",
+            "alerts/delivery.py",
+            "alerts/bus.py",
+            "alerts/outbox.py",
+            "alerts/held.py",
+        ),
         tests=(
             "tests/test_delivery.py",
+            "tests/test_held.py",
             "tests/test_state.py",
             "tests/test_promises.py",
             "tests/test_bus.py",

@@ -1135,6 +1135,51 @@ run "dependencies_of_monitors" {
   }
 }
 
+run "maintenance_windows_of_monitors" {
+  command = plan
+
+  variables {
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }]
+    monitors = {
+      nightly-etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
+        timezone          = "Asia/Tokyo"
+        start_check       = { schedule_expression = "cron(15 0 * * ? *)" }
+        at_risk_check     = { schedule_expression = "cron(0 1 * * ? *)" }
+        maintenance_windows = [
+          { name = "release", from = "2026-12-24T01:00:00+09:00", until = "2026-12-24T05:00:00+09:00" },
+          { name = "backup", schedule = "cron(0 3 * * ? *)", duration = "2d" },
+        ]
+      }
+      billing = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
+        timezone          = "Europe/Berlin"
+      }
+    }
+  }
+
+  assert {
+    condition = [for kind in ["deadline", "start", "at_risk"] : jsondecode(module.schedules[kind].schedules["nightly-etl"].target[0].input).maintenance_windows] == [for kind in range(3) : [
+      { name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", timezone = "UTC", duration_minutes = 180 },
+      { name = "release", from = "2026-12-24T01:00:00+09:00", until = "2026-12-24T05:00:00+09:00" },
+      { name = "backup", schedule = "cron(0 3 * * ? *)", timezone = "Asia/Tokyo", duration_minutes = 2880 },
+    ]]
+    error_message = "Each check of a monitor carries the module's windows, then its own, each in one of the contract's two shapes; a recurring window of the module is in UTC, a monitor's in the monitor's time zone."
+  }
+
+  assert {
+    condition = jsondecode(module.schedules["deadline"].schedules["billing"].target[0].input).maintenance_windows == [
+      { name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", timezone = "UTC", duration_minutes = 180 },
+    ]
+    error_message = "A monitor without windows of its own has the module's, in UTC whatever its own time zone."
+  }
+
+  assert {
+    condition     = [for m in jsondecode(replace(aws_cloudwatch_event_target.failure["00"].input_transformer[0].input_template, "<aws.events.event.json>", "{}")).monitors : length(m.maintenance_windows)] == [1, 3]
+    error_message = "A failure rule hands each monitor its windows: a failed run in a window is held too."
+  }
+}
+
 run "alerts_on_an_event_bus" {
   command = apply
 

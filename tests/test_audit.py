@@ -10,84 +10,21 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.scheduler.models import scheduler_backends
 
 from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.formatting import iso
 from sfn_deadline_monitor.state.records import open_problems
 from sfn_deadline_monitor.state.registry import RegistryError
 from testkit.account import REGION, Account
+from testkit.audited_module import EVERY_MINUTE, FUNCTION, GROUP, Module
 from testkit.checks import check
-from testkit.events import clock, event, recent
+from testkit.events import clock, recent
 from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
-from testkit.registry_items import manifest, monitor, write_registry
 
-FUNCTION = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:ops-sfn-deadline-check"
-GROUP = "ops"
-# Every minute, with 5 minutes of grace: the fire time 5 minutes back must be checked.
-EVERY_MINUTE = "cron(* * * * ? *)"
 GRACE = timedelta(minutes=5)
-
-
-class Module:
-    """The module's resources that the audit reads, as Terraform would leave them."""
-
-    def __init__(self, account: Account, dynamodb: Any, monitors: dict[str, str]) -> None:
-        self.account, self.dynamodb = account, dynamodb
-        self.scheduler = boto3.client("scheduler", region_name=REGION)
-        self.scheduler.create_schedule_group(Name=GROUP)
-        self.queues = {
-            queue: account.sqs.create_queue(QueueName=f"ops-{queue}")["QueueUrl"]
-            for queue in ("undelivered", "check_failures")
-        }
-        self.arns = {name: account.state_machine(name) for name in monitors}
-        for name, expression in monitors.items():
-            self.scheduler.create_schedule(
-                Name=name,
-                GroupName=GROUP,
-                ScheduleExpression=expression,
-                FlexibleTimeWindow={"Mode": "OFF"},
-                Target={"Arn": FUNCTION, "RoleArn": account.role_arn},
-            )
-            self.backdate(name, datetime(2026, 1, 1, tzinfo=UTC))
-        self.monitors = {
-            name: monitor(self.arns[name], schedule=expression)
-            for name, expression in monitors.items()
-        }
-        self.manifest = manifest(
-            "ops",
-            REGION,
-            DEFAULT_ACCOUNT_ID,
-            alert_topic_arn=account.topic_arn,
-            queues=self.queues,
-            schedule_groups={"deadline": GROUP},
-            audit={"schedule": "audit", "grace_minutes": 5, "message_format": "text"},
-        )
-        self.write()
-
-    def write(self) -> None:
-        write_registry(self.dynamodb, "monitor-state", self.manifest, self.monitors)
-
-    def backdate(self, name: str, when: datetime) -> None:
-        """Make a schedule look created long ago (moto stamps it now)."""
-        backend = scheduler_backends[DEFAULT_ACCOUNT_ID][REGION]
-        backend.schedule_groups[GROUP].schedules[name].last_modified_date = when.timestamp()
-
-    def audit(self, at: datetime | None = None) -> dict[str, Any]:
-        scheduled = (at or recent()).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return check({"version": 1, "check": "audit", "scheduled_time": scheduled})
-
-    def deadline_check(self, name: str, deadline: datetime, **overrides: Any) -> dict[str, Any]:
-        """The monitor's deadline check, run and recorded as the Scheduler would fire it."""
-        given = {"monitor": name, "timezone": "UTC", "lookback_minutes": 10, **overrides}
-        return check(event(self.arns[name], deadline, **given))
-
-    def alerts(self) -> list[dict[str, Any]]:
-        return [m for m in self.account.published() if m["Subject"].startswith("[")]
 
 
 @pytest.fixture
@@ -381,8 +318,8 @@ def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
     assert "1 message(s) wait in the check_failures queue" in alert["Message"]
 
 
-def test_the_audit_of_1000_monitors_costs_30_calls(account: Account, state_table: Any) -> None:
-    """Every monitor quiet, so the audit reads and writes all it can: 30 calls on AWS,
+def test_the_audit_of_1000_monitors_costs_40_calls(account: Account, state_table: Any) -> None:
+    """Every monitor quiet, so the audit reads and writes all it can: 40 calls on AWS,
     whose ListSchedules pages hold 100 schedules (moto's hold fewer: counted apart)."""
     module = Module(account, state_table, {f"m{n:04d}": EVERY_MINUTE for n in range(1000)})
     calls: dict[str, int] = {}
@@ -396,18 +333,18 @@ def test_the_audit_of_1000_monitors_costs_30_calls(account: Account, state_table
     assert module.audit()["open_problems"] == 1000
     pages = calls.pop("ListSchedules")
     assert pages == -(-1000 // len(module.scheduler.list_schedules(GroupName=GROUP)["Schedules"]))
-    # The registry (its manifest, then its 10 chunks), 1,000 records in 10, the open
-    # problems; the account's 1,000 state machines in one list; the claim and the open
-    # problems written, the claim completed.
+    # The registry (its manifest, then its 10 chunks), 1,000 records and 1,000 held
+    # alerts' keys in 20, the open problems; the account's 1,000 state machines in one
+    # list; the claim and the open problems written, the claim completed.
     assert calls == {
-        "BatchGetItem": 1 + 1 + 10 + 1,
+        "BatchGetItem": 1 + 1 + 20 + 1,
         "ListStateMachines": 1,
         "GetQueueAttributes": 2,
         "Publish": 1,
         "PutItem": 2,
         "UpdateItem": 1,
     }
-    assert sum(calls.values()) + 1000 // 100 == 30
+    assert sum(calls.values()) + 1000 // 100 == 40
     (alert,) = module.alerts()
     assert alert["Subject"].startswith("[ERROR] ops audit: 1000 monitor(s) stopped checking: m0000")
 

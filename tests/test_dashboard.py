@@ -19,7 +19,7 @@ from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.metrics import DIMENSION, metrics_document
 from sfn_deadline_monitor.state.outcomes import MET, Outcome
 from testkit.account import Account
-from testkit.events import at, event
+from testkit.events import at, clock, event
 from testkit.mocked_plan import mocks, planned_changes
 from testkit.paths import ROOT
 
@@ -229,3 +229,34 @@ def test_the_dashboard_keeps_within_cloudwatch_limits_whatever_the_monitors(
             assert len(expression) <= EXPRESSION_LENGTH
     assert all(m.series <= SERIES_PER_QUERY for w in widgets for m in drawn(w))
     assert "nightly-orders" not in json.dumps(body), "a monitor in the body: it grows with them"
+
+
+def test_the_hold_table_reads_what_a_held_checks_log_line_holds(
+    account: Account,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    planned: dict[str, dict[str, Any]],
+    body: dict[str, Any],
+) -> None:
+    """The log widget's query filters and shows fields of a real check's line, inside a
+    window, and its regular expression matches that line's hold."""
+    function = planned["module.dashboard.aws_lambda_function.this"]
+    (widget,) = [w for w in body["widgets"] if w["type"] == "log"]
+    query = widget["properties"]["query"]
+    assert query.startswith(f"SOURCE '/aws/lambda/{function['function_name']}' | ")
+    window = {"name": "db", "from": "2026-03-10T16:00:00Z", "until": "2026-03-10T18:00:00Z"}
+    monkeypatch.setattr(handler, "datetime", clock(DEADLINE + timedelta(minutes=1)))
+    handler.lambda_handler(
+        event(account.state_machine(), DEADLINE, maintenance_windows=[window]), None
+    )
+    (line,) = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    filtered = re.search(r"\| filter (\w+) = '(\w+)' and (\w+) like", query)
+    grouped = re.search(r" by (\w+) \|", query)
+    assert filtered is not None and grouped is not None
+    fields = {filtered[1], filtered[3], grouped[1], *re.findall(r"latest\((\w+)\)", query)}
+    assert fields == {"event", "hold", "status", "held_until", "monitor"}
+    assert fields <= set(line)
+    assert line[filtered[1]] == filtered[2]
+    pattern = re.search(r"like /(.+?)/ \|", query)
+    assert pattern is not None and re.match(pattern.group(1), line["hold"])
+    assert line["hold"] == "maintenance window db until 2026-03-10T18:00:00Z"

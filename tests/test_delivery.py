@@ -19,6 +19,7 @@ from sfn_deadline_monitor.alerts.delivery import Delivery, Duplicate, Memory, St
 from sfn_deadline_monitor.check.context import CheckContext
 from sfn_deadline_monitor.check.contract import AT_RISK, DEADLINE, START
 from sfn_deadline_monitor.check.verdict import Execution, Finding, Status, Verdict, Window
+from sfn_deadline_monitor.state import records
 from sfn_deadline_monitor.state.records import MonitorState, checked_key
 from sfn_deadline_monitor.state.store import ClaimHeldError, StateStore
 from testkit.account import Account, answer
@@ -328,10 +329,11 @@ def test_writes_that_still_fail_after_the_publish_are_logged_not_raised(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     pauses: list[float] = []
-    monkeypatch.setattr(delivery.time, "sleep", pauses.append)
-    # The claim, then the record and the mark, each tried three times (the completion is
-    # an UpdateItem, which goes through).
-    answer("dynamodb", "PutItem", 400, TABLE_GONE, times=7)
+    monkeypatch.setattr(records.time, "sleep", pauses.append)
+    # The claim, then the record (an UpdateItem) and the mark (a PutItem), each tried
+    # three times; the completion, the next UpdateItem, goes through.
+    answer("dynamodb", "PutItem", 400, TABLE_GONE, times=4)
+    answer("dynamodb", "UpdateItem", 400, TABLE_GONE, times=3)
     summary = delivery.settle(a_delivery(sm, scheduled=DEADLINE_AT))
     assert summary["notified"] is True
     [failed] = lines(capsys, "state_table_failed")
@@ -340,10 +342,12 @@ def test_writes_that_still_fail_after_the_publish_are_logged_not_raised(
         "record failed",
         "mark_checked failed",
     ]
-    assert all(TABLE_GONE_TEXT.format("PutItem") in error for error in failed["errors"])
+    claim, record, mark = failed["errors"]
+    assert TABLE_GONE_TEXT.format("PutItem") in claim and TABLE_GONE_TEXT.format("PutItem") in mark
+    assert TABLE_GONE_TEXT.format("UpdateItem") in record
     assert summary["state_error"] == "; ".join(failed["errors"])
     assert failed["monitor"] == "nightly-etl"
-    assert pauses == [*delivery.WRITE_PAUSES, *delivery.WRITE_PAUSES]
+    assert pauses == [*records.WRITE_PAUSES, *records.WRITE_PAUSES]
     # The completion went through: a later delivery is a duplicate.
     assert isinstance(delivery.recall(store, a_delivery(sm, owner="request-2")), Duplicate)
 
@@ -355,22 +359,24 @@ def test_a_completion_that_still_fails_is_named(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(delivery.time, "sleep", lambda _: None)
-    answer("dynamodb", "UpdateItem", 400, TABLE_GONE, times=3)
+    monkeypatch.setattr(records.time, "sleep", lambda _: None)
+    # The record's three tries, then the completion's.
+    answer("dynamodb", "UpdateItem", 400, TABLE_GONE, times=6)
     delivery.settle(a_delivery(sm))
     [failed] = lines(capsys, "state_table_failed")
-    [error] = failed["errors"]
-    assert error.startswith("complete failed: An error occurred (ResourceNotFoundException)")
+    record, complete = failed["errors"]
+    assert record.startswith("record failed: An error occurred (ResourceNotFoundException)")
+    assert complete.startswith("complete failed: An error occurred (ResourceNotFoundException)")
 
 
 def test_a_write_that_fails_once_is_made_after_a_pause(
     account: Account, sm: str, store: StateStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pauses: list[float] = []
-    monkeypatch.setattr(delivery.time, "sleep", pauses.append)
-    answer("dynamodb", "PutItem", 400, TABLE_GONE, times=1)
+    monkeypatch.setattr(records.time, "sleep", pauses.append)
+    answer("dynamodb", "UpdateItem", 400, TABLE_GONE, times=1)  # the record's
     assert delivery.remember(Memory(store=store), a_delivery(sm)) == ()
-    assert pauses == [delivery.WRITE_PAUSES[0]]
+    assert pauses == [records.WRITE_PAUSES[0]]
     assert store.last("nightly-etl") is not None
 
 

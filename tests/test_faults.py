@@ -9,7 +9,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.state import records
 from testkit.account import REGION, Account
 from testkit.fault_paths import PATHS, Path, run_path
 from testkit.faults import expected, table
@@ -21,7 +21,7 @@ def test_exactly_one_alert_through_any_single_fault(
     account: Account, monkeypatch: pytest.MonkeyPatch, path: Path
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")  # botocore's resend of a lost answer
-    monkeypatch.setattr(delivery, "WRITE_PAUSES", (0, 0))  # the test's clock: no waiting
+    monkeypatch.setattr(records, "WRITE_PAUSES", (0, 0))  # the test's clock: no waiting
     # Nor botocore's backoff between attempts, nor the state reads' pauses (time.sleep is
     # one function for every module).
     monkeypatch.setattr("time.sleep", lambda _: None)

@@ -164,6 +164,7 @@ JSON_FIELDS = {
     "prediction": (dict, type(None)),
     "upstream": list,
     "downstream": list,
+    "held": (dict, type(None)),
     "check": dict,
 }
 BEFORE_WINDOW_FIELDS = {

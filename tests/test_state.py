@@ -16,6 +16,7 @@ from moto.stepfunctions.models import stepfunctions_backends
 from sfn_deadline_monitor import handler
 from sfn_deadline_monitor.alerts import delivery
 from sfn_deadline_monitor.check.verdict import Status
+from sfn_deadline_monitor.state import records
 from sfn_deadline_monitor.state.records import was_skipped
 from sfn_deadline_monitor.state.store import ClaimHeldError, StateStore
 from testkit.account import REGION, Account, answer
@@ -152,7 +153,7 @@ def test_a_broken_state_table_still_sends_the_alert_once_and_says_so(
 ) -> None:
     """The problem is sent; the check then succeeds (a raise would make Lambda's retry
     send it again) and its log line names the table's failure for the alarm."""
-    monkeypatch.setattr(delivery, "WRITE_PAUSES", (0, 0))
+    monkeypatch.setattr(records, "WRITE_PAUSES", (0, 0))
     sm = account.state_machine()
     monkeypatch.setenv(delivery.STATE_TABLE_ENV, "no-such-table")
     assert check(event(sm, DAY1))["notified"] is True
@@ -491,8 +492,8 @@ def test_every_expression_the_store_sends_is_spelt_as_aws_grammar_writes_it(stat
     store.record("nightly-etl", Status.FAILED, DAY1, (), DAY1)
     store.mark_checked("nightly-etl", "deadline", DAY1, DAY1)
     assert {name: len(expressions) for name, expressions in sent.items()} == {
-        "PutItem": 4,  # two claims, the record, the mark
-        "UpdateItem": 2,  # the completion's update and its condition
+        "PutItem": 3,  # two claims, the mark
+        "UpdateItem": 4,  # the completion's and the record's updates and conditions
         "DeleteItem": 1,
     }
     words = {w for each in sent.values() for e in each for w in re.findall(r"[A-Za-z_]+", e)}

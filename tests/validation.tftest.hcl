@@ -911,6 +911,15 @@ run "audit_without_the_state_table" {
   expect_failures = [aws_scheduler_schedule_group.this]
 }
 
+run "maintenance_windows_without_the_audit" {
+  command = plan
+  variables {
+    audit               = { enabled = false }
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }]
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
 run "start_check_after_the_deadline" {
   command = plan
   variables {
@@ -1275,6 +1284,213 @@ run "calendars_that_leave_a_day_to_check_are_accepted" {
       hourly     = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "rate(1 hour)", lookback_minutes = 60, calendar = "jp-business" }
       once       = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", schedule_expression = "at(2035-06-01T09:00:00)", calendar = "jp-business" }
       overnight  = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", start_check = { schedule_expression = "cron(15 23 * * ? *)" }, at_risk_check = { schedule_expression = "cron(30 1 * * ? *)" }, calendar = "jp-business" }
+    }
+  }
+}
+
+# Maintenance windows (maintenance.tf): each is recurring (a cron() schedule and a duration of at most a week) or one-off (from before until), named once among a monitor's windows.
+run "maintenance_window_name_not_a_name" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "db maintenance", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_named_as_one_of_the_modules" {
+  command = plan
+  variables {
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }]
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", from = "2026-12-24T01:00:00+09:00", until = "2026-12-24T05:00:00+09:00" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "module_maintenance_windows_of_one_name" {
+  command = plan
+  variables {
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }, { name = "weekly-db", schedule = "cron(0 1 ? * WED *)", duration = "1h" }]
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_of_both_forms" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release", schedule = "cron(0 1 ? * SUN *)", duration = "3h", from = "2026-12-24T01:00:00+09:00", until = "2026-12-24T05:00:00+09:00" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_of_neither_form" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_schedule_without_duration" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", timezone = "Asia/Tokyo" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_from_without_until" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release", from = "2026-12-24T01:00:00+09:00" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_on_a_rate" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "rate(7 days)", duration = "3h" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_at_one_time" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release", schedule = "at(2035-12-24T01:00:00)", duration = "3h" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_cron_hour_25" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 25 ? * SUN *)", duration = "3h" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_duration_in_weeks" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "1w" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_duration_of_a_fraction" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "1.5h" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "module_maintenance_window_longer_than_a_week" {
+  command = plan
+  variables {
+    maintenance_windows = [{ name = "migration", schedule = "cron(0 0 1 1 ? *)", duration = "10081m" }]
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_timezone_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h", timezone = "Europe/Tokio" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_from_without_offset" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release", from = "2026-12-24T01:00:00", until = "2026-12-24T05:00:00+09:00" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+# The same moment written in two offsets: the window would close as it opens.
+run "maintenance_window_from_not_before_until" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "release", from = "2026-12-24T05:00:00+09:00", until = "2026-12-23T20:00:00Z" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "maintenance_window_attribute_misspelt" {
+  command = plan
+  variables {
+    monitors = {
+      etl = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h", time_zone = "Asia/Tokyo" }] }
+    }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "module_maintenance_window_attribute_misspelt" {
+  command = plan
+  variables {
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duraton = "3h" }]
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+# The module's windows are in each of a rule's 20 monitors' entries of its input template.
+run "maintenance_windows_too_long_for_a_failure_rule" {
+  command = plan
+  variables {
+    monitors = { for n in range(20) : format("job-%02d", n) => {
+      state_machine_arn   = format("arn:aws:states:us-east-1:000000000000:stateMachine:etl-%02d", n)
+      maintenance_windows = [for day in ["SUN", "MON", "TUE"] : { name = "nightly-maintenance-${day}", schedule = "cron(0 1 ? * ${day} *)", duration = "3h" }]
+    } }
+  }
+  expect_failures = [aws_cloudwatch_event_target.failure["00"]]
+}
+
+run "maintenance_windows_of_both_forms_are_accepted" {
+  command = plan
+  variables {
+    maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }, { name = "freeze", from = "2026-12-24T00:00:00Z", until = "2027-01-04T00:00:00Z" }]
+    monitors = {
+      etl = {
+        state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", timezone = "Asia/Tokyo"
+        maintenance_windows = [
+          { name = "release", from = "2026-12-24T01:00:00+09:00", until = "2026-12-24T05:00:00.5+09:00" },
+          { name = "nightly-backup", schedule = "cron(0/30 1-3 * * ? *)", duration = "7d" },
+          { name = "quarterly.patch_1", schedule = "cron(0 22 ? 1,4,7,10 SAT#1 *)", duration = "10080m", timezone = "America/Argentina/Buenos_Aires" },
+        ]
+      }
+      billing = { state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:etl", maintenance_windows = [{ name = "month-end", schedule = "cron(0 0 L * ? *)", duration = "2d" }] }
     }
   }
 }

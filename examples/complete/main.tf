@@ -89,6 +89,12 @@ module "sfn_deadlines" {
     }
   }
 
+  # The warehouse database's weekly maintenance, 01:00 to 04:00 UTC each Sunday, for every
+  # monitor: problems found then wait until it is over and are sent only if they remain.
+  maintenance_windows = [
+    { name = "warehouse-db-weekly", schedule = "cron(0 1 ? * SUN *)", duration = "3h" },
+  ]
+
   monitors = {
     # Tokyo's nightly load: starts 00:00 on business days, must have succeeded by 02:00
     # local time. If it has not started by 00:15, on call hears of it then, not at 02:00;
@@ -108,6 +114,10 @@ module "sfn_deadlines" {
       at_risk_check = {
         schedule_expression = "cron(30 1 * * ? *)"
       }
+      # Once, its own: the warehouse's upgrade on the night of 2027-03-20, Tokyo time.
+      maintenance_windows = [
+        { name = "warehouse-upgrade", from = "2027-03-20T22:00:00+09:00", until = "2027-03-21T06:00:00+09:00" },
+      ]
     }
     # Berlin's billing run, weekdays: starts 05:00 through the prod alias, due by 06:30.
     # Its failures are already paged by the team's own rule: no instant alert here. A run

@@ -83,7 +83,9 @@ def invoke(event: Any, context: Any, now: datetime) -> dict[str, Any]:
         # Imported here: the audit's modules are not on every check's cold start.
         from .audit.run import run_audit  # noqa: PLC0415
 
-        return run_audit(request, topic_arn, now, budget.lease, budget.owner)
+        return run_audit(
+            request, topic_arn, now, lease=budget.lease, owner=budget.owner, stop_at=budget.stop_at
+        )
     try:
         scheduled = _scheduled(request, topic_arn, now, budget)
     except ThrottledError as throttled:

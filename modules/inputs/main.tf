@@ -1,7 +1,7 @@
 locals {
   variables = {
     read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit, schedule_retry_policy = var.schedule_retry_policy
-    calendars  = var.calendars
+    calendars  = var.calendars, maintenance_windows = var.maintenance_windows
   }
 
   # Each object the caller wrote, beside the same object typed: the typed one holds every
@@ -22,6 +22,16 @@ locals {
     [for name, c in var.calendars : {
       variable = "calendars", monitor = null, path = "${name}.", written = try(keys(var.as_written.calendars[name]), []), known = try(keys(c), [])
     }],
+    # Each maintenance window's attributes, named with the window (its place in the list
+    # when it has no name), the module's as calendars' and each monitor's own.
+    [for i, w in var.maintenance_windows : {
+      variable = "maintenance_windows", monitor = null, path = "${coalesce(w.name, tostring(i))}.",
+      written  = try(keys(var.as_written.maintenance_windows[i]), []), known = keys(w)
+    }],
+    flatten([for key, m in var.monitors : [for i, w in m.maintenance_windows : {
+      variable = "monitors", monitor = key, path = "maintenance_windows[${coalesce(w.name, tostring(i))}].",
+      written  = try(keys(var.as_written.monitors[key].maintenance_windows[i]), []), known = keys(w)
+    }]]),
   )
   unknown = flatten([for o in local.objects : [
     for attribute in sort(setsubtract(o.written, o.known)) : merge(o, { attribute = attribute, known = sort(o.known) })

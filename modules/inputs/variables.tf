@@ -32,6 +32,14 @@ variable "monitors" {
     calendar               = optional(string)
     upstream               = optional(list(string), [])
     upstream_suppresses    = optional(bool, false)
+    maintenance_windows = optional(list(object({
+      name     = string
+      schedule = optional(string)
+      duration = optional(string)
+      timezone = optional(string)
+      from     = optional(string)
+      until    = optional(string)
+    })), [])
   }))
   nullable = false
 }
@@ -43,6 +51,20 @@ variable "calendars" {
     exclude_weekdays = optional(list(string), [])
   }))
   default  = {}
+  nullable = false
+}
+
+variable "maintenance_windows" {
+  description = "The root module's maintenance_windows input."
+  type = list(object({
+    name     = string
+    schedule = optional(string)
+    duration = optional(string)
+    timezone = optional(string)
+    from     = optional(string)
+    until    = optional(string)
+  }))
+  default  = []
   nullable = false
 }
 
@@ -88,6 +110,6 @@ variable "schedule_retry_policy" {
 }
 
 variable "as_written" {
-  description = "The same inputs as the caller wrote them, untyped ({ monitors, calendars, read_scope, service_quotas, audit, schedule_retry_policy }): compared with the typed ones to find the attributes the types do not know."
+  description = "The same inputs as the caller wrote them, untyped ({ monitors, calendars, maintenance_windows, read_scope, service_quotas, audit, schedule_retry_policy }): compared with the typed ones to find the attributes the types do not know."
   type        = any
 }

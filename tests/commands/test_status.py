@@ -83,7 +83,7 @@ def test_every_monitor_with_its_status_checks_deadline_and_problems(
     assert rows["etl"]["next_deadline"].endswith("T17:00:00Z")  # 02:00 in Tokyo
     assert (rows["legacy"]["next_deadline"], rows["legacy"]["next_deadline_note"]) == (
         None,
-        "paused",
+        "disabled",
     )
     assert [p["kind"] for p in report["other_problems"]] == ["queue_messages"]
     assert report["audited_at"] == "2026-03-11T09:12:00Z"
@@ -189,7 +189,7 @@ def spec(
             None,
             (at("2026-03-20T09:00"), ""),
         ),
-        (spec("cron(0 2 * * ? *)", enabled=False), None, (None, "paused")),
+        (spec("cron(0 2 * * ? *)", enabled=False), None, (None, "disabled")),
     ],
 )
 def test_next_deadline(monitor_spec: MonitorSpec, last_check: Any, expected: tuple) -> None:

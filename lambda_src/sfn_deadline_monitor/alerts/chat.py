@@ -80,6 +80,15 @@ def _before_window_lines(before: BeforeWindow, local: Callable[[str | None], str
     return lines
 
 
+def _held_lines(report: Report, local: Callable[[str | None], str]) -> list[str]:
+    """Why the alert comes late: a maintenance window or a pause held it."""
+    held = report["held"]
+    if held is None:
+        return []
+    by = f"paused by {held['name']}" if held["kind"] == "pause" else f"window {held['name']}"
+    return [f"*Held by {by}* until {local(held['until'])}: nothing had cleared it"]
+
+
 def render_chat(context: CheckContext, verdict: Verdict, report: Report) -> dict[str, Any]:
     """The alert in AWS Chatbot's custom notification schema."""
     zone, zone_name = resolve_timezone(context.timezone)
@@ -93,6 +102,7 @@ def render_chat(context: CheckContext, verdict: Verdict, report: Report) -> dict
         f"*Caused by upstream {u['monitor']}:* {u['status']} at {local(u['as_of'])}"
         for u in report["upstream"]
     ]
+    lines[:0] = _held_lines(report, local)
     if report["downstream"]:
         lines.append(f"*Affects downstream:* {', '.join(report['downstream'])}")
     if verdict.reason:

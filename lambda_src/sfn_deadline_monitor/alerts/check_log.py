@@ -8,9 +8,11 @@ from typing import Any
 
 from ..check.context import CheckContext
 from ..check.verdict import Status, Verdict
+from ..formatting import iso
 from ..logs import log
 from ..metrics import DEFAULT_NAMESPACE, metrics_document
 from ..state.outcomes import deadline_outcome
+from .held import held_until
 from .upstream import is_suppressed
 
 NAMESPACE_ENV = "METRICS_NAMESPACE"
@@ -48,6 +50,10 @@ def log_check(
         # was held back for them (upstream_suppresses).
         "upstream_problems": [p.monitor for p in check.upstream_problems],
         "suppressed": is_suppressed(check, verdict),
+        # The maintenance window or pause covering the check, and until when its problem
+        # is held (null: sent now); the dashboard lists them.
+        "hold": check.hold.describe() if check.hold else None,
+        "held_until": iso(held_until(check, verdict)),
     }
     namespace = os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
     metrics = metrics_document(

@@ -17,7 +17,6 @@ single fault (docs/failure-modes.md#exactly-one-alert):
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -28,12 +27,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import aws
 from ..check.context import CheckContext
 from ..check.contract import AT_RISK, START
+from ..check.maintenance import Pause, hold_of
 from ..check.verdict import PROBLEMS, Status, Verdict
 from ..logs import log
 from ..state.outcomes import deadline_outcome
-from ..state.records import MonitorState
+from ..state.records import MonitorState, written
 from ..state.store import ClaimHeldError, StateStore
 from .check_log import log_check
+from .held import held_item, held_until
 from .incident import incident_key
 from .message import compose
 from .outbox import send_alert
@@ -44,10 +45,6 @@ TOPIC_ENV = "ALERT_TOPIC_ARN"
 STATE_TABLE_ENV = "STATE_TABLE_NAME"
 # Days the deadline history is kept (history_retention_days); unset or 0 keeps none.
 HISTORY_ENV = "HISTORY_RETENTION_DAYS"
-# Pauses before a record the table refused after the publish is written again: a write
-# that fails once is done by the next try, without the retry of the whole check that
-# would publish again. Short against the 15 s the check keeps for publishing.
-WRITE_PAUSES = (0.2, 1.0)
 
 
 class StateTableError(RuntimeError):
@@ -88,7 +85,7 @@ class Memory:
     invocation holds a live claim on the delivery's key, to release if the publish
     fails; ``previous`` is the last status reported, unknown when ``read_error`` says
     it could not be read, and ``upstream`` those of the monitors it waits for;
-    ``failures`` are the table's errors so far.
+    ``failures`` are the table's errors so far; ``pause`` the monitor's (CLI ``pause``).
     """
 
     store: StateStore | None
@@ -97,6 +94,7 @@ class Memory:
     read_error: str | None = None
     failures: tuple[str, ...] = ()
     upstream: Mapping[str, MonitorState] = field(default_factory=dict)
+    pause: Pause | None = None
 
 
 class Duplicate:
@@ -129,16 +127,19 @@ def settle(delivery: Delivery) -> dict[str, Any]:
         log("state_table_failed", monitor=delivery.check.monitor, errors=[failure])
         raise StateTableError(failure)
     if not is_quiet(delivery):
+        # A held problem was never sent: its end is no RECOVERED.
+        sent = memory.previous if memory.previous and not memory.previous.held_until else None
         check, verdict = followed_up(
-            delivery.check, delivery.verdict, memory.previous, delivery.as_of, delivery.role_arn
+            delivery.check, delivery.verdict, sent, delivery.as_of, delivery.role_arn
         )
         delivery = replace(delivery, check=check, verdict=verdict)
     status, monitor = delivery.verdict.status, delivery.check.monitor
     episode = incident_key(monitor, status, delivery.as_of, memory.previous)
     check = explain(delivery.check, delivery.verdict, memory.upstream)
-    delivery = replace(delivery, check=replace(check, incident_key=episode))
+    hold = hold_of(check.maintenance_windows, memory.pause, check.checked_at)
+    delivery = replace(delivery, check=replace(check, incident_key=episode, hold=hold))
     try:
-        message_id = send(delivery)
+        message_id = send(delivery, memory.store)
     except Exception as error:
         failure = f"{error}{release(memory, delivery)}"
         state_error = "; ".join(memory.failures) or None
@@ -179,12 +180,13 @@ def recall(store: StateStore | None, delivery: Delivery) -> Memory | Duplicate:
             failures = (f"the claim failed: {error}",)
     monitor = delivery.check.monitor
     try:
-        states = store.last_states((monitor, *delivery.check.dependencies.upstream))
+        recalled = store.recall((monitor, *delivery.check.dependencies.upstream))
     except (ClientError, BotoCoreError, RuntimeError) as error:  # RuntimeError: get_items'
         read_error = f"the last status could not be read: {error}"
         return Memory(store, claimed, read_error=read_error, failures=(*failures, read_error))
-    previous, upstream = states.pop(monitor, None), states
-    return Memory(store, claimed, previous, failures=failures, upstream=upstream)
+    upstream = dict(recalled.states)
+    previous = upstream.pop(monitor, None)
+    return Memory(store, claimed, previous, None, failures, upstream, recalled.pause)
 
 
 def _may_recover(delivery: Delivery) -> bool:
@@ -202,14 +204,22 @@ def is_quiet(delivery: Delivery) -> bool:
     return early_ok or status is Status.SKIPPED
 
 
-def send(delivery: Delivery) -> str | None:
+def send(delivery: Delivery, store: StateStore | None) -> str | None:
     """Send the alert (outbox.py); OK is only sent to monitors that ask for it, SKIPPED
-    never, nor what an upstream problem holds back (upstream.py). The message id."""
-    status = delivery.verdict.status
-    unsent = status is Status.SKIPPED or (status is Status.OK and not delivery.notify_on_success)
-    if unsent or is_suppressed(delivery.check, delivery.verdict):
+    never, nor what an upstream problem holds back (upstream.py). A problem that a window
+    or a pause holds is kept in the table instead, for the audit to send when the hold
+    has ended (held.py): like a publish, a failure to keep it raises. The message id."""
+    check, verdict = delivery.check, delivery.verdict
+    unsent = verdict.status is Status.SKIPPED or (
+        verdict.status is Status.OK and not delivery.notify_on_success
+    )
+    if unsent or is_suppressed(check, verdict):
         return None
-    alert = compose(delivery.check, delivery.verdict, delivery.message_format)
+    alert = compose(check, verdict, delivery.message_format)
+    if store is not None and check.hold is not None and held_until(check, verdict):
+        item = held_item(check.monitor, verdict.status, delivery.as_of, check.hold, alert)
+        store.dynamodb.put_item(TableName=store.table_name, Item=item)
+        return None
     return send_alert(delivery.topic_arn, alert, "check")
 
 
@@ -248,6 +258,7 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
             check.checked_at,
             since=previous.since_if(status, delivery.as_of) if previous else None,
             incident_key=check.incident_key if status in PROBLEMS else None,
+            held_until=held_until(check, delivery.verdict),
         )
     if delivery.key is not None:
         key = delivery.key
@@ -260,22 +271,8 @@ def remember(memory: Memory, delivery: Delivery) -> tuple[str, ...]:
     outcome = deadline_outcome(check, delivery.verdict)
     if outcome is not None and store.history:
         writes["record_outcome"] = lambda: store.record_outcome(outcome)
-    failed = ((name, _written(write)) for name, write in writes.items())
+    failed = ((name, written(write)) for name, write in writes.items())
     return tuple(f"{name} failed: {error}" for name, error in failed if error)
-
-
-def _written(write: Callable[[], None]) -> str | None:
-    """Make a write, again after each pause while it fails; its last error, if any."""
-    for pause in (*WRITE_PAUSES, None):
-        try:
-            write()
-        except (ClientError, BotoCoreError) as error:
-            if pause is None:
-                return str(error)
-            time.sleep(pause)
-        else:
-            return None
-    return None
 
 
 def _log_check(delivery: Delivery, memory: Memory, **outcome: str | None) -> dict[str, Any]:

@@ -68,6 +68,13 @@ class UpstreamEntry(TypedDict):
     as_of: str
 
 
+class HeldEntry(TypedDict):
+    kind: str
+    name: str
+    until: str
+    reason: str | None
+
+
 class CheckEntry(TypedDict):
     kind: str
     checked_at: str
@@ -97,4 +104,6 @@ class Report(TypedDict):
     # The upstream problems that explain this one, and the monitors waiting for this one.
     upstream: list[UpstreamEntry]
     downstream: list[str]
+    # The maintenance window or pause that held this alert until it ended.
+    held: HeldEntry | None
     check: CheckEntry

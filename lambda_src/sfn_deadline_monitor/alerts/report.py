@@ -161,6 +161,14 @@ def report(context: CheckContext, verdict: Verdict, subject_line: str) -> Report
         ],
         # Only a problem affects the monitors downstream.
         "downstream": list(context.dependencies.downstream) if verdict.status in PROBLEMS else [],
+        "held": None
+        if context.hold is None or verdict.status not in PROBLEMS
+        else {
+            "kind": context.hold.kind,
+            "name": context.hold.name,
+            "until": iso(context.hold.until),
+            "reason": context.hold.reason,
+        },
         "check": {
             "kind": context.check,
             "checked_at": iso(context.checked_at),

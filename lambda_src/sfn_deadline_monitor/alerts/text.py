@@ -30,7 +30,7 @@ def render_text(context: CheckContext, verdict: Verdict, report: Report) -> str:
         return f"{local} ({moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S UTC')})"
 
     # First the upstream problems: what on call should look at before this job.
-    lines = [report["subject"], "", *_dependency_lines(report, both)]
+    lines = [report["subject"], "", *_held_lines(report, both), *_dependency_lines(report, both)]
     if verdict.reason:
         lines.append(f"Why:            {verdict.reason}")
     if report["advice"]:
@@ -69,6 +69,23 @@ def render_text(context: CheckContext, verdict: Verdict, report: Report) -> str:
         lines += _previous_lines(report["previous"], both)
     lines += _check_lines(context, both)
     return "\n".join(lines) + "\n"
+
+
+def _held_lines(report: Report, both: Callable[[datetime], str]) -> list[str]:
+    """Why the alert comes late: a maintenance window or a pause held it."""
+    held = report["held"]
+    if held is None:
+        return []
+    until = both(datetime.fromisoformat(held["until"]))
+    by = (
+        f"paused by {held['name']}: {held['reason']}"
+        if held["kind"] == "pause"
+        else f"maintenance window {held['name']}"
+    )
+    return [
+        f"Held:           {by}, until {until}",
+        "                Found during it, sent after it: nothing has cleared it since.",
+    ]
 
 
 def _dependency_lines(report: Report, both: Callable[[datetime], str]) -> list[str]:

@@ -17,17 +17,20 @@ alert (docs/failure-modes.md#the-audit-itself):
 
 Calls at N monitors with one schedule each (more schedules, more checked items): 2
 BatchGetItem for the registry (its manifest, then its chunks of 100 monitors);
-ceil(N / 100) ListSchedules per schedule group; ceil(N / 100) BatchGetItem for the checks'
-records and 1 for the open problems; 1 ListStateMachines per 1,000 state machines of each
-account and region the monitored state machines are in (through the member role in
-another account, which adds its AssumeRole); 2 GetQueueAttributes; the claim (1 PutItem,
-1 UpdateItem) and 1 PutItem for the open problems; 1 Publish when something changed. At
-1,000 monitors in an account of up to 1,000 state machines: 30 calls
-(tests/test_audit.py counts them).
+ceil(N / 100) ListSchedules per schedule group; ceil(2N / 100) BatchGetItem for the
+checks' records and the held alerts, and 1 for the open problems; 1 ListStateMachines per
+1,000 state machines of each account and region the monitored state machines are in
+(through the member role in another account, which adds its AssumeRole); 2
+GetQueueAttributes; the claim (1 PutItem, 1 UpdateItem) and 1 PutItem for the open
+problems; 1 Publish when something changed. At 1,000 monitors in an account of up to 1,000
+state machines: 40 calls (tests/test_audit.py counts them). Each held alert released adds
+its share of 1 BatchGetItem per 100, a claim (1 PutItem, 1 UpdateItem), 1 Publish, and 1
+UpdateItem and 1 DeleteItem that clear it (alerts/held.py).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,6 +39,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import aws
 from ..alerts.delivery import STATE_TABLE_ENV
+from ..alerts.held import release_held
 from ..alerts.incident import audit_incident
 from ..alerts.message import Alert
 from ..alerts.outbox import send_alert
@@ -49,6 +53,7 @@ from ..state.records import (
     audit_item,
     checked_key,
     get_items,
+    held_key,
     last_checked,
     open_problems,
 )
@@ -69,13 +74,20 @@ from .rules import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+HELD_PREFIX = held_key("")
 # A refused list is reported as a problem (a role that lacks the permission would
 # otherwise stop the whole audit); any other error raises, as every read of the audit.
 _REFUSED = frozenset({"AccessDenied", "AccessDeniedException"})
 
 
 def run_audit(
-    request: AuditRequest, topic_arn: str, now: datetime, lease: timedelta, owner: str
+    request: AuditRequest,
+    topic_arn: str,
+    now: datetime,
+    *,
+    lease: timedelta,
+    owner: str,
+    stop_at: float = math.inf,
 ) -> dict[str, Any]:
     """Audit every monitor of the registry and publish what changed since the last audit.
 
@@ -96,9 +108,8 @@ def run_audit(
             log("duplicate", check=AUDIT, key=key)
             return {"check": AUDIT, "duplicate": True}
     try:
-        found = find_problems(
-            registry, _schedules(registry), _checked(registry, table), _queue_depths(registry), now
-        )
+        checked, held = _records(registry, table)
+        found = find_problems(registry, _schedules(registry), checked, _queue_depths(registry), now)
         before = get_items(dynamodb, table, [AUDIT_KEY]).get(AUDIT_KEY)
         try:
             open_before = open_problems(before)
@@ -131,6 +142,10 @@ def run_audit(
         message_id = _record_then_publish(
             dynamodb, table, before, item, findings, alert=alert, topic_arn=topic_arn, now=now
         )
+        # Announced and recorded: a failure from here on retries only the held alerts.
+        released = release_held(
+            store, held, topic_arn, now, owner=owner, lease=lease, stop_at=stop_at
+        )
     except Exception:
         if key is not None:
             store.release(key, owner)
@@ -149,6 +164,7 @@ def run_audit(
         "new": [p.key for p in findings.new],
         "recovered": [p.key for p in findings.recovered],
         "message_id": message_id,
+        "held_released": released,
     }
     log("audit", **summary)
     return summary
@@ -238,18 +254,23 @@ def _schedules(registry: Registry) -> dict[tuple[str, str], ScheduleSeen]:
     return seen
 
 
-def _checked(registry: Registry, table: str) -> dict[str, datetime]:
-    keys = [
-        checked_key(m.name, spec.kind) for m in registry.monitors.values() for spec in m.schedules
-    ]
+def _records(registry: Registry, table: str) -> tuple[dict[str, datetime], list[dict[str, Any]]]:
+    """The checks' records (when each kind of check last completed, by key) and the held
+    alerts (alerts/held.py), in one batched read."""
+    monitors = registry.monitors.values()
+    keys = [checked_key(m.name, spec.kind) for m in monitors for spec in m.schedules]
+    keys += [held_key(m.name) for m in monitors]
     items = get_items(aws.client("dynamodb"), table, keys)
-    checked = {}
+    checked, held = {}, []
     for key, item in items.items():
+        if key.startswith(HELD_PREFIX):
+            held.append(item)
+            continue
         try:
             checked[key] = last_checked(item)
         except UnreadableItemError as unreadable:  # as never checked: judged, not skipped
             log("unreadable_state", key=key, reason=str(unreadable))
-    return checked
+    return checked, held
 
 
 def _queue_depths(registry: Registry) -> dict[str, int]:

@@ -13,6 +13,7 @@ from .contract import DEADLINE, CheckRequest
 from .dependencies import Dependencies, UpstreamProblem
 from .failure_events import StatusChange
 from .history import WINDOWS_COUNTED, History
+from .maintenance import Hold, MaintenanceWindow
 from .risk import Prediction
 from .too_fast import MinDuration
 from .verdict import Execution, Status, Window
@@ -52,6 +53,10 @@ class CheckContext:
     # that explain this check's (set by delivery, which reads their last statuses).
     dependencies: Dependencies = field(default_factory=Dependencies)
     upstream_problems: tuple[UpstreamProblem, ...] = ()
+    # The monitor's maintenance windows, and the window or pause that holds this check's
+    # problem (set by delivery, which reads the pause; check/maintenance.py).
+    maintenance_windows: tuple[MaintenanceWindow, ...] = ()
+    hold: Hold | None = None
 
 
 def check_context(
@@ -71,6 +76,7 @@ def check_context(
             checked_at=now,
             check=request.check,
             severities=request.severities,
+            maintenance_windows=request.maintenance_windows,
         )
     return CheckContext(
         monitor=request.monitor,
@@ -88,4 +94,5 @@ def check_context(
         min_duration=request.min_duration,
         severities=request.severities,
         dependencies=request.dependencies,
+        maintenance_windows=request.maintenance_windows,
     )

@@ -18,6 +18,7 @@ from .dependencies import FIELDS as DEPENDENCY_FIELDS
 from .dependencies import Dependencies, parse_dependencies
 from .failure_events import STATUS_CHANGE, FailureEvent, parse_failure_event
 from .fire_times import next_fire, previous_fire
+from .maintenance import MaintenanceWindow, parse_windows
 from .monitor_settings import InvalidEventError, parse_settings, quoted
 from .schedule_expression import At, Expression, Rate, ScheduleExpressionError, parse
 from .too_fast import MinDuration, parse_min_duration
@@ -48,6 +49,7 @@ _SCHEDULED_OPTIONAL = {
     "scheduler_execution_id",
     "attempt_number",
     "calendar",
+    "maintenance_windows",
     *DEPENDENCY_FIELDS,
 }
 # Each check's (required, optional) fields. An at-risk check judges the window of the
@@ -62,7 +64,7 @@ _FIELDS = {
         _SCHEDULED_OPTIONAL | {"schedule_expression", "deadline_expression"},
     ),
     AT_RISK: (_SCHEDULED_REQUIRED | {"deadline_expression"}, _SCHEDULED_OPTIONAL),
-    STATUS_CHANGE: ({"version", "check", "monitors", "event"}, set()),
+    STATUS_CHANGE: ({"version", "check", "monitors", "event"}, {"maintenance_windows"}),
     AUDIT: ({"version", "check"}, {"scheduled_time", "scheduler_execution_id", "attempt_number"}),
 }
 
@@ -99,6 +101,7 @@ class CheckRequest:
     calendar: Calendar | None = None  # the days its deadlines are off (check/calendar.py)
     next_deadline: datetime | None = None  # a start check's, from deadline_expression
     dependencies: Dependencies = field(default_factory=Dependencies)
+    maintenance_windows: tuple[MaintenanceWindow, ...] = ()  # check/maintenance.py
 
     @property
     def due(self) -> datetime:
@@ -219,6 +222,7 @@ def _scheduled_check(event: dict[str, Any], check: str, now: datetime) -> CheckR
         calendar=parse_calendar(event.get("calendar")),
         next_deadline=ahead,
         dependencies=parse_dependencies(event),
+        maintenance_windows=parse_windows(event.get("maintenance_windows")),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .maintenance import MaintenanceWindow, parse_windows
 from .monitor_settings import (
     SETTINGS_FIELDS,
     InvalidEventError,
@@ -41,6 +42,7 @@ class StatusChange:
     message_format: str = "text"
     role_arn: str | None = None
     severities: Mapping[str, str] = field(default_factory=dict)
+    maintenance_windows: tuple[MaintenanceWindow, ...] = ()
     check: str = STATUS_CHANGE
 
 
@@ -62,14 +64,18 @@ def parse_failure_event(given: dict[str, Any]) -> FailureEvent:
     unknown = sorted({field for m in listed for field in m.keys() - SETTINGS_FIELDS})
     if unknown:
         raise InvalidEventError(f"a monitor's settings have unknown field(s): {', '.join(unknown)}")
-    monitors = [parse_settings(m) for m in listed]
+    # The module's windows once for all the rule's monitors, then each monitor's own.
+    shared = parse_windows(given.get("maintenance_windows"))
+    monitors = [
+        (parse_settings(m), shared + parse_windows(m.get("maintenance_windows"))) for m in listed
+    ]
     detail = _failure_detail(given["event"])
     if detail["stateMachineArn"] not in {
-        base_state_machine_arn(m.state_machine_arn) for m in monitors
+        base_state_machine_arn(m.state_machine_arn) for m, _ in monitors
     }:
         raise InvalidEventError(
             f"event is about {detail['stateMachineArn']}, which none of the rule's monitors "
-            f"({', '.join(m.monitor for m in monitors)}) watches: the rule routed it wrongly"
+            f"({', '.join(m.monitor for m, _ in monitors)}) watches: the rule routed it wrongly"
         )
     execution = _execution(detail)
     return FailureEvent(
@@ -83,8 +89,9 @@ def parse_failure_event(given: dict[str, Any]) -> FailureEvent:
                 message_format=m.message_format,
                 role_arn=m.role_arn,
                 severities=m.severities,
+                maintenance_windows=windows,
             )
-            for m in monitors
+            for m, windows in monitors
             if _is_about(m, detail)
         ),
     )

@@ -41,6 +41,7 @@ SETTINGS_FIELDS = {
     "message_format",
     "role_arn",
     "severities",
+    "maintenance_windows",
 }
 
 
@@ -101,7 +102,7 @@ def parse_settings(given: dict[str, Any]) -> Settings:
         raise InvalidEventError("state_machine_arn must be a string")
     parse_state_machine_arn(arn)
     timezone = given.get("timezone", "UTC")
-    if not _is_time_zone(timezone):
+    if not is_time_zone(timezone):
         raise InvalidEventError(
             f"timezone {quoted(timezone)} is not an IANA time zone name such as 'Asia/Tokyo'"
         )
@@ -135,7 +136,7 @@ def _severities(given: object) -> dict[str, str]:
     return dict(given)
 
 
-def _is_time_zone(name: object) -> bool:
+def is_time_zone(name: object) -> bool:
     """Whether ``name`` is a time zone this runtime knows (plan checks the same names,
     data/timezones.json)."""
     if not isinstance(name, str) or not name:

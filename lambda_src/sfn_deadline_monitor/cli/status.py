@@ -1,8 +1,9 @@
 """``status``: every monitor of a deployed module at a glance, from its state table alone.
 
-For each monitor the registry declares: its last status and since when, the last check of
-each kind, the next deadline, and the problems the audit holds open (with the module's own
-problems after them). A table for people, ``--format json`` for scripts; the exit status
+For each monitor the registry declares: its last status and since when (and until when
+its alert is held), the last check of each kind, the next deadline, its pause while it
+lasts, and the problems the audit holds open (with the module's own problems after them).
+A table for people, ``--format json`` for scripts (cli/status_report.py); the exit status
 says whether anything needs attention: 0 no, 1 yes (a last status other than OK or
 RECOVERED, or an open problem), 2 bad arguments, 3 the table could not be read.
 
@@ -17,72 +18,33 @@ next deadline is computed from the registry's expressions (check/fire_times.py).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..check.fire_times import next_fire
+from ..check.maintenance import Pause
 from ..check.schedule_expression import Rate, ScheduleExpressionError
-from ..check.verdict import Status
-from ..formatting import iso
 from ..state.records import (
     AUDIT_KEY,
     OpenProblem,
     UnreadableItemError,
     checked_key,
     get_items,
+    has_status,
     last_checked,
     monitor_key,
     monitor_state,
     open_problems,
+    pause_of,
     was_skipped,
 )
 from ..state.registry import MonitorSpec, Registry
 from .common import EXIT_NOT_OK, EXIT_OK, CommandError, add_module_flags, open_deployment
-
-# The statuses that need no one: every other one was alerted and is not resolved yet.
-HEALTHY = frozenset({Status.OK.value, Status.RECOVERED.value})
-
-
-@dataclass(frozen=True)
-class MonitorStatus:
-    """One monitor's row: ``status`` is None before its first check."""
-
-    name: str
-    enabled: bool
-    status: str | None
-    as_of: datetime | None
-    since: datetime | None
-    last_checks: dict[str, datetime]
-    next_deadline: datetime | None
-    next_note: str  # why next_deadline is None, or how it was found
-    problems: tuple[OpenProblem, ...]
-    skipped: frozenset[str]  # the kinds whose last check was SKIPPED (a calendar's day off)
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.problems) or self.status not in HEALTHY | {None}
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    module: str
-    table: str
-    at: datetime
-    audit: bool  # whether the module runs its audit
-    audited_at: datetime | None
-    monitors: tuple[MonitorStatus, ...]
-    # The module's own problems, and those of monitors no longer declared.
-    other_problems: tuple[OpenProblem, ...]
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.other_problems) or any(m.needs_attention for m in self.monitors)
+from .status_report import MonitorStatus, StatusReport, render_json, render_text
 
 
 def state_keys(registry: Registry) -> list[str]:
@@ -101,8 +63,8 @@ def next_deadline(
     it is only inferred. A rate counts from its start date, else from when the Scheduler
     created it, which the registry does not hold: the last check's scheduled time is one
     of its fires, so the count goes on from there."""
-    if not spec.enabled:
-        return None, "paused"
+    if not spec.enabled:  # declared with its schedules disabled; a ``pause`` shows apart
+        return None, "disabled"
     schedule = next(s for s in spec.schedules if s.kind == "deadline")
     anchor, note = None, ""
     if isinstance(schedule.expression, Rate):
@@ -138,16 +100,38 @@ def _row(
     fire, note = next_deadline(spec, checks.get("deadline"), now)
     item = items.get(monitor_key(spec.name))
     status: str | None = None
-    as_of = since = None
-    if item is not None:
+    as_of = since = held = None
+    if item is not None and has_status(item):  # not one ``pause`` wrote before any check
         try:
             state = monitor_state(item)
             status, as_of, since = state.status.value, state.as_of, state.since or state.as_of
+            held = state.held_until
         except UnreadableItemError:  # a later release's item, or a damaged one
             status = "UNREADABLE"
     return MonitorStatus(
-        spec.name, spec.enabled, status, as_of, since, checks, fire, note, problems, skipped
+        spec.name,
+        spec.enabled,
+        status,
+        as_of,
+        since,
+        checks,
+        fire,
+        note,
+        problems,
+        skipped,
+        held_until=held,
+        pause=live_pause(item, now),
     )
+
+
+def live_pause(item: dict[str, Any] | None, now: datetime) -> Pause | None:
+    """The pause on a ``monitor#`` item while it lasts: one that has ended is nothing, as
+    is one this release cannot read (the check then sends, as for no pause)."""
+    with suppress(UnreadableItemError):
+        pause = pause_of(item)
+        if pause is not None and now < pause.until:
+            return pause
+    return None
 
 
 def build(
@@ -172,101 +156,6 @@ def build(
             for name, spec in sorted(registry.monitors.items())
         ),
         other_problems=tuple(p for p in problems if p.monitor not in registry.monitors),
-    )
-
-
-def _when(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _problem_line(problem: OpenProblem) -> str:
-    who = problem.monitor or "(module)"
-    return f"  {who}: {problem.kind} since {_when(problem.since)}: {problem.text}"
-
-
-def _last_checks(m: MonitorStatus) -> str:
-    """``deadline 2026-12-25 17:00 (skipped); start ...``, sorted by kind."""
-    cells = (f"{k} {_when(t)}" + " (skipped)" * (k in m.skipped) for k, t in m.last_checks.items())
-    return "; ".join(sorted(cells)) or "-"
-
-
-def render_text(report: StatusReport) -> str:
-    """The table for people: one line a monitor, times in UTC, then the open problems."""
-    header = ("MONITOR", "STATUS", "SINCE", "AS OF", "LAST CHECKS", "NEXT DEADLINE", "PROBLEMS")
-    rows = [
-        (
-            m.name,
-            m.status or "-",
-            _when(m.since),
-            _when(m.as_of),
-            _last_checks(m),
-            _when(m.next_deadline) if m.next_deadline else m.next_note,
-            str(len(m.problems)) if m.problems else "-",
-        )
-        for m in report.monitors
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        f"{report.module}: {len(report.monitors)} monitor(s), from {report.table}, "
-        f"at {_when(report.at)} UTC (all times UTC)",
-        "",
-        *(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in [header, *rows]
-        ),
-        "",
-    ]
-    problems = [p for m in report.monitors for p in m.problems] + list(report.other_problems)
-    if not report.audit:
-        lines.append("Open problems: unknown (the module's audit is off)")
-    elif report.audited_at is None:
-        lines.append("Open problems: unknown (no audit has run yet)")
-    else:
-        lines.append(
-            f"Open problems at the audit of {_when(report.audited_at)} UTC: {len(problems)}"
-        )
-        lines.extend(_problem_line(p) for p in problems)
-    attention = sum(m.needs_attention for m in report.monitors)
-    lines.append(
-        f"{attention} of {len(report.monitors)} monitor(s) need attention"
-        + (
-            f"; the module has {len(report.other_problems)} problem(s)"
-            if report.other_problems
-            else ""
-        )
-        + "."
-    )
-    return "\n".join(lines) + "\n"
-
-
-def render_json(report: StatusReport) -> str:
-    """The same report for scripts: ISO 8601 times in UTC, null where unknown."""
-    return json.dumps(
-        {
-            "module": report.module,
-            "table": report.table,
-            "at": iso(report.at.replace(microsecond=0)),
-            "needs_attention": report.needs_attention,
-            "audited_at": iso(report.audited_at),
-            "monitors": [
-                {
-                    "monitor": m.name,
-                    "enabled": m.enabled,
-                    "status": m.status,
-                    "since": iso(m.since),
-                    "as_of": iso(m.as_of),
-                    "last_checks": {kind: iso(t) for kind, t in sorted(m.last_checks.items())},
-                    "skipped_checks": sorted(m.skipped),
-                    "next_deadline": iso(m.next_deadline),
-                    "next_deadline_note": m.next_note or None,
-                    "needs_attention": m.needs_attention,
-                    "problems": [p.as_json() for p in m.problems],
-                }
-                for m in report.monitors
-            ],
-            "other_problems": [p.as_json() for p in report.other_problems],
-        },
-        indent=2,
     )
 
 

@@ -7,16 +7,24 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ..check.maintenance import Pause
 from ..check.verdict import Status
 from ..formatting import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+# Pauses before a write the table refused after an alert was published is written again: a write
+# that fails once is done by the next try, without the retry of the whole check that
+# would publish again. Short against the 15 s a check keeps for publishing.
+WRITE_PAUSES = (0.2, 1.0)
 # BatchGetItem reads at most 100 keys a call.
 MAX_BATCH_KEYS = 100
 # Unprocessed keys are asked for again this many times before the read fails.
@@ -35,6 +43,9 @@ class MonitorState:
     problem_executions: tuple[str, ...] = ()
     since: datetime | None = None
     incident_key: str | None = None
+    # Until when the status's alert is held (a maintenance window or a pause): it was not
+    # sent, so no RECOVERED follows it; None once sent (alerts/held.py).
+    held_until: datetime | None = None
 
     def since_if(self, status: Status, as_of: datetime) -> datetime:
         """When the monitor entered ``status``, if ``status`` follows this state: still
@@ -71,9 +82,42 @@ def monitor_state(item: dict[str, Any]) -> MonitorState:
             ),
             since=moment(item["since"]) if "since" in item else None,
             incident_key=item["incident_key"]["S"] if "incident_key" in item else None,
+            held_until=moment(item["held_until"]) if "held_until" in item else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UnreadableItemError(f"{item.get('pk')} cannot be read: {error!r}") from error
+
+
+def has_status(item: dict[str, Any]) -> bool:
+    """Whether a ``monitor#`` item holds a status: one the ``pause`` command wrote before
+    the monitor's first check holds only the pause."""
+    return "status" in item or "as_of" in item
+
+
+# The attributes of a pause on a ``monitor#`` item (the CLI's ``pause``; the check reads
+# them with the status, so a pause costs no read of its own).
+PAUSE_ATTRIBUTES = ("paused_until", "paused_by", "pause_reason", "paused_at")
+
+
+def pause_of(item: dict[str, Any] | None) -> Pause | None:
+    """The pause a ``monitor#`` item holds, expired or not; None without one.
+    UnreadableItemError for one this release cannot read (its reader sends, as unpaused)."""
+    if item is None or "paused_until" not in item:
+        return None
+    try:
+        return Pause(
+            until=moment(item["paused_until"]),
+            by=item["paused_by"]["S"],
+            reason=item["pause_reason"]["S"],
+            at=moment(item["paused_at"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UnreadableItemError(f"{item.get('pk')}'s pause cannot be read: {error!r}") from error
+
+
+def held_key(monitor: str) -> str:
+    """The key of the alert a monitor's check held (alerts/held.py)."""
+    return f"held#{monitor}"
 
 
 def millis(moment: datetime) -> int:
@@ -99,6 +143,21 @@ def was_skipped(item: dict[str, Any]) -> bool:
     """Whether a ``checked#`` item's check came to SKIPPED (its calendar's day off); False
     for an item without a status, as a release before calendars wrote them."""
     return item.get("status") == {"S": Status.SKIPPED.value}
+
+
+def written(write: Callable[[], None]) -> str | None:
+    """Make a write, again after each pause (WRITE_PAUSES) while it fails; its last
+    error, if any."""
+    for pause in (*WRITE_PAUSES, None):
+        try:
+            write()
+        except (ClientError, BotoCoreError) as error:
+            if pause is None:
+                return str(error)
+            time.sleep(pause)
+        else:
+            return None
+    return None
 
 
 def get_items(dynamodb: DynamoDBClient, table: str, keys: list[str]) -> dict[str, dict[str, Any]]:

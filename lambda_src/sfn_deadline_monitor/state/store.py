@@ -10,12 +10,16 @@ Two kinds of item share the table's one key, ``pk``:
   a retry of the same request takes its own claim over at once (``claim``). A claim
   whose publish failed is released; one left by a function that died mid-check lapses
   after its lease. These items expire (TTL) after 35 days.
-- ``monitor#<monitor>``: the last status reported, the time it is about, and since when
-  the monitor has been in that state. It is only overwritten by a check about the same or
-  a later time, so a late retry of an old check cannot undo a newer verdict.
+- ``monitor#<monitor>``: the last status reported, the time it is about, since when the
+  monitor has been in that state, and a pause set with the CLI (``pause``). The status
+  is only overwritten by a check about the same or a later time, so a late retry of an
+  old check cannot undo a newer verdict.
 - ``checked#<monitor>#<check>``: the scheduled time of the latest check of that kind that
   completed, for the audit to tell a monitor that went quiet, and the status it came to
   (``status`` shows a check SKIPPED on its calendar's day off).
+- ``held#<monitor>``: the latest alert a maintenance window or a pause held, with until
+  when; the audit sends it once that has passed, if the monitor's status is still the one
+  it held (alerts/held.py).
 - ``outcome#<monitor>#<deadline>``: what each deadline came to, for the report
   (state/outcomes.py); they expire after the module's history_retention_days.
 - ``audit``: the problems the last audit found open, so each is reported once.
@@ -24,11 +28,13 @@ Two kinds of item share the table's one key, ``pk``:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from ..check.maintenance import Pause
 from ..check.verdict import Status
 from ..errors import error_code
 from ..logs import log
@@ -38,9 +44,11 @@ from .records import (
     UnreadableItemError,
     checked_key,
     get_items,
+    has_status,
     millis,
     monitor_key,
     monitor_state,
+    pause_of,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +63,15 @@ _CONDITION_FAILED = "ConditionalCheckFailedException"
 def _expiry(now: datetime) -> int:
     """When a ``handled#`` item expires (TTL, in epoch seconds)."""
     return int((now + HANDLED_RETENTION).timestamp())
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """What a check reads of the table: the last statuses of its monitor and of those it
+    waits for, by monitor, and its monitor's pause (state/records.py)."""
+
+    states: dict[str, MonitorState]
+    pause: Pause | None = None
 
 
 class ClaimHeldError(RuntimeError):
@@ -153,10 +170,11 @@ class StateStore:
             return refused
         return None
 
-    def last_states(self, monitors: tuple[str, ...]) -> dict[str, MonitorState]:
+    def recall(self, monitors: tuple[str, ...]) -> Recalled:
         """The last reported statuses of ``monitors`` (the checked one, then those it waits
-        for), strongly consistent: one GetItem for one, one BatchGetItem for more. One
-        before its first status, or whose item this release cannot read, is left out."""
+        for) and the first one's pause, strongly consistent: one GetItem for one, one
+        BatchGetItem for more. One before its first status, or whose item this release
+        cannot read, is left out; a pause it cannot read is none (its alert is sent)."""
         if len(monitors) == 1:
             key = monitor_key(monitors[0])
             item = self.dynamodb.get_item(
@@ -166,11 +184,17 @@ class StateStore:
         else:
             found = get_items(self.dynamodb, self.table_name, [monitor_key(m) for m in monitors])
         readable = ((m, _readable(m, found.get(monitor_key(m)))) for m in monitors)
-        return {monitor: state for monitor, state in readable if state is not None}
+        states = {monitor: state for monitor, state in readable if state is not None}
+        try:
+            pause = pause_of(found.get(monitor_key(monitors[0])))
+        except UnreadableItemError as unreadable:
+            log("unreadable_state", monitor=monitors[0], reason=str(unreadable))
+            pause = None
+        return Recalled(states, pause)
 
     def last(self, monitor: str) -> MonitorState | None:
         """The monitor's last reported status, or None before its first."""
-        return self.last_states((monitor,)).get(monitor)
+        return self.recall((monitor,)).states.get(monitor)
 
     def record(
         self,
@@ -182,31 +206,43 @@ class StateStore:
         *,
         since: datetime | None = None,
         incident_key: str | None = None,
+        held_until: datetime | None = None,
     ) -> None:
-        """Store the status a check reported, unless a later one is already stored."""
-        episode = {} if incident_key is None else {"incident_key": {"S": incident_key}}
+        """Store the status a check reported (held until ``held_until``, when a window or
+        pause held its alert), unless a later one is already stored. An update, so that a
+        pause on the item stays."""
+        values: dict[str, Any] = {
+            ":status": {"S": status.value},
+            ":as_of": {"N": str(millis(as_of))},
+            ":since": {"N": str(millis(since or as_of))},
+            ":executions": {"L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]},
+            ":updated_at": {"S": now.isoformat()},
+            ":number": {"S": "N"},
+        }
+        sets = ["#status = :status", "as_of = :as_of", "since = :since"]
+        sets += ["problem_executions = :executions", "updated_at = :updated_at"]
+        removes = []
+        for name, value in (("incident_key", incident_key), ("held_until", held_until)):
+            if value is None:
+                removes.append(name)
+                continue
+            sets.append(f"{name} = :{name}")
+            values[f":{name}"] = (
+                {"S": value} if isinstance(value, str) else {"N": str(millis(value))}
+            )
         self._write_if(
-            self.dynamodb.put_item,
-            Item={
-                "pk": {"S": monitor_key(monitor)},
-                "status": {"S": status.value},
-                "as_of": {"N": str(millis(as_of))},
-                "since": {"N": str(millis(since or as_of))},
-                "problem_executions": {
-                    "L": [{"S": arn} for arn in problem_executions[:MAX_REMEMBERED]]
-                },
-                "updated_at": {"S": now.isoformat()},
-                **episode,
-            },
+            self.dynamodb.update_item,
+            Key={"pk": {"S": monitor_key(monitor)}},
+            UpdateExpression=f"SET {', '.join(sets)}"
+            + (f" REMOVE {', '.join(removes)}" if removes else ""),
             # An as_of this release cannot compare (absent, or of another type) is
             # overwritten, as the item it belongs to is read as absent.
             ConditionExpression=(
-                "attribute_not_exists(pk) OR NOT attribute_type(as_of, :number) OR as_of <= :as_of"
+                "attribute_not_exists(as_of) OR NOT attribute_type(as_of, :number)"
+                " OR as_of <= :as_of"
             ),
-            ExpressionAttributeValues={
-                ":as_of": {"N": str(millis(as_of))},
-                ":number": {"S": "N"},
-            },
+            ExpressionAttributeNames={"#status": "status"},  # a DynamoDB reserved word
+            ExpressionAttributeValues=values,
         )
 
     def mark_checked(
@@ -249,7 +285,7 @@ def _readable(monitor: str, item: dict[str, Any] | None) -> MonitorState | None:
     """A ``monitor#`` item as a state; None when absent, or when written by a later
     release (a rollback, or two versions side by side) or damaged: then the alert is still
     sent, as for a monitor without one."""
-    if item is None:
+    if item is None or not has_status(item):  # a pause set before the first check
         return None
     try:
         return monitor_state(item)
