@@ -3,10 +3,14 @@ test shares."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import pytest
+from botocore.client import BaseClient
 
 from sfn_deadline_monitor import handler
 from testkit.account import Account, answer
@@ -68,3 +72,16 @@ def largest_failure(account: Account) -> str:
             cause=LARGEST_CAUSE,
         )
     return machine
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Every AWS call made from now on, by operation (through botocore's one door)."""
+    calls: Counter[str] = Counter()
+    make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]  # not in its stubs
+
+    def counted(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        calls[operation] += 1
+        return make_api_call(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
+    return calls

@@ -279,3 +279,29 @@ def test_a_held_problem_whose_status_could_not_be_recorded_is_still_sent(
     assert StateStore(TABLE, state_table).last("nightly-etl") is None
     assert audit(monkeypatch, module, WINDOW_END)["held_released"] == ["nightly-etl"]
     assert len(alerts(account)) == 1
+
+
+def test_a_pause_this_release_cannot_read_keeps_nothing_held(
+    account: Account, module: Module, state_table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later release's pause (another shape) is read as none: held alerts go out."""
+    deadline_check(monkeypatch, module, DUE)
+    state_table.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": monitor_key("nightly-etl")}},
+        UpdateExpression="SET paused_until = :u",
+        ExpressionAttributeValues={":u": {"S": "tomorrow"}},
+    )
+    assert audit(monkeypatch, module, WINDOW_END)["held_released"] == ["nightly-etl"]
+
+
+def test_a_paused_problem_that_recovered_before_the_pause_ended_is_never_sent(
+    account: Account, module: Module, state_table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pause(state_table, DUE - DAY, DUE + 2 * DAY)
+    assert deadline_check(monkeypatch, module, DUE, maintenance_windows=[])["notified"] is False
+    succeeded(account, module, DUE + DAY)
+    summary = deadline_check(monkeypatch, module, DUE + DAY, maintenance_windows=[])
+    assert (summary["status"], summary["notified"]) == ("OK", False)
+    assert audit(monkeypatch, module, DUE + 3 * DAY)["held_released"] == []
+    assert alerts(account) == []

@@ -4,13 +4,11 @@ the commands' clock (testkit.events.clock), so every time below is worked out by
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.client import BaseClient
 from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT
 
 from sfn_deadline_monitor.check.verdict import Status
@@ -25,6 +23,7 @@ from sfn_deadline_monitor.state.records import (
 )
 from sfn_deadline_monitor.state.store import StateStore
 from testkit.account import REGION, Account
+from testkit.checks import count_calls
 from testkit.deployed_module import NAME, TABLE, client, run
 from testkit.events import at, clock
 from testkit.registry_items import manifest, monitor, write_registry
@@ -301,16 +300,3 @@ def test_a_refused_write_names_the_permission(
     assert code == 3
     assert "could not write monitor#etl" in out
     assert "your credentials need dynamodb:UpdateItem on the table" in out
-
-
-def count_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Every AWS call made from now on, by operation."""
-    calls: Counter[str] = Counter()
-    make_api_call = BaseClient._make_api_call
-
-    def counted(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        calls[operation] += 1
-        return make_api_call(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
-    return calls

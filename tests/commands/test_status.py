@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from botocore.client import BaseClient
 from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT
 
 from sfn_deadline_monitor.__main__ import main
@@ -20,6 +18,7 @@ from sfn_deadline_monitor.state.records import OpenProblem, audit_item
 from sfn_deadline_monitor.state.registry import MonitorSpec, ScheduleSpec
 from sfn_deadline_monitor.state.store import StateStore
 from testkit.account import REGION, Account
+from testkit.checks import count_calls
 from testkit.deployed_module import NAME, TABLE, Deployed, client, run
 from testkit.events import at
 from testkit.registry_items import manifest, monitor, write_registry
@@ -109,14 +108,7 @@ def test_at_1000_monitors_it_reads_in_23_calls(
     table: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registry(table, {f"job-{n:04d}": monitor(f"{SM}job-{n:04d}") for n in range(1000)})
-    calls: Counter[str] = Counter()
-    make_api_call = BaseClient._make_api_call
-
-    def counted(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        calls[operation] += 1
-        return make_api_call(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
+    calls = count_calls(monkeypatch)
     code, out = run("status", capsys)
     assert code == EXIT_OK
     # The manifest, the 10 chunks at once, then 2,001 keys 100 a call.

@@ -15,9 +15,10 @@ import json
 import time
 import zlib
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -41,9 +42,6 @@ from ..state.store import StateStore, handled_key
 from .message import Alert
 from .outbox import send_alert
 from .upstream import is_suppressed
-
-if TYPE_CHECKING:
-    pass
 
 # The claim key's check: one release per held status (its as_of).
 RELEASE = "held"
@@ -180,11 +178,12 @@ def _still_holds(held: HeldAlert, item: dict[str, Any] | None, now: datetime) ->
     is caught by the release's claim."""
     try:
         state = monitor_state(item) if item is not None and has_status(item) else None
-        pause = pause_of(item)
     except UnreadableItemError:  # a later release wrote it: it has moved on
         return False
-    if pause is not None and pause.at <= now < pause.until:
-        return None
+    with suppress(UnreadableItemError):  # a pause this release cannot read: none, sent
+        pause = pause_of(item)
+        if pause is not None and pause.at <= now < pause.until:
+            return None
     if state is None or state.as_of < held.as_of:
         return True
     return state.as_of == held.as_of and state.status is held.status

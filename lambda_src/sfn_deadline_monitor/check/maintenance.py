@@ -25,7 +25,6 @@ from .schedule_expression import Cron, ScheduleExpressionError, parse
 MAX_WINDOW_MINUTES = 7 * 24 * 60
 _RECURRING = {"name", "schedule", "timezone", "duration_minutes"}
 _ONE_OFF = {"name", "from", "until"}
-WINDOW_KINDS = ("maintenance window", "pause")
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,9 @@ class Pause:
 
 @dataclass(frozen=True)
 class Hold:
-    """Why a check's problem is held rather than sent, and until when: a ``kind`` of
-    WINDOW_KINDS named ``name`` (the window's, or who paused), with the pause's reason."""
+    """Why a check's problem is held rather than sent, and until when: its ``kind``,
+    "maintenance window" or "pause" (the alert's json says which), named ``name`` (the
+    window's, or who paused), with the pause's reason."""
 
     kind: str
     name: str
