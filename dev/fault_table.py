@@ -20,6 +20,7 @@ from moto.core.config import default_user_config
 from dev import generated
 from sfn_deadline_monitor import aws
 from sfn_deadline_monitor.alerts import delivery
+from sfn_deadline_monitor.state import records
 from testkit import aws_answers
 from testkit.account import REGION, Account
 from testkit.fault_paths import PATHS, run_path
@@ -44,7 +45,7 @@ def tables() -> str:
         "AWS_MAX_ATTEMPTS": "2",
     }
     rendered = []
-    with mock.patch.dict(os.environ, settings), mock.patch.object(delivery, "WRITE_PAUSES", (0, 0)):
+    with mock.patch.dict(os.environ, settings), mock.patch.object(records, "WRITE_PAUSES", (0, 0)):
         for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
             os.environ.pop(name, None)
         default_user_config["stepfunctions"]["execute_state_machine"] = False
