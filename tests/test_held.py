@@ -13,6 +13,7 @@ import pytest
 
 from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.alerts import outbox
+from sfn_deadline_monitor.alerts.held import release_held
 from sfn_deadline_monitor.state import records
 from sfn_deadline_monitor.state.records import held_key, millis, monitor_key
 from sfn_deadline_monitor.state.store import StateStore
@@ -305,3 +306,26 @@ def test_a_paused_problem_that_recovered_before_the_pause_ended_is_never_sent(
     assert (summary["status"], summary["notified"]) == ("OK", False)
     assert audit(monkeypatch, module, DUE + 3 * DAY)["held_released"] == []
     assert alerts(account) == []
+
+
+def test_held_alerts_past_the_audits_time_wait_for_the_next_audit(
+    account: Account,
+    module: Module,
+    state_table: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Out of time (stop_at passed): nothing is sent or cleared, and the log says what
+    waits; the next audit sends it."""
+    deadline_check(monkeypatch, module, DUE)
+    item = state_table.get_item(TableName=TABLE, Key={"pk": {"S": held_key("nightly-etl")}})
+    store = StateStore(TABLE, state_table)
+    capsys.readouterr()
+    sent = release_held(
+        store, [item["Item"]], account.topic_arn, WINDOW_END, owner="o", lease=DAY, stop_at=0
+    )
+    assert sent == []
+    [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert (line["event"], line["monitors"]) == ("held_deferred", ["nightly-etl"])
+    assert alerts(account) == []
+    assert audit(monkeypatch, module, WINDOW_END)["held_released"] == ["nightly-etl"]
