@@ -14,8 +14,9 @@ import pytest
 from sfn_deadline_monitor import aws, handler
 from sfn_deadline_monitor.alerts import outbox
 from sfn_deadline_monitor.alerts.held import release_held
+from sfn_deadline_monitor.check.maintenance import Pause
 from sfn_deadline_monitor.state import records
-from sfn_deadline_monitor.state.records import held_key, millis, monitor_key
+from sfn_deadline_monitor.state.records import held_key, monitor_key, pause_attributes
 from sfn_deadline_monitor.state.store import StateStore
 from testkit.account import Account, answer
 from testkit.audited_module import EVERY_MINUTE, Module
@@ -79,16 +80,12 @@ def succeeded(account: Account, module: Module, deadline: datetime) -> None:
 
 def pause(dynamodb: Any, since: datetime, until: datetime) -> None:
     """A pause, as the CLI's ``pause`` writes it."""
+    attributes = pause_attributes(Pause(until, ALICE, "moving the database", since))
     dynamodb.update_item(
         TableName=TABLE,
         Key={"pk": {"S": monitor_key("nightly-etl")}},
-        UpdateExpression="SET paused_until = :u, paused_by = :b, pause_reason = :r, paused_at = :a",
-        ExpressionAttributeValues={
-            ":u": {"N": str(millis(until))},
-            ":b": {"S": ALICE},
-            ":r": {"S": "moving the database"},
-            ":a": {"N": str(millis(since))},
-        },
+        UpdateExpression="SET " + ", ".join(f"{name} = :{name}" for name in attributes),
+        ExpressionAttributeValues={f":{name}": value for name, value in attributes.items()},
     )
 
 

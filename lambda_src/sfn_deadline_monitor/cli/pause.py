@@ -38,6 +38,7 @@ from ..state.records import (
     millis,
     moment,
     monitor_key,
+    pause_attributes,
     pause_of,
 )
 from .check import lookback_minutes
@@ -149,8 +150,7 @@ def run_pause(args: argparse.Namespace) -> int:
     deployment = open_deployment(args)
     zone = declared(deployment, args.monitor)
     pause = Pause(until, by or caller(deployment.registry.manifest.region), reason, now)
-    given = (_number(until), {"S": pause.by}, {"S": reason}, _number(now))
-    attributes = dict(zip(PAUSE_ATTRIBUTES, given, strict=True))  # until, by, reason, at
+    attributes = pause_attributes(pause)
     old = _update(
         deployment,
         monitor_key(args.monitor),
@@ -201,7 +201,7 @@ def run_resume(args: argparse.Namespace) -> int:
         # a maintenance window's ends when the window does.
         ConditionExpression="attribute_exists(pk) AND #until > :now AND held_by = :pause",
         ExpressionAttributeNames={"#until": "until"},
-        ExpressionAttributeValues={":now": _number(now), ":pause": {"S": "pause"}},
+        ExpressionAttributeValues={":now": {"N": str(millis(now))}, ":pause": {"S": "pause"}},
         ReturnValues="UPDATED_OLD",
     )
     if held is None:
@@ -232,11 +232,6 @@ def _update(deployment: Deployment, key: str, **request: Any) -> dict[str, Any] 
     except BotoCoreError as error:
         raise CommandError(f"could not reach DynamoDB: {error}") from error
     return answer.get("Attributes", {})
-
-
-def _number(at: datetime) -> dict[str, str]:
-    """A time as the epoch milliseconds (N) the check reads."""
-    return {"N": str(millis(at))}
 
 
 def _previous(attributes: dict[str, Any] | None) -> Pause | None:

@@ -115,6 +115,17 @@ def pause_of(item: dict[str, Any] | None) -> Pause | None:
         raise UnreadableItemError(f"{item.get('pk')}'s pause cannot be read: {error!r}") from error
 
 
+def pause_attributes(pause: Pause) -> dict[str, dict[str, str]]:
+    """The attributes that hold ``pause`` on a ``monitor#`` item, as pause_of reads them."""
+    values = (
+        {"N": str(millis(pause.until))},
+        {"S": pause.by},
+        {"S": pause.reason},
+        {"N": str(millis(pause.at))},
+    )
+    return dict(zip(PAUSE_ATTRIBUTES, values, strict=True))
+
+
 def held_key(monitor: str) -> str:
     """The key of the alert a monitor's check held (alerts/held.py)."""
     return f"held#{monitor}"
