@@ -59,6 +59,33 @@ class Module:
         )
         self.write()
 
+    def enable_discovery(self, **settings: Any) -> dict[str, str]:
+        """Turn discovery on as registry.tf writes it (``settings`` override its defaults):
+        its three schedule groups exist; their names, by kind."""
+        groups = {
+            "deadline": f"{GROUP}-discovered",
+            "start": f"{GROUP}-discovered-start",
+            "at_risk": f"{GROUP}-discovered-at-risk",
+        }
+        for group in groups.values():
+            self.scheduler.create_schedule_group(Name=group)
+        self.manifest["discovery"] = {
+            "tag_prefix": "deadline-monitor:",
+            "member_role_arns": [],
+            "schedule_groups": groups,
+            "scheduler_role_arn": self.account.role_arn,
+            "dead_letter_arn": f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT_ID}:ops-undelivered",
+            "retry_policy": {"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 5},
+            "kms_key_arn": None,
+            "lookback_minutes": 180,
+            "message_format": "text",
+            "calendars": {},
+            "maintenance_windows": [],
+            **settings,
+        }
+        self.write()
+        return groups
+
     def write(self) -> None:
         write_registry(self.dynamodb, "monitor-state", self.manifest, self.monitors)
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
-from sfn_deadline_monitor import handler
+from sfn_deadline_monitor import aws, handler
 from testkit.account import Account, answer
 
 
@@ -85,3 +86,20 @@ def count_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
     monkeypatch.setattr(BaseClient, "_make_api_call", counted)
     return calls
+
+
+def fail_once(service: str, operation: str, when: Any = lambda params: True) -> None:
+    """Make the handler's next ``operation`` call whose parameters ``when`` accepts fail,
+    once, as AWS would refuse it after the retries."""
+    failed = False
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        nonlocal failed
+        if not failed and when(params):
+            failed = True
+            error = {"Error": {"Code": "InternalServerError", "Message": "failed by the test"}}
+            raise ClientError(error, operation)  # type: ignore[arg-type]
+
+    aws.client(service).meta.events.register(  # type: ignore[call-overload]
+        f"before-parameter-build.{service}.{operation}", refuse
+    )

@@ -20,7 +20,7 @@ from sfn_deadline_monitor.state.records import open_problems
 from sfn_deadline_monitor.state.registry import RegistryError
 from testkit.account import REGION, Account
 from testkit.audited_module import EVERY_MINUTE, FUNCTION, GROUP, Module
-from testkit.checks import check
+from testkit.checks import check, fail_once
 from testkit.events import clock, recent
 from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE, member_state_machine
 
@@ -38,23 +38,6 @@ def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     fire time a test computes is the one the audit judges, even when a minute turns
     between them (every schedule here fires each minute)."""
     monkeypatch.setattr(handler, "datetime", clock(datetime.now(UTC)))
-
-
-def fail_once(service: str, operation: str, when: Any = lambda params: True) -> None:
-    """Make the handler's next ``operation`` call whose parameters ``when`` accepts fail,
-    once, as AWS would refuse it after the retries."""
-    failed = False
-
-    def refuse(params: dict[str, Any], **_: Any) -> None:
-        nonlocal failed
-        if not failed and when(params):
-            failed = True
-            error = {"Error": {"Code": "InternalServerError", "Message": "failed by the test"}}
-            raise ClientError(error, operation)  # type: ignore[arg-type]
-
-    aws.client(service).meta.events.register(  # type: ignore[call-overload]
-        f"before-parameter-build.{service}.{operation}", refuse
-    )
 
 
 def remembered(state_table: Any) -> list[str]:

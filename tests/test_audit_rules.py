@@ -9,14 +9,19 @@ from datetime import timedelta
 import pytest
 
 from sfn_deadline_monitor.audit.rules import (
-    ScheduleSeen,
     find_problems,
     reconcile,
     state_machine_problems,
 )
 from sfn_deadline_monitor.check.schedule_expression import parse
 from sfn_deadline_monitor.state.records import OpenProblem, checked_key
-from sfn_deadline_monitor.state.registry import Manifest, MonitorSpec, Registry, ScheduleSpec
+from sfn_deadline_monitor.state.registry import (
+    Manifest,
+    MonitorSpec,
+    Registry,
+    ScheduleSeen,
+    ScheduleSpec,
+)
 from testkit.events import at
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:ops-sfn-deadline-check"

@@ -78,6 +78,12 @@ def client(
 def client(
     service: Literal["scheduler"], role_arn: str | None = None, region: str | None = None
 ) -> EventBridgeSchedulerClient: ...
+@overload
+def client(  # no type stubs are installed for the tagging API (discovery/run.py)
+    service: Literal["resourcegroupstaggingapi"],
+    role_arn: str | None = None,
+    region: str | None = None,
+) -> Any: ...
 def client(service: str, role_arn: str | None = None, region: str | None = None) -> Any:
     """This thread's client for ``service``, with ``role_arn``'s credentials if given, in
     ``region`` (the resource's, from its ARN) or else the environment's default region."""

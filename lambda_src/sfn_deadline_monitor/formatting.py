@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 from typing import overload
 from urllib.parse import quote
@@ -36,6 +37,20 @@ def clip(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return text
     return text[: limit - 20] + f"... ({len(text)} chars)"
+
+
+# A duration as people write it: 3h, 90m, 1d, 1h30m (ASCII digits only).
+_DURATION = re.compile(r"(?:(?P<d>[0-9]+)d)?(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?")
+
+
+def duration_minutes(text: str) -> int | None:
+    """``3h``, ``90m``, ``1d`` or ``1h30m`` in minutes; None for anything else (a bare
+    number too: it could be meant as minutes, hours or days)."""
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        return None
+    days, hours, minutes = (int(match[part] or 0) for part in "dhm")
+    return days * 1440 + hours * 60 + minutes
 
 
 def format_duration(seconds: float) -> str:

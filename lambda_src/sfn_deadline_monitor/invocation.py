@@ -25,6 +25,7 @@ from .check.executions import ThrottledError, read_window, report_status_change
 from .check.failure_events import STATUS_CHANGE, FailureEvent, StatusChange
 from .check.monitor_settings import InvalidEventError, message_format_of, monitor_name_of
 from .check.verdict import Status, Verdict
+from .discovery.failures import is_discovered_failure, with_discovered_monitors
 from .formatting import clip
 from .logs import log
 from .state.store import handled_key
@@ -74,6 +75,11 @@ def invoke(event: Any, context: Any, now: datetime) -> dict[str, Any]:
         raise RuntimeError(f"{TOPIC_ENV} is not set: the function has nowhere to send alerts")
     budget = Budget.of(context)
     try:
+        if is_discovered_failure(event):
+            event = with_discovered_monitors(event)
+            if event is None:
+                log("not_watched", reason="no discovered monitor watches the state machine")
+                return {"check": STATUS_CHANGE, "monitors": []}
         request = parse_event(event, now)
     except InvalidEventError as invalid:
         return settle(_malformed(event, str(invalid), topic_arn, now, budget))

@@ -18,6 +18,7 @@ from ..alerts.incident import severity_of
 from ..alerts.message import Alert, render_body
 from ..alerts.report import clean_subject
 from ..check.verdict import Status
+from ..discovery.plan import ADDED, BAD_TAGS, DISCOVERY_REFUSED, DISCOVERY_UNREAD, REMOVED
 from ..formatting import iso
 from ..state.records import OpenProblem
 from .rules import QUEUE_NOT_EMPTY, STATE_MACHINES_UNREAD, Findings
@@ -30,6 +31,12 @@ _MODULE_PROBLEMS = {
     STATE_MACHINES_UNREAD: (
         "state machines the audit cannot list",
         "the audit lists the state machines again",
+    ),
+    BAD_TAGS: ("tags discovery cannot follow", "tags fixed or removed"),
+    DISCOVERY_UNREAD: ("tags discovery cannot read", "discovery reads the tags again"),
+    DISCOVERY_REFUSED: (
+        "discovery cannot write schedules",
+        "discovery writes schedules again",
     ),
 }
 
@@ -48,12 +55,14 @@ def audit_alert(
     *,
     incident_key: str | None = None,
 ) -> Alert:
-    """ERROR when problems are new, else RECOVERED; ``incident_key`` is the audit's
-    episode the alert opens, continues or closes (alerts/incident.py)."""
-    new, recovered = findings.new, findings.recovered
+    """ERROR when problems are new, else RECOVERED when some are gone, else OK (it only
+    says what discovery changed); ``incident_key`` is the audit's episode the alert
+    opens, continues or closes (alerts/incident.py)."""
+    new, recovered, notices = findings.new, findings.recovered, findings.notices
     still_open = len(findings.open) - len(new)
-    status = Status.ERROR if new else Status.RECOVERED
-    subject = clean_subject(f"[{status.value}] {module} audit: {_summary(new or recovered, new)}")
+    status = Status.ERROR if new else Status.RECOVERED if recovered else Status.OK
+    summary = _summary(new or recovered, new) if new or recovered else _discovered(notices)
+    subject = clean_subject(f"[{status.value}] {module} audit: {summary}")
     severity = severity_of(status, {})  # the audit has no monitor's severities
     facts = {
         "status": status.value,
@@ -67,6 +76,8 @@ def audit_alert(
         "new_total": len(new),
         "recovered": [p.as_json() for p in recovered[:LISTED]],
         "recovered_total": len(recovered),
+        "notices": [p.as_json() for p in notices[:LISTED]],
+        "notices_total": len(notices),
         "still_open": still_open,
         "all_open": f"python -m sfn_deadline_monitor status --name {module} --region {region}",
         "audited_at": iso(now.replace(microsecond=0)),
@@ -85,6 +96,15 @@ def _summary(problems: tuple[OpenProblem, ...], new: tuple[OpenProblem, ...]) ->
         verb = "stopped checking" if new else "check again"
         parts.append(f"{len(monitors)} monitor(s) {verb}: {', '.join(monitors)}")
     parts += [_MODULE_PROBLEMS[kind][0 if new else 1] for kind in module]
+    return "; ".join(parts)
+
+
+def _discovered(notices: tuple[OpenProblem, ...]) -> str:
+    added = [p.monitor for p in notices if p.kind == ADDED]
+    removed = [p.monitor for p in notices if p.kind == REMOVED]
+    parts = [f"{len(added)} monitor(s) discovered: {', '.join(map(str, added))}"] if added else []
+    if removed:
+        parts.append(f"{len(removed)} no longer monitored: {', '.join(map(str, removed))}")
     return "; ".join(parts)
 
 
@@ -107,6 +127,8 @@ def _text(facts: dict[str, Any]) -> str:
         lines += ["New problems:", *_lines(facts, "new"), ""]
     if facts["recovered"]:
         lines += ["Gone since the last audit:", *_lines(facts, "recovered"), ""]
+    if facts["notices"]:
+        lines += ["Discovered by tags:", *_lines(facts, "notices"), ""]
     lines.append(f"Still open, reported before: {facts['still_open']}")
     lines.append(f"Audited at {facts['audited_at']}")
     if facts["incident_key"]:
@@ -116,8 +138,10 @@ def _text(facts: dict[str, Any]) -> str:
 
 def _chat(facts: dict[str, Any]) -> dict[str, Any]:
     """AWS Chatbot's custom notification schema, as the checks' chat format."""
-    lines = _lines(facts, "new") + [
-        f"{line[:2]}*gone:* {line[2:]}" for line in _lines(facts, "recovered")
+    lines = [
+        *_lines(facts, "new"),
+        *(f"{line[:2]}*gone:* {line[2:]}" for line in _lines(facts, "recovered")),
+        *_lines(facts, "notices"),
     ]
     return chatbot_notification(
         f":{'warning' if facts['new'] else 'white_check_mark'}: {facts['subject']}",

@@ -29,7 +29,7 @@ from datetime import datetime
 from ..check.fire_times import previous_fire, skipped_fire
 from ..check.schedule_expression import Rate
 from ..state.records import OpenProblem, checked_key
-from ..state.registry import MonitorSpec, Registry, ScheduleSpec
+from ..state.registry import MonitorSpec, Registry, ScheduleSeen, ScheduleSpec
 from .machines import FIXES, MISSING, NOT_STANDARD, Listing, fault
 
 QUIET, SKIPPED = "quiet", "skipped"
@@ -52,21 +52,14 @@ Reader = tuple[str | None, str]
 
 
 @dataclass(frozen=True)
-class ScheduleSeen:
-    """A schedule as ListSchedules shows it."""
-
-    state: str
-    target_arn: str
-    modified: datetime
-
-
-@dataclass(frozen=True)
 class Findings:
     """What an audit changes: problems new since the last audit, those gone, all open."""
 
     new: tuple[OpenProblem, ...]
     recovered: tuple[OpenProblem, ...]
     open: dict[str, OpenProblem]
+    # Said once, never open: monitors discovery now records or no longer does.
+    notices: tuple[OpenProblem, ...] = ()
 
 
 def find_problems(

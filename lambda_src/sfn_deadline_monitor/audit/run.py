@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -44,40 +45,27 @@ from ..alerts.incident import audit_incident
 from ..alerts.message import Alert
 from ..alerts.outbox import send_alert
 from ..check.contract import AUDIT, AuditRequest
+from ..discovery.run import discover
 from ..errors import error_code
 from ..logs import log
+from ..state.discovered import discovered_items
 from ..state.records import (
     AUDIT_KEY,
+    OpenProblem,
     UnreadableItemError,
     audit_episode,
     audit_item,
-    checked_key,
     get_items,
-    held_key,
-    last_checked,
     open_problems,
 )
-from ..state.registry import Registry, load
+from ..state.registry import Registry, ScheduleSeen, load
 from ..state.store import StateStore, handled_key
-from .machines import Listing, list_state_machines
 from .message import audit_alert
-from .rules import (
-    Findings,
-    Reader,
-    ScheduleSeen,
-    find_problems,
-    reader_of,
-    reconcile,
-    state_machine_problems,
-)
+from .reads import queue_depths, records, schedules, state_machines
+from .rules import Findings, find_problems, reconcile, state_machine_problems
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-HELD_PREFIX = held_key("")
-# A refused list is reported as a problem (a role that lacks the permission would
-# otherwise stop the whole audit); any other error raises, as every read of the audit.
-_REFUSED = frozenset({"AccessDenied", "AccessDeniedException"})
 
 
 def run_audit(
@@ -108,8 +96,6 @@ def run_audit(
             log("duplicate", check=AUDIT, key=key)
             return {"check": AUDIT, "duplicate": True}
     try:
-        checked, held = _records(registry, table)
-        found = find_problems(registry, _schedules(registry), checked, _queue_depths(registry), now)
         before = get_items(dynamodb, table, [AUDIT_KEY]).get(AUDIT_KEY)
         try:
             open_before = open_problems(before)
@@ -117,8 +103,13 @@ def run_audit(
             # Read as nothing open: each open problem is announced again, not lost.
             log("unreadable_state", key=AUDIT_KEY, reason=str(unreadable))
             open_before = {}
-        found += state_machine_problems(registry, *_state_machines(registry), open_before, now)
-        findings = reconcile(open_before, found)
+        registry, seen, discovered, notices, found = _discover(
+            registry, schedules(registry), open_before, now, stop_at
+        )
+        checked, held = records(registry, table)
+        found += find_problems(registry, seen, checked, queue_depths(registry), now)
+        found += state_machine_problems(registry, *state_machines(registry), open_before, now)
+        findings = replace(reconcile(open_before, found), notices=notices)
         manifest = registry.manifest
         episode, alert_key = audit_incident(
             manifest.name,
@@ -129,7 +120,7 @@ def run_audit(
             now=now,
         )
         alert = None
-        if findings.new or findings.recovered:
+        if findings.new or findings.recovered or findings.notices:
             alert = audit_alert(
                 manifest.name,
                 manifest.region,
@@ -140,7 +131,14 @@ def run_audit(
             )
         item = audit_item(findings.open, now, episode)
         message_id = _record_then_publish(
-            dynamodb, table, before, item, findings, alert=alert, topic_arn=topic_arn, now=now
+            dynamodb,
+            table,
+            (before, item),
+            discovered,
+            findings,
+            alert=alert,
+            topic_arn=topic_arn,
+            now=now,
         )
         # Announced and recorded: a failure from here on retries only the held alerts.
         released = release_held(
@@ -170,30 +168,59 @@ def run_audit(
     return summary
 
 
+def _discover(
+    registry: Registry,
+    seen: dict[tuple[str, str], ScheduleSeen],
+    open_before: dict[str, OpenProblem],
+    now: datetime,
+    stop_at: float,
+) -> tuple[
+    Registry,
+    dict[tuple[str, str], ScheduleSeen],
+    tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    tuple[OpenProblem, ...],
+    list[OpenProblem],
+]:
+    """The registry and schedules after discovery (discovery/run.py; as they are when it is
+    off), the discovered items to write and those that undo them should the alert fail,
+    the notices and the problems it found."""
+    if registry.manifest.discovery is None:
+        return registry, seen, ([], []), (), []
+    found = discover(registry, seen, open_before, now, stop_at=stop_at)
+    undo = discovered_items(registry.discovered_records, now) if found.items else []
+    return found.registry, found.seen, (found.items, undo), tuple(found.notices), found.problems
+
+
 def _record_then_publish(
     dynamodb: DynamoDBClient,
     table: str,
-    before: dict[str, Any] | None,
-    item: dict[str, Any],
+    audit: tuple[dict[str, Any] | None, dict[str, Any]],
+    discovered: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     findings: Findings,
     *,
     alert: Alert | None,
     topic_arn: str,
     now: datetime,
 ) -> str | None:
-    """Write what is open (``item``), then publish ``alert``; if the publish fails, write
-    back the item ``before`` (None: there was none), so that the retry announces the
-    change."""
-    dynamodb.put_item(TableName=table, Item=item)
+    """Write what is open (``audit``: the item before, None when there was none, and
+    after) with the discovered monitors (``discovered``: the items after, and before),
+    then publish ``alert``; if the publish fails, write back what was, so that the retry
+    announces the change. Both are written in one transaction (at most 100 items: 98
+    chunks of 100 discovered monitors), so that a failed write leaves neither."""
+    before, item = audit
+    if discovered[0]:
+        _transact(dynamodb, table, [{"Put": {"Item": item}}, *_puts(discovered[0])])
+    else:
+        dynamodb.put_item(TableName=table, Item=item)
     if alert is None:
         return None
     try:
         return send_alert(topic_arn, alert, "audit")
     except Exception as error:
         try:
-            _restore(dynamodb, table, before, now)
+            _restore(dynamodb, table, before, discovered[1], now)
         except (ClientError, BotoCoreError) as second:
-            unsent = [p.key for p in (*findings.new, *findings.recovered)]
+            unsent = [p.key for p in (*findings.new, *findings.recovered, *findings.notices)]
             log("audit_restore_failed", error=str(second), unsent=unsent)
             error.add_note(
                 f"and the open problems could not be written back ({second}): these changes "
@@ -202,83 +229,44 @@ def _record_then_publish(
         raise
 
 
+def _puts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"Put": {"Item": item}} for item in items]
+
+
+def _transact(dynamodb: DynamoDBClient, table: str, actions: list[dict[str, Any]]) -> None:
+    for action in actions:
+        next(iter(action.values()))["TableName"] = table
+    dynamodb.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+
+
 def _restore(
-    dynamodb: DynamoDBClient, table: str, before: dict[str, Any] | None, now: datetime
+    dynamodb: DynamoDBClient,
+    table: str,
+    before: dict[str, Any] | None,
+    discovered: list[dict[str, Any]],
+    now: datetime,
 ) -> None:
-    """Put the audit item back as it was, unless an audit wrote it since this one."""
+    """Put the audit item (and the discovered items, when given) back as they were,
+    unless an audit wrote since this one."""
     mine: dict[str, Any] = {
         "ConditionExpression": "audited_at = :mine",
         "ExpressionAttributeValues": {":mine": {"S": now.isoformat()}},
     }
+    if before is None:
+        audit: dict[str, Any] = {"Delete": {"Key": {"pk": {"S": AUDIT_KEY}}, **mine}}
+    else:
+        audit = {"Put": {"Item": before, **mine}}
     try:
-        if before is None:
+        if discovered:
+            _transact(dynamodb, table, [audit, *_puts(discovered)])
+        elif before is None:
             dynamodb.delete_item(TableName=table, Key={"pk": {"S": AUDIT_KEY}}, **mine)
         else:
             dynamodb.put_item(TableName=table, Item=before, **mine)
     except ClientError as error:
-        if error_code(error) != "ConditionalCheckFailedException":
+        # A transaction fails whole when the condition does: an audit wrote since.
+        if error_code(error) not in {
+            "ConditionalCheckFailedException",
+            "TransactionCanceledException",
+        }:
             raise
-
-
-def _state_machines(registry: Registry) -> tuple[dict[Reader, Listing], dict[Reader, str]]:
-    """The state machines each reader lists (the function's role, or a monitor's member
-    role, in the state machine's region), and the error of each reader AWS refused."""
-    listed: dict[Reader, Listing] = {}
-    refused: dict[Reader, str] = {}
-    for reader in sorted({reader_of(m) for m in registry.monitors.values()}, key=str):
-        role_arn, region = reader
-        try:
-            sfn = aws.client("stepfunctions", role_arn=role_arn, region=region)
-            listed[reader] = list_state_machines(sfn)
-        except ClientError as error:
-            if error_code(error) not in _REFUSED:
-                raise
-            message = error.response.get("Error", {}).get("Message", "")
-            refused[reader] = f"{error.operation_name}: {error_code(error)} {message}"
-    return listed, refused
-
-
-def _schedules(registry: Registry) -> dict[tuple[str, str], ScheduleSeen]:
-    """Every schedule of the module's monitor groups, by (group, name)."""
-    scheduler = aws.client("scheduler")
-    groups = {spec.group for m in registry.monitors.values() for spec in m.schedules}
-    seen = {}
-    for group in sorted(groups):
-        for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
-            for schedule in page.get("Schedules", []):
-                seen[(group, schedule["Name"])] = ScheduleSeen(
-                    state=schedule["State"],
-                    target_arn=schedule["Target"]["Arn"],
-                    modified=schedule["LastModificationDate"],
-                )
-    return seen
-
-
-def _records(registry: Registry, table: str) -> tuple[dict[str, datetime], list[dict[str, Any]]]:
-    """The checks' records (when each kind of check last completed, by key) and the held
-    alerts (alerts/held.py), in one batched read."""
-    monitors = registry.monitors.values()
-    keys = [checked_key(m.name, spec.kind) for m in monitors for spec in m.schedules]
-    keys += [held_key(m.name) for m in monitors]
-    items = get_items(aws.client("dynamodb"), table, keys)
-    checked, held = {}, []
-    for key, item in items.items():
-        if key.startswith(HELD_PREFIX):
-            held.append(item)
-            continue
-        try:
-            checked[key] = last_checked(item)
-        except UnreadableItemError as unreadable:  # as never checked: judged, not skipped
-            log("unreadable_state", key=key, reason=str(unreadable))
-    return checked, held
-
-
-def _queue_depths(registry: Registry) -> dict[str, int]:
-    sqs = aws.client("sqs")
-    depths = {}
-    for queue, url in registry.manifest.queues.items():
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]
-        depths[queue] = int(attributes["ApproximateNumberOfMessages"])
-    return depths

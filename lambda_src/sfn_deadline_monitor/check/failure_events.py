@@ -69,7 +69,7 @@ def parse_failure_event(given: dict[str, Any]) -> FailureEvent:
     monitors = [
         (parse_settings(m), shared + parse_windows(m.get("maintenance_windows"))) for m in listed
     ]
-    detail = _failure_detail(given["event"])
+    detail = failure_detail(given["event"])
     if detail["stateMachineArn"] not in {
         base_state_machine_arn(m.state_machine_arn) for m, _ in monitors
     }:
@@ -108,7 +108,7 @@ def _is_about(monitor: Settings, detail: dict[str, Any]) -> bool:
     return arn in (detail.get("stateMachineAliasArn"), detail.get("stateMachineVersionArn"))
 
 
-def _failure_detail(event: Any) -> dict[str, Any]:
+def failure_detail(event: Any) -> dict[str, Any]:
     """The detail of a Step Functions status change event about a failed run."""
     if not isinstance(event, dict) or not isinstance(event.get("detail"), dict):
         raise InvalidEventError("event must be an EventBridge event with a detail object")

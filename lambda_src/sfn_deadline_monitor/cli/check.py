@@ -25,10 +25,8 @@ from ..check.contract import CONTRACT_VERSION, DEADLINE, START, CheckRequest, pa
 from ..check.executions import ThrottledError, read_window
 from ..check.monitor_settings import InvalidEventError, parse_state_machine_arn
 from ..check.verdict import Status
+from ..formatting import duration_minutes
 from .common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
-
-_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
-
 
 # The contract's fields as the command's flags, for its error messages.
 _FLAGS = {
@@ -73,11 +71,10 @@ def lookback_minutes(text: str) -> int:
     """``3h``, ``90m``, ``1d``, ``1h30m`` or a plain number of minutes."""
     if text.isdigit():
         return int(text)
-    match = _DURATION.match(text)
-    if not text or match is None:
+    minutes = duration_minutes(text)
+    if minutes is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 3h, 90m, 1d or 1h30m")
-    days, hours, minutes = (int(match[part] or 0) for part in "dhm")
-    return days * 1440 + hours * 60 + minutes
+    return minutes
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

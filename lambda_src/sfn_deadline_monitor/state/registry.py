@@ -9,11 +9,13 @@ deleted by hand is missing from AWS, never from the registry. Two kinds of item:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..check.schedule_expression import Expression, parse
+from ..logs import log
+from .discovered import DISCOVERED_KEY, chunk_keys, records_of
 from .records import get_items
 
 if TYPE_CHECKING:
@@ -39,6 +41,15 @@ class ScheduleSpec:
 
 
 @dataclass(frozen=True)
+class ScheduleSeen:
+    """A schedule as ListSchedules shows it: what AWS has, held against what is declared."""
+
+    state: str
+    target_arn: str
+    modified: datetime
+
+
+@dataclass(frozen=True)
 class MonitorSpec:
     name: str
     state_machine_arn: str
@@ -48,6 +59,8 @@ class MonitorSpec:
     enabled: bool
     schedules: tuple[ScheduleSpec, ...]
     failure_rule: str | None
+    # Declared by the state machine's tags (state/discovered.py), not by Terraform.
+    discovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,24 @@ class RoleSpec:
 
     arn: str
     actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiscoverySettings:
+    """How the audit discovers monitors by tag (discovery/): registry.tf's ``discovery``,
+    present only when the module turns discovery on."""
+
+    tag_prefix: str
+    member_role_arns: tuple[str, ...]
+    schedule_groups: dict[str, str]
+    scheduler_role_arn: str
+    dead_letter_arn: str
+    retry_policy: dict[str, int]
+    kms_key_arn: str | None
+    lookback_minutes: int
+    message_format: str
+    calendars: dict[str, dict[str, Any]]
+    maintenance_windows: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -81,17 +112,21 @@ class Manifest:
     # The bus alerts are also put on (event_bus_name); None without one, and in a
     # registry written before events.
     event_bus_arn: str | None = None
+    discovery: DiscoverySettings | None = None
 
 
 @dataclass(frozen=True)
 class Registry:
     manifest: Manifest
     monitors: dict[str, MonitorSpec]
+    # The discovered monitors' records as discovery wrote them, a declared name's too.
+    discovered_records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def load(dynamodb: DynamoDBClient, table: str) -> Registry:
-    """Read the manifest and every monitor chunk (1 GetItem, 1 BatchGetItem per 100 chunks)."""
-    found = get_items(dynamodb, table, [MANIFEST_KEY])
+    """Read the manifest and every monitor chunk, declared and discovered (1 BatchGetItem,
+    then 1 per 100 chunks). A declared monitor wins over a discovered one of its name."""
+    found = get_items(dynamodb, table, [MANIFEST_KEY, DISCOVERED_KEY])
     if MANIFEST_KEY not in found:
         raise RegistryError(
             f"{table} holds no registry: apply the module (with its state table) from this "
@@ -101,21 +136,32 @@ def load(dynamodb: DynamoDBClient, table: str) -> Registry:
         item = found[MANIFEST_KEY]
         manifest = _manifest(json.loads(item["manifest"]["S"]))
         keys = [f"{MANIFEST_KEY}#{n:02d}" for n in range(int(item["chunks"]["N"]))]
-        chunks = get_items(dynamodb, table, keys)
+        found_keys = chunk_keys(found.get(DISCOVERED_KEY)) if manifest.discovery else []
+        chunks = get_items(dynamodb, table, keys + found_keys)
         monitors: dict[str, MonitorSpec] = {}
         for key in keys:
             for name, spec in json.loads(chunks[key]["monitors"]["S"]).items():
-                monitors[name] = _monitor(name, spec, manifest.schedule_groups)
+                monitors[name] = monitor_spec(name, spec, manifest.schedule_groups)
     except (KeyError, ValueError, TypeError) as error:
         raise RegistryError(f"the registry in {table} is unreadable ({error!r})") from error
-    return Registry(manifest, monitors)
+    records = records_of(chunks, found_keys)
+    if manifest.discovery is not None:
+        groups = manifest.discovery.schedule_groups
+        for name, spec in records.items():
+            try:
+                if name not in monitors:
+                    monitors[name] = replace(monitor_spec(name, spec, groups), discovered=True)
+            except (KeyError, ValueError, TypeError) as error:  # a later release's record
+                log("unreadable_state", key=f"{DISCOVERED_KEY}:{name}", reason=repr(error))
+    return Registry(manifest, monitors, records)
 
 
 def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _monitor(name: str, spec: dict[str, Any], groups: dict[str, str]) -> MonitorSpec:
+def monitor_spec(name: str, spec: dict[str, Any], groups: dict[str, str]) -> MonitorSpec:
+    """A monitor as the registry records it; ``groups``: its schedule group by kind."""
     return MonitorSpec(
         name=name,
         state_machine_arn=spec["state_machine_arn"],
@@ -158,4 +204,21 @@ def _manifest(data: dict[str, Any]) -> Manifest:
             for use, role in data.get("roles", {}).items()
         },
         event_bus_arn=data.get("event_bus_arn"),
+        discovery=None if data.get("discovery") is None else _discovery(data["discovery"]),
+    )
+
+
+def _discovery(data: dict[str, Any]) -> DiscoverySettings:
+    return DiscoverySettings(
+        tag_prefix=data["tag_prefix"],
+        member_role_arns=tuple(data["member_role_arns"]),
+        schedule_groups=data["schedule_groups"],
+        scheduler_role_arn=data["scheduler_role_arn"],
+        dead_letter_arn=data["dead_letter_arn"],
+        retry_policy=data["retry_policy"],
+        kms_key_arn=data.get("kms_key_arn"),
+        lookback_minutes=data["lookback_minutes"],
+        message_format=data["message_format"],
+        calendars=data.get("calendars") or {},
+        maintenance_windows=tuple(data.get("maintenance_windows") or ()),
     )
