@@ -23,7 +23,7 @@ endif
 GOGC ?= 400
 export GOGC
 
-.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench bench-history load-test mutation
+.PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench bench-history bench-discovery load-test mutation
 
 help:
 	@echo "make demo   the monitor deployed on emulated AWS, fed a failed, a late and a missing run"
@@ -35,6 +35,7 @@ help:
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, doctor findings, data/timezones.json, docs/aws-limits.md"
 	@echo "make bench  measure check cost, cold start, Terraform times and AWS limit sizes into benchmarks/"
+	@echo "make bench-discovery  onboarding 1,000 tagged state machines: calls and time of each audit (benchmarks/discovery.md)"
 	@echo "make bench-history  the deadline history at 1,000 monitors x 90 days: item sizes, report reads (benchmarks/history.md)"
 	@echo "make load-test  1,000 checks at once under throttling: nothing may be lost"
 	@echo "make lint   ruff, mypy, terraform fmt and validate, checkov"
@@ -179,6 +180,11 @@ fire: $(STAMP)
 # ARGS="--sizes 1,10 --executions 1,100 --seed-sizes 1" narrows the run.
 bench: $(STAMP) tf-config
 	PYTHONPATH=lambda_src $(PY) -m benchmarks $(ARGS)
+
+# Writes benchmarks/discovery.md: a few minutes, most of it the Scheduler's pace the
+# function keeps. ARGS="--monitors 100" narrows the run.
+bench-discovery: $(STAMP)
+	PYTHONPATH=lambda_src $(PY) -m benchmarks.discovery $(ARGS)
 
 # Writes benchmarks/history.md: about 12 minutes, most of it moto answering 1,000 Queries.
 # ARGS="--monitors 20" narrows the run.

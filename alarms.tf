@@ -14,6 +14,12 @@ locals {
   # Every alarm's name starts so; the alarm topic's key policy admits CloudWatch for these.
   alarm_name_prefix = "${var.name}-sfn-deadline-"
 
+  # The lost-checks metrics below, of the declared schedules' groups (8 at most) and of
+  # discovery's (6) in an alarm each: together they would pass the 10 one alarm reads.
+  lost_check_metrics = { for set, groups in local.scheduler_group_sets : set => flatten([for group in groups : [
+    for name in ["InvocationDroppedCount", "InvocationsFailedToBeSentToDeadLetterCount"] : { namespace = "AWS/Scheduler", name = name, stat = "Sum", dimensions = { ScheduleGroup = group } }
+  ]]) }
+
   # Filtered, not chosen by a conditional: `create_alarms ? {...} : {}` has two result types,
   # which `terraform console` (and any expression that reads it) refuses.
   health_alarms = { for key, alarm in merge(
@@ -46,11 +52,15 @@ locals {
       # metrics tell (docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html).
       lost-checks = {
         description = "EventBridge Scheduler dropped checks or could not send them to the undelivered queue (its key policy or the queue is wrong): those checks are lost."
-        metrics = flatten([for group in local.scheduler_groups : [
-          for name in ["InvocationDroppedCount", "InvocationsFailedToBeSentToDeadLetterCount"] : { namespace = "AWS/Scheduler", name = name, stat = "Sum", dimensions = { ScheduleGroup = group } }
-        ]])
+        metrics     = local.lost_check_metrics.declared
       }
     },
+    { for key, alarm in {
+      lost-discovered-checks = {
+        description = "EventBridge Scheduler dropped checks of monitors onboarded by tag, or could not send them to the undelivered queue (its key policy or the queue is wrong): those checks are lost."
+        metrics     = local.lost_check_metrics.discovered
+      }
+    } : key => alarm if length(alarm.metrics) > 0 },
     # A state table that fails after the alert was published does not fail the check (a
     # retry would publish it again): the check logs state_table_failed, counted below.
     { for key, alarm in {

@@ -65,18 +65,22 @@ locals {
     ] : []
   ) }
 
-  # What each deadline, start and at-risk check's input carries of its monitor's calendar
-  # (the contract's `calendar`), by schedule: only a monitor that names one; dates sorted,
-  # weekdays MON to SUN. compact() leaves out nulls (plan fails on them) without making a
-  # tuple of the dates, which Terraform takes seconds to type again at 20,000 dates. A start
-  # check also names the deadline's schedule: it is judged by its deadline's date (one at
-  # 23:15 belongs to the next day's 02:00), which a rate cannot tell.
+  # Each calendar as the contract's `calendar` holds it, by name: dates sorted, weekdays MON
+  # to SUN. compact() leaves out nulls (plan fails on them) without making a tuple of the
+  # dates, which Terraform takes seconds to type again at 20,000 dates. Discovery's
+  # monitors name them too (discovery.tf).
+  calendar_contracts = { for name, c in local.calendars : name => {
+    name             = name
+    exclude_dates    = sort(toset(compact(c.exclude_dates)))
+    exclude_weekdays = [for day in local.calendar_weekdays : day if contains(compact(c.exclude_weekdays), day)]
+  } if c != null }
+
+  # What each deadline, start and at-risk check's input carries of its monitor's calendar,
+  # by schedule: only a monitor that names one. A start check also names the deadline's
+  # schedule: it is judged by its deadline's date (one at 23:15 belongs to the next day's
+  # 02:00), which a rate cannot tell.
   calendar_inputs = { for id, input in local.monitor_inputs : id => merge(
-    local.monitor_calendars[input.monitor] == null ? {} : { calendar = {
-      name             = local.monitors[input.monitor].calendar
-      exclude_dates    = sort(toset(compact(local.monitor_calendars[input.monitor].exclude_dates)))
-      exclude_weekdays = [for day in local.calendar_weekdays : day if contains(compact(local.monitor_calendars[input.monitor].exclude_weekdays), day)]
-    } },
+    local.monitor_calendars[input.monitor] == null ? {} : { calendar = local.calendar_contracts[local.monitors[input.monitor].calendar] },
     local.monitor_calendars[input.monitor] != null && endswith(id, " start") && local.parsed_expressions["${input.monitor} deadline"].rate == null ? {
       deadline_expression = local.monitors[input.monitor].schedule_expression
     } : {},

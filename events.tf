@@ -21,8 +21,11 @@ locals {
   failure_rule_by_monitor = merge([for id, keys in local.failure_rule_monitors : { for key in keys : key => id }]...)
   # Every rule's name starts with the prefix, which the invoke permission and the
   # undelivered queue's policy match.
-  failure_rule_prefix  = "${var.name}-sfn-failed-"
-  failure_rule_names   = [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"]
+  failure_rule_prefix = "${var.name}-sfn-failed-"
+  failure_rule_names = concat(
+    [for id in keys(local.failure_rule_monitors) : "${local.failure_rule_prefix}${id}"],
+    local.discovery.enabled ? ["${local.failure_rule_prefix}discovered"] : [],
+  )
   failure_rule_pattern = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.failure_rule_prefix}*"
 
   failure_event_patterns = { for id, keys in local.failure_rule_monitors : id => jsonencode({
@@ -69,6 +72,38 @@ resource "aws_cloudwatch_event_rule" "failure" {
   }
 }
 
+# The discovered monitors share one rule for every failed run of the account (a pattern
+# cannot select by tag); its input names no monitor, and the function keeps the runs of a
+# discovered monitor's state machine (discovery/failures.py), so that 1,000 discovered
+# monitors take this one rule.
+resource "aws_cloudwatch_event_rule" "discovered_failures" {
+  count = local.discovery.enabled ? 1 : 0
+
+  name        = "${local.failure_rule_prefix}discovered"
+  description = "Instant FAILED alerts of the ${var.name} monitors discovered by tag"
+  event_pattern = jsonencode({
+    source        = ["aws.states"]
+    "detail-type" = ["Step Functions Execution Status Change"]
+    detail        = { status = ["FAILED", "TIMED_OUT", "ABORTED"] }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "discovered_failures" {
+  count = local.discovery.enabled ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.discovered_failures[0].name
+  arn  = aws_lambda_function.this.arn
+
+  input_transformer {
+    input_template = "{\"version\":1,\"check\":\"status_change\",\"discovered\":true,\"event\":<aws.events.event.json>}"
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.undelivered.arn
+  }
+}
+
 resource "aws_cloudwatch_event_target" "failure" {
   for_each = local.failure_event_templates
 
@@ -96,7 +131,7 @@ resource "aws_cloudwatch_event_target" "failure" {
 # One statement for every rule of this module: one per rule would outgrow the function's
 # 20 KB resource policy.
 resource "aws_lambda_permission" "failure_events" {
-  count = length(local.failure_rule_monitors) > 0 ? 1 : 0
+  count = length(local.failure_rule_names) > 0 ? 1 : 0
 
   statement_id  = "FailureEvents"
   action        = "lambda:InvokeFunction"
@@ -108,7 +143,7 @@ resource "aws_lambda_permission" "failure_events" {
 # EventBridge delivers to a dead-letter queue under the queue's own policy, from this
 # module's rules only.
 resource "aws_sqs_queue_policy" "undelivered" {
-  count = length(local.failure_rule_monitors) > 0 ? 1 : 0
+  count = length(local.failure_rule_names) > 0 ? 1 : 0
 
   queue_url = aws_sqs_queue.undelivered.id
   policy = jsonencode({

@@ -51,18 +51,53 @@ locals {
   #   [...] The user is the principal in your AWS account who is accessing the table"
   #   (docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html); the other
   #   operations it lists are asked of whoever creates the table, not of its readers.
+  # - Scheduler: whoever creates or updates a schedule whose input a customer managed key
+  #   encrypts needs kms:DescribeKey, kms:GenerateDataKey and kms:Decrypt on it
+  #   (docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html), as kms.tf's
+  #   key policy says of whoever applies; the page names no kms:ViaService, so none here.
   key_actions = {
-    sns      = ["kms:GenerateDataKey", "kms:Decrypt"]
-    sqs      = ["kms:GenerateDataKey", "kms:Decrypt"]
-    dynamodb = ["kms:Decrypt"]
+    sns       = ["kms:GenerateDataKey", "kms:Decrypt"]
+    sqs       = ["kms:GenerateDataKey", "kms:Decrypt"]
+    dynamodb  = ["kms:Decrypt"]
+    scheduler = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"]
   }
 
-  # Keys the function uses, by a stable name for its policy statement.
+  # Keys the function uses, by a stable name for its policy statement: discovery writes
+  # schedules with the schedules' key.
   lambda_key_uses = { for name, use in {
-    AlertTopic    = { key = var.sns_topic_kms_key_arn, service = "sns" }
-    FailureQueues = { key = var.dead_letter_queue_kms_key_arn, service = "sqs" }
-    StateTable    = { key = var.create_state_table ? var.state_table_kms_key_arn : null, service = "dynamodb" }
+    AlertTopic          = { key = var.sns_topic_kms_key_arn, service = "sns" }
+    FailureQueues       = { key = var.dead_letter_queue_kms_key_arn, service = "sqs" }
+    StateTable          = { key = var.create_state_table ? var.state_table_kms_key_arn : null, service = "dynamodb" }
+    DiscoveredSchedules = { key = local.discovery.enabled ? var.schedule_kms_key_arn : null, service = "scheduler" }
   } : name => merge(use, { actions = local.key_actions[use.service] }) if use.key != null }
+
+  # Discovery (discovery.tf), in the audit's invocation: find the tagged state machines
+  # (GetResources takes no resource: docs.aws.amazon.com/service-authorization/latest/
+  # reference/list_resourcegroupstaggingapi.html); keep their schedules in discovery's
+  # groups alone (resource type schedule, arn:...:schedule/<group>/<name>) with the
+  # Scheduler's role, which CreateSchedule and UpdateSchedule pass: iam:PassRole with
+  # iam:PassedToService scheduler.amazonaws.com (reference/list_scheduler.html); assume the
+  # member roles that find and read them in other accounts.
+  discovery_statements = [for statement in [
+    { Sid = "DiscoverTaggedStateMachines", Effect = "Allow", Action = "tag:GetResources", Resource = ["*"] },
+    {
+      Sid      = "KeepDiscoveredSchedules", Effect = "Allow", Action = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"]
+      Resource = [for group in local.scheduler_group_sets.discovered : "arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${group}/*"]
+    },
+    {
+      Sid       = "PassSchedulerRole", Effect = "Allow", Action = "iam:PassRole", Resource = local.arns.scheduler_role
+      Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+    },
+    # Every state machine of this account and region tagged <prefix>deadline, and their
+    # executions, without a statement per monitor: the statemachine and the execution
+    # resource types both take aws:ResourceTag/${TagKey} (reference/list_stepfunctions.html;
+    # its 2023 edition listed it for statemachine alone). Only state machines and
+    # activities take tags (step-functions/latest/apireference/API_TagResource.html), so an
+    # execution's must be its state machine's: not yet tried on a live account.
+    { Sid = "ReadTaggedStateMachines", Effect = "Allow", Action = "states:ListExecutions", Resource = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:*"], Condition = local.discovery_tag_condition },
+    { Sid = "ReadTaggedExecutions", Effect = "Allow", Action = "states:DescribeExecution", Resource = ["arn:${local.partition}:states:${local.region}:${local.account_id}:execution:*:*"], Condition = local.discovery_tag_condition },
+    { Sid = "AssumeDiscoveryRoles", Effect = "Allow", Action = "sts:AssumeRole", Resource = local.discovery_role_arns },
+  ] : statement if local.discovery.enabled && length(statement.Resource) > 0]
 
   lambda_policy = jsonencode({
     Version = "2012-10-17"
@@ -92,6 +127,7 @@ locals {
         # list_awsstepfunctions.html).
         { Sid = "AuditStateMachines", Effect = "Allow", Action = "states:ListStateMachines", Resource = ["*"] },
       ] : statement if local.audit.enabled],
+      local.discovery_statements,
       [
         { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = local.arns.alert_topic },
         { Sid = "KeepFailedChecks", Effect = "Allow", Action = "sqs:SendMessage", Resource = local.arns.check_failures },
@@ -112,11 +148,12 @@ locals {
         }
       }],
       # Publishing to an encrypted topic, sending to an encrypted queue and reading an
-      # encrypted state table each need the key, through that service.
-      [for name, use in local.lambda_key_uses : {
-        Sid       = "UseKey${name}", Effect = "Allow", Action = use.actions, Resource = use.key
-        Condition = { StringEquals = { "kms:ViaService" = "${use.service}.${local.region}.amazonaws.com" } }
-      }],
+      # encrypted state table each need the key, through that service; writing discovered
+      # schedules needs the schedules' key (key_actions).
+      [for name, use in local.lambda_key_uses : merge(
+        { Sid = "UseKey${name}", Effect = "Allow", Action = use.actions, Resource = use.key },
+        use.service == "scheduler" ? {} : { Condition = { StringEquals = { "kms:ViaService" = "${use.service}.${local.region}.amazonaws.com" } } },
+      )],
     )
   })
 
@@ -164,7 +201,7 @@ resource "aws_iam_role_policy" "lambda" {
   lifecycle {
     precondition {
       condition     = length(local.lambda_policy) <= local.iam_inline_policy_characters
-      error_message = "${var.name}: The check function's inline policy would be ${length(local.lambda_policy)} characters, over IAM's limit of ${local.iam_inline_policy_characters} for a role's inline policies: list fewer read_scope prefixes or fewer member roles."
+      error_message = "${var.name}: The check function's inline policy would be ${length(local.lambda_policy)} characters, over IAM's limit of ${local.iam_inline_policy_characters} for a role's inline policies: list fewer read_scope prefixes or fewer member roles (monitors' role_arn, discovery.member_role_arns)."
     }
   }
 }
@@ -194,7 +231,7 @@ resource "aws_iam_role_policy_attachment" "read" {
 }
 
 resource "aws_iam_role" "scheduler" {
-  name                 = "${var.name}-sfn-deadline-scheduler"
+  name                 = local.names.scheduler_role
   path                 = var.iam_role_path
   permissions_boundary = var.iam_permissions_boundary_arn
   tags                 = var.tags

@@ -11,9 +11,11 @@ module "inputs" {
   service_quotas        = var.service_quotas
   audit                 = var.audit
   schedule_retry_policy = var.schedule_retry_policy
+  discovery             = var.discovery
   as_written = {
     monitors              = var.monitors, read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit,
-    schedule_retry_policy = var.schedule_retry_policy, calendars = var.calendars, maintenance_windows = var.maintenance_windows
+    schedule_retry_policy = var.schedule_retry_policy, calendars = var.calendars, maintenance_windows = var.maintenance_windows,
+    discovery             = var.discovery
   }
 }
 
@@ -25,4 +27,5 @@ locals {
   service_quotas        = module.inputs.service_quotas
   audit                 = module.inputs.audit
   schedule_retry_policy = module.inputs.schedule_retry_policy
+  discovery             = module.inputs.discovery
 }

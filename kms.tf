@@ -10,7 +10,7 @@
 locals {
   kms_principals = {
     function  = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-check"
-    scheduler = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${var.name}-sfn-deadline-scheduler"
+    scheduler = local.arns.scheduler_role
   }
   account_root        = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
   alarm_topic_key_arn = var.alarm_sns_topic_arn == null ? var.sns_topic_kms_key_arn : var.alarm_sns_topic_kms_key_arn
@@ -76,12 +76,20 @@ locals {
     }]
     # The Scheduler's role decrypts the input at each invocation; whoever runs terraform
     # apply needs kms:DescribeKey, kms:GenerateDataKey and kms:Decrypt to write it
-    # (docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
-    schedules = [{
-      Sid       = "SfnDeadlineSchedulerReadsInput", Effect = "Allow", Principal = local.account_root, Resource = "*"
-      Action    = "kms:Decrypt"
-      Condition = { ArnEquals = { "aws:PrincipalArn" = local.kms_principals.scheduler } }
-    }]
+    # (docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html), and so does
+    # the function when discovery writes schedules (discovery.tf).
+    schedules = concat(
+      [{
+        Sid       = "SfnDeadlineSchedulerReadsInput", Effect = "Allow", Principal = local.account_root, Resource = "*"
+        Action    = "kms:Decrypt"
+        Condition = { ArnEquals = { "aws:PrincipalArn" = local.kms_principals.scheduler } }
+      }],
+      [for statement in [{
+        Sid       = "SfnDeadlineFunctionWritesDiscoveredSchedules", Effect = "Allow", Principal = local.account_root, Resource = "*"
+        Action    = local.key_actions.scheduler
+        Condition = { ArnEquals = { "aws:PrincipalArn" = local.kms_principals.function } }
+      }] : statement if local.discovery.enabled],
+    )
   }
 }
 

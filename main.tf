@@ -23,6 +23,7 @@ locals {
     check_failures = "${var.name}-sfn-deadline-check-failures"
     state_table    = "${var.name}-sfn-deadline-state"
     alert_topic    = "${var.name}-sfn-deadline-alerts"
+    scheduler_role = "${var.name}-sfn-deadline-scheduler"
   }
   # ARNs of what the module creates, built from their names: the policies that name them
   # are then known at plan, where their sizes are checked against IAM's limits.
@@ -34,6 +35,7 @@ locals {
     check_failures = "${local.arn_prefix.sqs}:${local.names.check_failures}"
     state_table    = "${local.arn_prefix.dynamodb}:table/${local.names.state_table}"
     alert_topic    = var.create_sns_topic ? "${local.arn_prefix.sns}:${local.names.alert_topic}" : var.sns_topic_arn
+    scheduler_role = "arn:${local.partition}:iam::${local.account_id}:role${var.iam_role_path}${local.names.scheduler_role}"
   }
 }
 

@@ -105,6 +105,11 @@ output "audit_schedule_group_name" {
   value       = local.schedule_groups.audit
 }
 
+output "discovered_schedule_groups" {
+  description = "Names of the schedule groups that hold the schedules discovery keeps for monitors onboarded by tag, by kind (deadline, start, at_risk); empty while discovery is off. The audit creates, updates and deletes those schedules, not Terraform."
+  value       = { for kind, group in local.discovered_groups : kind => group if group != null }
+}
+
 output "failure_event_rule_arns" {
   description = "ARN of the EventBridge rule that forwards each monitor's failures for instant alerts, keyed by monitor (20 monitors share a rule)."
   value       = { for key, id in local.failure_rule_by_monitor : key => aws_cloudwatch_event_rule.failure[id].arn }

@@ -8,6 +8,7 @@
 # (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
 locals {
   monitors_per_registry_item = 100
+  dynamodb_item_bytes        = 400 * 1024
 
   registry_monitors = { for key, m in local.monitors : key => {
     state_machine_arn = m.state_machine_arn
@@ -26,7 +27,9 @@ locals {
     for index, keys in chunklist(sort(keys(local.monitors)), local.monitors_per_registry_item) : format("%02d", index) => keys
   }
 
-  manifest = {
+  # Discovery's settings only while it is on: the item of a module without it stays as
+  # it was.
+  manifest = merge({
     name            = var.name
     region          = local.region
     function_arn    = aws_lambda_function.this.arn
@@ -55,7 +58,7 @@ locals {
       check_function = { arn = aws_iam_role.lambda.arn, actions = local.role_actions.check_function }
       scheduler      = { arn = aws_iam_role.scheduler.arn, actions = local.role_actions.scheduler }
     }
-  }
+  }, { for key, settings in { discovery = local.discovery_manifest } : key => settings if local.discovery.enabled })
 }
 
 resource "aws_dynamodb_table_item" "manifest" {
@@ -68,6 +71,15 @@ resource "aws_dynamodb_table_item" "manifest" {
     manifest = { S = jsonencode(local.manifest) }
     chunks   = { N = tostring(length(local.registry_chunks)) }
   })
+
+  # With discovery the manifest holds every calendar's dates; checked once its ARNs are
+  # known (characters: ASCII but for a tag prefix).
+  lifecycle {
+    precondition {
+      condition     = length(jsonencode(local.manifest)) < local.dynamodb_item_bytes - 1024
+      error_message = "${var.name}: The registry's manifest would be ${length(jsonencode(local.manifest))} characters, over DynamoDB's ${local.dynamodb_item_bytes} bytes an item: discovery carries the dates of every calendar (${sum(concat([0], [for c in values(local.calendar_contracts) : length(c.exclude_dates)]))} now); keep fewer of them (past dates are no longer needed)."
+    }
+  }
 }
 
 resource "aws_dynamodb_table_item" "registry" {

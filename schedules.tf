@@ -72,9 +72,13 @@ locals {
     at_risk  = one(aws_scheduler_schedule_group.at_risk[*].name)
     audit    = one(aws_scheduler_schedule_group.audit[*].name)
   }
-  # The groups that exist: the alarms and dashboard read their metrics, the Scheduler
-  # role trusts them.
-  scheduler_groups = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
+  # The groups that exist, the declared schedules' and discovery's (discovery.tf): the
+  # alarms and dashboard read their metrics, the Scheduler role trusts them.
+  scheduler_group_sets = {
+    declared   = [for kind in ["deadline", "start", "at_risk", "audit"] : local.schedule_groups[kind] if local.schedule_groups[kind] != null]
+    discovered = [for kind in ["deadline", "start", "at_risk"] : local.discovered_groups[kind] if local.discovered_groups[kind] != null]
+  }
+  scheduler_groups = concat(local.scheduler_group_sets.declared, local.scheduler_group_sets.discovered)
 
   schedule_target = {
     function_arn    = aws_lambda_function.this.arn
@@ -113,8 +117,8 @@ resource "aws_scheduler_schedule_group" "this" {
       error_message = "${var.name}: Reading ${length(local.monitors)} monitors' state machines by their exact ARNs takes ${length(local.read_policy_monitors)} managed policies (${local.monitors_per_read_policy} monitors each), and an IAM role holds ${local.service_quotas.iam_managed_policies_per_role} (quota 'Managed policies per role'). Set read_scope = { state_machine_name_prefixes = [...] } to grant by name prefix, or, once AWS has raised the quota for this account, set service_quotas.iam_managed_policies_per_role."
     }
     precondition {
-      condition     = length(local.failure_rule_monitors) <= local.service_quotas.eventbridge_rules_per_bus
-      error_message = "${var.name}: Instant failure alerts for ${length(local.failure_event_monitors)} monitors take ${length(local.failure_rule_monitors)} rules on the default event bus, which holds ${local.service_quotas.eventbridge_rules_per_bus} (quota 'Rules per event bus', shared with the account's other rules): turn instant_failure_alerts off for some monitors, or set service_quotas once AWS has raised the quota."
+      condition     = length(local.failure_rule_names) <= local.service_quotas.eventbridge_rules_per_bus
+      error_message = "${var.name}: Instant failure alerts for ${length(local.failure_event_monitors)} monitors take ${length(local.failure_rule_names)} rules on the default event bus (one more for the discovered monitors when discovery is on), which holds ${local.service_quotas.eventbridge_rules_per_bus} (quota 'Rules per event bus', shared with the account's other rules): turn instant_failure_alerts off for some monitors, or set service_quotas once AWS has raised the quota."
     }
   }
 }

@@ -125,19 +125,30 @@ locals {
 
   utc_time_regex = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 
+  # The message formats a monitor, the audit and discovery's default may name.
+  message_formats        = ["text", "json", "chat"]
+  message_format_problem = "message_format must be \"text\", \"json\" or \"chat\""
+  # A look-back of whole minutes up to 31 days: every monitor's, by its key, and the one
+  # discovery gives a monitor whose tags set none.
+  lookback_problem = "lookback_minutes must be a whole number of minutes from 1 to 44640 (31 days)"
+  valid_lookbacks = { for id, minutes in merge(
+    { for key, m in local.monitors : "monitors.${key}" => m.lookback_minutes },
+    { discovery = local.discovery.lookback_minutes },
+  ) : id => minutes >= 1 && minutes <= 44640 && floor(minutes) == minutes }
+
   # What is wrong with each monitor's configuration; none of these depends on a value
   # known only after apply, so they are all checked at plan.
   configuration_problems = { for key, m in local.monitors : key => concat(
     module.inputs.unknown_attributes.monitors[key],
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
     contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : [format(local.timezone_problem, m.timezone)],
-    contains(["text", "json", "chat"], m.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
+    contains(local.message_formats, m.message_format) ? [] : [local.message_format_problem],
     [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, TOO_FAST, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
     if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "TOO_FAST", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
     # CreateSchedule takes a Description of at most 512 characters
     # (docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
     m.description == null || try(length(m.description) <= 512, false) ? [] : ["description is ${length(m.description)} characters; the Scheduler takes at most 512: shorten it"],
-    m.lookback_minutes >= 1 && m.lookback_minutes <= 44640 && floor(m.lookback_minutes) == m.lookback_minutes ? [] : ["lookback_minutes must be a whole number of minutes from 1 to 44640 (31 days)"],
+    local.valid_lookbacks["monitors.${key}"] ? [] : [local.lookback_problem],
     try(m.start_check.lookback_minutes, null) == null || try(m.start_check.lookback_minutes >= 1 && m.start_check.lookback_minutes <= 44640 && floor(m.start_check.lookback_minutes) == m.start_check.lookback_minutes, false) ? [] : [
       "start_check.lookback_minutes must be a whole number of minutes from 1 to 44640, or unset to use the monitor's lookback_minutes"
     ],
@@ -196,13 +207,15 @@ locals {
       ],
     )
     audit = concat(
-      contains(["text", "json", "chat"], local.audit.message_format) ? [] : ["message_format must be \"text\", \"json\" or \"chat\""],
+      contains(local.message_formats, local.audit.message_format) ? [] : [local.message_format_problem],
       can(regex("^rate\\(0*[1-9][0-9]* (minute|hour|day)s?\\)$", local.audit.schedule_expression)) ? [] : ["schedule_expression must be rate(<whole number> minutes|hours|days), such as rate(1 hour)"],
       local.audit.grace_minutes >= 5 && local.audit.grace_minutes <= 1440 && floor(local.audit.grace_minutes) == local.audit.grace_minutes ? [] : ["grace_minutes must be a whole number from 5 to 1440 (a day)"],
       !local.audit.enabled || var.create_state_table ? [] : ["the audit needs the state table, where the checks record themselves: set create_state_table = true, or audit = { enabled = false }"],
       local.audit.enabled || length(local.declared_windows) == 0 ? [] : ["maintenance windows need the audit, which sends what they held once they end: set audit = { enabled = true } (the default), or remove maintenance_windows"],
+      !local.discovery.enabled || (local.audit.enabled && var.create_state_table) ? [] : ["discovery needs the audit, which runs it, and the state table, where it records the monitors it finds: set audit = { enabled = true } and create_state_table = true (the defaults), or discovery = { enabled = false }"],
     )
     calendars           = local.calendar_problems
+    discovery           = local.discovery_problems
     maintenance_windows = [] # its unknown attributes; each window's problems under its own name
     schedule_retry_policy = concat(
       local.schedule_retry_policy.maximum_event_age_in_seconds >= 60 && local.schedule_retry_policy.maximum_event_age_in_seconds <= 86400 ? [] : ["maximum_event_age_in_seconds must be between 60 and 86400"],
@@ -215,4 +228,6 @@ locals {
 locals {
   kms_key_arn_regex        = "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
   standard_topic_arn_regex = "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+  # A discovery tag prefix, as modules/member-role reads it too (discovery.tf says why).
+  tag_prefix_regex = trimspace(file("${path.module}/data/tag-prefix.regex"))
 }

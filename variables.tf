@@ -112,6 +112,23 @@ variable "audit" {
 }
 
 # ----------------------------------------------------------------------------------------
+# Onboarding by tag
+# ----------------------------------------------------------------------------------------
+
+variable "discovery" {
+  description = <<-EOT
+    Monitors onboarded by tag (docs/discovery.md): a team tags its own state machine, e.g. deadline-monitor:deadline = "02:00 MON-FRI", and the hourly audit finds it, in this account and through member_role_arns in others, and creates, updates or deletes its schedules in schedule groups of their own (the discovered_schedule_groups output), which Terraform creates but does not manage the schedules of. A monitor declared in monitors wins over a tag for the same state machine. Off by default; needs the audit, which runs it, and the state table, where it records what it found.
+    - enabled: default false.
+    - tag_prefix: the prefix of the tag keys read, 1 to 120 characters a Step Functions tag may hold, not aws:. Default "deadline-monitor:".
+    - member_role_arns: roles in other accounts (modules/member-role with discovery_tag_prefix) through which the audit finds and reads their tagged state machines. Default none.
+    - lookback_minutes: a discovered monitor's look-back when its tags set none. Default 180.
+    - message_format: a discovered monitor's message format when its tags set none, "text", "json" or "chat". Default "text".
+  EOT
+  type        = any # typed in modules/inputs, as monitors
+  default     = {}
+}
+
+# ----------------------------------------------------------------------------------------
 # Where alerts go
 # ----------------------------------------------------------------------------------------
 

@@ -5,16 +5,17 @@ Starts moto on 127.0.0.1, applies demo/ (five state machines, the on-call topic 
 module watching them), plays the scenarios (a run that fails, a run still going at its
 deadline, a job that never started and waits for the failed one (its alert names it), a
 job on its calendar's day off (nothing sent), a job whose run takes far longer than its
-history),
-hands the failure's event to the check as the module's EventBridge rule does, fires each
-monitor's check the way EventBridge Scheduler does (one of them twice, as a retry would),
-lets on call start the missing job by hand and checks it again, fires the at-risk check
-before a deadline, disables a schedule by hand and fires the audit, lets a check fail
-through Lambda's retries into the check-failures queue and replays it once the cause is
-fixed, prints the alerts that reached the topic's SQS subscriber and the incidents
-their events opened and resolved on the module's event bus, and ends with the `report` of
-the deadlines the checks judged (the deadline history). Then it destroys everything and
-stops the server, also on Ctrl-C or failure.
+history), hands the failure's event to the check as the module's EventBridge rule does,
+fires each monitor's check the way EventBridge Scheduler does (one of them twice, as a
+retry would), lets on call start the missing job by hand and checks it again, fires the
+at-risk check before a deadline, disables a schedule by hand and fires the audit, lets a
+check fail through Lambda's retries into the check-failures queue and replays it once the
+cause is fixed, pauses a monitor and sends its held alert after the pause, tags a team's
+state machine for the audit to discover and checks it at its deadline, prints the alerts
+that reached the topic's SQS subscriber and the incidents their events opened and
+resolved on the module's event bus, and ends with the `report` of the deadlines the
+checks judged (the deadline history). Then it destroys everything and stops the server,
+also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ SCENARIOS = {
     "reports": (None, "no run at all: it waits for nightly-etl (upstream), which failed"),
     "payroll": (None, "no run: today is a day off in its calendar"),
 }
-STEPS = 13
+STEPS = 14
 MODULE_NAME = "demo"  # demo/main.tf's name input
 # exports' history: runs of two seconds, at least as many as a pace needs (check/history.py).
 QUICK_RUNS = 6
@@ -223,6 +224,37 @@ def pause_and_resume(aws: Any, out: dict[str, Any]) -> None:
     print(f"  {'audit':12} -> held alerts sent: {', '.join(result['held_released']) or 'none'}")
 
 
+def discover(aws: Any, out: dict[str, Any]) -> None:
+    """A team tags its own state machine, in its own Terraform (here boto3): the next
+    audit makes its schedule, and its check at the deadline alerts as a declared one's."""
+    sfn, scheduler = aws("stepfunctions"), aws("scheduler")
+    role = sfn.describe_state_machine(stateMachineArn=out["state_machine_arns"]["nightly-etl"])
+    deadline = datetime.now(UTC).replace(microsecond=0)
+    tags = {"deadline-monitor:deadline": f"{deadline:%H:%M}", "deadline-monitor:format": "text"}
+    sfn.create_state_machine(
+        name="orders-export",
+        definition=json.dumps(
+            {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
+        ),
+        roleArn=role["roleArn"],
+        tags=[{"key": key, "value": value} for key, value in tags.items()],
+    )
+    print(f"  {'orders-export':12} tagged " + ", ".join(f"{k} = {v!r}" for k, v in tags.items()))
+    event = scheduled_event(scheduler, out["audit_group_name"], "audit", deadline)
+    invoke_deployed(aws("lambda"), out["lambda_function_name"], event)
+    group = out["discovered_groups"]["deadline"]
+    made = scheduler.get_schedule(GroupName=group, Name="orders-export")
+    print(f"  {'audit':12} -> made {group}/orders-export: {made['ScheduleExpression']}")
+    time.sleep(1)  # a later scheduled time than the audit's
+    at = datetime.now(UTC).replace(microsecond=0)
+    result = invoke_deployed(
+        aws("lambda"),
+        out["lambda_function_name"],
+        scheduled_event(scheduler, group, "orders-export", at),
+    )
+    print(f"  {'orders-export':12} -> {result['status']} (no run before its deadline)")
+
+
 def main() -> int:
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -255,7 +287,7 @@ def main() -> int:
 
 
 def play() -> int:
-    """Steps 2 to 13; whatever was applied is destroyed, however the steps end."""
+    """Steps 2 to 14; whatever was applied is destroyed, however the steps end."""
     step(2, "terraform apply demo/ (about a minute: the provider waits on new SQS queues)")
     demo_terraform("init")
     try:
@@ -294,20 +326,23 @@ def play() -> int:
         step(9, "On call pauses exports; its problem is held, then sent after the pause")
         pause_and_resume(aws, out)
 
-        step(10, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
+        step(10, "A team tags its own state machine: the next audit monitors it")
+        discover(aws, out)
+
+        step(11, "Alerts that arrived on the on-call topic (read from its SQS subscriber)")
         count = print_alerts(aws("sqs"), out["inbox_url"])
         print(f"  {count} alert(s) received")
 
-        step(11, "The same alerts as events on the bus: incidents opened and resolved")
+        step(12, "The same alerts as events on the bus: incidents opened and resolved")
         print(f"  {print_incidents(aws('sqs'), out['incident_queue_url'])} event(s)")
 
-        step(12, "How often each job made its deadline: the report of today's checks")
+        step(13, "How often each job made its deadline: the report of today's checks")
         print(
             consumer_command("report", "--name", MODULE_NAME, "--region", REGION, "--days", "1"),
             end="",
         )
     finally:
-        step(13, "Destroying what the demo created and stopping moto")
+        step(14, "Destroying what the demo created and stopping moto")
         demo_terraform("destroy", "-auto-approve")
     return 0
 

@@ -44,6 +44,10 @@ module "sfn_deadlines" {
   # (examples/incident-routing); here the estate's rule hands them to a queue the demo reads.
   event_bus_name = aws_cloudwatch_event_bus.incidents.name
 
+  # A team's state machine tagged deadline-monitor:deadline is monitored from the next
+  # audit (docs/discovery.md): the demo tags one.
+  discovery = { enabled = true }
+
   # payroll does not run on its days off: today is one (and tomorrow, should the demo
   # cross midnight UTC), so its deadline passes without a run and without an alert.
   calendars = {
@@ -116,4 +120,8 @@ output "at_risk_group_name" {
 
 output "audit_group_name" {
   value = module.sfn_deadlines.audit_schedule_group_name
+}
+
+output "discovered_groups" {
+  value = module.sfn_deadlines.discovered_schedule_groups
 }

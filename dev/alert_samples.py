@@ -52,7 +52,7 @@ from testkit import aws_answers
 from testkit.bus import AlertBus
 from testkit.fire_check import status_change_event
 from testkit.paths import ROOT
-from testkit.registry_items import manifest, monitor, write_registry
+from testkit.registry_items import discovery, manifest, monitor, write_registry
 
 DOC = ROOT / "docs" / "alerts.md"
 BEGIN = "<!-- BEGIN_ALERT_SAMPLES -->"
@@ -417,6 +417,42 @@ def audit() -> list[Sample]:
         ]
 
 
+def discovered() -> list[Sample]:
+    """Onboarding by tag (docs/discovery.md): two teams tag their state machines, one
+    with a day discovery does not know; the hourly audit makes the first's schedules and
+    refuses the second's tag, in one alert."""
+    with emulated() as account:
+        _, registry, machines = audited_module(account, {"nightly-etl": DAILY})
+        registry["discovery"] = discovery(MODULE, REGION, DEFAULT_ACCOUNT_ID)
+        for group in registry["discovery"]["schedule_groups"].values():
+            client("scheduler").create_schedule_group(Name=group)
+        register(registry, machines, {"nightly-etl": DAILY})
+        StateStore(TABLE, client("dynamodb")).mark_checked(
+            "nightly-etl", "deadline", DEADLINE, DEADLINE
+        )
+        tags = {
+            "orders-export": {"deadline": "06:30 MON-FRI", "timezone": ZONE, "start-by": "06:00"},
+            "billing-close": {"deadline": "04:00 LAST"},
+        }
+        for name, given in tags.items():
+            account.sfn.tag_resource(
+                resourceArn=account.state_machine(name),
+                tags=[{"key": f"deadline-monitor:{k}", "value": v} for k, v in given.items()],
+            )
+        audit_at(tokyo("2026-11-28T03:10"))
+        return [
+            only(
+                account,
+                "Monitors discovered by their tags, and a tag refused",
+                "At 03:10 the hourly audit finds two state machines tagged "
+                "deadline-monitor:deadline. It makes orders-export's deadline and start "
+                "checks, and refuses billing-close's tag (the month's last day is L): nothing "
+                "is monitored from it until the tag is fixed, and the audit after the fix "
+                "says RECOVERED.",
+            )
+        ]
+
+
 def incident_events() -> list[dict[str, Any]]:
     """Yesterday's FAILED and tonight's RECOVERED, as a rule on the module's bus hands
     them to its target: one incident opened and resolved. The id EventBridge gives each
@@ -444,6 +480,7 @@ SCENARIOS: tuple[Callable[[], list[Sample]], ...] = (
     lambda: [failed("json"), failed("chat")],
     calendar_day_off,
     held,
+    discovered,
 )
 
 

@@ -14,7 +14,7 @@ from moto.scheduler.models import scheduler_backends
 from testkit.account import REGION, Account
 from testkit.checks import check
 from testkit.events import event, recent
-from testkit.registry_items import manifest, monitor, write_registry
+from testkit.registry_items import discovery, manifest, monitor, write_registry
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:ops-sfn-deadline-check"
 GROUP = "ops"
@@ -62,27 +62,12 @@ class Module:
     def enable_discovery(self, **settings: Any) -> dict[str, str]:
         """Turn discovery on as registry.tf writes it (``settings`` override its defaults):
         its three schedule groups exist; their names, by kind."""
-        groups = {
-            "deadline": f"{GROUP}-discovered",
-            "start": f"{GROUP}-discovered-start",
-            "at_risk": f"{GROUP}-discovered-at-risk",
-        }
+        self.manifest["discovery"] = discovery(
+            GROUP, REGION, DEFAULT_ACCOUNT_ID, scheduler_role_arn=self.account.role_arn, **settings
+        )
+        groups: dict[str, str] = self.manifest["discovery"]["schedule_groups"]
         for group in groups.values():
             self.scheduler.create_schedule_group(Name=group)
-        self.manifest["discovery"] = {
-            "tag_prefix": "deadline-monitor:",
-            "member_role_arns": [],
-            "schedule_groups": groups,
-            "scheduler_role_arn": self.account.role_arn,
-            "dead_letter_arn": f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT_ID}:ops-undelivered",
-            "retry_policy": {"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 5},
-            "kms_key_arn": None,
-            "lookback_minutes": 180,
-            "message_format": "text",
-            "calendars": {},
-            "maintenance_windows": [],
-            **settings,
-        }
         self.write()
         return groups
 

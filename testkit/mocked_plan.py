@@ -30,9 +30,10 @@ PROVIDER = (
 )
 
 
-def mocks() -> str:
-    """The mocked provider of tests/validation.tftest.hcl."""
-    text = CASES.read_text()
+def mocks(tests: Path = CASES) -> str:
+    """The mocked provider of a test file: tests/validation.tftest.hcl's by default, which
+    mocks only what plans; tests/module.tftest.hcl's mocks the ARNs an apply needs."""
+    text = tests.read_text()
     return text[text.index('mock_provider "aws"') : text.index("variables {")]
 
 
@@ -54,24 +55,42 @@ def planned_changes(calls: Iterable[str], mocked: str, work: Path) -> list[dict[
     return list(plans[0]["resource_changes"])
 
 
-def _plan(calls: Iterable[str], mocked: str, work: Path, *flags: str) -> list[dict[str, Any]]:
-    """The JSON messages of `terraform test` planning these module calls in one root."""
+def applied_values(calls: Iterable[str], mocked: str, work: Path) -> dict[str, dict[str, Any]]:
+    """Each resource's values after a mocked apply of these module calls, by address: what
+    a plan leaves unknown (an ARN, and what is built of it) has the mock's values."""
+    entries = _plan(calls, mocked, work, "-verbose", command="apply")
+    states = [entry["test_state"] for entry in entries if "test_state" in entry]
+    assert len(states) == 1, [entry["diagnostic"] for entry in entries if "diagnostic" in entry]
+    found: dict[str, dict[str, Any]] = {}
+    modules = [states[0]["root_module"]]
+    while modules:
+        module = modules.pop()
+        found |= {r["address"]: r["values"] for r in module.get("resources", [])}
+        modules += module.get("child_modules", [])
+    return found
+
+
+def _plan(
+    calls: Iterable[str], mocked: str, work: Path, *flags: str, command: str = "plan"
+) -> list[dict[str, Any]]:
+    """The JSON messages of `terraform test` planning (or applying) these module calls in
+    one root."""
     shutil.rmtree(work, ignore_errors=True)
     (work / "tests").mkdir(parents=True)
     (work / "main.tf").write_text(PROVIDER + "\n".join(calls))
-    run_once = 'run "all" {\n  command = plan\n}\n'
+    run_once = f'run "all" {{\n  command = {command}\n}}\n'
     (work / "tests" / "all.tftest.hcl").write_text(f"{mocked}\n{run_once}")
     environment = {**os.environ, "TF_IN_AUTOMATION": "1"}
-    for command in (["init", "-backend=false", "-input=false"], ["test", "-json", *flags]):
+    for args in (["init", "-backend=false", "-input=false"], ["test", "-json", *flags]):
         run = subprocess.run(
-            ["terraform", *command, "-no-color"],
+            ["terraform", *args, "-no-color"],
             cwd=work,
             capture_output=True,
             text=True,
             check=False,
             env=environment,
         )
-        assert command[0] != "init" or run.returncode == 0, run.stdout + run.stderr
+        assert args[0] != "init" or run.returncode == 0, run.stdout + run.stderr
     assert '"type":"test_run"' in run.stdout.replace(" ", ""), run.stdout + run.stderr
     return list(map(json.loads, run.stdout.splitlines()))
 

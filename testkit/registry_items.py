@@ -102,3 +102,28 @@ def write_registry(
                 "monitors": {"S": _encoded({name: monitors[name] for name in chunk})},
             },
         )
+
+
+def discovery(name: str, region: str, account: str, **overrides: Any) -> dict[str, Any]:
+    """local.manifest's ``discovery`` (registry.tf) of a module named ``name`` with
+    discovery on and its defaults: the three groups, no member roles, calendars or
+    windows."""
+    prefix = f"{name}-sfn-deadline"
+    base: dict[str, Any] = {
+        "tag_prefix": "deadline-monitor:",
+        "member_role_arns": [],
+        "schedule_groups": {
+            "deadline": f"{name}-discovered",
+            "start": f"{name}-discovered-start",
+            "at_risk": f"{name}-discovered-at-risk",
+        },
+        "scheduler_role_arn": f"arn:aws:iam::{account}:role/{prefix}-scheduler",
+        "dead_letter_arn": f"arn:aws:sqs:{region}:{account}:{prefix}-scheduler-dlq",
+        "retry_policy": {"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 5},
+        "kms_key_arn": None,
+        "lookback_minutes": 180,
+        "message_format": "text",
+        "calendars": {},
+        "maintenance_windows": [],
+    }
+    return {**base, **overrides}

@@ -842,6 +842,11 @@ run "audit_and_registry" {
     }
     error_message = "Each monitor's registry entry holds what the audit holds AWS against (a paused monitor hears no failure rule)."
   }
+
+  assert {
+    condition     = !contains(keys(jsondecode(jsondecode(aws_dynamodb_table_item.manifest[0].item).manifest.S)), "discovery") && length(aws_scheduler_schedule_group.discovered) + length(aws_scheduler_schedule_group.discovered_start) + length(aws_scheduler_schedule_group.discovered_at_risk) == 0 && length(output.discovered_schedule_groups) == 0
+    error_message = "Without discovery (the default) the manifest has no discovery key, as before it existed, and there are no discovered groups."
+  }
 }
 
 run "registry_chunks_of_100" {
@@ -1222,5 +1227,116 @@ run "event_bus_by_arn" {
   assert {
     condition     = aws_lambda_function.this.environment[0].variables.ALERT_EVENT_BUS_ARN == "arn:aws:events:us-east-1:000000000000:event-bus/default"
     error_message = "A bus named by its ARN is used as it is."
+  }
+}
+
+run "discovery_by_tag" {
+  command = apply
+
+  variables {
+    discovery = {
+      enabled          = true
+      member_role_arns = ["arn:aws:iam::111122223333:role/sfn-deadline-read", "arn:aws:iam::222233334444:role/monitoring/sfn-deadline-read"]
+    }
+    calendars = {
+      jp-business = { exclude_dates = ["2027-01-01", "2026-12-31", "2027-01-01"], exclude_weekdays = ["SUN", "SAT"] }
+      weekends    = { exclude_weekdays = ["SUN", "SAT"] }
+    }
+    maintenance_windows  = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", duration = "3h" }]
+    schedule_kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
+  }
+
+  assert {
+    condition = [aws_scheduler_schedule_group.discovered[0].name, aws_scheduler_schedule_group.discovered_start[0].name, aws_scheduler_schedule_group.discovered_at_risk[0].name] == ["ops-discovered", "ops-discovered-start", "ops-discovered-at-risk"] && output.discovered_schedule_groups == {
+      deadline = "ops-discovered", start = "ops-discovered-start", at_risk = "ops-discovered-at-risk"
+    }
+    error_message = "Discovery's schedules live in three groups of their own, one per kind of check, which the output names."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.scheduler.assume_role_policy).Statement[0].Condition.ArnEquals["aws:SourceArn"] == [
+      "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops",
+      "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops-audit",
+      "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops-discovered",
+      "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops-discovered-start",
+      "arn:aws:scheduler:us-east-1:000000000000:schedule-group/ops-discovered-at-risk",
+    ]
+    error_message = "The Scheduler's role trusts discovery's groups too: the schedules discovery creates pass it."
+  }
+
+  assert {
+    condition = { for s in jsondecode(local.lambda_policy).Statement : s.Sid => s if contains(["DiscoverTaggedStateMachines", "KeepDiscoveredSchedules", "PassSchedulerRole", "ReadTaggedStateMachines", "ReadTaggedExecutions", "AssumeDiscoveryRoles", "UseKeyDiscoveredSchedules"], s.Sid) } == {
+      DiscoverTaggedStateMachines = { Sid = "DiscoverTaggedStateMachines", Effect = "Allow", Action = "tag:GetResources", Resource = ["*"] }
+      KeepDiscoveredSchedules = {
+        Sid = "KeepDiscoveredSchedules", Effect = "Allow", Action = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"]
+        Resource = [
+          "arn:aws:scheduler:us-east-1:000000000000:schedule/ops-discovered/*",
+          "arn:aws:scheduler:us-east-1:000000000000:schedule/ops-discovered-start/*",
+          "arn:aws:scheduler:us-east-1:000000000000:schedule/ops-discovered-at-risk/*",
+        ]
+      }
+      PassSchedulerRole = {
+        Sid       = "PassSchedulerRole", Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::000000000000:role/ops-sfn-deadline-scheduler"
+        Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+      }
+      ReadTaggedStateMachines = {
+        Sid       = "ReadTaggedStateMachines", Effect = "Allow", Action = "states:ListExecutions", Resource = ["arn:aws:states:us-east-1:000000000000:stateMachine:*"]
+        Condition = { Null = { "aws:ResourceTag/deadline-monitor:deadline" = "false" } }
+      }
+      ReadTaggedExecutions = {
+        Sid       = "ReadTaggedExecutions", Effect = "Allow", Action = "states:DescribeExecution", Resource = ["arn:aws:states:us-east-1:000000000000:execution:*:*"]
+        Condition = { Null = { "aws:ResourceTag/deadline-monitor:deadline" = "false" } }
+      }
+      AssumeDiscoveryRoles = {
+        Sid      = "AssumeDiscoveryRoles", Effect = "Allow", Action = "sts:AssumeRole"
+        Resource = ["arn:aws:iam::111122223333:role/sfn-deadline-read", "arn:aws:iam::222233334444:role/monitoring/sfn-deadline-read"]
+      }
+      UseKeyDiscoveredSchedules = {
+        Sid      = "UseKeyDiscoveredSchedules", Effect = "Allow", Action = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"]
+        Resource = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
+      }
+    }
+    error_message = "Discovery may find tagged state machines, keep schedules in its own groups only, pass them the Scheduler's role only to the Scheduler, read tagged state machines and their executions, assume its member roles, and write schedules with the schedules' key."
+  }
+
+  assert {
+    condition     = length(setsubtract(["iam:PassRole", "kms:DescribeKey", "scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:UpdateSchedule", "sts:AssumeRole", "tag:GetResources"], output.role_actions.check_function)) == 0
+    error_message = "role_actions, read from the statements, holds discovery's actions: a permissions boundary built from it allows them."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.kms_key_policies.schedules).Statement : s if s.Sid == "SfnDeadlineFunctionWritesDiscoveredSchedules"]) == {
+      Sid       = "SfnDeadlineFunctionWritesDiscoveredSchedules", Effect = "Allow", Principal = { AWS = "arn:aws:iam::000000000000:root" }, Resource = "*"
+      Action    = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"]
+      Condition = { ArnEquals = { "aws:PrincipalArn" = "arn:aws:iam::000000000000:role/ops-sfn-deadline-check" } }
+    }
+    error_message = "The schedules' key policy lets the function write discovered schedules with the key."
+  }
+
+  assert {
+    condition = jsondecode(jsondecode(aws_dynamodb_table_item.manifest[0].item).manifest.S).discovery == {
+      tag_prefix         = "deadline-monitor:"
+      member_role_arns   = ["arn:aws:iam::111122223333:role/sfn-deadline-read", "arn:aws:iam::222233334444:role/monitoring/sfn-deadline-read"]
+      schedule_groups    = { deadline = "ops-discovered", start = "ops-discovered-start", at_risk = "ops-discovered-at-risk" }
+      scheduler_role_arn = "arn:aws:iam::000000000000:role/mocked"
+      dead_letter_arn    = "arn:aws:sqs:us-east-1:000000000000:mocked"
+      retry_policy       = { maximum_event_age_in_seconds = 3600, maximum_retry_attempts = 10 }
+      kms_key_arn        = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555"
+      lookback_minutes   = 180
+      message_format     = "text"
+      calendars = {
+        jp-business = { name = "jp-business", exclude_dates = ["2026-12-31", "2027-01-01"], exclude_weekdays = ["SAT", "SUN"] }
+        weekends    = { name = "weekends", exclude_dates = [], exclude_weekdays = ["SAT", "SUN"] }
+      }
+      maintenance_windows = [{ name = "weekly-db", schedule = "cron(0 1 ? * SUN *)", timezone = "UTC", duration_minutes = 180 }]
+    }
+    error_message = "The manifest tells the audit's discovery what it needs: the prefix, the member roles, the groups, the target the declared schedules use (role, dead-letter queue, retries, key), the defaults, and every calendar and module window in the contract's form."
+  }
+
+  assert {
+    condition = [for q in aws_cloudwatch_metric_alarm.health["lost-discovered-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0] == [
+      "ops-discovered", "ops-discovered", "ops-discovered-start", "ops-discovered-start", "ops-discovered-at-risk", "ops-discovered-at-risk",
+    ] && toset([for q in aws_cloudwatch_metric_alarm.health["lost-checks"].metric_query : q.metric[0].dimensions.ScheduleGroup if length(q.metric) > 0]) == toset(["ops", "ops-audit"])
+    error_message = "What the Scheduler loses of discovery's groups raises an alarm of its own (with the declared groups' it would read more than 10 metrics)."
   }
 }

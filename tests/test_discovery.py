@@ -14,6 +14,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from sfn_deadline_monitor import handler
+from sfn_deadline_monitor.discovery import run as discovery_run
 from sfn_deadline_monitor.state.discovered import DISCOVERED_KEY
 from testkit.account import REGION, Account, answer
 from testkit.audited_module import FUNCTION, GROUP, Module
@@ -391,3 +392,34 @@ def test_a_discovered_failure_event_that_is_no_failed_run_is_an_error(
     (sent,) = module.alerts()
     assert sent["Subject"].startswith("[ERROR]")
     assert "malformed event" in sent["Message"]
+
+
+def test_the_calls_of_a_discovery_run_at_1000_tagged_state_machines(
+    account: Account, module: Module, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/costs.md#discovery states these counts. The pace is not under test here: the
+    benchmark (make bench-discovery) runs at the Scheduler's pace."""
+    monkeypatch.setattr(discovery_run, "SCHEDULER_CALLS_PER_SECOND", 10**6)
+    for n in range(1000):
+        tag(account, account.state_machine(f"job-{n:04d}"), deadline="02:00")
+    calls = count_calls(monkeypatch)
+    module.audit()
+    first = dict(calls)
+    calls.clear()
+    module.audit(recent() + timedelta(minutes=1))
+
+    # moto ends a page at 99 resources of one tag each (its TagsPerPage of 100 counts the
+    # next one); AWS answers the 100 of ResourcesPerPage, 10 calls.
+    assert first["GetResources"] == 11
+    assert first["CreateSchedule"] == 1000
+    assert first["TransactWriteItems"] == 1  # the audit item and 10 discovered chunks
+    assert calls["GetResources"] == 11
+    assert {"CreateSchedule", "UpdateSchedule", "DeleteSchedule", "TransactWriteItems"}.isdisjoint(
+        calls
+    )
+    assert len(schedules_named(module, f"{GROUP}-discovered")) == 1000
+
+
+def schedules_named(module: Module, group: str) -> list[str]:
+    pages = module.scheduler.get_paginator("list_schedules").paginate(GroupName=group)
+    return [s["Name"] for page in pages for s in page["Schedules"]]

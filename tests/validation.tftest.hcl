@@ -920,6 +920,118 @@ run "maintenance_windows_without_the_audit" {
   expect_failures = [aws_scheduler_schedule_group.this]
 }
 
+run "discovery_without_the_audit" {
+  command = plan
+  variables {
+    audit     = { enabled = false }
+    discovery = { enabled = true }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_without_the_state_table" {
+  command = plan
+  variables {
+    create_state_table = false
+    audit              = { enabled = false }
+    discovery          = { enabled = true }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_tag_prefix_too_long_for_a_tag_key" {
+  command = plan
+  variables {
+    discovery = { enabled = true, tag_prefix = "acme-corporation:data-platform-engineering:warehouse-loading-and-reporting-jobs:production:eu-central-1:deadline-monitor:" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_tag_prefix_empty" {
+  command = plan
+  variables {
+    discovery = { enabled = true, tag_prefix = "" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_tag_prefix_with_a_character_step_functions_refuses" {
+  command = plan
+  variables {
+    discovery = { enabled = true, tag_prefix = "deadline#" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_tag_prefix_reserved_for_aws" {
+  command = plan
+  variables {
+    discovery = { enabled = true, tag_prefix = "AWS:deadline-monitor:" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_member_role_of_a_user" {
+  command = plan
+  variables {
+    discovery = { enabled = true, member_role_arns = ["arn:aws:iam::111122223333:user/ops"] }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_member_role_listed_twice" {
+  command = plan
+  variables {
+    discovery = { enabled = true, member_role_arns = ["arn:aws:iam::111122223333:role/sfn-deadline-read", "arn:aws:iam::111122223333:role/sfn-deadline-read"] }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_member_role_in_this_account" {
+  command = plan
+  variables {
+    discovery = { enabled = true, member_role_arns = ["arn:aws:iam::000000000000:role/sfn-deadline-read"] }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_lookback_zero" {
+  command = plan
+  variables {
+    discovery = { enabled = true, lookback_minutes = 0 }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_format_unknown" {
+  command = plan
+  variables {
+    discovery = { enabled = true, message_format = "xml" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_attribute_misspelt" {
+  command = plan
+  variables {
+    discovery = { enabled = true, tag_prefx = "ops:" }
+  }
+  expect_failures = [aws_scheduler_schedule_group.this]
+}
+
+run "discovery_with_what_a_tag_may_hold_is_accepted" {
+  command = plan
+  variables {
+    discovery = {
+      enabled          = true
+      tag_prefix       = "équipe données/deadline_monitor+v2@ops= "
+      member_role_arns = ["arn:aws:iam::111122223333:role/monitoring/sfn-deadline-read", "arn:aws-cn:iam::222233334444:role/sfn-deadline-read"]
+      lookback_minutes = 44640
+      message_format   = "chat"
+    }
+  }
+}
+
 run "start_check_after_the_deadline" {
   command = plan
   variables {

@@ -1,7 +1,7 @@
 locals {
   variables = {
     read_scope = var.read_scope, service_quotas = var.service_quotas, audit = var.audit, schedule_retry_policy = var.schedule_retry_policy
-    calendars  = var.calendars, maintenance_windows = var.maintenance_windows
+    calendars  = var.calendars, maintenance_windows = var.maintenance_windows, discovery = var.discovery
   }
 
   # Each object the caller wrote, beside the same object typed: the typed one holds every

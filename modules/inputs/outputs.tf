@@ -33,6 +33,11 @@ output "schedule_retry_policy" {
   value       = var.schedule_retry_policy
 }
 
+output "discovery" {
+  description = "discovery, typed, defaults filled in."
+  value       = var.discovery
+}
+
 output "unknown_attributes" {
   description = "What the caller wrote that the types do not know, each with the closest known name: by monitor key (its own attributes and start_check's, at_risk_check's, min_duration's and each maintenance window's), and by the other variables' names (calendars: each calendar's attributes; maintenance_windows: each window's)."
   value = {

@@ -109,7 +109,20 @@ variable "schedule_retry_policy" {
   nullable = false
 }
 
+variable "discovery" {
+  description = "The root module's discovery input."
+  type = object({
+    enabled          = optional(bool, false)
+    tag_prefix       = optional(string, "deadline-monitor:")
+    member_role_arns = optional(list(string), [])
+    lookback_minutes = optional(number, 180)
+    message_format   = optional(string, "text")
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "as_written" {
-  description = "The same inputs as the caller wrote them, untyped ({ monitors, calendars, maintenance_windows, read_scope, service_quotas, audit, schedule_retry_policy }): compared with the typed ones to find the attributes the types do not know."
+  description = "The same inputs as the caller wrote them, untyped ({ monitors, calendars, maintenance_windows, read_scope, service_quotas, audit, schedule_retry_policy, discovery }): compared with the typed ones to find the attributes the types do not know."
   type        = any
 }

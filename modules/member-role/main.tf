@@ -1,6 +1,7 @@
 # The role the monitor's check function assumes to read executions in this (member)
-# account. It can read the listed state machines' executions, and list the account's state
-# machines for the audit; nothing else.
+# account. It can read the listed state machines' executions (and, with discovery, those of
+# the state machines tagged for it), and list the account's state machines for the audit;
+# nothing else.
 #
 # As in the root module, the grants that grow with the state machines go into managed
 # policies of 20 state machines each, under IAM's 6,144 characters whatever the names;
@@ -33,9 +34,13 @@ locals {
       { Sid = "ReadMonitoredExecutions", Effect = "Allow", Action = "states:DescribeExecution", Resource = [for arn in arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"] },
     ]
   }) }
+  # This account's and region's Step Functions resources.
+  account_arn_prefix = "arn:${local.monitor_partition}:states:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}"
   scoped_state_machine_arns = [
-    for prefix in var.state_machine_name_prefixes : "arn:${local.monitor_partition}:states:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:stateMachine:${prefix}*"
+    for prefix in var.state_machine_name_prefixes : "${local.account_arn_prefix}:stateMachine:${prefix}*"
   ]
+  # A discovered state machine carries <prefix>deadline, whatever its value.
+  discovery_tag_condition = { Null = { for prefix in compact([var.discovery_tag_prefix]) : "aws:ResourceTag/${prefix}deadline" => "false" } }
 }
 
 resource "aws_iam_role" "this" {
@@ -107,6 +112,27 @@ resource "aws_iam_role_policy" "scoped" {
     Statement = [
       { Sid = "ReadStateMachinesInScope", Effect = "Allow", Action = "states:ListExecutions", Resource = local.scoped_state_machine_arns },
       { Sid = "ReadExecutionsInScope", Effect = "Allow", Action = "states:DescribeExecution", Resource = [for arn in local.scoped_state_machine_arns : "${replace(arn, ":stateMachine:", ":execution:")}:*"] },
+    ]
+  })
+}
+
+# Discovery by tag: the monitor's audit finds this account's state machines tagged
+# <prefix>deadline and reads their executions, without a grant per state machine. As the
+# root module grants its own function (its iam.tf says where each rule is documented):
+# GetResources takes no resource, and both the statemachine and the execution resource
+# types take aws:ResourceTag/${TagKey} (docs.aws.amazon.com/service-authorization/latest/
+# reference/list_stepfunctions.html).
+resource "aws_iam_role_policy" "discovery" {
+  count = var.discovery_tag_prefix != null ? 1 : 0
+
+  name = "sfn-deadline-discover"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "DiscoverTaggedStateMachines", Effect = "Allow", Action = "tag:GetResources", Resource = "*" },
+      { Sid = "ReadTaggedStateMachines", Effect = "Allow", Action = "states:ListExecutions", Resource = "${local.account_arn_prefix}:stateMachine:*", Condition = local.discovery_tag_condition },
+      { Sid = "ReadTaggedExecutions", Effect = "Allow", Action = "states:DescribeExecution", Resource = "${local.account_arn_prefix}:execution:*:*", Condition = local.discovery_tag_condition },
     ]
   })
 }

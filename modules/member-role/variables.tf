@@ -40,8 +40,20 @@ variable "state_machine_name_prefixes" {
   }
 
   validation {
-    condition     = length(var.state_machine_name_prefixes) > 0 || length(var.state_machine_arns) > 0
-    error_message = "Name the state machines the monitor watches: state_machine_arns, state_machine_name_prefixes, or both."
+    condition     = length(var.state_machine_name_prefixes) > 0 || length(var.state_machine_arns) > 0 || var.discovery_tag_prefix != null
+    error_message = "Name the state machines the monitor watches: state_machine_arns, state_machine_name_prefixes, or both, or let it discover them by tag (discovery_tag_prefix)."
+  }
+}
+
+variable "discovery_tag_prefix" {
+  description = "The monitor's discovery.tag_prefix, when it discovers this account's state machines by tag through this role (its discovery.member_role_arns lists the role): the role may then find this account's tagged state machines and read the executions of those tagged <prefix>deadline. Null: no discovery."
+  type        = string
+  default     = null
+
+  # The root module's rule, from the same file.
+  validation {
+    condition     = var.discovery_tag_prefix == null || can(regex(trimspace(file("${path.module}/../../data/tag-prefix.regex")), var.discovery_tag_prefix)) && !startswith(lower(coalesce(var.discovery_tag_prefix, "-")), "aws:")
+    error_message = "discovery_tag_prefix must be the monitor's discovery.tag_prefix: 1 to 120 Unicode letters, digits, white space or _ . : / = + - @, not beginning with aws: (reserved for AWS's tags), such as deadline-monitor:."
   }
 }
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
 from sfn_deadline_monitor.__main__ import main
 from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
+from sfn_deadline_monitor.state.discovered import discovered_items
 from testkit.account import REGION, Account
 from testkit.deployed_module import (
     ACCOUNT,
@@ -26,6 +28,7 @@ from testkit.deployed_module import (
     run,
 )
 from testkit.member import MEMBER_ACCOUNT, MEMBER_ROLE
+from testkit.registry_items import discovery, monitor
 from testkit.state_table import create_state_table
 
 Refuse = Callable[[str, str], None]
@@ -644,3 +647,51 @@ def test_a_grant_for_another_source_does_not_let_it_put_events(
         "published. Fix: run terraform apply, which restores it (the role's PutAlertEvents "
         "statement); remove a Deny or widen the permissions boundary"
     ]
+
+
+def test_a_discovered_monitor_is_checked_in_its_own_group(
+    deployed: Deployed, account: Account, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its schedule is looked for in the discovered group, and read through the grant on
+    the tag (iam.tf), which names no state machine."""
+    orders = account.state_machine("orders")
+    account.sfn.tag_resource(
+        resourceArn=orders, tags=[{"key": "deadline-monitor:deadline", "value": "02:00"}]
+    )
+    deployed.manifest["discovery"] = discovery(NAME, REGION, ACCOUNT)
+    deployed.write()
+    group = deployed.manifest["discovery"]["schedule_groups"]["deadline"]
+    scheduler = client("scheduler")
+    for name in deployed.manifest["discovery"]["schedule_groups"].values():
+        scheduler.create_schedule_group(Name=name)
+    scheduler.create_schedule(
+        Name="orders",
+        GroupName=group,
+        ScheduleExpression="cron(0 2 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": deployed.function_arn, "RoleArn": account.role_arn},
+    )
+    record = {**monitor(orders), "digest": "0" * 16}
+    for item in discovered_items({"orders": record}, datetime.now(UTC)):
+        client("dynamodb").put_item(TableName=TABLE, Item=item)
+    by_tag = {
+        "Sid": "ReadDiscoveredStateMachines",
+        "Effect": "Allow",
+        "Action": "states:ListExecutions",
+        "Resource": f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:*",
+        "Condition": {"Null": {"aws:ResourceTag/deadline-monitor:deadline": "false"}},
+    }
+    deployed.role_policy([*deployed.role_statements(), by_tag])
+
+    code, out = run("doctor", capsys)
+    assert code == EXIT_OK, out
+    assert lines(out, "FAIL") == lines(out, "WARN") == []
+    assert f"PASS  1 deadline schedule(s) in group {group}: present, 1 enabled" in out
+    assert "PASS  2 deadline schedule(s) in group team: present, 2 enabled" in out
+    assert "PASS  2 monitor(s)' state machines in this account: exist, STANDARD, readable" in out
+
+    # Untagged since the last audit (which will drop it): the grant no longer shows.
+    account.sfn.untag_resource(resourceArn=orders, tagKeys=["deadline-monitor:deadline"])
+    code, out = run("doctor", capsys)
+    (warned,) = lines(out, "WARN")
+    assert "states:ListExecutions on the state machines of orders: only under a condition" in warned

@@ -14,6 +14,7 @@ from sfn_deadline_monitor.check.schedule_expression import parse
 from sfn_deadline_monitor.check.verdict import Status
 from sfn_deadline_monitor.cli import status
 from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_NOT_OK, EXIT_OK, EXIT_USAGE
+from sfn_deadline_monitor.state.discovered import discovered_items
 from sfn_deadline_monitor.state.records import OpenProblem, audit_item
 from sfn_deadline_monitor.state.registry import MonitorSpec, ScheduleSpec
 from sfn_deadline_monitor.state.store import StateStore
@@ -21,7 +22,7 @@ from testkit.account import REGION, Account
 from testkit.checks import count_calls
 from testkit.deployed_module import NAME, TABLE, Deployed, client, run
 from testkit.events import at
-from testkit.registry_items import manifest, monitor, write_registry
+from testkit.registry_items import discovery, manifest, monitor, write_registry
 from testkit.state_table import create_state_table
 
 SM = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:"
@@ -91,6 +92,29 @@ def test_every_monitor_with_its_status_checks_deadline_and_problems(
     assert code == EXIT_NOT_OK
     assert "  (module): queue_messages since 2026-03-11 08:00: check-failures holds 2" in out
     assert "2 of 3 monitor(s) need attention; the module has 1 problem(s)." in out
+
+
+def test_a_discovered_monitor_is_listed_with_the_declared_ones_and_a_declared_name_wins(
+    table: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {
+        "orders": {**monitor(f"{SM}orders", timezone="Asia/Tokyo"), "digest": "0" * 16},
+        "etl": {**monitor(f"{SM}etl-by-tag"), "digest": "1" * 16},  # declared since
+    }
+    given = manifest(NAME, REGION, ACCOUNT, discovery=discovery(NAME, REGION, ACCOUNT))
+    write_registry(table, TABLE, given, {"etl": monitor(f"{SM}etl")})
+    for item in discovered_items(found, NOW):
+        table.put_item(TableName=TABLE, Item=item)
+
+    _, out = run("status", capsys, "--format", "json")
+    rows = {m["monitor"]: m for m in json.loads(out)["monitors"]}
+    assert {name: row["discovered"] for name, row in rows.items()} == {
+        "etl": False,
+        "orders": True,
+    }
+    assert rows["orders"]["next_deadline"].endswith("T17:00:00Z")  # 02:00 in Tokyo
+    _, out = run("status", capsys)
+    assert "Discovered by tags: orders" in out
 
 
 def test_healthy_and_never_checked_monitors_need_no_attention(

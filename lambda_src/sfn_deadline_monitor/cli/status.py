@@ -121,6 +121,7 @@ def _row(
         skipped,
         held_until=held,
         pause=live_pause(item, now),
+        discovered=spec.discovered,
     )
 
 

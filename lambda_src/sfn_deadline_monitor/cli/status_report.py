@@ -35,6 +35,7 @@ class MonitorStatus:
     # Until when the status's alert is held (a maintenance window or a pause), not sent yet.
     held_until: datetime | None = None
     pause: Pause | None = None  # the pause set with ``pause``, while it lasts
+    discovered: bool = False  # declared by its state machine's tags (docs/discovery.md)
 
     @property
     def needs_attention(self) -> bool:
@@ -91,6 +92,11 @@ def _pause_lines(monitors: tuple[MonitorStatus, ...]) -> list[str]:
     return [f"Paused: {len(lines)} monitor(s)", *lines, ""] if lines else []
 
 
+def _discovered_lines(monitors: tuple[MonitorStatus, ...]) -> list[str]:
+    names = [m.name for m in monitors if m.discovered]
+    return [f"Discovered by tags: {', '.join(names)}", ""] if names else []
+
+
 def render_text(report: StatusReport) -> str:
     """The table for people: one line a monitor, times in UTC, then the pauses and the open
     problems."""
@@ -117,6 +123,7 @@ def render_text(report: StatusReport) -> str:
             for row in [header, *rows]
         ),
         "",
+        *_discovered_lines(report.monitors),
         *_pause_lines(report.monitors),
     ]
     problems = [p for m in report.monitors for p in m.problems] + list(report.other_problems)
@@ -161,6 +168,7 @@ def render_json(report: StatusReport) -> str:
                 {
                     "monitor": m.name,
                     "enabled": m.enabled,
+                    "discovered": m.discovered,
                     "status": m.status,
                     "since": iso(m.since),
                     "as_of": iso(m.as_of),

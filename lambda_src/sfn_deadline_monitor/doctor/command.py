@@ -74,7 +74,8 @@ def diagnose(d: Deployment) -> list[Finding]:
         findings += _guarded("alert events", partial(reads.alert_events, c, bus, role))
     for use in sorted(m.kms_keys):
         findings += _guarded(f"key ({use})", partial(reads.key, c, m, use))
-    for kind, group in sorted(m.schedule_groups.items()):
+    discovered = {} if m.discovery is None else m.discovery.schedule_groups
+    for kind, group in sorted([*m.schedule_groups.items(), *discovered.items()]):
         findings += _guarded(f"schedule group {group}", partial(reads.schedules, c, d, kind, group))
     findings += _guarded("failure rules", partial(reads.failure_rules, c, m))
     own: dict[str, str] = {}

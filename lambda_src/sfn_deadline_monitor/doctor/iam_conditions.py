@@ -109,11 +109,20 @@ def _test(operator: str, key: str, expected: Any, known: Mapping[str, str]) -> b
 def written_for(statement: Mapping[str, Any]) -> dict[str, str]:
     """The request a conditional Allow was written for: each key its StringEquals or
     ArnEquals gives one value (the doctor's grant of a key ``kms:ViaService`` =
-    ``sns.us-east-1.amazonaws.com`` is used through SNS). Judging the role's other layers
+    ``sns.us-east-1.amazonaws.com`` is used through SNS), and each key its Null ``false``
+    requires (the grant on state machines tagged for discovery). Judging the role's other layers
     for that request asks whether they admit what this statement grants."""
-    return {
+    conditions = statement.get("Condition", {})
+    # Null false: written for a request with the key (a state machine tagged for
+    # discovery), whatever its value, unless an equality says which.
+    present = {
+        key: "(present)"
+        for key, expected in conditions.get("Null", {}).items()
+        if values(expected) == ["false"]
+    }
+    return present | {
         key: found[0]
-        for operator, keys in statement.get("Condition", {}).items()
+        for operator, keys in conditions.items()
         if operator in _EQUALITIES
         for key, expected in keys.items()
         if len(found := values(expected)) == 1

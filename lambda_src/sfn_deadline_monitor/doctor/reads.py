@@ -23,9 +23,10 @@ from ..state.deployment import Deployment
 from ..state.registry import Manifest, RoleSpec
 from . import access, checks
 from .checks import Finding
-from .iam_conditions import values, written_for
+from .iam_conditions import Context, values, written_for
 from .iam_policy import Statement, decide, statements
 from .roles import Role, role
+from .tags import tag_contexts
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -171,7 +172,7 @@ def schedules(c: Clients, d: Deployment, kind: str, group: str) -> list[Finding]
         expected = {
             name: spec.enabled
             for name, spec in d.registry.monitors.items()
-            if any(s.kind == kind for s in spec.schedules)
+            if any(s.kind == kind and s.group == group for s in spec.schedules)
         }
     listed: list[Any] | None = None
     if unless_missing(lambda: c.scheduler.get_schedule_group(Name=group)) is not None:
@@ -195,22 +196,22 @@ def state_machines(m: Manifest, machines: dict[str, str], role: Role | None) -> 
     reads with its own role (``machines``: by monitor), and weigh whether that role may
     list each one's executions (not when the role could not be read)."""
     listed: dict[str, str | None] = {}
+    tags: dict[str, Context] = {}
     for region in sorted({arn.split(":")[3] for arn in machines.values()}):
         listed |= list_state_machines(aws.client("stepfunctions", region=region))
-    may_read = (
-        {}
-        if role is None
-        else {
-            monitor: decide(
-                role.arn,
-                "states:ListExecutions",
-                base_state_machine_arn(arn),
-                role.identity,
-                boundary=role.boundary,
-            )
-            for monitor, arn in machines.items()
-        }
-    )
+        tags |= tag_contexts(m, region)
+    may_read = {
+        monitor: decide(
+            role.arn,
+            "states:ListExecutions",
+            base_state_machine_arn(arn),
+            role.identity,
+            boundary=role.boundary,
+            context=tags.get(base_state_machine_arn(arn)),
+        )
+        for monitor, arn in machines.items()
+        if role is not None
+    }
     return access.state_machines(m.function_arn.split(":")[4], machines, listed, may_read)
 
 

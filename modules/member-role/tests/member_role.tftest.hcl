@@ -143,6 +143,53 @@ run "defaults" {
     condition     = aws_iam_role.this.path == "/" && aws_iam_role.this.permissions_boundary == null
     error_message = "By default the role has path / and no boundary."
   }
+
+  assert {
+    condition     = length(aws_iam_role_policy.discovery) == 0
+    error_message = "Without discovery_tag_prefix the role may not discover anything."
+  }
+}
+
+run "discovery_reads_tagged_state_machines" {
+  command = plan
+
+  variables {
+    discovery_tag_prefix = "deadline-monitor:"
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.discovery[0].policy).Statement == [
+      { Sid = "DiscoverTaggedStateMachines", Effect = "Allow", Action = "tag:GetResources", Resource = "*" },
+      {
+        Sid       = "ReadTaggedStateMachines", Effect = "Allow", Action = "states:ListExecutions", Resource = "arn:aws:states:eu-west-1:222233334444:stateMachine:*"
+        Condition = { Null = { "aws:ResourceTag/deadline-monitor:deadline" = "false" } }
+      },
+      {
+        Sid       = "ReadTaggedExecutions", Effect = "Allow", Action = "states:DescribeExecution", Resource = "arn:aws:states:eu-west-1:222233334444:execution:*:*"
+        Condition = { Null = { "aws:ResourceTag/deadline-monitor:deadline" = "false" } }
+      },
+    ]
+    error_message = "With discovery the role may find tagged resources and read the executions of this account's and region's state machines tagged <prefix>deadline, nothing more."
+  }
+
+  assert {
+    condition     = keys(aws_iam_policy.read) == ["00"] && length(aws_iam_role_policy.scoped) == 0
+    error_message = "Discovery adds to the exact grants; it replaces none of them."
+  }
+}
+
+run "discovery_alone" {
+  command = plan
+
+  variables {
+    state_machine_arns   = []
+    discovery_tag_prefix = "équipe données/"
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.read) == 0 && jsondecode(aws_iam_role_policy.discovery[0].policy).Statement[2].Condition.Null == { "aws:ResourceTag/équipe données/deadline" = "false" }
+    error_message = "A role for discovered state machines alone needs no ARN or name prefix; any prefix a Step Functions tag may hold works."
+  }
 }
 
 run "state_machine_in_another_account" {
@@ -231,4 +278,16 @@ run "permissions_boundary_is_not_a_policy" {
   command = plan
   variables { permissions_boundary_arn = "arn:aws:iam::222233334444:role/boundary" }
   expect_failures = [var.permissions_boundary_arn]
+}
+
+run "discovery_tag_prefix_reserved" {
+  command = plan
+  variables { discovery_tag_prefix = "AWS:deadline-monitor:" }
+  expect_failures = [var.discovery_tag_prefix]
+}
+
+run "discovery_tag_prefix_with_a_hash" {
+  command = plan
+  variables { discovery_tag_prefix = "deadline#" }
+  expect_failures = [var.discovery_tag_prefix]
 }
