@@ -48,13 +48,23 @@ def tag(account: Account, arn: str, **tags: str) -> None:
     )
 
 
+def onboarded(account: Account, module: Module, **tags: str) -> str:
+    """A state machine ``orders`` tagged with ``tags``, then audited: its ARN."""
+    arn = account.state_machine("orders")
+    tag(account, arn, **tags)
+    module.audit()
+    return arn
+
+
 def untag(account: Account, arn: str, *keys: str) -> None:
     account.sfn.untag_resource(resourceArn=arn, tagKeys=[PREFIX + k for k in keys])
 
 
 def schedules(module: Module, group: str) -> dict[str, dict[str, Any]]:
-    names = [s["Name"] for s in module.scheduler.list_schedules(GroupName=group)["Schedules"]]
-    return {n: module.scheduler.get_schedule(GroupName=group, Name=n) for n in names}
+    return {
+        n: module.scheduler.get_schedule(GroupName=group, Name=n)
+        for n in schedules_named(module, group)
+    }
 
 
 def subjects(module: Module) -> list[str]:
@@ -98,9 +108,7 @@ def test_a_tagged_state_machine_is_monitored_as_a_declared_monitor_would_be(
 def test_the_schedules_follow_the_tags_and_an_unchanged_audit_writes_nothing(
     account: Account, module: Module, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00", at_risk="01:40")
-    module.audit()
+    arn = onboarded(account, module, deadline="02:00", at_risk="01:40")
     tag(account, arn, deadline="03:15 1+15", lookback="2h")
     untag(account, arn, "at-risk")
     module.audit(recent() + timedelta(minutes=1))
@@ -119,9 +127,7 @@ def test_the_schedules_follow_the_tags_and_an_unchanged_audit_writes_nothing(
 
 
 def test_removed_tags_stop_the_monitor_and_say_so_once(account: Account, module: Module) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00")
-    module.audit()
+    arn = onboarded(account, module, deadline="02:00")
     untag(account, arn, "deadline")
     module.audit(recent() + timedelta(minutes=1))
     module.audit(recent() + timedelta(minutes=2))
@@ -138,9 +144,7 @@ def test_removed_tags_stop_the_monitor_and_say_so_once(account: Account, module:
 def test_a_bad_tag_is_one_error_creates_nothing_and_recovers_once_fixed(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="2am")
-    module.audit()
+    arn = onboarded(account, module, deadline="2am")
     module.audit(recent() + timedelta(minutes=1))
 
     assert schedules(module, f"{GROUP}-discovered") == {}
@@ -160,9 +164,7 @@ def test_a_bad_tag_is_one_error_creates_nothing_and_recovers_once_fixed(
 def test_a_bad_tag_on_a_discovered_monitor_keeps_its_schedules(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00")
-    module.audit()
+    arn = onboarded(account, module, deadline="02:00")
     tag(account, arn, timezone="Asia/Tokio")
     module.audit(recent() + timedelta(minutes=1))
 
@@ -188,9 +190,7 @@ def test_a_declared_monitor_wins_over_the_tags(account: Account, module: Module)
 def test_a_state_machine_declared_since_loses_what_discovery_made(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00")
-    module.audit()
+    arn = onboarded(account, module, deadline="02:00")
     module.monitors["orders"] = module.monitors["etl"] | {"state_machine_arn": arn}
     module.write()
     module.audit(recent() + timedelta(minutes=1))
@@ -233,9 +233,7 @@ def test_a_member_accounts_tagged_state_machine_is_read_through_the_member_role(
 def test_an_account_whose_tags_cannot_be_read_keeps_its_monitors(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00")
-    module.audit()
+    onboarded(account, module, deadline="02:00")
     refused = {"__type": "AccessDeniedException", "Message": "not authorized"}
     answer("resourcegroupstaggingapi", "GetResources", 400, refused, times=1)
     module.audit(recent() + timedelta(minutes=1))
@@ -246,10 +244,17 @@ def test_an_account_whose_tags_cannot_be_read_keeps_its_monitors(
     assert "its discovered monitors stay as they were" in unread["Message"]
 
 
-def test_an_announcement_that_fails_is_made_by_the_retry(account: Account, module: Module) -> None:
+@pytest.mark.parametrize(
+    ("service", "operation"), [("sns", "Publish"), ("dynamodb", "TransactWriteItems")]
+)
+def test_an_announcement_that_fails_is_made_by_the_retry_once(
+    account: Account, module: Module, service: str, operation: str
+) -> None:
+    """Writing what is open with the discovered records, or the publish after it: either
+    fails, and Lambda's retry of the same audit announces the discovery once."""
     arn = account.state_machine("orders")
     tag(account, arn, deadline="02:00")
-    fail_once("sns", "Publish")
+    fail_once(service, operation)
     at = recent()
     with pytest.raises(Exception, match="failed by the test"):
         module.audit(at)
@@ -320,9 +325,7 @@ def test_upstream_may_name_a_declared_monitor(account: Account, module: Module) 
 def test_a_schedule_changed_by_hand_is_put_back_and_a_stray_one_deleted(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00")
-    module.audit()
+    onboarded(account, module, deadline="02:00")
     group = f"{GROUP}-discovered"
     made = module.scheduler.get_schedule(GroupName=group, Name="orders")
     module.scheduler.update_schedule(
@@ -361,9 +364,7 @@ def discovered_failure(state_machine_arn: str, run: str = "run-1") -> dict[str, 
 def test_a_discovered_monitors_failed_run_is_reported_at_once(
     account: Account, module: Module
 ) -> None:
-    arn = account.state_machine("orders")
-    tag(account, arn, deadline="02:00", timezone="Asia/Tokyo", format="json")
-    module.audit()
+    arn = onboarded(account, module, deadline="02:00", timezone="Asia/Tokyo", format="json")
     subjects(module)
 
     check(discovered_failure(arn))
@@ -423,3 +424,16 @@ def test_the_calls_of_a_discovery_run_at_1000_tagged_state_machines(
 def schedules_named(module: Module, group: str) -> list[str]:
     pages = module.scheduler.get_paginator("list_schedules").paginate(GroupName=group)
     return [s["Name"] for page in pages for s in page["Schedules"]]
+
+
+def test_a_kept_monitors_schedule_deleted_by_hand_asks_for_its_tags_not_terraform(
+    account: Account, module: Module
+) -> None:
+    arn = onboarded(account, module, deadline="02:00")
+    tag(account, arn, deadline="2am")
+    module.scheduler.delete_schedule(GroupName=f"{GROUP}-discovered", Name="orders")
+    module.audit(recent() + timedelta(minutes=1))
+
+    text = module.alerts()[-1]["Message"]
+    assert f"its deadline schedule {GROUP}-discovered/orders is missing: fix its state" in text
+    assert "terraform apply" not in text

@@ -101,7 +101,11 @@ def _schedule_problem(
     now: datetime,
 ) -> OpenProblem | None:
     where = f"its {spec.kind} schedule {spec.group}/{monitor.name}"
-    fix = "run terraform apply to restore it"
+    fix = (
+        "fix its state machine's tags, which discovery reports: the next audit restores it"
+        if monitor.discovered
+        else "run terraform apply to restore it"
+    )
     if seen is None:
         return OpenProblem(
             monitor.name, f"{SCHEDULE_MISSING}:{spec.kind}", f"{where} is missing: {fix}", now
