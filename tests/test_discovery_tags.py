@@ -11,8 +11,11 @@ from datetime import UTC, datetime
 import pytest
 
 from sfn_deadline_monitor.check.contract import parse_event
+from sfn_deadline_monitor.discovery.plan import record_of
 from sfn_deadline_monitor.discovery.tags import MAX_TAG_VALUE, Discovered, TagProblem, read_tags
+from sfn_deadline_monitor.state.discovered import MONITORS_PER_ITEM, discovered_items
 from sfn_deadline_monitor.state.registry import DiscoverySettings
+from testkit.item_size import item_size
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:orders"
 MEMBER_ROLE = "arn:aws:iam::111122223333:role/sfn-deadline-member"
@@ -188,3 +191,26 @@ def test_other_prefixes_are_not_read() -> None:
         NOW,
     )
     assert isinstance(found, Discovered)
+
+
+def test_a_hundred_of_the_longest_discovered_monitors_fit_one_item() -> None:
+    """state/discovered.py keeps 100 monitors an item: at their longest (64-character
+    names, 80-character state machine names, a member role, three schedules, every tag
+    set, a member role ARN of 440 characters) they take 108 KB, under a third of
+    DynamoDB's 400 KB item."""
+    records = {}
+    for n in range(MONITORS_PER_ITEM):
+        arn = ARN.replace(":orders", ":" + f"{n:03d}" + "s" * 77)
+        tags = {
+            "deadline-monitor:deadline": "23:59 MON+TUE+WED+THU+FRI",
+            "deadline-monitor:start-by": "22:59",
+            "deadline-monitor:at-risk": "23:29",
+            "deadline-monitor:timezone": "America/Argentina/ComodRivadavia",
+            "deadline-monitor:name": f"{n:03d}" + "m" * 61,
+        }
+        found = read_tags(arn, tags, SETTINGS, MEMBER_ROLE + "x" * 400, NOW)
+        assert isinstance(found, Discovered), found
+        records[found.name] = record_of(found)
+    chunk, index = discovered_items(records, NOW)
+    assert index["chunks"] == {"N": "1"}
+    assert item_size(chunk) < 400_000 // 3, item_size(chunk)

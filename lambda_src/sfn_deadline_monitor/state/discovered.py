@@ -3,9 +3,10 @@ registry's monitors that no Terraform declared (discovery/).
 
 Registry-shaped, so that ``registry.load`` reads them beside the declared ones and the
 audit, ``status`` and ``doctor`` judge them alike. A ``discovered`` item counts the
-``discovered#NN`` items, each of up to 100 monitors (about 700 bytes each: 70 KB, within
-DynamoDB's 400 KB item, docs.aws.amazon.com/amazondynamodb/latest/developerguide/
-ServiceQuotas.html). Written only by the audit, which holds the audit's claim.
+``discovered#NN`` items, each of up to 100 monitors (108 KB at their longest,
+tests/test_discovery_tags.py: within DynamoDB's 400 KB item, docs.aws.amazon.com/
+amazondynamodb/latest/developerguide/ServiceQuotas.html). Written only by the audit, which
+holds the audit's claim.
 """
 
 from __future__ import annotations
