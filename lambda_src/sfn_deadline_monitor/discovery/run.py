@@ -78,6 +78,9 @@ def discover(
     *,
     stop_at: float,
 ) -> Discovery:
+    """Discover as of ``now`` against the schedules the audit listed (``seen``), until
+    ``stop_at``. Only what was made is recorded: a monitor whose schedules are not all
+    made (or deleted) keeps its record as it was, and the next audit finishes it."""
     settings = registry.manifest.discovery
     assert settings is not None  # the audit discovers only when discovery is on
     tagged, unread = _tagged(settings)
