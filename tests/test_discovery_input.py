@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sfn_deadline_monitor.discovery.failures import is_discovered_failure
+from sfn_deadline_monitor.check.failure_events import is_discovered_failure
 from sfn_deadline_monitor.discovery.tags import Discovered, read_tags
 from sfn_deadline_monitor.state.registry import DiscoverySettings, Manifest
 from sfn_deadline_monitor.state.registry import _manifest as parse_manifest

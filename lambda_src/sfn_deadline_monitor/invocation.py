@@ -22,10 +22,14 @@ from .alerts.delivery import TOPIC_ENV, Delivery, settle
 from .check.context import CheckContext, check_context
 from .check.contract import AT_RISK, CHECKS, DEADLINE, AuditRequest, CheckRequest, parse_event
 from .check.executions import ThrottledError, read_window, report_status_change
-from .check.failure_events import STATUS_CHANGE, FailureEvent, StatusChange
+from .check.failure_events import (
+    STATUS_CHANGE,
+    FailureEvent,
+    StatusChange,
+    is_discovered_failure,
+)
 from .check.monitor_settings import InvalidEventError, message_format_of, monitor_name_of
 from .check.verdict import Status, Verdict
-from .discovery.failures import is_discovered_failure, with_discovered_monitors
 from .formatting import clip
 from .logs import log
 from .state.store import handled_key
@@ -76,6 +80,9 @@ def invoke(event: Any, context: Any, now: datetime) -> dict[str, Any]:
     budget = Budget.of(context)
     try:
         if is_discovered_failure(event):
+            # Imported here: a scheduled check's cold start reads no registry.
+            from .discovery.failures import with_discovered_monitors  # noqa: PLC0415
+
             event = with_discovered_monitors(event)
             if event is None:
                 log("not_watched", reason="no discovered monitor watches the state machine")

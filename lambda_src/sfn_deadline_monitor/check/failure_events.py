@@ -29,6 +29,8 @@ STATUS_CHANGE = "status_change"
 DETAIL_TYPE = "Step Functions Execution Status Change"
 # The statuses the module's rules forward; any other is a misrouted event.
 FAILURE_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
+# The discovered monitors' rule says this in place of listing monitors (discovery/failures.py).
+DISCOVERED_FIELD = "discovered"
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,11 @@ def parse_failure_event(given: dict[str, Any]) -> FailureEvent:
             if _is_about(m, detail)
         ),
     )
+
+
+def is_discovered_failure(event: object) -> bool:
+    """An input of the discovered monitors' rule, whose monitors the state table holds."""
+    return isinstance(event, dict) and event.get(DISCOVERED_FIELD) is True
 
 
 def _is_about(monitor: Settings, detail: dict[str, Any]) -> bool:

@@ -14,15 +14,9 @@ from typing import Any
 
 from .. import aws
 from ..alerts.delivery import STATE_TABLE_ENV
-from ..check.failure_events import failure_detail
+from ..check.failure_events import DISCOVERED_FIELD, failure_detail
 from ..check.monitor_settings import InvalidEventError
 from ..state.registry import load
-
-DISCOVERED_FIELD = "discovered"
-
-
-def is_discovered_failure(event: object) -> bool:
-    return isinstance(event, dict) and event.get(DISCOVERED_FIELD) is True
 
 
 def with_discovered_monitors(event: dict[str, Any]) -> dict[str, Any] | None:

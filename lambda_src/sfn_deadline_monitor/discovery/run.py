@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..errors import error_code
 from ..logs import log
 from ..state.discovered import discovered_items
 from ..state.records import OpenProblem
-from ..state.registry import DiscoverySettings, Registry, ScheduleSeen, monitor_spec
+from ..state.registry import DiscoverySettings, Registry, ScheduleSeen, with_discovered
 from .plan import (
     ADDED,
     BAD_TAGS,
@@ -97,11 +97,6 @@ def discover(
         if planned.operations.get(name) and name not in applied:
             records[name] = previous[name]  # its schedules are not all deleted yet
     notices = _notices(registry, records, now)
-    groups = settings.schedule_groups
-    monitors = {n: m for n, m in registry.monitors.items() if not m.discovered}
-    for name, record in records.items():
-        if name not in monitors:
-            monitors[name] = replace(monitor_spec(name, record, groups), discovered=True)
     after = dict(seen)
     for name in applied:
         for operation in planned.operations[name]:
@@ -118,7 +113,7 @@ def discover(
         problems=len(planned.problems),
     )
     return Discovery(
-        replace(registry, monitors=monitors, discovered_records=records),
+        with_discovered(registry, records),
         after,
         planned.problems + refused,
         notices,
@@ -135,23 +130,29 @@ def _tagged(
     unread: dict[str | None, str] = {}
     for role in (None, *settings.member_role_arns):
         try:
-            tagging = aws.client("resourcegroupstaggingapi", role_arn=role)
-            machines = []
-            pages = tagging.get_paginator("get_resources").paginate(
-                TagFilters=[{"Key": settings.tag_prefix + DEADLINE_TAG}],
-                ResourceTypeFilters=["states:stateMachine"],
-                ResourcesPerPage=100,
+            tagged[role] = list_tagged(
+                aws.client("resourcegroupstaggingapi", role_arn=role), settings
             )
-            for page in pages:
-                for mapping in page.get("ResourceTagMappingList", []):
-                    tags = {t["Key"]: t["Value"] for t in mapping.get("Tags", [])}
-                    machines.append((mapping["ResourceARN"], tags))
-            tagged[role] = machines
         except ClientError as error:
             if error_code(error) not in _REFUSED:
                 raise
             unread[role] = f"{error.operation_name}: {error_code(error)}"
     return tagged, unread
+
+
+def list_tagged(tagging: Any, settings: DiscoverySettings) -> list[tuple[str, dict[str, str]]]:
+    """The state machines ``tagging`` (a Resource Groups Tagging API client) finds tagged
+    ``<prefix>deadline``, with all their tags: 100 a call."""
+    pages = tagging.get_paginator("get_resources").paginate(
+        TagFilters=[{"Key": settings.tag_prefix + DEADLINE_TAG}],
+        ResourceTypeFilters=["states:stateMachine"],
+        ResourcesPerPage=100,
+    )
+    return [
+        (mapping["ResourceARN"], {t["Key"]: t["Value"] for t in mapping.get("Tags", [])})
+        for page in pages
+        for mapping in page.get("ResourceTagMappingList", [])
+    ]
 
 
 class _Pacer:

@@ -144,16 +144,26 @@ def load(dynamodb: DynamoDBClient, table: str) -> Registry:
                 monitors[name] = monitor_spec(name, spec, manifest.schedule_groups)
     except (KeyError, ValueError, TypeError) as error:
         raise RegistryError(f"the registry in {table} is unreadable ({error!r})") from error
-    records = records_of(chunks, found_keys)
-    if manifest.discovery is not None:
-        groups = manifest.discovery.schedule_groups
-        for name, spec in records.items():
-            try:
-                if name not in monitors:
-                    monitors[name] = replace(monitor_spec(name, spec, groups), discovered=True)
-            except (KeyError, ValueError, TypeError) as error:  # a later release's record
-                log("unreadable_state", key=f"{DISCOVERED_KEY}:{name}", reason=repr(error))
-    return Registry(manifest, monitors, records)
+    declared = Registry(manifest, monitors)
+    return with_discovered(declared, records_of(chunks, found_keys))
+
+
+def with_discovered(registry: Registry, records: dict[str, dict[str, Any]]) -> Registry:
+    """``registry``'s declared monitors and the discovered ``records`` whose names they do
+    not take (a declared monitor wins); a record this release cannot read is logged and
+    left out (a later release may have written it)."""
+    monitors = {n: m for n, m in registry.monitors.items() if not m.discovered}
+    discovery = registry.manifest.discovery
+    for name, spec in records.items():
+        if discovery is None or name in monitors:
+            continue
+        try:
+            monitors[name] = replace(
+                monitor_spec(name, spec, discovery.schedule_groups), discovered=True
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            log("unreadable_state", key=f"{DISCOVERED_KEY}:{name}", reason=repr(error))
+    return replace(registry, monitors=monitors, discovered_records=records)
 
 
 def _time(text: str | None) -> datetime | None:
