@@ -50,7 +50,7 @@ locals {
   # What is wrong with each monitor's calendar, for configuration_problems (validation.tf).
   monitor_calendar_problems = { for key, m in local.monitors : key => (
     m.calendar == null ? [] :
-    !contains(keys(local.calendars), m.calendar) ? [
+    !can(local.calendars[m.calendar]) ? [
       "calendar ${m.calendar} is not one of calendars (${length(local.calendars) > 0 ? join(", ", sort(keys(local.calendars))) : "none is declared"}): name one of them, or declare it in calendars = { ${m.calendar} = { exclude_dates = [...], exclude_weekdays = [...] } }"
     ] :
     local.monitor_calendars[key] == null ? [] : # a null calendar is reported with calendars

@@ -28,9 +28,9 @@ locals {
   read_policies = { for id, keys in local.read_policy_monitors : id => jsonencode({
     Version = "2012-10-17"
     Statement = [for statement in [
-      { Sid = "ReadMonitoredStateMachines", Action = "states:ListExecutions", Resource = distinct([for key in keys : local.base_state_machine_arns[key] if contains(keys(local.own_reads), key)]) },
-      { Sid = "ReadMonitoredExecutions", Action = "states:DescribeExecution", Resource = distinct([for key in keys : local.execution_arn_patterns[key] if contains(keys(local.own_reads), key)]) },
-      { Sid = "AssumeMemberRoles", Action = "sts:AssumeRole", Resource = distinct([for key in keys : local.monitors[key].role_arn if !contains(keys(local.own_reads), key)]) },
+      { Sid = "ReadMonitoredStateMachines", Action = "states:ListExecutions", Resource = distinct([for key in keys : local.base_state_machine_arns[key] if local.monitors[key].role_arn == null]) },
+      { Sid = "ReadMonitoredExecutions", Action = "states:DescribeExecution", Resource = distinct([for key in keys : local.execution_arn_patterns[key] if local.monitors[key].role_arn == null]) },
+      { Sid = "AssumeMemberRoles", Action = "sts:AssumeRole", Resource = distinct([for key in keys : local.monitors[key].role_arn if local.monitors[key].role_arn != null]) },
     ] : merge({ Effect = "Allow" }, statement) if length(statement.Resource) > 0]
   }) }
 

@@ -51,7 +51,7 @@ locals {
       ] : local.window_minutes[i] > local.longest_window_minutes ? [
       "duration ${d.window.duration} is longer than 7 days (${local.longest_window_minutes} minutes), the longest a recurring window may last: shorten it, or declare the long stop as a one-off window (from, until)"
     ] : [],
-    d.window.timezone == null || contains(keys(local.timezone_smallest_utc_offset_minutes), coalesce(d.window.timezone, "-")) ? [] : [format(local.timezone_problem, d.window.timezone)],
+    d.window.timezone == null || can(local.timezone_smallest_utc_offset_minutes[d.window.timezone]) ? [] : [format(local.timezone_problem, d.window.timezone)],
     [for field in ["from", "until"] : "${field} ${d.window[field]} must be an RFC 3339 time with its offset, such as 2026-12-24T01:00:00+09:00"
     if d.window[field] != null && !can(formatdate("YYYY", d.window[field]))],
     try(timecmp(d.window.from, d.window.until) < 0, true) ? [] : ["from ${d.window.from} must be before until ${d.window.until}"],

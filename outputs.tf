@@ -149,7 +149,7 @@ output "monitor_settings" {
     start_date             = m.start_date
     end_date               = m.end_date
     start_check            = m.start_check == null ? null : { schedule_expression = m.start_check.schedule_expression, lookback_minutes = local.start_check_lookbacks[key] }
-    instant_failure_alerts = contains(local.failure_event_monitors, key)
+    instant_failure_alerts = can(local.failure_rule_by_monitor[key])
     message_format         = m.message_format
     notify_on_success      = m.notify_on_success
     role_arn               = m.role_arn

@@ -20,7 +20,7 @@ locals {
     # is the module's, not a monitor's).
     schedules = { for kind, schedules in local.schedules : kind => {
       expression = schedules[key].schedule_expression, start_date = schedules[key].start_date, end_date = schedules[key].end_date
-    } if kind != "audit" && contains(keys(schedules), key) }
+    } if kind != "audit" && can(schedules[key]) }
     failure_rule = try("${local.failure_rule_prefix}${local.failure_rule_by_monitor[key]}", null)
   } }
   registry_chunks = {

@@ -88,7 +88,7 @@ locals {
       !can(formatdate("YYYY", "${local.parsed_expressions[id].at}Z")) ? ["${local.parsed_expressions[id].at} is not a date and time"] :
       tonumber(substr(local.parsed_expressions[id].at, 0, 4)) > 2199 ? ["the year must be 1970-2199, the Scheduler's years"] :
       # The local time is past in the monitor's zone whatever its daylight saving time.
-      timecmp("${local.parsed_expressions[id].at}Z", timeadd(plantimestamp(), "${lookup(local.timezone_smallest_utc_offset_minutes, local.monitors[e.monitor].timezone, -720)}m")) > 0 ? [] : [
+      timecmp("${local.parsed_expressions[id].at}Z", timeadd(plantimestamp(), "${try(local.timezone_smallest_utc_offset_minutes[local.monitors[e.monitor].timezone], -720)}m")) > 0 ? [] : [
         "at() lies in the past in ${local.monitors[e.monitor].timezone}: a one-time schedule in the past never fires"
       ]
     )
@@ -141,7 +141,7 @@ locals {
   configuration_problems = { for key, m in local.monitors : key => concat(
     module.inputs.unknown_attributes.monitors[key],
     can(regex("^[0-9A-Za-z_.-]{1,64}$", key)) ? [] : ["the key must be 1 to 64 letters, digits, '.', '-' or '_' (it names the monitor's schedules)"],
-    contains(keys(local.timezone_smallest_utc_offset_minutes), m.timezone) ? [] : [format(local.timezone_problem, m.timezone)],
+    can(local.timezone_smallest_utc_offset_minutes[m.timezone]) ? [] : [format(local.timezone_problem, m.timezone)],
     contains(local.message_formats, m.message_format) ? [] : [local.message_format_problem],
     [for status, severity in m.severities : "severities: ${status} = \"${severity}\" must map one of FAILED, LATE, MISSING, ERROR, AT_RISK, TOO_FAST, RECOVERED or OK to \"critical\", \"error\", \"warning\" or \"info\""
     if !(contains(["FAILED", "LATE", "MISSING", "ERROR", "AT_RISK", "TOO_FAST", "RECOVERED", "OK"], status) && contains(["critical", "error", "warning", "info"], severity))],
@@ -159,8 +159,8 @@ locals {
     try(timecmp(m.start_date, timeadd(plantimestamp(), "-5m")) >= 0, true) ? [] : ["start_date ${m.start_date} has passed, and the Scheduler refuses a start date more than 5 minutes in the past: remove it (the schedule then fires from now on)"],
     try(timecmp(m.end_date, plantimestamp()) > 0, true) ? [] : ["end_date ${m.end_date} has passed: the schedule would never fire again; remove the monitor or the end date"],
     try(timecmp(m.end_date, m.start_date) > 0, true) ? [] : ["end_date must be after start_date"],
-    flatten([for kind in ["deadline", "start", "at_risk"] : lookup(local.expression_problems, "${key} ${kind}", [])]),
-    flatten([for kind in ["start", "at_risk"] : lookup(local.early_check_order_problems, "${key} ${kind}", [])]),
+    flatten([for kind in ["deadline", "start", "at_risk"] : try(local.expression_problems["${key} ${kind}"], [])]),
+    flatten([for kind in ["start", "at_risk"] : try(local.early_check_order_problems["${key} ${kind}"], [])]),
     # One bound under which a successful run is TOO_FAST, as the function's check/contract.py reads it.
     m.min_duration == null || try((m.min_duration.fraction_of_median == null) != (m.min_duration.seconds == null), false) ? [] : [
       "min_duration must set exactly one of fraction_of_median (0.1: a run shorter than a tenth of the median of the recent successful runs is TOO_FAST) and seconds (a run shorter than that many seconds is)"

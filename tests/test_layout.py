@@ -1,12 +1,13 @@
 """The house's rules, held on every run: the Lambda's package imports in one direction (no
 circle, TYPE_CHECKING imports included), its entry points are imported by nothing, the
 check's cold start stays free of the audit, the doctor and the commands, no file grows past
-300 lines, no test module is another's library (shared helpers live in testkit/), and
-scripts/ holds only what a user runs."""
+300 lines, no test module is another's library (shared helpers live in testkit/), scripts/ holds
+only what a user runs, and the Terraform module looks a key up without walking the map."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,18 @@ def test_scripts_are_what_a_user_runs_and_the_test_support_stands_on_its_own() -
         if m.startswith("testkit.")
     }
     assert {m: t for m, t in leaning.items() if t} == {}
+
+
+def test_the_module_looks_a_key_up_by_index() -> None:
+    """A Terraform function walks every value it is given, on every call: in a loop over the
+    monitors, `contains(keys(m), k)` or `lookup(m, k, d)` walks all the monitors for each,
+    which made the plans of tests/scale.tftest.hcl (up to 1,000 monitors) take 118 s of CPU
+    time, 54 s by index (docs/development.md). `can(m[k])` and `try(m[k], d)` read one."""
+    walking = re.compile(r"contains\(keys\(|\blookup\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted([*ROOT.glob("*.tf"), *ROOT.glob("modules/*/*.tf")])
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if walking.search(line)
+    ]
+    assert found == []
