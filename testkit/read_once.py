@@ -1,11 +1,16 @@
-"""What a test process parses once and then shares: botocore's service models and the
-JSONPath expressions moto renders events with. Both are read only after parsing.
+"""What a test process reads once and then shares: botocore's service models, the list of
+services botocore finds on disk, and the JSONPath expressions moto renders events with.
+All are only read after that.
 
 - moto's mock_aws starts each test with a new default session, and the function under
   test makes sessions of its own (a member role's credentials, aws.reset_clients()), so
   each client read and parsed botocore's JSON models again: half of an in-process test's
   time (tests/commands/test_doctor.py took 40 s, 18 s with this). Lambda's runtime reads
   them as botocore does; only the test process shares them.
+- each new session's loader lists botocore's data directories again (a directory listing
+  and a stat of each of its 400 services) for each client it makes: 745 listings, 19 s
+  of the 110 s that tests/commands/test_doctor.py, test_state.py and test_handler.py
+  took under cProfile.
 - moto builds a JSONPath parser for each path of its default input map, for every event
   it delivers to a target (eight per event, a tenth of tests/test_faults.py's time).
 """
@@ -31,9 +36,24 @@ def _load_file(_: loaders.JSONFileLoader, file_path: str) -> Any:
     return _parsed_model(file_path)
 
 
+_list = loaders.Loader.list_available_services
+
+
+_services: dict[tuple[tuple[str, ...], str], list[str]] = {}
+
+
+def _list_available_services(loader: loaders.Loader, type_name: str) -> list[str]:
+    """The services of loaders that search the same directories, listed once."""
+    key = (tuple(loader.search_paths), type_name)
+    if key not in _services:
+        _services[key] = _list(loader, type_name)
+    return list(_services[key])
+
+
 def install() -> None:
     """Share them in this process (idempotent)."""
     loaders.JSONFileLoader.load_file = _load_file  # type: ignore[method-assign,assignment]
+    loaders.Loader.list_available_services = _list_available_services  # type: ignore[method-assign,assignment]
     # moto imports jsonpath_ng.ext's parse at each call.
     parse = getattr(jsonpath_ng.ext, "parse")  # noqa: B009 -- not in the module's __all__
     if not hasattr(parse, "cache_info"):
