@@ -1,6 +1,6 @@
-"""What a test process reads once and then shares: botocore's service models, the list of
-services botocore finds on disk, and the JSONPath expressions moto renders events with.
-All are only read after that.
+"""What a test process reads or makes once and then shares: botocore's service models, the
+list of services botocore finds on disk, the JSONPath expressions moto renders events
+with, and RSA keys. All are only read after that.
 
 - moto's mock_aws starts each test with a new default session, and the function under
   test makes sessions of its own (a member role's credentials, aws.reset_clients()), so
@@ -13,6 +13,9 @@ All are only read after that.
   took under cProfile.
 - moto builds a JSONPath parser for each path of its default input map, for every event
   it delivers to a target (eight per event, a tenth of tests/test_faults.py's time).
+- moto generates a 2,048-bit RSA key for each KMS key it creates (symmetric ones too)
+  and each SNS subscription whose messages it signs: 74 keys, 5 s of those 110 s. No
+  test reads a key's material; every key of a size is the same one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 import jsonpath_ng.ext
 from botocore import loaders
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 _read = loaders.JSONFileLoader.load_file
 
@@ -50,10 +54,24 @@ def _list_available_services(loader: loaders.Loader, type_name: str) -> list[str
     return list(_services[key])
 
 
+_generate_rsa_key = rsa.generate_private_key
+
+
+@functools.cache
+def _rsa_key(public_exponent: int, key_size: int) -> rsa.RSAPrivateKey:
+    """One key of each size, generated once."""
+    return _generate_rsa_key(public_exponent=public_exponent, key_size=key_size)
+
+
+def _rsa_key_of(public_exponent: int, key_size: int, backend: Any = None) -> rsa.RSAPrivateKey:
+    return _rsa_key(public_exponent, key_size)
+
+
 def install() -> None:
     """Share them in this process (idempotent)."""
     loaders.JSONFileLoader.load_file = _load_file  # type: ignore[method-assign,assignment]
     loaders.Loader.list_available_services = _list_available_services  # type: ignore[method-assign,assignment]
+    rsa.generate_private_key = _rsa_key_of
     # moto imports jsonpath_ng.ext's parse at each call.
     parse = getattr(jsonpath_ng.ext, "parse")  # noqa: B009 -- not in the module's __all__
     if not hasattr(parse, "cache_info"):
