@@ -137,11 +137,9 @@ pytest: $(STAMP) tf-config
 
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
-# and the Terraform tests and the lint use the cores meanwhile. On 2 cores this takes
-# about 13 min 30 s to 36 min of CPU time (README, "Tests"): on a fresh clone 8 min
-# 6 s to 11 min 16 s up to 1,304 tests, 13 min 21 s to 16 min 35 s at 1,403, 16 min 53 s
-# to 20 min 24 s at 1,493; 7 min 52 s to 9 min 40 s with the virtual environments made
-# (also with 6 pytest workers: 9 min 40 s).
+# and the Terraform tests and the lint use the cores meanwhile. On 2 cores, on a fresh
+# clone: 17 min 5 s at 1,494 tests, 31 min 28 s of CPU time (every run since 1,049 tests:
+# docs/development.md, "The suite's time").
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
 
