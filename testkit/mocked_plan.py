@@ -160,8 +160,8 @@ def validation_diagnostics() -> dict[str, list[dict[str, Any]]]:
 
     Terraform stops at the first stage that fails (inputs, then inputs that refer to other
     inputs, then preconditions): a root whose calls fail at different stages is planned
-    again without those that failed, until a plan reports nothing new. Each plan costs
-    about a second of CPU time a call, so the runs are first split by the stage their
+    again without those that failed, until a plan reports nothing new. A plan costs about
+    1.5 s of CPU time a call, so the runs are first split by the stage their
     expect_failures names (stage()), and the roots planned side by side: each run is
     planned about once, where one root of them all planned most runs twice.
     """

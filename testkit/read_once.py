@@ -41,8 +41,6 @@ def _load_file(_: loaders.JSONFileLoader, file_path: str) -> Any:
 
 
 _list = loaders.Loader.list_available_services
-
-
 _services: dict[tuple[tuple[str, ...], str], list[str]] = {}
 
 
