@@ -23,16 +23,28 @@ launcher (testkit/moto_server.py) and by the in-process test fixtures.
   becomes a quoted JSON string (docs.aws.amazon.com/eventbridge/latest/userguide/
   eb-transform-target-input.html); moto writes it bare, fails to parse its own output and
   refuses the PutEvents (testkit/input_transformer.py renders as AWS documents).
+- A DynamoDB write is atomic: "Individual write operations such as UpdateItem are atomic
+  and always operate on the most recent version of the item, regardless of concurrency"
+  (docs.aws.amazon.com/amazondynamodb/latest/developerguide/
+  BestPractices_ImplementingVersionControl.html). moto reads the item, evaluates the
+  condition and writes in steps that requests on other threads interleave with, so two
+  conditional puts of one new key could both succeed (tests/test_emulator_answers.py
+  shows it; it explains the one load-test run in CI where both deliveries of a check
+  were handled). Here DynamoDB requests are handled one at a time.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
+from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
+from moto.dynamodb.responses import DynamoHandler
 from moto.events.utils import EventTemplateParser
 from moto.kms import utils as kms_utils
 from moto.kms.models import KmsBackend
@@ -42,6 +54,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 from testkit import input_transformer
 
 _INSTALLED = "_aws_answers_installed"
+_DYNAMODB_REQUEST = threading.Lock()
 
 
 class _AccessDeniedError(AWSError):
@@ -198,6 +211,17 @@ def _documented_transformer(parse: Callable[..., Any]) -> Callable[..., Any]:
     return staticmethod(rendered)
 
 
+def _one_at_a_time(call_action: Callable[[DynamoHandler], TYPE_RESPONSE]) -> Callable[..., Any]:
+    """A DynamoDB request handled while no other is, so each write is atomic as in AWS."""
+
+    @functools.wraps(call_action)
+    def handled_alone(self: DynamoHandler) -> TYPE_RESPONSE:
+        with _DYNAMODB_REQUEST:
+            return call_action(self)
+
+    return handled_alone
+
+
 def install() -> None:
     """Patch moto, once per process."""
     if getattr(StepFunctionResponse, _INSTALLED, False):
@@ -225,6 +249,7 @@ def install() -> None:
         EventBridgeSchedulerResponse.create_schedule
     )
     EventTemplateParser.parse = _documented_transformer(EventTemplateParser.parse)  # type: ignore[method-assign]
+    DynamoHandler.call_action = _one_at_a_time(DynamoHandler.call_action)  # type: ignore[method-assign]
     kms_utils.RESERVED_ALIASES.extend(["alias/aws/sns", "alias/aws/sqs"])
     KmsBackend._generate_default_keys = _generating_aws_managed(  # type: ignore[method-assign]
         KmsBackend._generate_default_keys
