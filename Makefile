@@ -23,6 +23,13 @@ endif
 GOGC ?= 400
 export GOGC
 
+# Python keeps each module it compiles (__pycache__, ignored by git), so that the suite's
+# hundreds of Python processes (each deployed check is run in one) compile the venv's
+# modules once, not each again: a machine that sets PYTHONDONTWRITEBYTECODE made every
+# process compile boto3 and moto from source. The venv is installed without compiling
+# (--no-compile): only what is imported is compiled, once.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help venv zip docs lint lint-python quick checkov upgrade-check tf-config tf-init tf-validate tf-test pytest unit-tests test test-order demo emulator fire bench bench-history bench-discovery load-test mutation
 
 help:
