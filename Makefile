@@ -140,8 +140,8 @@ tf-test: tf-init
 # provider reads each SQS queue's and queue policy's attributes until 6 reads 5 s apart
 # agree, 25 s each: waitQueueAttributesPropagated, internal/service/sqs/wait.go). On 2
 # cores 4 workers took 10 min 44 s where 2 took 12 min 10 s; `.ci/run` took 15 min 18 s
-# with 4, 13 min 24 s and 16 min 17 s with 6, 13 min 56 s with 8 (2026-12-07, 1,495
-# tests; the same run varies by minutes here, so 6 is a judgement, not a measured best).
+# with 4, 13 min 24 s, 16 min 17 s and 16 min 22 s with 6, 13 min 56 s with 8 (2026-12-07,
+# 1,495 tests; the same run varies by minutes here, so 6 is a judgement, not a measured best).
 JOBS ?= 6
 pytest: $(STAMP) tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile $(ARGS)
@@ -149,7 +149,7 @@ pytest: $(STAMP) tf-config
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
 # and the Terraform tests and the lint use the cores meanwhile. On 2 cores, on a fresh
-# clone: 13 min 24 s and 16 min 17 s at 1,495 tests (every run since 1,049 tests:
+# clone: 13 min 24 s to 16 min 22 s at 1,495 tests (every run since 1,049 tests:
 # docs/development.md, "The suite's time").
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
