@@ -31,6 +31,7 @@ from sfn_deadline_monitor.cli import report
 from sfn_deadline_monitor.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from sfn_deadline_monitor.state.outcomes import Outcome, outcome_item, read_outcome
 from testkit.account import REGION, Account
+from testkit.applied import table_items
 from testkit.deployed_module import NAME, TABLE, client, run
 from testkit.events import at, clock, event
 from testkit.registry_items import manifest, monitor, write_registry
@@ -98,8 +99,7 @@ def history(account: Account, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
             dynamodb.put_item(TableName=TABLE, Item=item)
     else:
         _check_every_deadline(arns, monkeypatch)
-        pages = dynamodb.get_paginator("scan").paginate(TableName=TABLE, ConsistentRead=True)
-        _CHECKED_ITEMS.extend(item for page in pages for item in page["Items"])
+        _CHECKED_ITEMS.extend(table_items(client, TABLE).values())
     write_registry(
         dynamodb,
         TABLE,
