@@ -301,6 +301,7 @@ def test_a_failure_queue_holding_messages_is_reported(module: Module) -> None:
     assert "1 message(s) wait in the check_failures queue" in alert["Message"]
 
 
+@pytest.mark.slow
 def test_the_audit_of_1000_monitors_costs_40_calls(account: Account, state_table: Any) -> None:
     """Every monitor quiet, so the audit reads and writes all it can: 40 calls on AWS,
     whose ListSchedules pages hold 100 schedules (moto's hold fewer: counted apart)."""
@@ -350,6 +351,7 @@ def test_the_audit_alert_in_json(account: Account, state_table: Any) -> None:
     assert [p["kind"] for p in report["new"]] == ["quiet:deadline"]
 
 
+@pytest.mark.slow
 def test_1000_monitors_with_every_schedule_quiet_or_missing_fit_sns_and_dynamodb(
     account: Account, state_table: Any
 ) -> None:

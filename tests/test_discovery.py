@@ -395,6 +395,7 @@ def test_a_discovered_failure_event_that_is_no_failed_run_is_an_error(
     assert "malformed event" in sent["Message"]
 
 
+@pytest.mark.slow
 def test_the_calls_of_a_discovery_run_at_1000_tagged_state_machines(
     account: Account, module: Module, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,9 @@ from testkit.fault_paths import PATHS, Path, run_path
 from testkit.faults import expected, table
 from testkit.paths import ROOT
 
+# Every step through every fault: 1 min 25 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name.split(" (")[0])
 def test_exactly_one_alert_through_any_single_fault(

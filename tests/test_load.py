@@ -21,6 +21,9 @@ import pytest
 
 from dev import load_test
 
+# 1,000 checks at once: 23 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.slow
+
 
 def test_a_burst_of_checks_loses_nothing_under_throttling(
     capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch

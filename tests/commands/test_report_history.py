@@ -37,6 +37,9 @@ from testkit.events import at, clock, event
 from testkit.registry_items import manifest, monitor, write_registry
 from testkit.state_table import create_state_table
 
+# 90 days of checks: 22 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.slow
+
 FIRST_DAY = at("2026-01-01T00:00")
 DAYS = 90
 # The report runs at the end of the 90th day: its last 90 days are the 90 days checked.
