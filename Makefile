@@ -149,8 +149,8 @@ pytest: $(STAMP) tf-config
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
 # and the Terraform tests and the lint use the cores meanwhile. On 2 cores, on a fresh
-# clone: 13 min 24 s to 16 min 22 s at 1,495 tests (every run since 1,049 tests:
-# docs/development.md, "The suite's time").
+# clone: 13 min 24 s to 16 min 22 s at 1,495 tests, four runs (every run since 1,049
+# tests: docs/development.md, "The suite's time").
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
 
@@ -161,11 +161,12 @@ test-order: $(STAMP) tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile -p no:randomly --reverse tests/apply $(ARGS)
 
 # The edit-test loop: the Python checks and every test that needs no terraform apply, but
-# those marked slow (20 s or more of CPU time each: the validation cases' plan, the fault
-# matrix, the load test, 90 days of checks, 1,000 monitors), side by side. CI runs `make
-# test`, which runs those too and adds checkov, terraform validate and test, and the
+# those marked slow (the validation cases' plan, the fault matrix, the load test, 90 days
+# of checks, 1,000 monitors: 10 s to 2 min 20 s of CPU time a file), side by side. CI runs
+# `make test`, which runs those too and adds checkov, terraform validate and test, and the
 # applies under tests/apply; `make unit-tests` is every test without an apply. One worker
-# a core: these tests wait on nothing (on 2 cores, 6 workers took 1 min 41 s, 2 took 1 min 24 s).
+# a core: these tests wait on nothing (on 2 cores, before testkit/read_once.py shared
+# botocore's event aliases, `make quick` took 1 min 43 s with 6 workers, 1 min 32 s with 3).
 quick:
 	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint-python unit-tests MARKS='not slow' JOBS=auto
 

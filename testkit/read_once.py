@@ -14,7 +14,7 @@ with, botocore's event name aliases, and RSA keys. All are only read after that.
 - moto builds a JSONPath parser for each path of its default input map, for every event
   it delivers to a target (eight per event, a tenth of tests/test_faults.py's time).
 - each new session's event emitter works out botocore's event name aliases again, for
-  each of the 120 handlers it registers, then for each client's: 271,539 lookups, 23 s
+  each of the 127 handlers it registers, then for each client's: 271,539 lookups, 23 s
   of the 252 s that `make quick`'s tests took under cProfile. The aliases are botocore's
   constant EVENT_ALIASES, so every emitter that uses them shares one table.
 - moto generates a 2,048-bit RSA key for each KMS key it creates (symmetric ones too)

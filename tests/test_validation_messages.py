@@ -30,7 +30,7 @@ from testkit.mocked_plan import (
     validation_failures,
 )
 
-# One plan of 169 module calls: 2 min of CPU time (make quick leaves it to make test).
+# The plans of the 169 cases: 2 min 20 s of CPU time (make quick leaves it to make test).
 pytestmark = pytest.mark.slow
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
