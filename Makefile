@@ -37,7 +37,7 @@ help:
 	@echo "make emulator  emulated AWS on 127.0.0.1:4566 for your own root module (PORT=...)"
 	@echo "make fire NAME=... MONITOR=...  fire one of your checks on the emulator, print its alert"
 	@echo "make test   lint, check the committed Lambda zip, run every test (what CI runs)"
-	@echo "make quick  the edit-test loop: Python checks and every test without an apply but the slow ones"
+	@echo "make quick  the edit-test loop: Python checks and the tests that run no Terraform, but the slow ones"
 	@echo "make test-order  the applied examples' tests in reverse order (make test shuffles them)"
 	@echo "make zip    rebuild dist/lambda.zip from lambda_src/"
 	@echo "make docs   regenerate the generated files: README and docs tables, validation messages, sample alerts, doctor findings, data/timezones.json, docs/aws-limits.md"
@@ -160,15 +160,15 @@ test:
 test-order: $(STAMP) tf-config
 	$(PY) -m pytest -n $(JOBS) --dist loadfile -p no:randomly --reverse tests/apply $(ARGS)
 
-# The edit-test loop: the Python checks and every test that needs no terraform apply, but
-# those marked slow (the validation cases' plan, the fault matrix, the load test, 90 days
-# of checks, 1,000 monitors: 10 s to 2 min 20 s of CPU time a file), side by side. CI runs
-# `make test`, which runs those too and adds checkov, terraform validate and test, and the
+# The edit-test loop: the Python checks and every test that runs no Terraform, but those
+# marked slow (the fault matrix, the load test, 90 days of checks, 1,000 monitors: 10 s to
+# 1 min 25 s of CPU time a file), side by side. CI runs `make test`, which runs those too,
+# the mocked plans (marked terraform), checkov, terraform validate and test, and the
 # applies under tests/apply; `make unit-tests` is every test without an apply. One worker
 # a core: these tests wait on nothing (on 2 cores, before testkit/read_once.py shared
 # botocore's event aliases, `make quick` took 1 min 43 s with 6 workers, 1 min 32 s with 3).
 quick:
-	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint-python unit-tests MARKS='not slow' JOBS=auto
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint-python unit-tests MARKS='not slow and not terraform' JOBS=auto
 
 unit-tests: $(STAMP) tf-config
 	terraform fmt -check -recursive

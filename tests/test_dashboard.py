@@ -23,6 +23,9 @@ from testkit.events import at, clock, event
 from testkit.mocked_plan import mocks, planned_changes
 from testkit.paths import ROOT
 
+# A mocked plan of the module: 9 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.terraform
+
 DEADLINE = at("2026-03-10T17:00")
 
 # A namespace with a "/", which a Metrics Insights query must quote.

@@ -20,6 +20,9 @@ from sfn_deadline_monitor.state.registry import _manifest as parse_manifest
 from testkit.mocked_plan import applied_values, mocks
 from testkit.paths import ROOT
 
+# A mocked apply of the module: 12 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.terraform
+
 ETL = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
 TAGGED = "arn:aws:states:us-east-1:000000000000:stateMachine:orders"
 MEMBER = "arn:aws:iam::111122223333:role/sfn-deadline-member"

@@ -21,6 +21,9 @@ from testkit.fire_check import status_change_event
 from testkit.mocked_plan import mocks, planned_changes
 from testkit.paths import ROOT
 
+# A mocked plan of the module: 9 s of CPU time (make quick leaves it to make test).
+pytestmark = pytest.mark.terraform
+
 ETL = "arn:aws:states:us-east-1:000000000000:stateMachine:etl"
 BILLING = "arn:aws:states:us-east-1:000000000000:stateMachine:billing"
 

@@ -136,6 +136,7 @@ def refused_by_the_module() -> set[str]:
     return refused
 
 
+@pytest.mark.terraform  # the module's answers: refused_by_the_module's mocked plan
 @pytest.mark.parametrize(("index", "expression"), list(enumerate(EXPRESSIONS)))
 def test_schedule_expressions_alike(
     index: int, expression: str, refused_by_the_module: set[str]
@@ -148,6 +149,7 @@ def test_schedule_expressions_alike(
     assert (f"e{index:02d}" not in refused_by_the_module) == function_accepts
 
 
+@pytest.mark.terraform
 @pytest.mark.parametrize(("index", "arn"), list(enumerate(ARNS)))
 def test_state_machine_arns_alike(index: int, arn: str, refused_by_the_module: set[str]) -> None:
     try:
@@ -158,6 +160,7 @@ def test_state_machine_arns_alike(index: int, arn: str, refused_by_the_module: s
     assert (f"a{index:02d}" not in refused_by_the_module) == function_accepts
 
 
+@pytest.mark.terraform
 def test_the_table_covers_both_answers(refused_by_the_module: set[str]) -> None:
     """A table that both sides accept whole (or refuse whole) would prove nothing."""
     for prefix, table in (("e", EXPRESSIONS), ("a", ARNS)):

@@ -31,7 +31,7 @@ from testkit.mocked_plan import (
 )
 
 # The plans of the 169 cases: 2 min 20 s of CPU time (make quick leaves it to make test).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.terraform
 
 # The run's name, then text its error message must contain (the monitor's name, the rule,
 # and what to do).
