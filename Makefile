@@ -149,7 +149,7 @@ pytest: $(STAMP) tf-config
 # Everything CI runs, in three lanes side by side (their outputs kept apart, each printed
 # when it ends): the applies mostly wait on the provider's polling (benchmarks/README.md),
 # and the Terraform tests and the lint use the cores meanwhile. On 2 cores, on a fresh
-# clone: 13 min 24 s to 16 min 22 s at 1,495 tests, seven runs (every run since 1,049
+# clone: 13 min 24 s to 17 min 12 s at 1,495 tests, eight runs (every run since 1,049
 # tests: docs/development.md, "The suite's time").
 test:
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target pytest tf-test lint
